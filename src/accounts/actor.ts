@@ -1,0 +1,69 @@
+import type { Services } from "../platform/services.ts";
+import type { OrganisationKind, Role } from "../platform/database/schema.ts";
+import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+
+/** The signed-in person a request acts for, loaded fresh on every request (never cached). */
+export interface Actor {
+  userId: string;
+  username: string;
+  fullName: string;
+  role: Role;
+  organisation: { id: string; name: string; kind: OrganisationKind };
+  /** The organisations this person may reach: their own and, for a trust, each of its schools. */
+  organisationIds: string[];
+}
+
+/** Who is acting, and the services they act through: the first argument of every domain function. */
+export interface Context {
+  actor: Actor;
+  services: Services;
+}
+
+/** Runs `work` in a transaction that can see exactly the actor's organisations. */
+export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return inScope(ctx.services.database.db, { organisationIds: ctx.actor.organisationIds }, work);
+}
+
+/**
+ * Loads an active user as an Actor. The transaction's scope must already include the user's
+ * organisation; returns undefined for a deactivated or unknown user.
+ */
+export async function loadActor(trx: Tx, organisationId: string, userId: string): Promise<Actor | undefined> {
+  const row = await trx
+    .selectFrom("users")
+    .innerJoin("organisations", "organisations.id", "users.orgId")
+    .select([
+      "users.id as userId",
+      "users.username",
+      "users.fullName",
+      "users.role",
+      "users.deactivatedAt",
+      "organisations.id as organisationId",
+      "organisations.name as organisationName",
+      "organisations.kind as organisationKind",
+    ])
+    .where("users.orgId", "=", organisationId)
+    .where("users.id", "=", userId)
+    .executeTakeFirst();
+  if (!row || row.deactivatedAt !== null) {
+    return undefined;
+  }
+  const organisationIds = [row.organisationId];
+  if (row.organisationKind === "trust") {
+    const schools = await trx
+      .selectFrom("organisations")
+      .select("id")
+      .where("parentId", "=", row.organisationId)
+      .orderBy("name")
+      .execute();
+    organisationIds.push(...schools.map((school) => school.id));
+  }
+  return {
+    userId: row.userId,
+    username: row.username,
+    fullName: row.fullName,
+    role: row.role,
+    organisation: { id: row.organisationId, name: row.organisationName, kind: row.organisationKind },
+    organisationIds,
+  };
+}

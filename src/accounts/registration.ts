@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { hashPassword } from "../auth/passwords.ts";
+import { startSession } from "../auth/sessions.ts";
+import type { FieldErrors } from "../platform/forms.ts";
+import type { Services } from "../platform/services.ts";
+import { brokenUniqueConstraint } from "../platform/database/errors.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import type { RegisterLicence } from "./accounts.schema.ts";
+
+export type RegistrationResult =
+  | { ok: true; organisationId: string; userId: string; sessionToken: string }
+  | { ok: false; errors: FieldErrors };
+
+/** Which field a clash on a unique index belongs to, and what to say. */
+export const UNIQUE_FIELD_ERRORS: Record<string, [field: string, message: string]> = {
+  users_username_unique: ["username", "That username is taken; choose another"],
+  users_email_unique: ["email", "That email address is already in use; sign in, or use another address"],
+};
+
+/**
+ * Registers a licence: a new organisation (a trust or a standalone school) and its owner, who is
+ * signed in at once. Either all of it is written or none of it.
+ */
+export async function registerLicence(
+  services: Pick<Services, "database" | "clock">,
+  input: RegisterLicence,
+): Promise<RegistrationResult> {
+  const organisationId = randomUUID();
+  const userId = randomUUID();
+  const passwordHash = await hashPassword(input.password);
+  const now = services.clock.now();
+  try {
+    const sessionToken = await inScope(services.database.db, { organisationIds: [organisationId] }, async (trx) => {
+      await trx
+        .insertInto("organisations")
+        .values({
+          id: organisationId,
+          parentId: null,
+          kind: input.organisationKind,
+          name: input.organisationName,
+          postalAddress: input.postalAddress,
+          telephone: input.telephone,
+          createdAt: now,
+        })
+        .execute();
+      await trx
+        .insertInto("users")
+        .values({
+          orgId: organisationId,
+          id: userId,
+          fullName: input.fullName,
+          email: input.email,
+          username: input.username,
+          role: "owner",
+          passwordHash,
+          deactivatedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .execute();
+      return startSession(trx, now, organisationId, userId);
+    });
+    return { ok: true, organisationId, userId, sessionToken };
+  } catch (error) {
+    const clash = UNIQUE_FIELD_ERRORS[brokenUniqueConstraint(error) ?? ""];
+    if (clash) {
+      return { ok: false, errors: { [clash[0]]: clash[1] } };
+    }
+    throw error;
+  }
+}

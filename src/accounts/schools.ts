@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import type { NewSchool } from "./accounts.schema.ts";
+import { inActorScope, type Context } from "./actor.ts";
+import { authorise } from "./permissions.ts";
+
+export interface OrganisationSummary {
+  id: string;
+  kind: "trust" | "school";
+  name: string;
+  postalAddress: string;
+  telephone: string;
+}
+
+/** The organisations the actor can reach: their own first, then (for a trust) its schools by name. */
+export async function listReachableOrganisations(ctx: Context): Promise<OrganisationSummary[]> {
+  const rows = await inActorScope(ctx, (trx) =>
+    trx
+      .selectFrom("organisations")
+      .select(["id", "kind", "name", "postalAddress", "telephone"])
+      .where("id", "in", ctx.actor.organisationIds)
+      .orderBy("name")
+      .execute(),
+  );
+  const own = rows.filter((row) => row.id === ctx.actor.organisation.id);
+  return [...own, ...rows.filter((row) => row.id !== ctx.actor.organisation.id)];
+}
+
+/** Adds a school under the actor's trust. */
+export async function addSchool(ctx: Context, input: NewSchool): Promise<string> {
+  authorise(ctx.actor, "schools:manage");
+  const id = randomUUID();
+  await inActorScope(ctx, (trx) =>
+    trx
+      .insertInto("organisations")
+      .values({
+        id,
+        parentId: ctx.actor.organisation.id,
+        kind: "school",
+        name: input.name,
+        postalAddress: input.postalAddress,
+        telephone: input.telephone,
+        createdAt: ctx.services.clock.now(),
+      })
+      .execute(),
+  );
+  return id;
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from "node:crypto";
+import { endSessionsOfUser } from "../auth/sessions.ts";
+import { hashToken, newToken } from "../auth/tokens.ts";
+import { queueEmail } from "../notify/outbox.ts";
+import type { FieldErrors } from "../platform/forms.ts";
+import type { Role } from "../platform/database/schema.ts";
+import { brokenUniqueConstraint } from "../platform/database/errors.ts";
+import { notFound, StewardError } from "../platform/errors.ts";
+import type { NewUser } from "./accounts.schema.ts";
+import { inActorScope, type Context } from "./actor.ts";
+import { assertReachable, authorise } from "./permissions.ts";
+import { UNIQUE_FIELD_ERRORS } from "./registration.ts";
+
+/** How long a new user's set-password link works. */
+export const INVITATION_VALID_MS = 7 * 24 * 60 * 60 * 1000;
+
+export type UserStatus = "active" | "invited" | "deactivated";
+
+export interface UserSummary {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  fullName: string;
+  email: string;
+  username: string;
+  role: Role;
+  status: UserStatus;
+}
+
+export async function listUsers(ctx: Context): Promise<UserSummary[]> {
+  authorise(ctx.actor, "users:manage");
+  const rows = await inActorScope(ctx, (trx) =>
+    trx
+      .selectFrom("users")
+      .innerJoin("organisations", "organisations.id", "users.orgId")
+      .select([
+        "users.id",
+        "users.orgId as organisationId",
+        "organisations.name as organisationName",
+        "users.fullName",
+        "users.email",
+        "users.username",
+        "users.role",
+        "users.passwordHash",
+        "users.deactivatedAt",
+      ])
+      .orderBy("organisations.name")
+      .orderBy("users.fullName")
+      .execute(),
+  );
+  return rows.map(({ passwordHash, deactivatedAt, ...user }) => ({
+    ...user,
+    status: deactivatedAt !== null ? "deactivated" : passwordHash === null ? "invited" : "active",
+  }));
+}
+
+export async function findUser(ctx: Context, userId: string): Promise<UserSummary> {
+  const user = (await listUsers(ctx)).find((candidate) => candidate.id === userId);
+  if (!user) {
+    throw notFound();
+  }
+  return user;
+}
+
+export type CreateUserResult =
+  | { ok: true; userId: string; setPasswordUrl: string }
+  | { ok: false; errors: FieldErrors };
+
+/**
+ * Creates a staff user with no password and a one-time link to set one. The link is returned (the
+ * admin sees it) and emailed to the new user through the outbox, in the same transaction.
+ */
+export async function createUser(ctx: Context, input: NewUser): Promise<CreateUserResult> {
+  authorise(ctx.actor, "users:manage");
+  assertReachable(ctx.actor, input.organisationId);
+  const { services, actor } = ctx;
+  const now = services.clock.now();
+  const userId = randomUUID();
+  const token = newToken();
+  const setPasswordUrl = `${services.config.publicUrl}/set-password/${token}`;
+  try {
+    await inActorScope(ctx, async (trx) => {
+      const organisation = await trx
+        .selectFrom("organisations")
+        .select("name")
+        .where("id", "=", input.organisationId)
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("users")
+        .values({
+          orgId: input.organisationId,
+          id: userId,
+          fullName: input.fullName,
+          email: input.email,
+          username: input.username,
+          role: input.role,
+          passwordHash: null,
+          deactivatedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .execute();
+      await trx
+        .insertInto("passwordLinks")
+        .values({
+          orgId: input.organisationId,
+          id: randomUUID(),
+          tokenHash: hashToken(token),
+          userId,
+          purpose: "invitation",
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + INVITATION_VALID_MS),
+          usedAt: null,
+        })
+        .execute();
+      await queueEmail(trx, services, input.organisationId, {
+        to: input.email,
+        subject: "Your Steward account",
+        text: [
+          `Hello ${input.fullName},`,
+          "",
+          `${actor.fullName} has created a Steward account for you at ${organisation.name}.`,
+          `Your username is ${input.username}.`,
+          "",
+          "Set your password with this link. It works once, for 7 days:",
+          setPasswordUrl,
+          "",
+          "If you did not expect this email, you can ignore it.",
+        ].join("\n"),
+      });
+    });
+  } catch (error) {
+    const clash = UNIQUE_FIELD_ERRORS[brokenUniqueConstraint(error) ?? ""];
+    if (clash) {
+      return { ok: false, errors: { [clash[0]]: clash[1] } };
+    }
+    throw error;
+  }
+  return { ok: true, userId, setPasswordUrl };
+}
+
+/**
+ * Deactivates a user: they cannot sign in, and every session they have ends at once. The owner
+ * cannot be deactivated (ownership is transferred instead), and nobody deactivates themselves.
+ */
+export async function deactivateUser(ctx: Context, userId: string): Promise<void> {
+  const user = await findUser(ctx, userId);
+  if (user.id === ctx.actor.userId) {
+    throw new StewardError("bad_request", "You cannot deactivate your own account.");
+  }
+  if (user.role === "owner") {
+    throw new StewardError("bad_request", "The licence owner cannot be deactivated.");
+  }
+  if (user.status === "deactivated") {
+    return;
+  }
+  const now = ctx.services.clock.now();
+  await inActorScope(ctx, async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ deactivatedAt: now, updatedAt: now })
+      .where("orgId", "=", user.organisationId)
+      .where("id", "=", user.id)
+      .execute();
+    await endSessionsOfUser(trx, user.organisationId, user.id);
+    await trx
+      .deleteFrom("passwordLinks")
+      .where("orgId", "=", user.organisationId)
+      .where("userId", "=", user.id)
+      .where("usedAt", "is", null)
+      .execute();
+  });
+}

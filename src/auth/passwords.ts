@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { hash, verify } from "@node-rs/argon2";
+
+/**
+ * argon2id at the ASVS minimum (19 MiB, 2 passes, 1 lane). The value 2 is Algorithm.Argon2id,
+ * written out because the library declares the enum `const`, which isolated modules cannot import.
+ */
+const ARGON2ID = 2;
+const HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, HASH_OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the same time as a real check when there is no account to check against, so that a
+ * wrong username and a wrong password cannot be told apart by timing.
+ */
+export async function verifyAgainstNothing(password: string): Promise<false> {
+  dummyHash ??= hashPassword("steward-dummy-password-for-timing");
+  await verify(await dummyHash, password);
+  return false;
+}
+
+let commonPasswords: Set<string> | undefined;
+
+function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(
+    readFileSync(new URL("./common-passwords.txt", import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line && !line.startsWith("#")),
+  );
+  return commonPasswords.has(password.toLowerCase());
+}
+
+/** Words a person is likely to build a password from, given who and where they are. */
+export interface PasswordContext {
+  username?: string | undefined;
+  email?: string | undefined;
+  organisationName?: string | undefined;
+}
+
+/**
+ * Why a new password is not acceptable, or undefined if it is. Length over complexity, no
+ * composition rules, checked against common passwords and the user's own context (NCSC, ASVS 6.2).
+ */
+export function passwordProblem(password: string, context: PasswordContext = {}): string | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    return `Password must be ${PASSWORD_MIN_LENGTH} characters or more`;
+  }
+  if (password.length > PASSWORD_MAX_LENGTH) {
+    return `Password must be ${PASSWORD_MAX_LENGTH} characters or fewer`;
+  }
+  if (isCommonPassword(password)) {
+    return "Password is too common; choose a password that is harder to guess";
+  }
+  const squashed = squash(password);
+  const contextWords = [
+    "steward",
+    context.username,
+    context.email?.split("@")[0],
+    context.organisationName,
+  ]
+    .map((word) => squash(word ?? ""))
+    .filter((word) => word.length >= 4);
+  if (contextWords.some((word) => squashed.includes(word) && squashed.length - word.length < 8)) {
+    return "Password must not be built from your name, username, email or organisation";
+  }
+  return undefined;
+}
+
+function squash(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { loadActor, type Actor } from "../accounts/actor.ts";
+import type { Services } from "../platform/services.ts";
+import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { hashToken, newToken } from "./tokens.ts";
+
+/** Signed out after this long without a request (the DPOCOMS promise). */
+export const IDLE_TIMEOUT_MS = 20 * 60 * 1000;
+/** Signed out after this long in all, however active. */
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+
+export type SessionLookup =
+  | { kind: "active"; actor: Actor; sessionId: string }
+  | { kind: "expired" }
+  | { kind: "none" };
+
+/** Starts a session for a user and returns the token for their cookie. Call inside their scope. */
+export async function startSession(trx: Tx, now: Date, organisationId: string, userId: string): Promise<string> {
+  const token = newToken();
+  await trx
+    .insertInto("sessions")
+    .values({
+      orgId: organisationId,
+      id: randomUUID(),
+      tokenHash: hashToken(token),
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+    })
+    .execute();
+  return token;
+}
+
+/**
+ * Finds the session behind a cookie and the person it belongs to, and marks it used. A session
+ * past either timeout, or whose user has been deactivated, is deleted on the spot.
+ */
+export async function resolveSession(services: Pick<Services, "database" | "clock">, token: string): Promise<SessionLookup> {
+  const tokenHash = hashToken(token);
+  const now = services.clock.now();
+  return inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
+    const session = await trx
+      .selectFrom("sessions")
+      .select(["orgId", "id", "userId", "createdAt", "lastSeenAt"])
+      .where("tokenHash", "=", tokenHash)
+      .executeTakeFirst();
+    if (!session) {
+      return { kind: "none" };
+    }
+    await changeScope(trx, { organisationIds: [session.orgId] });
+    const idle = now.getTime() - session.lastSeenAt.getTime();
+    const age = now.getTime() - session.createdAt.getTime();
+    if (idle >= IDLE_TIMEOUT_MS || age >= ABSOLUTE_TIMEOUT_MS) {
+      await deleteSession(trx, session.orgId, session.id);
+      return { kind: "expired" };
+    }
+    const actor = await loadActor(trx, session.orgId, session.userId);
+    if (!actor) {
+      await deleteSession(trx, session.orgId, session.id);
+      return { kind: "none" };
+    }
+    // A trust user's scope grows to its schools only after the session is verified.
+    await changeScope(trx, { organisationIds: actor.organisationIds });
+    await trx
+      .updateTable("sessions")
+      .set({ lastSeenAt: now })
+      .where("orgId", "=", session.orgId)
+      .where("id", "=", session.id)
+      .execute();
+    return { kind: "active", actor, sessionId: session.id };
+  });
+}
+
+/** Ends the session behind a cookie, if there is one. */
+export async function endSession(services: Pick<Services, "database">, token: string): Promise<void> {
+  const tokenHash = hashToken(token);
+  await inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
+    const session = await trx.selectFrom("sessions").select(["orgId", "id"]).where("tokenHash", "=", tokenHash).executeTakeFirst();
+    if (session) {
+      await changeScope(trx, { organisationIds: [session.orgId] });
+      await deleteSession(trx, session.orgId, session.id);
+    }
+  });
+}
+
+/** Ends every session a user has, at once (deactivation, later password reset). */
+export async function endSessionsOfUser(trx: Tx, organisationId: string, userId: string): Promise<void> {
+  await trx.deleteFrom("sessions").where("orgId", "=", organisationId).where("userId", "=", userId).execute();
+}
+
+async function deleteSession(trx: Tx, organisationId: string, sessionId: string): Promise<void> {
+  await trx.deleteFrom("sessions").where("orgId", "=", organisationId).where("id", "=", sessionId).execute();
+}

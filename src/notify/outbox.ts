@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { inActorScope, type Context } from "../accounts/actor.ts";
+import { authorise } from "../accounts/permissions.ts";
+import type { EmailStatus } from "../platform/database/schema.ts";
+import type { Services } from "../platform/services.ts";
+import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import type { Email } from "./mailer.ts";
+
+/** After a failed delivery, wait this long times the number of attempts, up to MAX_ATTEMPTS. */
+const RETRY_STEP_MS = 60_000;
+const MAX_ATTEMPTS = 8;
+
+/** No line breaks in a header: a recipient or subject can never smuggle in another header. */
+function assertHeaderSafe(value: string): void {
+  if (/[\r\n]/.test(value)) {
+    throw new Error("An email header may not contain a line break");
+  }
+}
+
+/**
+ * Puts an email in the outbox inside the caller's transaction, so it exists if and only if the
+ * change that caused it commits. With no mail server it is held there for an admin to read.
+ */
+export async function queueEmail(
+  trx: Tx,
+  services: Pick<Services, "clock" | "mailer">,
+  organisationId: string,
+  email: Email,
+): Promise<void> {
+  assertHeaderSafe(email.to);
+  assertHeaderSafe(email.subject);
+  const now = services.clock.now();
+  await trx
+    .insertInto("outbox")
+    .values({
+      orgId: organisationId,
+      id: randomUUID(),
+      recipient: email.to,
+      subject: email.subject,
+      body: email.text,
+      status: services.mailer ? "pending" : "held",
+      nextAttemptAt: services.mailer ? now : null,
+      lastError: null,
+      createdAt: now,
+      sentAt: null,
+    })
+    .execute();
+}
+
+export interface OutboxEntry {
+  id: string;
+  organisationName: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  status: EmailStatus;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** The outbox of every organisation the actor can reach, newest first. */
+export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number } = {}): Promise<OutboxEntry[]> {
+  authorise(ctx.actor, "outbox:view");
+  return inActorScope(ctx, (trx) =>
+    trx
+      .selectFrom("outbox")
+      .innerJoin("organisations", "organisations.id", "outbox.orgId")
+      .select([
+        "outbox.id",
+        "organisations.name as organisationName",
+        "outbox.recipient",
+        "outbox.subject",
+        "outbox.body",
+        "outbox.status",
+        "outbox.createdAt",
+        "outbox.sentAt",
+      ])
+      .orderBy("outbox.createdAt", "desc")
+      .orderBy("outbox.id")
+      .limit(limit)
+      .execute(),
+  );
+}
+
+/**
+ * Sends whatever is due, one organisation at a time inside its own scope. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED, so several app processes can run this at once and each email goes once.
+ * Returns how many were sent.
+ */
+export async function deliverDueEmail(services: Pick<Services, "database" | "clock" | "mailer" | "logger">): Promise<number> {
+  const mailer = services.mailer;
+  if (!mailer) {
+    return 0;
+  }
+  const db = services.database.db;
+  const now = services.clock.now();
+  const organisations = await inScope(db, {}, (trx) =>
+    sql<{ id: string }>`select steward_organisations_with_mail_due(${now}) as id`.execute(trx),
+  );
+  let sent = 0;
+  for (const { id: organisationId } of organisations.rows) {
+    sent += await inScope(db, { organisationIds: [organisationId] }, async (trx) => {
+      const due = await trx
+        .selectFrom("outbox")
+        .select(["orgId", "id", "recipient", "subject", "body", "attempts"])
+        .where("orgId", "=", organisationId)
+        .where("status", "=", "pending")
+        .where("nextAttemptAt", "<=", now)
+        .orderBy("createdAt")
+        .limit(20)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      let sentHere = 0;
+      for (const email of due) {
+        try {
+          await mailer.send({ to: email.recipient, subject: email.subject, text: email.body });
+          await trx
+            .updateTable("outbox")
+            .set({ status: "sent", sentAt: now, attempts: email.attempts + 1, lastError: null })
+            .where("orgId", "=", email.orgId)
+            .where("id", "=", email.id)
+            .execute();
+          sentHere += 1;
+        } catch (error) {
+          const attempts = email.attempts + 1;
+          const reason = error instanceof Error ? error.message.slice(0, 500) : "unknown error";
+          await trx
+            .updateTable("outbox")
+            .set({
+              status: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
+              attempts,
+              lastError: reason,
+              nextAttemptAt: new Date(now.getTime() + RETRY_STEP_MS * attempts),
+            })
+            .where("orgId", "=", email.orgId)
+            .where("id", "=", email.id)
+            .execute();
+          services.logger.warn({ outboxId: email.id, attempts }, "email delivery failed; will retry");
+        }
+      }
+      return sentHere;
+    });
+  }
+  return sent;
+}

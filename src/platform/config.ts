@@ -1,0 +1,59 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting Steward reads from the environment, validated once at start-up.
+ * Nothing else in the code reads process.env.
+ */
+const environment = z.object({
+  /** Port the web server listens on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to bind; loopback by default so a fresh install is not exposed. */
+  HOST: z.string().default("127.0.0.1"),
+  /** Folder for the embedded database and, later, stored files. */
+  STEWARD_DATA_DIR: z.string().default("./data"),
+  /** A PostgreSQL server to use instead of the embedded PGlite database. */
+  DATABASE_URL: z.string().url().optional(),
+  /** SMTP server for outgoing email; with none, email waits in the outbox at /outbox. */
+  SMTP_URL: z.string().url().optional(),
+  /** The From address of every email. */
+  MAIL_FROM: z.string().default("Steward <no-reply@steward.localhost>"),
+  /** Public address of the service, used in links inside emails. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Number of reverse-proxy hops to trust for X-Forwarded-* (client IP and HTTPS). 0 trusts none. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicUrl: string;
+  trustProxyHops: number;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Steward cannot start; fix these settings:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.STEWARD_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,69 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Dialect } from "kysely";
+import pg from "pg";
+import { PGliteDialect } from "./pglite-dialect.ts";
+import type { Database } from "./schema.ts";
+
+export type Engine = "pglite" | "postgres";
+
+/** The database handle the rest of Steward receives. */
+export interface StewardDatabase {
+  db: Kysely<Database>;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export type DatabaseLocation =
+  | { engine: "postgres"; url: string }
+  | { engine: "pglite"; dataDir: string }
+  | { engine: "pglite"; inMemory: true };
+
+export async function openDatabase(location: DatabaseLocation): Promise<StewardDatabase> {
+  let dialect: Dialect;
+  let closeDriver: () => Promise<void>;
+
+  if (location.engine === "postgres") {
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: 10,
+      // A runaway query must not hold a connection for ever.
+      statement_timeout: 30_000,
+      connectionTimeoutMillis: 5_000,
+    });
+    dialect = new PostgresDialect({ pool });
+    closeDriver = async () => {}; // Kysely's destroy() ends the pool.
+  } else {
+    let pglite: PGlite;
+    if ("inMemory" in location) {
+      pglite = await PGlite.create();
+    } else {
+      const folder = path.join(location.dataDir, "pgdata");
+      await fs.mkdir(folder, { recursive: true });
+      pglite = await PGlite.create(folder);
+    }
+    dialect = new PGliteDialect(pglite);
+    closeDriver = () => pglite.close();
+  }
+
+  const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
+  return {
+    db,
+    engine: location.engine,
+    close: async () => {
+      await db.destroy();
+      await closeDriver();
+    },
+  };
+}
+
+/** True when the database answers. */
+export async function isReachable(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,25 @@
+import { Migrator, type Kysely, type Migration } from "kysely";
+import * as foundation from "./migrations/2026-11-24-001-foundation.ts";
+
+/** Every migration, in order. Listed by hand so what runs is visible in one place. */
+export const migrations: Record<string, Migration> = {
+  "2026-11-24-001-foundation": foundation,
+};
+
+/** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === "Error");
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : "";
+    throw new Error(`Database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** True when every known migration has run. */
+export async function isFullyMigrated(db: Kysely<unknown>): Promise<boolean> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const known = await migrator.getMigrations();
+  return known.every((migration) => migration.executedAt !== undefined);
+}

@@ -1,0 +1,17 @@
+import type { Logger } from "pino";
+import type { Mailer } from "../notify/mailer.ts";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { StewardDatabase } from "./database/database.ts";
+
+/** What every adapter (routes, CLI, jobs) hands to domain code: built once at start-up. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  database: StewardDatabase;
+  clock: Clock;
+  /** Absent when no SMTP server is configured: email then waits in the outbox. */
+  mailer: Mailer | undefined;
+  /** Key for CSRF tokens, shared by every app process through the database. */
+  csrfKey: Buffer;
+}
