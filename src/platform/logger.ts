@@ -1,28 +1,36 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 /**
  * Structured logs that carry no personal data. Request logs hold the method, the route pattern
- * (never the raw URL, which may hold a one-time token), the status and the request id; anything
- * that might carry a secret is redacted in case it is ever passed in.
+ * (never the raw URL, which may hold a one-time token), the status and the request id. Errors are
+ * cut down to type, code, message and stack: database errors also carry the failing row and the
+ * query's parameters, which may be personal data.
  */
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: {
-      paths: [
-        "password",
-        "*.password",
-        "token",
-        "*.token",
-        "email",
-        "*.email",
-        "req.headers.cookie",
-        "req.headers.authorization",
-        'res.headers["set-cookie"]',
-      ],
-      censor: "[redacted]",
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      serializers: { err: serializeError, error: serializeError },
+      redact: {
+        paths: ["password", "*.password", "token", "*.token", "email", "*.email", "req.headers.cookie"],
+        censor: "[redacted]",
+      },
     },
-  });
+    destination,
+  );
+}
+
+function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) {
+    return { type: typeof error };
+  }
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.constructor.name,
+    code: typeof code === "string" ? code : undefined,
+    message: error.message,
+    stack: error.stack,
+  };
 }
 
 export type { Logger };

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { describePasswordLink, setPasswordWithLink } from "../accounts/password-links.ts";
+import { setPasswordSchema } from "../accounts/accounts.schema.ts";
+import { readForm } from "../platform/forms.ts";
+import type { Services } from "../platform/services.ts";
+import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
+import { endSession } from "./sessions.ts";
+import { signIn } from "./sign-in.ts";
+
+const signInSchema = z.object({
+  login: z.string().trim().min(1, { error: "Enter your username or email address" }).max(254),
+  password: z.string().min(1, { error: "Enter your password" }).max(1024),
+});
+
+const WRONG_CREDENTIALS = "The username or email address and password do not match an account";
+
+/** Which notice the sign-in page shows, from ?expired=1 and friends. */
+function signInNotice(query: unknown): string | undefined {
+  const q = (query ?? {}) as Record<string, unknown>;
+  if (q["expired"] === "1") {
+    return "You have been signed out because you had not used Steward for 20 minutes, or had been signed in for 12 hours. Sign in again to continue.";
+  }
+  if (q["signedOut"] === "1") return "You have signed out.";
+  if (q["passwordSet"] === "1") return "Your password is set. You can now sign in.";
+  return undefined;
+}
+
+export function authRoutes(app: FastifyInstance, services: Services): void {
+  app.get("/login", { config: { access: "public" } }, async (request, reply) => {
+    return reply.page("auth/views/login.njk", { notice: signInNotice(request.query) });
+  });
+
+  app.post("/login", { config: { access: "public" } }, async (request, reply) => {
+    const form = readForm(signInSchema, request.body);
+    if (!form.ok) {
+      return reply.page("auth/views/login.njk", { errors: form.errors, values: form.values }, 400);
+    }
+    const result = await signIn(services, form.data);
+    if (!result.ok) {
+      return reply.page(
+        "auth/views/login.njk",
+        { errors: { login: WRONG_CREDENTIALS }, values: { login: form.data.login } },
+        401,
+      );
+    }
+    writeSessionCookie(request, reply, result.token);
+    return reply.redirect("/dashboard", 303);
+  });
+
+  app.post("/logout", { config: { access: "public" } }, async (request, reply) => {
+    if (request.sessionCookie) {
+      await endSession(services, request.sessionCookie);
+    }
+    clearSessionCookie(request, reply);
+    reply.header("clear-site-data", '"cache", "cookies", "storage"');
+    return reply.redirect("/login?signedOut=1", 303);
+  });
+
+  app.get<{ Params: { token: string } }>(
+    "/set-password/:token",
+    { config: { access: "public" } },
+    async (request, reply) => {
+      const holder = await describePasswordLink(services, request.params.token);
+      if (!holder) {
+        return reply.page("auth/views/link-unusable.njk", {}, 404);
+      }
+      return reply.page("auth/views/set-password.njk", { holder });
+    },
+  );
+
+  app.post<{ Params: { token: string } }>(
+    "/set-password/:token",
+    { config: { access: "public" } },
+    async (request, reply) => {
+      const form = readForm(setPasswordSchema, request.body);
+      const result = form.ok
+        ? await setPasswordWithLink(services, request.params.token, form.data.password)
+        : { ok: false as const, errors: form.errors };
+      if (result.ok) {
+        return reply.redirect("/login?passwordSet=1", 303);
+      }
+      if ("linkUnusable" in result) {
+        return reply.page("auth/views/link-unusable.njk", {}, 404);
+      }
+      const holder = await describePasswordLink(services, request.params.token);
+      if (!holder) {
+        return reply.page("auth/views/link-unusable.njk", {}, 404);
+      }
+      return reply.page("auth/views/set-password.njk", { holder, errors: result.errors }, 400);
+    },
+  );
+}

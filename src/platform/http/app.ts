@@ -1,0 +1,233 @@
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { accountsRoutes } from "../../accounts/accounts.routes.ts";
+import type { Actor, Context } from "../../accounts/actor.ts";
+import { can, PERMISSIONS, type Action } from "../../accounts/permissions.ts";
+import { authRoutes } from "../../auth/auth.routes.ts";
+import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
+import { resolveSession } from "../../auth/sessions.ts";
+import { newToken } from "../../auth/tokens.ts";
+import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
+import { notifyRoutes } from "../../notify/notify.routes.ts";
+import { notSignedIn, StewardError } from "../errors.ts";
+import type { Services } from "../services.ts";
+import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
+import { healthRoutes } from "./health.ts";
+import { createViews } from "./views.ts";
+
+/** Who may use a route: anyone, anyone signed in, or those the permission table allows an action. */
+export type Access = "public" | "signed-in" | Action;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | undefined;
+    sessionCookie: string | undefined;
+  }
+  interface FastifyReply {
+    page(template: string, context?: Record<string, unknown>, status?: number): FastifyReply;
+  }
+}
+
+const PUBLIC_ASSETS = fileURLToPath(new URL("../../../public/build/", import.meta.url));
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** The navigation a signed-in person sees, each item behind the permission it needs. */
+const NAVIGATION: { href: string; text: string; action: Action }[] = [
+  { href: "/dashboard", text: "Dashboard", action: "dashboard:view" },
+  { href: "/schools", text: "Schools", action: "schools:manage" },
+  { href: "/users", text: "Users", action: "users:manage" },
+  { href: "/outbox", text: "Outbox", action: "outbox:view" },
+];
+
+/**
+ * The composition root: every cross-cutting concern, in the order it runs, on one screen.
+ * Security headers → static assets → session → access check → CSRF → routes → errors.
+ */
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    // Fastify's own request lines carry the raw URL (which may hold a one-time token): one line
+    // of our own is written per response instead (onResponse, below).
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    // Believe X-Forwarded-For/-Proto only from the configured number of proxy hops (API-06).
+    trustProxy: (_address: string, hop: number) => hop < services.config.trustProxyHops,
+    bodyLimit: 64 * 1024,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    return503OnClosing: true,
+  });
+  const views = createViews();
+
+  // Deny by default: a route that does not say who may use it stops the server starting.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/assets/")) {
+      route.config = { ...route.config, access: "public" };
+    }
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (access === undefined || !(access === "public" || access === "signed-in" || access in PERMISSIONS)) {
+      throw new Error(`Route ${route.method} ${route.url} does not declare who may use it (config.access)`);
+    }
+  });
+
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    hsts: false, // sent only over HTTPS, below
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(fastifyStatic, { root: PUBLIC_ASSETS, prefix: "/assets/", decorateReply: false, index: false });
+
+  app.decorateRequest("actor", undefined);
+  app.decorateRequest("sessionCookie", undefined);
+  app.decorateReply("page", function page(this: FastifyReply, template, context = {}, status) {
+    const request = this.request;
+    const reply = this;
+    const actor = request.actor;
+    const html = views.render(template, {
+      ...context,
+      actor,
+      cspNonce: reply.cspNonce.script,
+      csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, reply)),
+      navigation: actor
+        ? NAVIGATION.filter((item) => can(actor, item.action)).map((item) => ({
+            href: item.href,
+            text: item.text,
+            active: request.url === item.href || request.url.startsWith(`${item.href}/`),
+          }))
+        : [],
+    });
+    return reply
+      .code(status ?? reply.statusCode)
+      .type("text/html; charset=utf-8")
+      .send(html);
+  });
+
+  // Who is asking: the session behind the cookie, checked on every non-public route.
+  app.addHook("onRequest", async (request, reply) => {
+    request.sessionCookie = readSessionCookie(request);
+    const access = request.routeOptions.config.access ?? "public";
+    if (access === "public") {
+      return;
+    }
+    const lookup = request.sessionCookie ? await resolveSession(services, request.sessionCookie) : { kind: "none" as const };
+    if (lookup.kind !== "active") {
+      return reply.redirect(lookup.kind === "expired" ? "/login?expired=1" : "/login", 303);
+    }
+    request.actor = lookup.actor;
+    if (access !== "signed-in" && !can(lookup.actor, access)) {
+      throw new StewardError("forbidden", "You do not have permission to see this page.");
+    }
+  });
+
+  // Every state change must carry the form's token and come from our own pages.
+  app.addHook("preHandler", async (request) => {
+    if (!STATE_CHANGING.has(request.method)) {
+      return;
+    }
+    const submitted = (request.body as Record<string, unknown> | undefined)?.["_csrf"];
+    if (!isSameOriginRequest(request.headers, request.host) || !isValidCsrfToken(services.csrfKey, request.sessionCookie, submitted)) {
+      throw new StewardError("csrf_invalid", "This form has expired or did not come from Steward. Go back, reload the page and try again.");
+    }
+  });
+
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (request.protocol === "https") {
+      reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
+    }
+    reply.header("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html")) {
+      // Pages may show personal data: never keep them in a cache, so Back after sign-out shows nothing.
+      reply.header("cache-control", "no-store");
+    }
+    return payload;
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? "(none)", status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      "request",
+    );
+  });
+
+  healthRoutes(app, services);
+  authRoutes(app, services);
+  accountsRoutes(app, services);
+  dashboardRoutes(app, services);
+  notifyRoutes(app, services);
+
+  app.setNotFoundHandler((_request, reply) => {
+    reply.page("platform/views/not-found.njk", {}, 404);
+  });
+
+  app.setErrorHandler((error: FastifyError | StewardError, request, reply) => {
+    if (error instanceof StewardError) {
+      if (error.code === "not_signed_in") {
+        return reply.redirect("/login", 303);
+      }
+      if (error.code === "not_found") {
+        return reply.page("platform/views/not-found.njk", {}, 404);
+      }
+      return reply.page("platform/views/problem.njk", { title: problemTitle(error.status), message: error.message }, error.status);
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      return reply.page(
+        "platform/views/problem.njk",
+        { title: problemTitle(status), message: "Steward could not read that request." },
+        status,
+      );
+    }
+    request.log.error({ err: error, route: request.routeOptions.url }, "request failed");
+    return reply.page("platform/views/server-error.njk", { reference: request.id }, 500);
+  });
+
+  return app;
+}
+
+function problemTitle(status: number): string {
+  if (status === 403) return "You cannot do that";
+  if (status === 413) return "That was too large";
+  return "There is a problem";
+}
+
+/** A visitor needs the cookie before they can post a form: give them one when a page first asks. */
+function ensureVisitorCookie(request: FastifyRequest, reply: FastifyReply): string {
+  if (!request.sessionCookie) {
+    writeSessionCookie(request, reply, newToken());
+  }
+  return request.sessionCookie as string;
+}
+
+/** The context domain functions take, for a route that requires a signed-in user. */
+export function contextOf(request: FastifyRequest, services: Services): Context {
+  if (!request.actor) {
+    throw notSignedIn();
+  }
+  return { actor: request.actor, services };
+}

@@ -1,0 +1,39 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import nunjucks from "nunjucks";
+import type { FieldErrors } from "../forms.ts";
+
+const SOURCE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const GOVUK_FRONTEND = path.join(SOURCE_ROOT, "../node_modules/govuk-frontend/dist");
+
+const LONDON_DATE_TIME = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  hour12: true,
+});
+
+/**
+ * One Nunjucks environment for every page. Templates are named from src/, so a capability's views
+ * sit in its own folder ("accounts/views/register.njk"); GOV.UK Frontend's macros come from
+ * "govuk/...". Autoescaping is on: values are HTML-escaped unless a template says otherwise.
+ */
+export function createViews(): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([SOURCE_ROOT, GOVUK_FRONTEND]), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
+  env.addFilter("fieldError", (errors: FieldErrors | undefined, field: string) =>
+    errors?.[field] ? { text: errors[field] } : undefined,
+  );
+  env.addFilter("errorSummaryList", (errors: FieldErrors | undefined) =>
+    Object.entries(errors ?? {}).map(([field, text]) => ({ text, href: `#${field}` })),
+  );
+  env.addFilter("dateTime", (value: Date | string | null | undefined) =>
+    value ? LONDON_DATE_TIME.format(new Date(value)).replace(" am", "am").replace(" pm", "pm") : "",
+  );
+  return env;
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { deliverDueEmail } from "../notify/outbox.ts";
+import { createSmtpMailer, type Mailer } from "../notify/mailer.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import { openDatabase, type DatabaseLocation, type StewardDatabase } from "./database/database.ts";
+import { migrateToLatest } from "./database/migrate.ts";
+import { loadCsrfKey } from "./database/platform-secrets.ts";
+import { buildApp } from "./http/app.ts";
+import type { Services } from "./services.ts";
+
+export interface Steward {
+  app: FastifyInstance;
+  services: Services;
+  /** Stops taking requests, stops the mail sender and closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StewardOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** An open database to use (tests); otherwise one is opened from the config. */
+  database?: StewardDatabase;
+  /** How often the mail sender looks for due email; 0 turns it off (tests drive it by hand). */
+  mailIntervalMs?: number;
+}
+
+export function databaseLocationOf(config: Config): DatabaseLocation {
+  return config.databaseUrl
+    ? { engine: "postgres", url: config.databaseUrl }
+    : { engine: "pglite", dataDir: config.dataDir };
+}
+
+/** Opens and migrates the database, wires the services and builds the web app. */
+export async function createSteward(options: StewardOptions): Promise<Steward> {
+  const { config, logger } = options;
+  const database = options.database ?? (await openDatabase(databaseLocationOf(config)));
+  await migrateToLatest(database.db);
+  const mailer: Mailer | undefined = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const services: Services = {
+    config,
+    logger,
+    database,
+    clock: options.clock ?? systemClock,
+    mailer,
+    csrfKey: await loadCsrfKey(database.db),
+  };
+  const app = await buildApp(services);
+
+  const interval = options.mailIntervalMs ?? 5_000;
+  let sending: Promise<unknown> = Promise.resolve();
+  const timer =
+    mailer && interval > 0
+      ? setInterval(() => {
+          sending = deliverDueEmail(services).catch((error: unknown) => logger.error({ err: error }, "mail sender failed"));
+        }, interval)
+      : undefined;
+  timer?.unref();
+
+  return {
+    app,
+    services,
+    async close() {
+      clearInterval(timer);
+      await app.close();
+      await sending;
+      mailer?.close();
+      await database.close();
+    },
+  };
+}
