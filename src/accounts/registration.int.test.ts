@@ -1,0 +1,92 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { licenceForm, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
+import { TestAgent } from "../platform/testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { testEngine } from "../platform/testing/test-database.ts";
+
+describe(`registering a licence (${testEngine})`, () => {
+  let steward: TestSteward;
+  beforeAll(async () => {
+    steward = await startTestSteward();
+  });
+  afterAll(() => steward.close());
+
+  async function countRows(): Promise<{ organisations: number; users: number }> {
+    const { rows } = await sql<{ organisations: number; users: number }>`
+      select (select count(*)::int from organisations) as organisations, (select count(*)::int from users) as users`.execute(steward.services.database.db);
+    return rows[0]!;
+  }
+
+  it("creates the organisation and its owner, signs them in and names them on the dashboard", async () => {
+    const agent = new TestAgent(steward.app);
+    const form = licenceForm({ organisationKind: "trust", organisationName: `Northern Lights Trust ${unique()}` });
+    const response = await agent.submit("/register", form);
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe("/dashboard");
+    const dashboard = await agent.get("/dashboard");
+    expect(dashboard.statusCode).toBe(200);
+    expect(dashboard.body).toContain(form["fullName"]);
+    expect(dashboard.body).toContain(form["organisationName"]);
+  });
+
+  it("stores the password only as an argon2id hash at or above the ASVS minimum", async () => {
+    const form = licenceForm();
+    await new TestAgent(steward.app).submit("/register", form);
+    const { rows } = await sql<{ passwordHash: string }>`select password_hash from users where username = ${form["username"]}`.execute(steward.services.database.db);
+    const stored = rows[0]!.passwordHash;
+    expect(stored).not.toContain(TEST_PASSWORD);
+    const params = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
+    expect(params).not.toBeNull();
+    expect(Number(params![1])).toBeGreaterThanOrEqual(19_456);
+    expect(Number(params![2])).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each([
+    ["a short password", { password: "short pass" }, "password", "12 characters or more"],
+    ["a common password", { password: "qwerty123456789" }, "password", "too common"],
+    ["a password built from the username", { username: "jsmith-office", password: "jsmith-office1" }, "password", "must not be built"],
+    ["a missing name", { fullName: "  " }, "fullName", "Enter your full name"],
+    ["a bad email", { email: "not-an-email" }, "email", "correct format"],
+    ["a bad telephone number", { telephone: "12345" }, "telephone", "UK telephone number"],
+    ["a bad username", { username: "a b" }, "username", "3 to 40"],
+    ["no organisation kind", { organisationKind: "council" }, "organisationKind", "trust or a school"],
+  ])("refuses %s with a message next to the field, and writes nothing", async (_what, overrides, field, message) => {
+    const before = await countRows();
+    const response = await new TestAgent(steward.app).submit("/register", licenceForm(overrides));
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain("There is a problem");
+    expect(response.body).toContain(`href="#${field}"`);
+    expect(response.body).toContain(message);
+    expect(response.body).toMatch(/<title>Error: /);
+    expect(await countRows()).toEqual(before);
+  });
+
+  it("never sends the password back after an error", async () => {
+    const response = await new TestAgent(steward.app).submit("/register", licenceForm({ email: "bad", password: "a-secret-password-to-keep" }));
+    expect(response.body).not.toContain("a-secret-password-to-keep");
+  });
+
+  it("treats usernames and emails as unique whatever their case, and writes nothing on a clash", async () => {
+    const first = licenceForm();
+    await new TestAgent(steward.app).submit("/register", first);
+    const before = await countRows();
+
+    const sameUsername = await new TestAgent(steward.app).submit("/register", licenceForm({ username: first["username"]!.toUpperCase() }));
+    expect(sameUsername.statusCode).toBe(400);
+    expect(sameUsername.body).toContain("That username is taken");
+
+    const sameEmail = await new TestAgent(steward.app).submit("/register", licenceForm({ email: first["email"]!.toUpperCase() }));
+    expect(sameEmail.statusCode).toBe(400);
+    expect(sameEmail.body).toContain("email address is already in use");
+
+    expect(await countRows()).toEqual(before);
+  });
+
+  it("refuses a form carrying fields it does not expect (no mass assignment)", async () => {
+    const before = await countRows();
+    const response = await new TestAgent(steward.app).submit("/register", { ...licenceForm(), role: "admin" });
+    expect(response.statusCode).toBe(400);
+    expect(await countRows()).toEqual(before);
+  });
+});

@@ -1,0 +1,158 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSession } from "../../auth/sessions.ts";
+import { TestClock } from "../clock.ts";
+import { openTestDatabase, testEngine } from "../testing/test-database.ts";
+import type { StewardDatabase } from "./database.ts";
+import { migrateToLatest } from "./migrate.ts";
+import { inScope } from "./tenant-scope.ts";
+
+/**
+ * The database's own guarantee that one organisation cannot reach another's rows, whatever the
+ * application code asks for: checked through the app's data layer (inScope), as the app role.
+ */
+describe(`tenant isolation in the database (${testEngine})`, () => {
+  let database: StewardDatabase;
+  const now = new TestClock().now();
+  const a = { org: randomUUID(), user: randomUUID() };
+  const b = { org: randomUUID(), user: randomUUID() };
+  const tenantTables = ["users", "sessions", "password_links", "outbox"] as const;
+
+  async function seed(tenant: { org: string; user: string }, label: string) {
+    await inScope(database.db, { organisationIds: [tenant.org] }, async (trx) => {
+      await trx
+        .insertInto("organisations")
+        .values({ id: tenant.org, parentId: null, kind: "school", name: `School ${label}`, postalAddress: "x", telephone: "01632960001" })
+        .execute();
+      await trx
+        .insertInto("users")
+        .values({ orgId: tenant.org, id: tenant.user, fullName: `Person ${label}`, email: `${label}-${tenant.org}@example.com`, username: `user-${tenant.org.slice(0, 8)}`, role: "owner", passwordHash: null, deactivatedAt: null, updatedAt: now })
+        .execute();
+      await startSession(trx, now, tenant.org, tenant.user);
+      await trx
+        .insertInto("passwordLinks")
+        .values({ orgId: tenant.org, id: randomUUID(), tokenHash: randomUUID(), userId: tenant.user, purpose: "invitation", createdAt: now, expiresAt: now, usedAt: null })
+        .execute();
+      await trx
+        .insertInto("outbox")
+        .values({ orgId: tenant.org, id: randomUUID(), recipient: "x@example.com", subject: `For ${label}`, body: "b", status: "held", nextAttemptAt: null, lastError: null, createdAt: now, sentAt: null })
+        .execute();
+    });
+  }
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    await migrateToLatest(database.db);
+    await seed(a, "a");
+    await seed(b, "b");
+  });
+  afterAll(() => database.close());
+
+  it("shows organisation A's context only A's rows, in every tenant table", async () => {
+    await inScope(database.db, { organisationIds: [a.org] }, async (trx) => {
+      const organisations = await trx.selectFrom("organisations").select("id").execute();
+      expect(organisations.map((row) => row.id)).toEqual([a.org]);
+      for (const table of tenantTables) {
+        const { rows } = await sql<{ orgId: string }>`select org_id from ${sql.table(table)}`.execute(trx);
+        expect(rows.length, table).toBeGreaterThan(0);
+        expect(new Set(rows.map((row) => row.orgId)), table).toEqual(new Set([a.org]));
+      }
+    });
+  });
+
+  it("even when the query asks for B's rows by id", async () => {
+    const found = await inScope(database.db, { organisationIds: [a.org] }, (trx) =>
+      trx.selectFrom("users").selectAll().where("orgId", "=", b.org).where("id", "=", b.user).execute(),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("cannot change or delete B's rows from A's context", async () => {
+    await inScope(database.db, { organisationIds: [a.org] }, async (trx) => {
+      const renamed = await trx.updateTable("organisations").set({ name: "taken over" }).where("id", "=", b.org).executeTakeFirst();
+      expect(renamed.numUpdatedRows).toBe(0n);
+      for (const table of tenantTables) {
+        const { numAffectedRows } = await sql`delete from ${sql.table(table)} where org_id = ${b.org}`.execute(trx);
+        expect(numAffectedRows, table).toBe(0n);
+      }
+    });
+    const bStill = await inScope(database.db, { organisationIds: [b.org] }, (trx) =>
+      trx.selectFrom("organisations").select("name").where("id", "=", b.org).executeTakeFirstOrThrow(),
+    );
+    expect(bStill.name).toBe("School b");
+  });
+
+  it("cannot write a row into B from A's context", async () => {
+    await expect(
+      inScope(database.db, { organisationIds: [a.org] }, (trx) =>
+        trx
+          .insertInto("outbox")
+          .values({ orgId: b.org, id: randomUUID(), recipient: "x@example.com", subject: "s", body: "b", status: "held", nextAttemptAt: null, lastError: null, createdAt: now, sentAt: null })
+          .execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      inScope(database.db, { organisationIds: [a.org] }, (trx) =>
+        trx.updateTable("users").set({ orgId: b.org }).where("id", "=", a.user).execute(),
+      ),
+    ).rejects.toThrow(/row-level security|violates foreign key/);
+  });
+
+  it("sees nothing at all when no organisation is in scope", async () => {
+    await inScope(database.db, {}, async (trx) => {
+      for (const table of ["organisations", ...tenantTables]) {
+        const { rows } = await sql`select 1 from ${sql.table(table)}`.execute(trx);
+        expect(rows, table).toEqual([]);
+      }
+    });
+  });
+
+  it("finds a session by its token hash alone, and nothing else of that organisation", async () => {
+    const { rows } = await sql<{ tokenHash: string }>`select token_hash from sessions where org_id = ${a.org}`.execute(database.db);
+    const tokenHash = rows[0]!.tokenHash;
+    await inScope(database.db, { sessionTokenHash: tokenHash }, async (trx) => {
+      expect(await trx.selectFrom("sessions").select("orgId").execute()).toEqual([{ orgId: a.org }]);
+      expect(await trx.selectFrom("users").select("id").execute()).toEqual([]);
+      const touched = await trx.updateTable("sessions").set({ lastSeenAt: now }).executeTakeFirst();
+      expect(touched.numUpdatedRows).toBe(0n);
+    });
+  });
+
+  it("leaves nothing behind on a pooled connection when a transaction fails", async () => {
+    await expect(
+      inScope(database.db, { organisationIds: [a.org] }, async () => {
+        throw new Error("crash mid-request");
+      }),
+    ).rejects.toThrow("crash mid-request");
+    const after = await inScope(database.db, {}, (trx) => trx.selectFrom("organisations").select("id").execute());
+    expect(after).toEqual([]);
+    const { rows } = await sql<{ role: string; orgs: string | null }>`select current_user as role, current_setting('steward.org_ids', true) as orgs`.execute(database.db);
+    expect(rows[0]!.role).not.toBe("steward_app");
+    expect(rows[0]!.orgs ?? "").toBe("");
+  });
+
+  it("enables and forces row-level security on every table that holds organisation data", async () => {
+    const { rows } = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>`
+      select c.relname, c.relrowsecurity, c.relforcerowsecurity
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r'
+        and (c.relname = 'organisations' or exists (
+          select 1 from pg_attribute att where att.attrelid = c.oid and att.attname = 'org_id' and not att.attisdropped))`.execute(database.db);
+    expect(rows.map((row) => row.relname).sort()).toEqual(["organisations", ...tenantTables].sort());
+    for (const row of rows) {
+      expect(row, row.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+    }
+  });
+
+  it("runs the application as a role that cannot bypass the policies and owns nothing", async () => {
+    const { rows: roles } = await sql<{ rolsuper: boolean; rolbypassrls: boolean }>`
+      select rolsuper, rolbypassrls from pg_roles where rolname = 'steward_app'`.execute(database.db);
+    expect(roles).toEqual([{ rolsuper: false, rolbypassrls: false }]);
+    const { rows: owned } = await sql`select relname from pg_class where relowner = (select oid from pg_roles where rolname = 'steward_app')`.execute(database.db);
+    expect(owned).toEqual([]);
+    await expect(
+      inScope(database.db, { organisationIds: [a.org] }, (trx) => sql`select * from platform_secrets`.execute(trx)),
+    ).rejects.toThrow(/permission denied/);
+  });
+});

@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { registerLicence } from "../../accounts/registration.ts";
+import type { Services } from "../services.ts";
+
+export const TEST_PASSWORD = "correct horse battery staple";
+
+/** A unique suffix, so every test builds its own organisations and never meets another test's. */
+export function unique(): string {
+  return randomBytes(4).toString("hex");
+}
+
+export function licenceForm(overrides: Record<string, string> = {}): Record<string, string> {
+  const id = unique();
+  return {
+    organisationKind: "school",
+    organisationName: `Oakfield Primary ${id}`,
+    postalAddress: "1 School Lane\nLeeds\nLS1 1AA",
+    telephone: "0113 496 0000",
+    fullName: `Alex Owner ${id}`,
+    email: `owner-${id}@oakfield.example`,
+    username: `owner-${id}`,
+    password: TEST_PASSWORD,
+    ...overrides,
+  };
+}
+
+/** Registers a licence through the domain function and returns who and what it made. */
+export async function buildLicence(services: Services, overrides: Partial<{ organisationKind: "trust" | "school"; organisationName: string }> = {}) {
+  const form = licenceForm(overrides);
+  const result = await registerLicence(services, {
+    organisationKind: form["organisationKind"] as "trust" | "school",
+    organisationName: form["organisationName"]!,
+    postalAddress: form["postalAddress"]!,
+    telephone: form["telephone"]!,
+    fullName: form["fullName"]!,
+    email: form["email"]!,
+    username: form["username"]!,
+    password: TEST_PASSWORD,
+  });
+  if (!result.ok) {
+    throw new Error(`buildLicence failed: ${JSON.stringify(result.errors)}`);
+  }
+  return { ...result, username: form["username"]!, email: form["email"]!, name: form["organisationName"]! };
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase, type StewardDatabase } from "../database/database.ts";
+
+/**
+ * A fresh, empty database for one test file: in-memory PGlite by default, or a new database on the
+ * PostgreSQL server named by DATABASE_URL (CI runs the whole suite both ways). Dropped afterwards.
+ */
+export async function openTestDatabase(): Promise<StewardDatabase> {
+  const serverUrl = process.env["DATABASE_URL"];
+  if (!serverUrl) {
+    return openDatabase({ engine: "pglite", inMemory: true });
+  }
+  const name = `steward_test_${randomBytes(6).toString("hex")}`;
+  await administer(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ engine: "postgres", url: url.toString() });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await administer(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function administer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export const testEngine = process.env["DATABASE_URL"] ? "postgres" : "pglite";

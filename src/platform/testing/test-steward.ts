@@ -1,0 +1,33 @@
+import { Writable } from "node:stream";
+import { TestClock } from "../clock.ts";
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../logger.ts";
+import { createSteward, type Steward } from "../steward.ts";
+import { openTestDatabase } from "./test-database.ts";
+
+export interface TestSteward extends Steward {
+  clock: TestClock;
+  /** Every log line written so far, as text: tests check it for personal data. */
+  logs: string[];
+}
+
+/** A whole Steward on a fresh database, with a clock the test moves and logs the test can read. */
+export async function startTestSteward(env: Record<string, string> = {}): Promise<TestSteward> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const config = loadConfig({ PORT: "0", STEWARD_DATA_DIR: "/nonexistent", PUBLIC_URL: "http://steward.test", ...env });
+  const clock = new TestClock();
+  const steward = await createSteward({
+    config,
+    logger: createLogger("info", sink),
+    clock,
+    database: await openTestDatabase(),
+    mailIntervalMs: 0,
+  });
+  return { ...steward, clock, logs };
+}
