@@ -31,6 +31,10 @@ declare module "fastify" {
     actor: Actor | undefined;
     sessionCookie: string | undefined;
   }
+  interface FastifyInstance {
+    /** Every route and who may use it, as registered: security tests sweep this list. */
+    routeTable: { method: string; url: string; access: Access }[];
+  }
   interface FastifyReply {
     page(template: string, context?: Record<string, unknown>, status?: number): FastifyReply;
   }
@@ -68,6 +72,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const views = createViews();
 
   // Deny by default: a route that does not say who may use it stops the server starting.
+  app.decorate("routeTable", []);
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/assets/")) {
       route.config = { ...route.config, access: "public" };
@@ -75,6 +80,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (access === undefined || !(access === "public" || access === "signed-in" || access in PERMISSIONS)) {
       throw new Error(`Route ${route.method} ${route.url} does not declare who may use it (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      app.routeTable.push({ method, url: route.url, access });
     }
   });
 

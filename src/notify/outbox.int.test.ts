@@ -1,0 +1,92 @@
+import type { AddressInfo } from "node:net";
+import { sql } from "kysely";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
+import { TestAgent } from "../platform/testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { testEngine } from "../platform/testing/test-database.ts";
+import { deliverDueEmail } from "./outbox.ts";
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on loopback that keeps what it is sent. */
+async function startSmtpServer(): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: Buffer.concat(chunks).toString("utf8") });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, port: (server.server.address() as AddressInfo).port, received };
+}
+
+describe(`email through SMTP (${testEngine})`, () => {
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let steward: TestSteward;
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    steward = await startTestSteward({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
+  });
+  afterAll(async () => {
+    await steward.close();
+    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+  });
+
+  async function adminAddsUser() {
+    const licence = await buildLicence(steward.services);
+    const admin = new TestAgent(steward.app);
+    await admin.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    await admin.get("/users/new");
+    const email = `new-${unique()}@school.example`;
+    const response = await admin.post("/users/new", { fullName: "Nia New", email, username: `nia-${unique()}`, role: "staff", organisationId: licence.organisationId });
+    expect(response.statusCode).toBe(200);
+    const link = /id="set-password-link" href="([^"]+)"/.exec(response.body)![1]!;
+    return { admin, email, link };
+  }
+
+  it("sends the new user's set-password link to the SMTP server, once, even with two senders at once", async () => {
+    const before = smtp.received.length;
+    const { admin, email, link } = await adminAddsUser();
+    const [first, second] = await Promise.all([deliverDueEmail(steward.services), deliverDueEmail(steward.services)]);
+    expect(first + second).toBe(1);
+    const mine = smtp.received.slice(before).filter((message) => message.to.includes(email));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.raw).toContain("Subject: Your Steward account");
+    expect(mine[0]!.raw.replace(/=\r?\n/g, "")).toContain(link);
+    expect(await deliverDueEmail(steward.services)).toBe(0);
+    expect((await admin.get("/outbox")).body).toContain("Sent");
+  });
+
+  it("keeps an email and tries again later when the mail server is down", async () => {
+    const down = await startTestSteward({ SMTP_URL: "smtp://127.0.0.1:9" });
+    try {
+      const licence = await buildLicence(down.services);
+      const admin = new TestAgent(down.app);
+      await admin.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+      await admin.get("/users/new");
+      await admin.post("/users/new", { fullName: "Pat Pending", email: `pat-${unique()}@school.example`, username: `pat-${unique()}`, role: "staff", organisationId: licence.organisationId });
+      expect(await deliverDueEmail(down.services)).toBe(0);
+      const { rows } = await sql<{ status: string; attempts: number; nextAttemptAt: Date }>`
+        select status, attempts, next_attempt_at from outbox`.execute(down.services.database.db);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: "pending", attempts: 1 });
+      expect(rows[0]!.nextAttemptAt.getTime()).toBeGreaterThan(down.clock.now().getTime());
+    } finally {
+      await down.close();
+    }
+  });
+});
