@@ -67,7 +67,7 @@ describe(`every route, swept (${testEngine})`, () => {
       expect(csp, url).not.toContain("unsafe-inline");
       expect(response.headers["x-content-type-options"], url).toBe("nosniff");
       expect(response.headers["x-frame-options"], url).toBe("DENY");
-      expect(response.headers["referrer-policy"], url).toBe("no-referrer");
+      expect(response.headers["referrer-policy"], url).toBe("same-origin");
       expect(response.headers["x-powered-by"], url).toBeUndefined();
       expect(response.headers["strict-transport-security"], `${url} over plain HTTP`).toBeUndefined();
       nonces.add(/'nonce-([^']+)'/.exec(csp)![1]!);

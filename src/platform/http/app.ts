@@ -105,7 +105,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     },
     hsts: false, // sent only over HTTPS, below
     frameguard: { action: "deny" },
-    referrerPolicy: { policy: "no-referrer" },
+    // Nothing to other sites. Not "no-referrer": with it, Chrome sends `Origin: null` on our own
+    // form posts, and the origin check below needs the real one.
+    referrerPolicy: { policy: "same-origin" },
   });
   await app.register(cookie);
   await app.register(formbody);

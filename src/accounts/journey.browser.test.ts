@@ -1,0 +1,201 @@
+import type { AddressInfo } from "node:net";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessibilityViolations, launchChromium } from "../platform/testing/browser.ts";
+import { TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
+import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { testEngine } from "../platform/testing/test-database.ts";
+
+/**
+ * The first day with Steward, in a real browser: a trust registers, adds a school and a member of
+ * staff, who sets a password and signs in; sessions expire; every page passes axe, with the
+ * strict CSP on and no violation reported by the browser.
+ */
+describe(`a trust's first day, in Chromium (${testEngine})`, () => {
+  let steward: TestSteward;
+  let browser: Browser;
+  let base: string;
+  const scanned = new Map<string, string[]>();
+  const cspViolations: string[] = [];
+  const id = unique();
+  const owner = { fullName: `Olivia Owner ${id}`, username: `olivia-${id}`, email: `olivia-${id}@trust.example` };
+  const trustName = `Moorland Learning Trust ${id}`;
+  const schoolName = `Heather Primary ${id}`;
+  const staff = { fullName: `Sam Teacher ${id}`, username: `sam-${id}`, email: `sam-${id}@heather.example` };
+  let setPasswordPath = "";
+
+  async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ baseURL: base, ...options });
+    const page = await context.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) {
+        cspViolations.push(`${page.url()}: ${message.text()}`);
+      }
+    });
+    return { context, page };
+  }
+
+  /** Every page the journey visits is scanned once, in the state the user sees it. */
+  async function scan(page: Page, label: string): Promise<void> {
+    scanned.set(label, await accessibilityViolations(page));
+  }
+
+  beforeAll(async () => {
+    steward = await startTestSteward();
+    await steward.app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(steward.app.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await steward?.close();
+  });
+
+  it("registers a trust, showing clear errors first", async () => {
+    const { page, context } = await newPage();
+    await page.goto("/register");
+    await scan(page, "register");
+    await page.getByRole("button", { name: "Register" }).click();
+    await expect.poll(() => page.title()).toMatch(/^Error: Register a licence/);
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Enter your full name");
+    await scan(page, "register with errors");
+
+    await page.getByLabel("A trust").check();
+    await page.getByLabel("Name of the trust or school").fill(trustName);
+    await page.getByLabel("Postal address").fill("Moorland House\nHalifax\nHX1 1AA");
+    await page.getByLabel("Telephone").fill("01422 496 000");
+    await page.getByLabel("Full name").fill(owner.fullName);
+    await page.getByLabel("Email address").fill(owner.email);
+    await page.getByLabel("Username").fill(owner.username);
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.waitForURL("**/dashboard");
+    expect(await page.locator("#signed-in-as").textContent()).toContain(owner.fullName);
+    expect(await page.locator("#signed-in-as").textContent()).toContain(trustName);
+    await scan(page, "dashboard");
+    await context.close();
+  });
+
+  it("signs in, adds a school and a member of staff, and reads the outbox", async () => {
+    const { page, context } = await newPage();
+    await page.goto("/login");
+    await scan(page, "sign in");
+    await page.getByLabel("Username or email address").fill(owner.username);
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/dashboard");
+
+    await page.getByRole("link", { name: "Schools", exact: true }).click();
+    await scan(page, "schools (empty)");
+    await page.getByRole("button", { name: "Add a school" }).click();
+    await scan(page, "add a school");
+    await page.getByLabel("School name").fill(schoolName);
+    await page.getByLabel("Postal address").fill("Heather Road\nHalifax\nHX2 2BB");
+    await page.getByLabel("Telephone").fill("01422 496 001");
+    await page.getByRole("button", { name: "Add school" }).click();
+    await expect.poll(() => page.locator(".govuk-notification-banner").textContent()).toContain(`${schoolName} has been added`);
+    await scan(page, "schools");
+
+    await page.getByRole("link", { name: "Users", exact: true }).click();
+    await scan(page, "users");
+    await page.getByRole("button", { name: "Add a user" }).click();
+    await scan(page, "add a user");
+    await page.getByLabel("Full name").fill(staff.fullName);
+    await page.getByLabel("Email address").fill(staff.email);
+    await page.getByLabel("Username").fill(staff.username);
+    await page.getByLabel("Staff").check();
+    await page.getByLabel("Works for").selectOption({ label: schoolName });
+    await page.getByRole("button", { name: "Add user" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toContain(`${staff.fullName} has been added`);
+    await scan(page, "user added");
+    setPasswordPath = new URL((await page.locator("#set-password-link").getAttribute("href"))!).pathname;
+
+    await page.getByRole("link", { name: "Outbox", exact: true }).click();
+    await page.getByText("Read the email").first().click();
+    expect(await page.locator(".steward-email-body").first().textContent()).toContain(setPasswordPath);
+    await scan(page, "outbox");
+
+    await page.goto("/users");
+    await page.getByRole("link", { name: `Deactivate ${staff.fullName}` }).click();
+    await scan(page, "deactivate a user (confirm)");
+    await page.getByRole("link", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/login?signedOut=1");
+    expect(await page.locator(".govuk-notification-banner").textContent()).toContain("You have signed out");
+    await page.goto("/dashboard");
+    await page.waitForURL("**/login");
+    await context.close();
+  });
+
+  it("lets the new member of staff set a password and sign in", async () => {
+    const { page, context } = await newPage();
+    await page.goto(setPasswordPath);
+    await scan(page, "set password");
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Set password" }).click();
+    await page.waitForURL("**/login?passwordSet=1");
+    await page.getByLabel("Username or email address").fill(staff.email);
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/dashboard");
+    expect(await page.locator("#signed-in-as").textContent()).toContain(staff.fullName);
+    expect(await page.locator("#signed-in-as").textContent()).toContain(schoolName);
+    expect(await page.getByRole("link", { name: "Users", exact: true }).count()).toBe(0);
+
+    await page.goto(setPasswordPath);
+    await scan(page, "spent link");
+    expect(await page.locator("h1").textContent()).toContain("This link cannot be used");
+    await context.close();
+  });
+
+  it("signs a user out after 20 minutes idle and tells them why", async () => {
+    const { page, context } = await newPage();
+    await page.goto("/login");
+    await page.getByLabel("Username or email address").fill(staff.username);
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/dashboard");
+    steward.clock.advance({ minutes: 21 });
+    await page.reload();
+    await page.waitForURL("**/login?expired=1");
+    expect(await page.locator(".govuk-notification-banner").textContent()).toContain("20 minutes");
+    await scan(page, "signed out after idle");
+    await context.close();
+  });
+
+  it("works with JavaScript switched off", async () => {
+    const { page, context } = await newPage({ javaScriptEnabled: false });
+    await page.goto("/login");
+    await page.getByLabel("Username or email address").fill(owner.username);
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/dashboard");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/login?signedOut=1");
+    await context.close();
+  });
+
+  it("styles a missing page and scans it", async () => {
+    const { page, context } = await newPage();
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    await scan(page, "not found");
+    await context.close();
+  });
+
+  it("has a scanner that does report a real violation", async () => {
+    const { page, context } = await newPage();
+    await page.setContent('<html lang="en"><head><title>t</title></head><body><main><img src="x.png"><input type="text"></main></body></html>');
+    const found = await accessibilityViolations(page);
+    expect(found.join("\n")).toMatch(/image-alt/);
+    expect(found.join("\n")).toMatch(/label/);
+    await context.close();
+  });
+
+  it("found no accessibility violations and no CSP violations on any page", () => {
+    expect(scanned.size).toBeGreaterThanOrEqual(15);
+    expect([...scanned.values()].flat()).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+});
