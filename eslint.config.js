@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
       "@typescript-eslint/consistent-type-imports": "error",
       // Secrets and tokens come from node:crypto, never Math.random (CRYPTO-04).
       "no-restricted-properties": ["error", { object: "Math", property: "random", message: "Use node:crypto for anything random." }],

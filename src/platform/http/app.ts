@@ -117,13 +117,12 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.decorateRequest("sessionCookie", undefined);
   app.decorateReply("page", function page(this: FastifyReply, template, context = {}, status) {
     const request = this.request;
-    const reply = this;
     const actor = request.actor;
     const html = views.render(template, {
       ...context,
       actor,
-      cspNonce: reply.cspNonce.script,
-      csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, reply)),
+      cspNonce: this.cspNonce.script,
+      csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, this)),
       navigation: actor
         ? NAVIGATION.filter((item) => can(actor, item.action)).map((item) => ({
             href: item.href,
@@ -132,8 +131,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
           }))
         : [],
     });
-    return reply
-      .code(status ?? reply.statusCode)
+    return this.code(status ?? this.statusCode)
       .type("text/html; charset=utf-8")
       .send(html);
   });

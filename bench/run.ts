@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: throughput of Steward's hot paths, in-process (app.inject, no sockets), on the
+ * embedded database (or DATABASE_URL's server). Each figure is also given as a ratio to /healthz
+ * measured in the same run, so numbers from different machines and commits can be compared.
+ */
+import { performance } from "node:perf_hooks";
+import { hashPassword } from "../src/auth/passwords.ts";
+import { buildLicence, TEST_PASSWORD } from "../src/platform/testing/factories.ts";
+import { TestAgent } from "../src/platform/testing/test-agent.ts";
+import { startTestSteward } from "../src/platform/testing/test-steward.ts";
+import { testEngine } from "../src/platform/testing/test-database.ts";
+
+const DURATION_MS = Number(process.env["BENCH_MS"] ?? 3_000);
+
+async function measure(name: string, work: () => Promise<unknown>): Promise<{ name: string; perSecond: number; meanMs: number }> {
+  for (let i = 0; i < 20; i += 1) await work(); // warm up
+  let count = 0;
+  const started = performance.now();
+  while (performance.now() - started < DURATION_MS) {
+    await work();
+    count += 1;
+  }
+  const elapsed = performance.now() - started;
+  return { name, perSecond: (count / elapsed) * 1000, meanMs: elapsed / count };
+}
+
+const steward = await startTestSteward({ LOG_LEVEL: "silent" });
+const licence = await buildLicence(steward.services, { organisationKind: "trust" });
+const agent = new TestAgent(steward.app);
+await agent.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+await agent.get("/dashboard");
+// Other organisations' rows in the same tables, so row-level security has something to filter.
+for (let i = 0; i < 50; i += 1) await buildLicence(steward.services);
+
+const results = [
+  await measure("GET /healthz (baseline: one query)", () => steward.app.inject({ url: "/healthz" })),
+  await measure("GET /login (page render, no session)", () => steward.app.inject({ url: "/login" })),
+  await measure("GET /dashboard (session + RLS + page)", () => agent.get("/dashboard")),
+  await measure("GET /users (session + RLS list + page)", () => agent.get("/users")),
+  await measure("argon2id hash (19 MiB, t=2)", () => hashPassword(TEST_PASSWORD)),
+];
+await steward.close();
+
+const baseline = results[0]!.perSecond;
+console.log(`Steward bench — engine ${testEngine}, node ${process.version}, ${DURATION_MS} ms per figure`);
+console.log("operation".padEnd(44), "ops/s".padStart(9), "mean ms".padStart(9), "vs baseline".padStart(12));
+for (const result of results) {
+  console.log(
+    result.name.padEnd(44),
+    result.perSecond.toFixed(0).padStart(9),
+    result.meanMs.toFixed(2).padStart(9),
+    (result.perSecond / baseline).toFixed(3).padStart(12),
+  );
+}
