@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { writeSessionCookie } from "../auth/session-cookie.ts";
-import { contextOf } from "../platform/http/app.ts";
+import { contextOf } from "../platform/http/request-context.ts";
 import { readForm } from "../platform/forms.ts";
 import { notFound } from "../platform/errors.ts";
 import type { Services } from "../platform/services.ts";

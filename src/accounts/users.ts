@@ -27,7 +27,8 @@ export interface UserSummary {
   status: UserStatus;
 }
 
-export async function listUsers(ctx: Context): Promise<UserSummary[]> {
+/** Everyone in the organisations the actor can reach (or just one of them, by id). */
+export async function listUsers(ctx: Context, { userId }: { userId?: string } = {}): Promise<UserSummary[]> {
   authorise(ctx.actor, "users:manage");
   const rows = await inActorScope(ctx, (trx) =>
     trx
@@ -44,6 +45,7 @@ export async function listUsers(ctx: Context): Promise<UserSummary[]> {
         "users.passwordHash",
         "users.deactivatedAt",
       ])
+      .$if(userId !== undefined, (query) => query.where("users.id", "=", userId!))
       .orderBy("organisations.name")
       .orderBy("users.fullName")
       .execute(),
@@ -55,7 +57,7 @@ export async function listUsers(ctx: Context): Promise<UserSummary[]> {
 }
 
 export async function findUser(ctx: Context, userId: string): Promise<UserSummary> {
-  const user = (await listUsers(ctx)).find((candidate) => candidate.id === userId);
+  const [user] = await listUsers(ctx, { userId });
   if (!user) {
     throw notFound();
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { can } from "../accounts/permissions.ts";
 import { listReachableOrganisations } from "../accounts/schools.ts";
-import { contextOf } from "../platform/http/app.ts";
+import { contextOf } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 
 export function dashboardRoutes(app: FastifyInstance, services: Services): void {

@@ -6,7 +6,7 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { accountsRoutes } from "../../accounts/accounts.routes.ts";
-import type { Actor, Context } from "../../accounts/actor.ts";
+import type { Actor } from "../../accounts/actor.ts";
 import { can, PERMISSIONS, type Action } from "../../accounts/permissions.ts";
 import { authRoutes } from "../../auth/auth.routes.ts";
 import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
@@ -14,7 +14,7 @@ import { resolveSession } from "../../auth/sessions.ts";
 import { newToken } from "../../auth/tokens.ts";
 import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "../../notify/notify.routes.ts";
-import { notSignedIn, StewardError } from "../errors.ts";
+import { StewardError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
@@ -230,12 +230,4 @@ function ensureVisitorCookie(request: FastifyRequest, reply: FastifyReply): stri
     writeSessionCookie(request, reply, newToken());
   }
   return request.sessionCookie as string;
-}
-
-/** The context domain functions take, for a route that requires a signed-in user. */
-export function contextOf(request: FastifyRequest, services: Services): Context {
-  if (!request.actor) {
-    throw notSignedIn();
-  }
-  return { actor: request.actor, services };
 }
