@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLicence, TEST_PASSWORD } from "../platform/testing/factories.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { purgeEndedSessions } from "./sessions.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
 
 describe(`signing in and sessions (${testEngine})`, () => {
@@ -125,6 +126,18 @@ describe(`signing in and sessions (${testEngine})`, () => {
     const response = await agent.post("/logout", { _csrf: "forged" });
     expect(response.statusCode).toBe(403);
     expect((await agent.get("/dashboard")).statusCode).toBe(200);
+  });
+
+  it("purges sessions whose owner never came back, and keeps live ones", async () => {
+    const abandoned = await signedIn();
+    steward.clock.advance({ minutes: 15 });
+    const live = await signedIn();
+    steward.clock.advance({ minutes: 6 });
+    const before = await sessionCount();
+    expect(await purgeEndedSessions(steward.services)).toBeGreaterThanOrEqual(1);
+    expect(await sessionCount()).toBeLessThan(before);
+    expect((await live.agent.get("/dashboard")).statusCode).toBe(200);
+    expect((await abandoned.agent.get("/dashboard")).headers.location).toBe("/login");
   });
 
   it("marks every page no-store so Back after sign-out shows nothing", async () => {

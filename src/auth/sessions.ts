@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { loadActor, type Actor } from "../accounts/actor.ts";
 import type { Services } from "../platform/services.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -90,4 +91,18 @@ export async function endSessionsOfUser(trx: Tx, organisationId: string, userId:
 
 async function deleteSession(trx: Tx, organisationId: string, sessionId: string): Promise<void> {
   await trx.deleteFrom("sessions").where("orgId", "=", organisationId).where("id", "=", sessionId).execute();
+}
+
+/**
+ * Deletes every session past either timeout, including those whose owner never came back (they
+ * would otherwise stay for ever). Safe to run on several app processes at once. Returns how many.
+ */
+export async function purgeEndedSessions(services: Pick<Services, "database" | "clock">): Promise<number> {
+  const now = services.clock.now().getTime();
+  const idleSince = new Date(now - IDLE_TIMEOUT_MS);
+  const startedBefore = new Date(now - ABSOLUTE_TIMEOUT_MS);
+  const { rows } = await inScope(services.database.db, {}, (trx) =>
+    sql<{ purged: number }>`select steward_purge_ended_sessions(${idleSince}, ${startedBefore}) as purged`.execute(trx),
+  );
+  return rows[0]?.purged ?? 0;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { purgeEndedSessions } from "../auth/sessions.ts";
 import { deliverDueEmail } from "../notify/outbox.ts";
 import { createSmtpMailer, type Mailer } from "../notify/mailer.ts";
 import { systemClock, type Clock } from "./clock.ts";
@@ -25,6 +26,8 @@ export interface StewardOptions {
   database?: StewardDatabase;
   /** How often the mail sender looks for due email; 0 turns it off (tests drive it by hand). */
   mailIntervalMs?: number;
+  /** How often ended sessions are purged; 0 turns it off (tests drive it by hand). */
+  housekeepingIntervalMs?: number;
 }
 
 export function databaseLocationOf(config: Config): DatabaseLocation {
@@ -59,11 +62,21 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
       : undefined;
   timer?.unref();
 
+  const housekeepingInterval = options.housekeepingIntervalMs ?? 5 * 60_000;
+  const housekeeping =
+    housekeepingInterval > 0
+      ? setInterval(() => {
+          purgeEndedSessions(services).catch((error: unknown) => logger.error({ err: error }, "session purge failed"));
+        }, housekeepingInterval)
+      : undefined;
+  housekeeping?.unref();
+
   return {
     app,
     services,
     async close() {
       clearInterval(timer);
+      clearInterval(housekeeping);
       await app.close();
       await sending;
       mailer?.close();

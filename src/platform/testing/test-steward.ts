@@ -28,6 +28,7 @@ export async function startTestSteward(env: Record<string, string> = {}): Promis
     clock,
     database: await openTestDatabase(),
     mailIntervalMs: 0,
+    housekeepingIntervalMs: 0,
   });
   return { ...steward, clock, logs };
 }

@@ -150,6 +150,17 @@ const statements = [
   `revoke all on function steward_organisations_with_mail_due(timestamptz) from public`,
   `grant execute on function steward_organisations_with_mail_due(timestamptz) to steward_app`,
 
+  // Housekeeping: sessions past either timeout are deleted whoever they belong to. Returns a count only.
+  `create function steward_purge_ended_sessions(idle_since timestamptz, started_before timestamptz) returns integer
+     language sql volatile security definer set search_path = public as $$
+       with ended as (
+         delete from sessions where last_seen_at <= idle_since or created_at <= started_before returning 1
+       )
+       select count(*)::int from ended
+     $$`,
+  `revoke all on function steward_purge_ended_sessions(timestamptz, timestamptz) from public`,
+  `grant execute on function steward_purge_ended_sessions(timestamptz, timestamptz) to steward_app`,
+
   `grant usage on schema public to steward_app`,
   `grant select, insert, update, delete on organisations, users, sessions, password_links, outbox to steward_app`,
 ];
@@ -165,6 +176,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql.raw(`drop table if exists ${table} cascade`).execute(db);
   }
   await sql.raw(`drop function if exists steward_organisations_with_mail_due(timestamptz)`).execute(db);
+  await sql.raw(`drop function if exists steward_purge_ended_sessions(timestamptz, timestamptz)`).execute(db);
   await sql.raw(`drop function if exists steward_org_ids()`).execute(db);
   await sql.raw(`drop function if exists steward_setting(text)`).execute(db);
 }
