@@ -12,10 +12,16 @@ export type RegistrationResult =
   | { ok: false; errors: FieldErrors };
 
 /** Which field a clash on a unique index belongs to, and what to say. */
-export const UNIQUE_FIELD_ERRORS: Record<string, [field: string, message: string]> = {
+const UNIQUE_FIELD_ERRORS: Record<string, [field: string, message: string]> = {
   users_username_unique: ["username", "That username is taken; choose another"],
   users_email_unique: ["email", "That email address is already in use; sign in, or use another address"],
 };
+
+/** A taken username or email as a message next to its field; undefined for any other error. */
+export function fieldErrorsForClash(error: unknown): FieldErrors | undefined {
+  const clash = UNIQUE_FIELD_ERRORS[brokenUniqueConstraint(error) ?? ""];
+  return clash ? { [clash[0]]: clash[1] } : undefined;
+}
 
 /**
  * Registers a licence: a new organisation (a trust or a standalone school) and its owner, who is
@@ -62,9 +68,9 @@ export async function registerLicence(
     });
     return { ok: true, organisationId, userId, sessionToken };
   } catch (error) {
-    const clash = UNIQUE_FIELD_ERRORS[brokenUniqueConstraint(error) ?? ""];
-    if (clash) {
-      return { ok: false, errors: { [clash[0]]: clash[1] } };
+    const errors = fieldErrorsForClash(error);
+    if (errors) {
+      return { ok: false, errors };
     }
     throw error;
   }

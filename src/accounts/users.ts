@@ -4,12 +4,11 @@ import { hashToken, newToken } from "../auth/tokens.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { Role } from "../platform/database/schema.ts";
-import { brokenUniqueConstraint } from "../platform/database/errors.ts";
 import { notFound, StewardError } from "../platform/errors.ts";
 import type { NewUser } from "./accounts.schema.ts";
 import { inActorScope, type Context } from "./actor.ts";
 import { assertReachable, authorise } from "./permissions.ts";
-import { UNIQUE_FIELD_ERRORS } from "./registration.ts";
+import { fieldErrorsForClash } from "./registration.ts";
 
 /** How long a new user's set-password link works. */
 export const INVITATION_VALID_MS = 7 * 24 * 60 * 60 * 1000;
@@ -132,9 +131,9 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
       });
     });
   } catch (error) {
-    const clash = UNIQUE_FIELD_ERRORS[brokenUniqueConstraint(error) ?? ""];
-    if (clash) {
-      return { ok: false, errors: { [clash[0]]: clash[1] } };
+    const errors = fieldErrorsForClash(error);
+    if (errors) {
+      return { ok: false, errors };
     }
     throw error;
   }

@@ -11,6 +11,16 @@ import { sql, type Kysely } from "kysely";
  * with, a one-time link by its token hash); each has a read-only policy that matches exactly one
  * value the caller already holds.
  */
+/** Row-level security, enabled and forced, letting a transaction reach only its organisations' rows. */
+function guardedByOrganisation(table: string): string[] {
+  return [
+    `alter table ${table} enable row level security`,
+    `alter table ${table} force row level security`,
+    `create policy tenant on ${table}
+       using (org_id = any (steward_org_ids())) with check (org_id = any (steward_org_ids()))`,
+  ];
+}
+
 const statements = [
   // The role every request runs as. Roles belong to the whole cluster, so several databases on one
   // server (tests run in parallel) may race to create it: the loser carries on.
@@ -115,32 +125,20 @@ const statements = [
      using (id = any (steward_org_ids()) or parent_id = any (steward_org_ids()))
      with check (id = any (steward_org_ids()) or parent_id = any (steward_org_ids()))`,
 
-  `alter table users enable row level security`,
-  `alter table users force row level security`,
-  `create policy tenant on users
-     using (org_id = any (steward_org_ids())) with check (org_id = any (steward_org_ids()))`,
+  ...guardedByOrganisation("users"),
   `create policy sign_in_lookup on users for select
      using (lower(username) = steward_setting('steward.login_name')
          or lower(email) = steward_setting('steward.login_name'))`,
 
-  `alter table sessions enable row level security`,
-  `alter table sessions force row level security`,
-  `create policy tenant on sessions
-     using (org_id = any (steward_org_ids())) with check (org_id = any (steward_org_ids()))`,
+  ...guardedByOrganisation("sessions"),
   `create policy session_lookup on sessions for select
      using (token_hash = steward_setting('steward.session_token_hash'))`,
 
-  `alter table password_links enable row level security`,
-  `alter table password_links force row level security`,
-  `create policy tenant on password_links
-     using (org_id = any (steward_org_ids())) with check (org_id = any (steward_org_ids()))`,
+  ...guardedByOrganisation("password_links"),
   `create policy link_lookup on password_links for select
      using (token_hash = steward_setting('steward.link_token_hash'))`,
 
-  `alter table outbox enable row level security`,
-  `alter table outbox force row level security`,
-  `create policy tenant on outbox
-     using (org_id = any (steward_org_ids())) with check (org_id = any (steward_org_ids()))`,
+  ...guardedByOrganisation("outbox"),
 
   // The mail sender needs to know which organisations have mail due, and nothing more.
   `create function steward_organisations_with_mail_due(due_by timestamptz) returns setof uuid
