@@ -28,9 +28,20 @@ function serializeError(error: unknown): Record<string, unknown> {
   return {
     type: error.constructor.name,
     code: typeof code === "string" ? code : undefined,
-    message: error.message,
-    stack: error.stack,
+    message: scrubIdentifiers(error.message),
+    stack: error.stack ? scrubIdentifiers(error.stack) : undefined,
   };
+}
+
+/**
+ * An exception's message is how a developer finds the bug, but it may quote data (a library
+ * echoing a value). Email addresses, long numbers (telephone, NHS, ULN) and postcodes are masked.
+ */
+export function scrubIdentifiers(text: string): string {
+  return text
+    .replace(/[^\s@"'<>()]+@[^\s@"'<>()]+\.[^\s@"'<>()]+/g, "[email]")
+    .replace(/\+?\d[\d\s-]{7,}\d/g, "[number]")
+    .replace(/\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/gi, "[postcode]");
 }
 
 export type { Logger };
