@@ -1,13 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { writeSessionCookie } from "../auth/session-cookie.ts";
-import { contextOf } from "../platform/http/request-context.ts";
+import { contextOf, requestMeta } from "../platform/http/request-context.ts";
 import { readForm } from "../platform/forms.ts";
 import { notFound } from "../platform/errors.ts";
 import type { Services } from "../platform/services.ts";
 import { newSchoolSchema, newUserSchema, registerLicenceSchema } from "./accounts.schema.ts";
 import { registerLicence } from "./registration.ts";
 import { addSchool, listReachableOrganisations } from "./schools.ts";
+import { recordHistory } from "../audit/trail.ts";
 import { createUser, deactivateUser, findUser, listUsers } from "./users.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
@@ -31,7 +32,7 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     if (!form.ok) {
       return reply.page("accounts/views/register.njk", { errors: form.errors, values: form.values }, 400);
     }
-    const result = await registerLicence(services, form.data);
+    const result = await registerLicence(services, form.data, requestMeta(request));
     if (!result.ok) {
       const { password: _never, ...values } = form.data;
       return reply.page("accounts/views/register.njk", { errors: result.errors, values }, 400);
@@ -64,6 +65,13 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const organisations = await listReachableOrganisations(ctx);
     const values = form.ok ? form.data : form.values;
     return reply.page("accounts/views/new-user.njk", { organisations, errors: result.errors, values }, 400);
+  });
+
+  app.get("/users/:id", { config: { access: "users:manage" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const user = await findUser(ctx, userIdFrom(request.params));
+    const events = await recordHistory(ctx, "user", user.id);
+    return reply.page("accounts/views/user.njk", { user, events });
   });
 
   app.get("/users/:id/deactivate", { config: { access: "users:manage" } }, async (request, reply) => {

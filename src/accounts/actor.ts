@@ -1,3 +1,4 @@
+import type { RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import type { OrganisationKind, Role } from "../platform/database/schema.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -17,6 +18,8 @@ export interface Actor {
 export interface Context {
   actor: Actor;
   services: Services;
+  /** Where the request came from, for the audit trail; absent for a CLI command or job. */
+  request?: RequestMeta | undefined;
 }
 
 /** Runs `work` in a transaction that can see exactly the actor's organisations. */

@@ -1,3 +1,4 @@
+import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword, passwordProblem } from "../auth/passwords.ts";
 import { endSessionsOfUser } from "../auth/sessions.ts";
 import { hashToken } from "../auth/tokens.ts";
@@ -66,6 +67,7 @@ export async function setPasswordWithLink(
   services: Pick<Services, "database" | "clock">,
   token: string,
   password: string,
+  meta?: RequestMeta,
 ): Promise<SetPasswordResult> {
   const holder = await describePasswordLink(services, token);
   if (!holder) {
@@ -104,6 +106,15 @@ export async function setPasswordWithLink(
       .where("id", "=", holder.userId)
       .execute();
     await endSessionsOfUser(trx, holder.organisationId, holder.userId);
+    await recordAudit(trx, {
+      organisationId: holder.organisationId,
+      actorUserId: holder.userId,
+      action: "password.set",
+      recordType: "user",
+      recordId: holder.userId,
+      meta,
+      at: now,
+    });
     return { ok: true } as const;
   });
 }

@@ -20,6 +20,7 @@ export const PERMISSIONS = {
     meaning: "List and add the trust's schools",
   },
   "outbox:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read the email outbox" },
+  "audit:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read and export the audit trail" },
 } as const satisfies Record<string, { roles: readonly Role[]; trustOnly: boolean; meaning: string }>;
 
 export type Action = keyof typeof PERMISSIONS;

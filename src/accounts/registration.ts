@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { startSession } from "../auth/sessions.ts";
 import type { FieldErrors } from "../platform/forms.ts";
@@ -30,6 +31,7 @@ export function fieldErrorsForClash(error: unknown): FieldErrors | undefined {
 export async function registerLicence(
   services: Pick<Services, "database" | "clock">,
   input: RegisterLicence,
+  meta?: RequestMeta,
 ): Promise<RegistrationResult> {
   const organisationId = randomUUID();
   const userId = randomUUID();
@@ -64,6 +66,9 @@ export async function registerLicence(
           updatedAt: now,
         })
         .execute();
+      const audit = { organisationId, actorUserId: userId, meta, at: now };
+      await recordAudit(trx, { ...audit, action: "licence.register", recordType: "organisation", recordId: organisationId });
+      await recordAudit(trx, { ...audit, action: "session.start", recordType: "user", recordId: userId });
       return startSession(trx, now, organisationId, userId);
     });
     return { ok: true, organisationId, userId, sessionToken };

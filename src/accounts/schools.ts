@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAudit } from "../audit/audit.ts";
 import type { NewSchool } from "./accounts.schema.ts";
 import { inActorScope, type Context } from "./actor.ts";
 import { authorise } from "./permissions.ts";
@@ -29,8 +30,9 @@ export async function listReachableOrganisations(ctx: Context): Promise<Organisa
 export async function addSchool(ctx: Context, input: NewSchool): Promise<string> {
   authorise(ctx.actor, "schools:manage");
   const id = randomUUID();
-  await inActorScope(ctx, (trx) =>
-    trx
+  const now = ctx.services.clock.now();
+  await inActorScope(ctx, async (trx) => {
+    await trx
       .insertInto("organisations")
       .values({
         id,
@@ -39,9 +41,18 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
         name: input.name,
         postalAddress: input.postalAddress,
         telephone: input.telephone,
-        createdAt: ctx.services.clock.now(),
+        createdAt: now,
       })
-      .execute(),
-  );
+      .execute();
+    await recordAudit(trx, {
+      organisationId: ctx.actor.organisation.id,
+      actorUserId: ctx.actor.userId,
+      action: "school.add",
+      recordType: "organisation",
+      recordId: id,
+      meta: ctx.request,
+      at: now,
+    });
+  });
   return id;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAudit } from "../audit/audit.ts";
 import { endSessionsOfUser } from "../auth/sessions.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { queueEmail } from "../notify/outbox.ts";
@@ -6,6 +7,7 @@ import type { FieldErrors } from "../platform/forms.ts";
 import type { Role } from "../platform/database/schema.ts";
 import { notFound, StewardError } from "../platform/errors.ts";
 import type { NewUser } from "./accounts.schema.ts";
+import type { Tx } from "../platform/database/tenant-scope.ts";
 import { inActorScope, type Context } from "./actor.ts";
 import { assertReachable, authorise } from "./permissions.ts";
 import { fieldErrorsForClash } from "./registration.ts";
@@ -26,41 +28,62 @@ export interface UserSummary {
   status: UserStatus;
 }
 
-/** Everyone in the organisations the actor can reach (or just one of them, by id). */
-export async function listUsers(ctx: Context, { userId }: { userId?: string } = {}): Promise<UserSummary[]> {
-  authorise(ctx.actor, "users:manage");
-  const rows = await inActorScope(ctx, (trx) =>
-    trx
-      .selectFrom("users")
-      .innerJoin("organisations", "organisations.id", "users.orgId")
-      .select([
-        "users.id",
-        "users.orgId as organisationId",
-        "organisations.name as organisationName",
-        "users.fullName",
-        "users.email",
-        "users.username",
-        "users.role",
-        "users.passwordHash",
-        "users.deactivatedAt",
-      ])
-      .$if(userId !== undefined, (query) => query.where("users.id", "=", userId!))
-      .orderBy("organisations.name")
-      .orderBy("users.fullName")
-      .execute(),
-  );
+async function queryUsers(trx: Tx, userId?: string): Promise<UserSummary[]> {
+  const rows = await trx
+    .selectFrom("users")
+    .innerJoin("organisations", "organisations.id", "users.orgId")
+    .select([
+      "users.id",
+      "users.orgId as organisationId",
+      "organisations.name as organisationName",
+      "users.fullName",
+      "users.email",
+      "users.username",
+      "users.role",
+      "users.passwordHash",
+      "users.deactivatedAt",
+    ])
+    .$if(userId !== undefined, (query) => query.where("users.id", "=", userId!))
+    .orderBy("organisations.name")
+    .orderBy("users.fullName")
+    .execute();
   return rows.map(({ passwordHash, deactivatedAt, ...user }) => ({
     ...user,
     status: deactivatedAt !== null ? "deactivated" : passwordHash === null ? "invited" : "active",
   }));
 }
 
+function auditOf(ctx: Context, organisationId: string, recordId?: string) {
+  return {
+    organisationId,
+    actorUserId: ctx.actor.userId,
+    recordType: "user" as const,
+    recordId,
+    meta: ctx.request,
+    at: ctx.services.clock.now(),
+  };
+}
+
+/** Everyone in the organisations the actor can reach. */
+export async function listUsers(ctx: Context): Promise<UserSummary[]> {
+  authorise(ctx.actor, "users:manage");
+  return inActorScope(ctx, async (trx) => {
+    await recordAudit(trx, { ...auditOf(ctx, ctx.actor.organisation.id), action: "user.list" });
+    return queryUsers(trx);
+  });
+}
+
+/** One user the actor can reach; anyone else is "not found". */
 export async function findUser(ctx: Context, userId: string): Promise<UserSummary> {
-  const [user] = await listUsers(ctx, { userId });
-  if (!user) {
-    throw notFound();
-  }
-  return user;
+  authorise(ctx.actor, "users:manage");
+  return inActorScope(ctx, async (trx) => {
+    const [user] = await queryUsers(trx, userId);
+    if (!user) {
+      throw notFound();
+    }
+    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "user.view" });
+    return user;
+  });
 }
 
 export type CreateUserResult =
@@ -129,6 +152,7 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
           "If you did not expect this email, you can ignore it.",
         ].join("\n"),
       });
+      await recordAudit(trx, { ...auditOf(ctx, input.organisationId, userId), action: "user.create" });
     });
   } catch (error) {
     const errors = fieldErrorsForClash(error);
@@ -170,5 +194,6 @@ export async function deactivateUser(ctx: Context, userId: string): Promise<void
       .where("userId", "=", user.id)
       .where("usedAt", "is", null)
       .execute();
+    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "user.deactivate" });
   });
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { describePasswordLink, setPasswordWithLink } from "../accounts/password-links.ts";
 import { setPasswordSchema } from "../accounts/accounts.schema.ts";
 import { readForm } from "../platform/forms.ts";
+import { requestMeta } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
 import { endSession } from "./sessions.ts";
@@ -36,7 +37,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     if (!form.ok) {
       return reply.page("auth/views/login.njk", { errors: form.errors, values: form.values }, 400);
     }
-    const result = await signIn(services, form.data);
+    const result = await signIn(services, form.data, requestMeta(request));
     if (!result.ok) {
       return reply.page(
         "auth/views/login.njk",
@@ -50,7 +51,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
 
   app.post("/logout", { config: { access: "public" } }, async (request, reply) => {
     if (request.sessionCookie) {
-      await endSession(services, request.sessionCookie);
+      await endSession(services, request.sessionCookie, requestMeta(request));
     }
     clearSessionCookie(request, reply);
     reply.header("clear-site-data", '"cache", "cookies", "storage"');
@@ -75,7 +76,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     async (request, reply) => {
       const form = readForm(setPasswordSchema, request.body);
       const result = form.ok
-        ? await setPasswordWithLink(services, request.params.token, form.data.password)
+        ? await setPasswordWithLink(services, request.params.token, form.data.password, requestMeta(request))
         : { ok: false as const, errors: form.errors };
       if (result.ok) {
         return reply.redirect("/login?passwordSet=1", 303);

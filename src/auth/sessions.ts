@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { loadActor, type Actor } from "../accounts/actor.ts";
+import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { hashToken, newToken } from "./tokens.ts";
@@ -73,13 +74,22 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
 }
 
 /** Ends the session behind a cookie, if there is one. */
-export async function endSession(services: Pick<Services, "database">, token: string): Promise<void> {
+export async function endSession(services: Pick<Services, "database" | "clock">, token: string, meta?: RequestMeta): Promise<void> {
   const tokenHash = hashToken(token);
   await inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
-    const session = await trx.selectFrom("sessions").select(["orgId", "id"]).where("tokenHash", "=", tokenHash).executeTakeFirst();
+    const session = await trx.selectFrom("sessions").select(["orgId", "id", "userId"]).where("tokenHash", "=", tokenHash).executeTakeFirst();
     if (session) {
       await changeScope(trx, { organisationIds: [session.orgId] });
       await deleteSession(trx, session.orgId, session.id);
+      await recordAudit(trx, {
+        organisationId: session.orgId,
+        actorUserId: session.userId,
+        action: "session.end",
+        recordType: "user",
+        recordId: session.userId,
+        meta,
+        at: services.clock.now(),
+      });
     }
   });
 }

@@ -1,3 +1,4 @@
+import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import { verifyAgainstNothing, verifyPassword } from "./passwords.ts";
@@ -14,6 +15,7 @@ export type SignInResult = { ok: true; token: string } | { ok: false };
 export async function signIn(
   services: Pick<Services, "database" | "clock">,
   input: { login: string; password: string },
+  meta?: RequestMeta,
 ): Promise<SignInResult> {
   const loginName = input.login.trim().toLowerCase();
   const db = services.database.db;
@@ -30,11 +32,15 @@ export async function signIn(
     await verifyAgainstNothing(input.password);
     return { ok: false };
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    return { ok: false };
-  }
-  const token = await inScope(db, { organisationIds: [user.orgId] }, (trx) =>
-    startSession(trx, services.clock.now(), user.orgId, user.id),
-  );
-  return { ok: true, token };
+  const correct = await verifyPassword(user.passwordHash, input.password);
+  const now = services.clock.now();
+  return inScope(db, { organisationIds: [user.orgId] }, async (trx) => {
+    const audit = { organisationId: user.orgId, actorUserId: user.id, recordType: "user" as const, recordId: user.id, meta, at: now };
+    if (!correct) {
+      await recordAudit(trx, { ...audit, action: "sign-in.refused" });
+      return { ok: false };
+    }
+    await recordAudit(trx, { ...audit, action: "session.start" });
+    return { ok: true, token: await startSession(trx, now, user.orgId, user.id) };
+  });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
+import { recordAudit } from "../audit/audit.ts";
 import type { EmailStatus } from "../platform/database/schema.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -62,8 +63,16 @@ export interface OutboxEntry {
 /** The outbox of every organisation the actor can reach, newest first. */
 export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number } = {}): Promise<OutboxEntry[]> {
   authorise(ctx.actor, "outbox:view");
-  return inActorScope(ctx, (trx) =>
-    trx
+  return inActorScope(ctx, async (trx) => {
+    await recordAudit(trx, {
+      organisationId: ctx.actor.organisation.id,
+      actorUserId: ctx.actor.userId,
+      action: "outbox.read",
+      recordType: "email",
+      meta: ctx.request,
+      at: ctx.services.clock.now(),
+    });
+    return trx
       .selectFrom("outbox")
       .innerJoin("organisations", "organisations.id", "outbox.orgId")
       .select([
@@ -79,8 +88,8 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
       .orderBy("outbox.createdAt", "desc")
       .orderBy("outbox.id")
       .limit(limit)
-      .execute(),
-  );
+      .execute();
+  });
 }
 
 /**

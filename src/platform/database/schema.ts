@@ -10,6 +10,7 @@ export interface Database {
   sessions: SessionTable;
   passwordLinks: PasswordLinkTable;
   outbox: OutboxTable;
+  auditEvents: AuditEventTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -78,4 +79,19 @@ export interface OutboxTable {
   lastError: string | null;
   createdAt: Timestamp;
   sentAt: Timestamp | null;
+}
+
+export interface AuditEventTable {
+  orgId: string;
+  seq: ColumnType<number, number, never>;
+  id: string;
+  occurredAt: Timestamp;
+  actorUserId: string | null;
+  action: string;
+  recordType: string | null;
+  recordId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  previousHash: string;
+  hash: string;
 }

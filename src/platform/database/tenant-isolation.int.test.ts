@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordAudit } from "../../audit/audit.ts";
 import { startSession } from "../../auth/sessions.ts";
 import { TestClock } from "../clock.ts";
 import { openTestDatabase, testEngine } from "../testing/test-database.ts";
@@ -17,7 +18,9 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
   const now = new TestClock().now();
   const a = { org: randomUUID(), user: randomUUID() };
   const b = { org: randomUUID(), user: randomUUID() };
-  const tenantTables = ["users", "sessions", "password_links", "outbox"] as const;
+  const tenantTables = ["users", "sessions", "password_links", "outbox", "audit_events"] as const;
+  /** Tables the application may change; the audit trail only grows (checked in its own tests). */
+  const changeableTables = tenantTables.filter((table) => table !== "audit_events");
 
   async function seed(tenant: { org: string; user: string }, label: string) {
     await inScope(database.db, { organisationIds: [tenant.org] }, async (trx) => {
@@ -38,6 +41,7 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         .insertInto("outbox")
         .values({ orgId: tenant.org, id: randomUUID(), recipient: "x@example.com", subject: `For ${label}`, body: "b", status: "held", nextAttemptAt: null, lastError: null, createdAt: now, sentAt: null })
         .execute();
+      await recordAudit(trx, { organisationId: tenant.org, actorUserId: tenant.user, action: "user.create", recordType: "user", recordId: tenant.user, at: now });
     });
   }
 
@@ -72,7 +76,7 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
     await inScope(database.db, { organisationIds: [a.org] }, async (trx) => {
       const renamed = await trx.updateTable("organisations").set({ name: "taken over" }).where("id", "=", b.org).executeTakeFirst();
       expect(renamed.numUpdatedRows).toBe(0n);
-      for (const table of tenantTables) {
+      for (const table of changeableTables) {
         const { numAffectedRows } = await sql`delete from ${sql.table(table)} where org_id = ${b.org}`.execute(trx);
         expect(numAffectedRows, table).toBe(0n);
       }

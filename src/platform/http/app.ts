@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { accountsRoutes } from "../../accounts/accounts.routes.ts";
 import type { Actor } from "../../accounts/actor.ts";
 import { can, PERMISSIONS, type Action } from "../../accounts/permissions.ts";
+import { auditRoutes } from "../../audit/audit.routes.ts";
 import { authRoutes } from "../../auth/auth.routes.ts";
 import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
 import { resolveSession } from "../../auth/sessions.ts";
@@ -49,6 +50,7 @@ const NAVIGATION: { href: string; text: string; action: Action }[] = [
   { href: "/schools", text: "Schools", action: "schools:manage" },
   { href: "/users", text: "Users", action: "users:manage" },
   { href: "/outbox", text: "Outbox", action: "outbox:view" },
+  { href: "/audit", text: "Audit trail", action: "audit:view" },
 ];
 
 /**
@@ -188,6 +190,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   accountsRoutes(app, services);
   dashboardRoutes(app, services);
   notifyRoutes(app, services);
+  auditRoutes(app, services);
 
   app.setNotFoundHandler((_request, reply) => {
     reply.page("platform/views/not-found.njk", {}, 404);

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { Context } from "../../accounts/actor.ts";
+import type { RequestMeta } from "../../audit/audit.ts";
 import { notSignedIn } from "../errors.ts";
 import type { Services } from "../services.ts";
 
@@ -8,5 +9,11 @@ export function contextOf(request: FastifyRequest, services: Services): Context 
   if (!request.actor) {
     throw notSignedIn();
   }
-  return { actor: request.actor, services };
+  return { actor: request.actor, services, request: requestMeta(request) };
+}
+
+/** The client's address (through trusted proxies only) and browser, for the audit trail. */
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const userAgent = request.headers["user-agent"];
+  return { ip: request.ip, userAgent: typeof userAgent === "string" ? userAgent : undefined };
 }

@@ -1,0 +1,236 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestClock } from "../platform/clock.ts";
+import { loadConfig } from "../platform/config.ts";
+import { openDatabase } from "../platform/database/database.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import { createLogger } from "../platform/logger.ts";
+import { createSteward } from "../platform/steward.ts";
+import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
+import { TestAgent } from "../platform/testing/test-agent.ts";
+import { testEngine } from "../platform/testing/test-database.ts";
+import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { recordAudit, verifyAuditChains } from "./audit.ts";
+
+describe(`the audit trail (${testEngine})`, () => {
+  let steward: TestSteward;
+  beforeAll(async () => {
+    steward = await startTestSteward();
+  });
+  afterAll(() => steward.close());
+
+  const db = () => steward.services.database.db;
+
+  async function trailOf(organisationId: string) {
+    const { rows } = await sql<{ seq: number; action: string; recordType: string | null; recordId: string | null; actorUserId: string | null; ip: string | null; userAgent: string | null }>`
+      select seq, action, record_type, record_id, actor_user_id, ip, user_agent from audit_events where org_id = ${organisationId} order by seq`.execute(db());
+    return rows;
+  }
+
+  async function signedInOwner() {
+    const licence = await buildLicence(steward.services);
+    const agent = new TestAgent(steward.app);
+    await agent.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    await agent.get("/dashboard");
+    return { agent, licence };
+  }
+
+  async function addUser(agent: TestAgent, organisationId: string) {
+    const id = unique();
+    await agent.get("/users/new");
+    const response = await agent.post("/users/new", { fullName: `Ula User ${id}`, email: `ula-${id}@school.example`, username: `ula-${id}`, role: "staff", organisationId });
+    const link = /set-password\/([A-Za-z0-9_-]{43})/.exec(response.body)![1]!;
+    const userId = /href="\/users\/([0-9a-f-]{36})"/.exec((await agent.get("/users")).body.split(`Ula User ${id}`)[0]!.slice(-200))![1]!;
+    return { userId, link, username: `ula-${id}`, fullName: `Ula User ${id}`, email: `ula-${id}@school.example` };
+  }
+
+  it("records every change, sign-in and sign-out, with who, what record, when and from where", async () => {
+    const { agent, licence } = await signedInOwner();
+    const user = await addUser(agent, licence.organisationId);
+    await new TestAgent(steward.app).submit(`/set-password/${user.link}`, { password: TEST_PASSWORD });
+    await new TestAgent(steward.app).submit("/login", { login: user.username, password: "wrong wrong wrong" });
+    await agent.get(`/users/${user.userId}/deactivate`);
+    await agent.post(`/users/${user.userId}/deactivate`);
+    await agent.post("/logout");
+
+    const trail = await trailOf(licence.organisationId);
+    const actions = trail.map((event) => event.action);
+    expect(actions.slice(0, 3)).toEqual(["licence.register", "session.start", "session.start"]);
+    for (const expected of ["user.create", "password.set", "sign-in.refused", "user.deactivate", "session.end"]) {
+      expect(actions, expected).toContain(expected);
+    }
+    const created = trail.find((event) => event.action === "user.create")!;
+    expect(created).toMatchObject({ recordType: "user", recordId: user.userId, actorUserId: licence.userId });
+    expect(created.ip).toBe("127.0.0.1");
+    expect(created.userAgent).toContain("lightMyRequest");
+    expect(trail.map((event) => event.seq)).toEqual(trail.map((_, index) => index + 1));
+    // No personal data values: names, emails and usernames never appear in an event.
+    const everything = JSON.stringify(trail);
+    for (const value of [user.fullName, user.email, user.username, licence.email, licence.username]) {
+      expect(everything).not.toContain(value);
+    }
+  });
+
+  it("records every read of personal data: user lists, a user's page, the outbox, the trail itself", async () => {
+    const { agent, licence } = await signedInOwner();
+    const user = await addUser(agent, licence.organisationId);
+    const before = (await trailOf(licence.organisationId)).length;
+    await agent.get("/users");
+    await agent.get(`/users/${user.userId}`);
+    await agent.get("/outbox");
+    await agent.get("/audit");
+    await agent.get("/audit.csv");
+    const reads = (await trailOf(licence.organisationId)).slice(before).map((event) => [event.action, event.recordId]);
+    expect(reads).toEqual([
+      ["user.list", null],
+      ["user.view", user.userId],
+      ["audit.read", null],
+      ["outbox.read", null],
+      ["user.list", null],
+      ["audit.read", null],
+      ["audit.export", null],
+    ]);
+  });
+
+  it("cannot be changed or deleted by the application, even within its own organisation", async () => {
+    const { licence } = await signedInOwner();
+    for (const statement of [
+      sql`update audit_events set action = 'user.view' where org_id = ${licence.organisationId}`,
+      sql`delete from audit_events where org_id = ${licence.organisationId}`,
+      sql`truncate audit_events`,
+    ]) {
+      await expect(inScope(db(), { organisationIds: [licence.organisationId] }, (trx) => statement.execute(trx))).rejects.toThrow(/permission denied/);
+    }
+  });
+
+  it("never forks when many events are added at once", async () => {
+    const { licence } = await signedInOwner();
+    const at = steward.clock.now();
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        inScope(db(), { organisationIds: [licence.organisationId] }, (trx) =>
+          recordAudit(trx, { organisationId: licence.organisationId, actorUserId: licence.userId, action: "user.list", at }),
+        ),
+      ),
+    );
+    const seqs = (await trailOf(licence.organisationId)).map((event) => event.seq);
+    expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+    expect((await verifyAuditChains(db())).breaks).toEqual([]);
+  });
+
+  it("verifies, then names the first broken link when a row is changed or removed by hand", async () => {
+    const { licence } = await signedInOwner();
+    const clean = await verifyAuditChains(db());
+    expect(clean.breaks).toEqual([]);
+    expect(clean.events).toBeGreaterThan(0);
+
+    // The owner role (or a superuser) can do what the application cannot.
+    await sql`update audit_events set action = 'user.view' where org_id = ${licence.organisationId} and seq = 2`.execute(db());
+    expect((await verifyAuditChains(db())).breaks).toEqual([{ organisationId: licence.organisationId, seq: 2, reason: "its contents do not match its hash" }]);
+
+    const other = await signedInOwner();
+    await sql`delete from audit_events where org_id = ${other.licence.organisationId} and seq = 1`.execute(db());
+    const report = await verifyAuditChains(db());
+    expect(report.breaks).toContainEqual({ organisationId: other.licence.organisationId, seq: 2, reason: "event 1 is missing" });
+    expect(report.breaks).toHaveLength(2);
+  });
+
+  it("filters by user, record and date, and exports just what was filtered as CSV", async () => {
+    const { agent, licence } = await signedInOwner();
+    const user = await addUser(agent, licence.organisationId);
+    await agent.get(`/users/${user.userId}`);
+
+    const byRecord = await agent.get(`/audit?record=${user.userId}`);
+    expect(byRecord.statusCode).toBe(200);
+    expect(byRecord.body).toContain("user.create");
+    expect(byRecord.body).toContain("user.view");
+    expect(byRecord.body).not.toContain("licence.register");
+
+    const byUser = await agent.get(`/audit?user=${licence.userId}`);
+    expect(byUser.body).toContain("licence.register");
+
+    const today = steward.clock.now().toISOString().slice(0, 10);
+    expect((await agent.get(`/audit?from=${today}&to=${today}`)).body).toContain("licence.register");
+    expect((await agent.get("/audit?from=2020-01-01&to=2020-01-31")).body).toContain("No events match");
+
+    const bad = await agent.get("/audit?from=yesterday&user=nobody");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#from"');
+    expect(bad.body).toContain('href="#user"');
+
+    const csv = await agent.get(`/audit.csv?record=${user.userId}`);
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="steward-audit-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const lines = csv.body.trim().split("\r\n");
+    expect(lines[0]).toBe("time,organisation,user,user id,action,record type,record id,ip,user agent,sequence,hash");
+    expect(lines.slice(1).every((line) => line.includes(user.userId))).toBe(true);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("shows a record's own history on its page", async () => {
+    const { agent, licence } = await signedInOwner();
+    const user = await addUser(agent, licence.organisationId);
+    const page = await agent.get(`/users/${user.userId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("History");
+    expect(page.body).toContain("user.create");
+    expect(page.body).not.toContain("licence.register");
+  });
+
+  it("never shows one organisation another's events, and keeps staff out", async () => {
+    const mine = await signedInOwner();
+    const theirs = await signedInOwner();
+    const theirUser = await addUser(theirs.agent, theirs.licence.organisationId);
+    const csv = (await mine.agent.get("/audit.csv")).body;
+    expect(csv).not.toContain(theirs.licence.organisationId);
+    expect(csv).not.toContain(theirUser.userId);
+    expect((await mine.agent.get(`/audit?record=${theirUser.userId}`)).body).toContain("No events match");
+    expect((await mine.agent.get(`/users/${theirUser.userId}`)).statusCode).toBe(404);
+
+    const staff = await addUser(mine.agent, mine.licence.organisationId);
+    const staffAgent = new TestAgent(steward.app);
+    await staffAgent.submit(`/set-password/${staff.link}`, { password: TEST_PASSWORD });
+    await staffAgent.submit("/login", { login: staff.username, password: TEST_PASSWORD });
+    expect((await staffAgent.get("/audit")).statusCode).toBe(403);
+    expect((await staffAgent.get("/audit.csv")).statusCode).toBe(403);
+  });
+});
+
+describe("npm run steward -- audit verify", () => {
+  const run = promisify(execFile);
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "steward-cli-"));
+    const config = loadConfig({ STEWARD_DATA_DIR: dataDir });
+    const steward = await createSteward({ config, logger: createLogger("silent"), clock: new TestClock(), mailIntervalMs: 0, housekeepingIntervalMs: 0 });
+    await buildLicence(steward.services);
+    await steward.close();
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  const cli = () =>
+    run(process.execPath, ["--import", "tsx", "src/cli.ts", "audit", "verify"], { env: { ...process.env, STEWARD_DATA_DIR: dataDir, DATABASE_URL: "" } }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+
+  it("says OK for an intact trail, then exits 1 naming the first broken link", async () => {
+    const ok = await cli();
+    expect(ok.stdout).toMatch(/^OK: 2 events in 1 organisations checked, 0 broken chain\(s\)/m);
+    expect(ok.code).toBe(0);
+
+    const database = await openDatabase({ engine: "pglite", dataDir });
+    const { rows } = await sql<{ orgId: string }>`update audit_events set ip = '10.0.0.1' where seq = 1 returning org_id`.execute(database.db);
+    await database.close();
+
+    const broken = await cli();
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`BROKEN organisation ${rows[0]!.orgId}: event 1 its contents do not match its hash`);
+  }, 60_000);
+});

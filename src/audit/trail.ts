@@ -1,0 +1,89 @@
+import { inActorScope, type Context } from "../accounts/actor.ts";
+import { authorise } from "../accounts/permissions.ts";
+import { recordAudit } from "./audit.ts";
+
+export interface AuditFilters {
+  userId?: string | undefined;
+  recordId?: string | undefined;
+  /** Inclusive, as London calendar days turned into instants by the caller. */
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface AuditRow {
+  seq: number;
+  occurredAt: Date;
+  organisationName: string;
+  actorUserId: string | null;
+  actorName: string | null;
+  action: string;
+  recordType: string | null;
+  recordId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  hash: string;
+}
+
+export const AUDIT_PAGE_LIMIT = 500;
+
+/** The trail of every organisation the actor can reach, newest first, filtered. Reading it is itself recorded. */
+export async function listAuditEvents(ctx: Context, filters: AuditFilters, { purpose = "audit.read" }: { purpose?: "audit.read" | "audit.export" } = {}): Promise<AuditRow[]> {
+  authorise(ctx.actor, "audit:view");
+  return inActorScope(ctx, async (trx) => {
+    let query = trx
+      .selectFrom("auditEvents as e")
+      .innerJoin("organisations as o", "o.id", "e.orgId")
+      .leftJoin("users as u", "u.id", "e.actorUserId")
+      .select([
+        "e.seq",
+        "e.occurredAt",
+        "o.name as organisationName",
+        "e.actorUserId",
+        "u.fullName as actorName",
+        "e.action",
+        "e.recordType",
+        "e.recordId",
+        "e.ip",
+        "e.userAgent",
+        "e.hash",
+      ]);
+    if (filters.userId) query = query.where("e.actorUserId", "=", filters.userId);
+    if (filters.recordId) query = query.where("e.recordId", "=", filters.recordId);
+    if (filters.from) query = query.where("e.occurredAt", ">=", filters.from);
+    if (filters.to) query = query.where("e.occurredAt", "<", filters.to);
+    const rows = await query.orderBy("e.occurredAt", "desc").orderBy("e.seq", "desc").limit(AUDIT_PAGE_LIMIT).execute();
+    await recordAudit(trx, {
+      organisationId: ctx.actor.organisation.id,
+      actorUserId: ctx.actor.userId,
+      action: purpose,
+      recordType: "audit",
+      meta: ctx.request,
+      at: ctx.services.clock.now(),
+    });
+    return rows;
+  });
+}
+
+/** One record's own history, for its page: what happened to it and who looked at it. */
+export async function recordHistory(ctx: Context, recordType: "user", recordId: string): Promise<AuditRow[]> {
+  return listAuditEvents(ctx, { recordId }).then((rows) => rows.filter((row) => row.recordType === recordType));
+}
+
+/** A spreadsheet cell that cannot run as a formula, quoted as RFC 4180 asks. */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function auditCsv(rows: AuditRow[]): string {
+  const header = ["time", "organisation", "user", "user id", "action", "record type", "record id", "ip", "user agent", "sequence", "hash"];
+  const lines = rows.map((row) =>
+    [row.occurredAt.toISOString(), row.organisationName, row.actorName, row.actorUserId, row.action, row.recordType, row.recordId, row.ip, row.userAgent, row.seq, row.hash]
+      .map(csvCell)
+      .join(","),
+  );
+  return [header.join(","), ...lines].join("\r\n") + "\r\n";
+}
