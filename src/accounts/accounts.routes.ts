@@ -27,7 +27,7 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     return reply.page("accounts/views/register.njk", { values: {} });
   });
 
-  app.post("/register", { config: { access: "public" } }, async (request, reply) => {
+  app.post("/register", { config: { access: "public", rateLimit: { max: 10, timeWindow: "1 hour" } } }, async (request, reply) => {
     const form = readForm(registerLicenceSchema, request.body);
     if (!form.ok) {
       return reply.page("accounts/views/register.njk", { errors: form.errors, values: form.values }, 400);

@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword, passwordProblem } from "../auth/passwords.ts";
 import { endSessionsOfUser } from "../auth/sessions.ts";
-import { hashToken } from "../auth/tokens.ts";
+import { hashToken, newToken } from "../auth/tokens.ts";
+import { queueEmail } from "../notify/outbox.ts";
+import type { PasswordLinkPurpose } from "../platform/database/schema.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { Services } from "../platform/services.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -10,6 +13,7 @@ export interface PasswordLinkHolder {
   organisationId: string;
   userId: string;
   linkId: string;
+  purpose: PasswordLinkPurpose;
   fullName: string;
   username: string;
   email: string;
@@ -20,7 +24,7 @@ export interface PasswordLinkHolder {
 async function findUsableLink(trx: Tx, token: string, now: Date): Promise<PasswordLinkHolder | undefined> {
   const link = await trx
     .selectFrom("passwordLinks")
-    .select(["orgId", "id", "userId", "expiresAt", "usedAt"])
+    .select(["orgId", "id", "userId", "purpose", "expiresAt", "usedAt"])
     .where("tokenHash", "=", hashToken(token))
     .executeTakeFirst();
   if (!link || link.usedAt !== null || link.expiresAt.getTime() <= now.getTime()) {
@@ -41,6 +45,7 @@ async function findUsableLink(trx: Tx, token: string, now: Date): Promise<Passwo
     organisationId: link.orgId,
     userId: link.userId,
     linkId: link.id,
+    purpose: link.purpose,
     fullName: user.fullName,
     username: user.username,
     email: user.email,
@@ -101,7 +106,8 @@ export async function setPasswordWithLink(
     }
     await trx
       .updateTable("users")
-      .set({ passwordHash, updatedAt: now })
+      // A new password also lifts any sign-in lock: its holder has just proved they own the email.
+      .set({ passwordHash, updatedAt: now, failedSignIns: 0, lastFailedSignInAt: null, lockedUntil: null })
       .where("orgId", "=", holder.organisationId)
       .where("id", "=", holder.userId)
       .execute();
@@ -116,5 +122,71 @@ export async function setPasswordWithLink(
       at: now,
     });
     return { ok: true } as const;
+  });
+}
+
+/** How long a password reset link works. */
+export const RESET_VALID_MS = 30 * 60 * 1000;
+
+/**
+ * Emails a password reset link to the account that signs in with `login`, if there is an active
+ * one. The caller tells the person the same thing either way, so accounts cannot be discovered.
+ */
+export async function requestPasswordReset(
+  services: Pick<Services, "database" | "clock" | "mailer" | "config">,
+  login: string,
+  meta?: RequestMeta,
+): Promise<void> {
+  const loginName = login.trim().toLowerCase();
+  const db = services.database.db;
+  const user = await inScope(db, { loginName }, (trx) =>
+    trx
+      .selectFrom("users")
+      .select(["orgId", "id", "fullName", "email", "deactivatedAt"])
+      .where((eb) => eb.or([eb(eb.fn("lower", ["username"]), "=", loginName), eb(eb.fn("lower", ["email"]), "=", loginName)]))
+      .executeTakeFirst(),
+  );
+  if (!user || user.deactivatedAt !== null) {
+    return;
+  }
+  const token = newToken();
+  const now = services.clock.now();
+  const link = `${services.config.publicUrl}/set-password/${token}`;
+  await inScope(db, { organisationIds: [user.orgId] }, async (trx) => {
+    await trx
+      .insertInto("passwordLinks")
+      .values({
+        orgId: user.orgId,
+        id: randomUUID(),
+        tokenHash: hashToken(token),
+        userId: user.id,
+        purpose: "reset",
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + RESET_VALID_MS),
+        usedAt: null,
+      })
+      .execute();
+    await queueEmail(trx, services, user.orgId, {
+      to: user.email,
+      subject: "Reset your Steward password",
+      text: [
+        `Hello ${user.fullName},`,
+        "",
+        "Someone asked to reset the password of your Steward account. To choose a new password, use",
+        "this link. It works once, for 30 minutes, and signs you out everywhere else:",
+        link,
+        "",
+        "If you did not ask for this, you can ignore this email: your password has not changed.",
+      ].join("\n"),
+    });
+    await recordAudit(trx, {
+      organisationId: user.orgId,
+      actorUserId: user.id,
+      action: "password-reset.request",
+      recordType: "user",
+      recordId: user.id,
+      meta,
+      at: now,
+    });
   });
 }

@@ -15,6 +15,8 @@ export type AuditAction =
   | "session.start"
   | "session.end"
   | "sign-in.refused"
+  | "sign-in.locked"
+  | "password-reset.request"
   | "outbox.read"
   | "audit.read"
   | "audit.export";

@@ -1,20 +1,26 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { describePasswordLink, setPasswordWithLink } from "../accounts/password-links.ts";
+import { describePasswordLink, requestPasswordReset, setPasswordWithLink } from "../accounts/password-links.ts";
 import { setPasswordSchema } from "../accounts/accounts.schema.ts";
 import { readForm } from "../platform/forms.ts";
 import { requestMeta } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
 import { endSession } from "./sessions.ts";
-import { signIn } from "./sign-in.ts";
+import { signIn, signInRefusal } from "./sign-in.ts";
+
+const passwordResetSchema = z.object({
+  login: z.string().trim().min(1, { error: "Enter your username or email address" }).max(254, { error: "Enter your username or email address" }),
+});
+
+/** Per client address, on top of each account's own slow-down and lock (@fastify/rate-limit). */
+const SIGN_IN_LIMIT = { max: 20, timeWindow: "5 minutes" };
+const RESET_LIMIT = { max: 5, timeWindow: "15 minutes" };
 
 const signInSchema = z.object({
   login: z.string().trim().min(1, { error: "Enter your username or email address" }).max(254),
   password: z.string().min(1, { error: "Enter your password" }).max(1024),
 });
-
-const WRONG_CREDENTIALS = "The username or email address and password do not match an account";
 
 /** Which notice the sign-in page shows, from ?expired=1 and friends. */
 function signInNotice(query: unknown): string | undefined {
@@ -32,7 +38,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     return reply.page("auth/views/login.njk", { notice: signInNotice(request.query) });
   });
 
-  app.post("/login", { config: { access: "public" } }, async (request, reply) => {
+  app.post("/login", { config: { access: "public", rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
     const form = readForm(signInSchema, request.body);
     if (!form.ok) {
       return reply.page("auth/views/login.njk", { errors: form.errors, values: form.values }, 400);
@@ -41,12 +47,25 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     if (!result.ok) {
       return reply.page(
         "auth/views/login.njk",
-        { errors: { login: WRONG_CREDENTIALS }, values: { login: form.data.login } },
-        401,
+        { errors: { login: signInRefusal(result) }, values: { login: form.data.login } },
+        result.reason === "invalid" ? 401 : 429,
       );
     }
     writeSessionCookie(request, reply, result.token);
     return reply.redirect("/dashboard", 303);
+  });
+
+  app.get("/password-reset", { config: { access: "public" } }, async (_request, reply) => {
+    return reply.page("auth/views/password-reset.njk", { values: {} });
+  });
+
+  app.post("/password-reset", { config: { access: "public", rateLimit: RESET_LIMIT } }, async (request, reply) => {
+    const form = readForm(passwordResetSchema, request.body);
+    if (!form.ok) {
+      return reply.page("auth/views/password-reset.njk", { errors: form.errors, values: form.values }, 400);
+    }
+    await requestPasswordReset(services, form.data.login, requestMeta(request));
+    return reply.page("auth/views/password-reset-sent.njk", {});
   });
 
   app.post("/logout", { config: { access: "public" } }, async (request, reply) => {

@@ -41,6 +41,9 @@ export interface UserTable {
   deactivatedAt: Timestamp | null;
   createdAt: CreatedAt;
   updatedAt: Timestamp;
+  failedSignIns: Generated<number>;
+  lastFailedSignInAt: Timestamp | null;
+  lockedUntil: Timestamp | null;
 }
 
 export interface SessionTable {

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { accountsRoutes } from "../../accounts/accounts.routes.ts";
@@ -111,6 +112,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     // form posts, and the origin check below needs the real one.
     referrerPolicy: { policy: "same-origin" },
   });
+  // Per-address limits on the routes that ask for them (config.rateLimit): sign-in, registration,
+  // password reset. Kept in each process's memory; several processes each keep their own count.
+  await app.register(rateLimit, { global: false });
   await app.register(cookie);
   await app.register(formbody);
   await app.register(fastifyStatic, { root: PUBLIC_ASSETS, prefix: "/assets/", decorateReply: false, index: false });
@@ -207,6 +211,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       return reply.page("platform/views/problem.njk", { title: problemTitle(error.status), message: error.message }, error.status);
     }
     const status = error.statusCode ?? 500;
+    if (status === 429) {
+      return reply.page(
+        "platform/views/problem.njk",
+        { title: "Too many attempts", message: "You have tried this too many times from this address. Wait a few minutes, then try again." },
+        429,
+      );
+    }
     if (status < 500) {
       return reply.page(
         "platform/views/problem.njk",

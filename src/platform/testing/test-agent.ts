@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 /**
@@ -7,11 +8,13 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 export class TestAgent {
   cookie: string | undefined;
   csrf: string | undefined;
+  /** Each agent is its own client, on its own loopback address (per-address rate limits apply). */
+  readonly address = `127.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
   constructor(private readonly app: FastifyInstance) {}
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: "GET", url, headers: this.headers() });
+    const response = await this.app.inject({ method: "GET", url, headers: this.headers(), remoteAddress: this.address });
     return this.remember(response);
   }
 
@@ -21,6 +24,7 @@ export class TestAgent {
     const response = await this.app.inject({
       method: "POST",
       url,
+      remoteAddress: this.address,
       payload: body,
       headers: { ...this.headers(), "content-type": "application/x-www-form-urlencoded", ...extraHeaders },
     });
