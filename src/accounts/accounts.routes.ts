@@ -5,13 +5,32 @@ import { contextOf, requestMeta } from "../platform/http/request-context.ts";
 import { readForm } from "../platform/forms.ts";
 import { notFound } from "../platform/errors.ts";
 import type { Services } from "../platform/services.ts";
-import { newSchoolSchema, newUserSchema, registerLicenceSchema } from "./accounts.schema.ts";
+import { changeRoleSchema, newSchoolSchema, newUserSchema, registerLicenceSchema } from "./accounts.schema.ts";
+import { can, ROLE_DESCRIPTIONS, SENSITIVE_ROLES } from "./permissions.ts";
 import { registerLicence } from "./registration.ts";
 import { addSchool, listReachableOrganisations } from "./schools.ts";
 import { recordHistory } from "../audit/trail.ts";
-import { createUser, deactivateUser, findUser, listUsers } from "./users.ts";
+import { changeRole, createUser, deactivateUser, findUser, listUsers, transferOwnership } from "./users.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
+
+const ROLE_NAMES: Record<keyof typeof ROLE_DESCRIPTIONS, string> = {
+  staff: "Staff",
+  dpo: "Data protection officer",
+  admin: "Administrator",
+  adviser: "External adviser",
+  auditor: "Auditor (read only)",
+};
+
+/** The role radios, each with what it is for and whether it needs confirmed training. */
+function roleChoices(selected: unknown) {
+  return (Object.keys(ROLE_DESCRIPTIONS) as (keyof typeof ROLE_DESCRIPTIONS)[]).map((role) => ({
+    value: role,
+    text: ROLE_NAMES[role],
+    hint: { text: ROLE_DESCRIPTIONS[role] + (SENSITIVE_ROLES.includes(role) ? " Opens sensitive records." : "") },
+    checked: selected === role,
+  }));
+}
 
 /** A user id from the path; anything that is not a UUID is simply not found. */
 function userIdFrom(params: unknown): string {
@@ -51,7 +70,7 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
   app.get("/users/new", { config: { access: "users:manage" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const organisations = await listReachableOrganisations(ctx);
-    return reply.page("accounts/views/new-user.njk", { organisations, values: { organisationId: ctx.actor.organisation.id } });
+    return reply.page("accounts/views/new-user.njk", { organisations, roles: roleChoices(undefined), values: { organisationId: ctx.actor.organisation.id } });
   });
 
   app.post("/users/new", { config: { access: "users:manage" } }, async (request, reply) => {
@@ -63,15 +82,45 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
       return reply.page("accounts/views/user-created.njk", { user, setPasswordUrl: result.setPasswordUrl, emailHeld: !services.mailer });
     }
     const organisations = await listReachableOrganisations(ctx);
-    const values = form.ok ? form.data : form.values;
-    return reply.page("accounts/views/new-user.njk", { organisations, errors: result.errors, values }, 400);
+    const values: Record<string, unknown> = form.ok ? form.data : form.values;
+    return reply.page("accounts/views/new-user.njk", { organisations, roles: roleChoices(values["role"]), errors: result.errors, values }, 400);
   });
 
   app.get("/users/:id", { config: { access: "users:manage" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const user = await findUser(ctx, userIdFrom(request.params));
     const events = await recordHistory(ctx, "user", user.id);
-    return reply.page("accounts/views/user.njk", { user, events });
+    const canTransfer =
+      can(ctx.actor, "ownership:transfer") && user.role === "admin" && user.status === "active" && user.organisationId === ctx.actor.organisation.id;
+    return reply.page("accounts/views/user.njk", { user, events, canTransfer });
+  });
+
+  app.get("/users/:id/role", { config: { access: "users:manage" } }, async (request, reply) => {
+    const user = await findUser(contextOf(request, services), userIdFrom(request.params));
+    return reply.page("accounts/views/change-role.njk", { user, roles: roleChoices(user.role), values: {} });
+  });
+
+  app.post("/users/:id/role", { config: { access: "users:manage" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const userId = userIdFrom(request.params);
+    const form = readForm(changeRoleSchema, request.body);
+    if (!form.ok) {
+      const user = await findUser(ctx, userId);
+      return reply.page("accounts/views/change-role.njk", { user, roles: roleChoices(form.values["role"]), errors: form.errors, values: form.values }, 400);
+    }
+    await changeRole(ctx, userId, form.data);
+    return reply.redirect(`/users/${userId}`, 303);
+  });
+
+  app.get("/users/:id/transfer-ownership", { config: { access: "ownership:transfer" } }, async (request, reply) => {
+    const user = await findUser(contextOf(request, services), userIdFrom(request.params));
+    return reply.page("accounts/views/transfer-ownership.njk", { user });
+  });
+
+  app.post("/users/:id/transfer-ownership", { config: { access: "ownership:transfer" } }, async (request, reply) => {
+    const userId = userIdFrom(request.params);
+    await transferOwnership(contextOf(request, services), userId);
+    return reply.redirect(`/users/${userId}`, 303);
   });
 
   app.get("/users/:id/deactivate", { config: { access: "users:manage" } }, async (request, reply) => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { passwordProblem } from "../auth/passwords.ts";
 import { requiredText } from "../platform/forms.ts";
+import { SENSITIVE_ROLES } from "./permissions.ts";
 
 /** A UK telephone number as people write it: spaces, dashes and brackets allowed. */
 export const telephone = z
@@ -70,14 +71,35 @@ export const registerLicenceSchema = z
   });
 export type RegisterLicence = z.output<typeof registerLicenceSchema>;
 
-export const newUserSchema = z.object({
-  fullName: requiredText("their full name"),
-  email: emailAddress,
-  username,
-  role: z.enum(["admin", "staff"], { error: "Select a role" }),
-  organisationId: z.uuid({ error: "Select the school or trust they work for" }),
-});
+const grantableRole = z.enum(["staff", "dpo", "admin", "adviser", "auditor"], { error: "Select a role" });
+
+/** Roles that open sensitive records need the grantor to confirm the person has been trained. */
+function requireTrainingForSensitiveRoles(form: { role: string; trainingConfirmed?: string | undefined }, ctx: z.RefinementCtx): void {
+  if ((SENSITIVE_ROLES as readonly string[]).includes(form.role) && form.trainingConfirmed !== "yes") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["trainingConfirmed"],
+      message: "Confirm they have had data protection training before you give them this role",
+    });
+  }
+}
+
+export const newUserSchema = z
+  .object({
+    fullName: requiredText("their full name"),
+    email: emailAddress,
+    username,
+    role: grantableRole,
+    trainingConfirmed: z.literal("yes").optional(),
+    organisationId: z.uuid({ error: "Select the school or trust they work for" }),
+  })
+  .superRefine(requireTrainingForSensitiveRoles);
 export type NewUser = z.output<typeof newUserSchema>;
+
+export const changeRoleSchema = z
+  .object({ role: grantableRole, trainingConfirmed: z.literal("yes").optional() })
+  .superRefine(requireTrainingForSensitiveRoles);
+export type ChangeRole = z.output<typeof changeRoleSchema>;
 
 export const newSchoolSchema = z.object(organisationDetails);
 export type NewSchool = z.output<typeof newSchoolSchema>;

@@ -8,11 +8,15 @@ import type { Actor } from "./actor.ts";
  * role table is checked against it by a test.
  */
 export const PERMISSIONS = {
-  "dashboard:view": { roles: ["owner", "admin", "staff"], trustOnly: false, meaning: "See the dashboard" },
+  "dashboard:view": {
+    roles: ["owner", "admin", "dpo", "staff", "adviser", "auditor"],
+    trustOnly: false,
+    meaning: "See the dashboard",
+  },
   "users:manage": {
     roles: ["owner", "admin"],
     trustOnly: false,
-    meaning: "List, create and deactivate users",
+    meaning: "List, create and deactivate users, and change their roles",
   },
   "schools:manage": {
     roles: ["owner", "admin"],
@@ -20,12 +24,25 @@ export const PERMISSIONS = {
     meaning: "List and add the trust's schools",
   },
   "outbox:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read the email outbox" },
-  "audit:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read and export the audit trail" },
+  "audit:view": { roles: ["owner", "admin", "dpo", "auditor"], trustOnly: false, meaning: "Read and export the audit trail" },
+  "ownership:transfer": { roles: ["owner"], trustOnly: false, meaning: "Hand the licence to another admin" },
 } as const satisfies Record<string, { roles: readonly Role[]; trustOnly: boolean; meaning: string }>;
 
 export type Action = keyof typeof PERMISSIONS;
 
-export const ROLES: readonly Role[] = ["owner", "admin", "staff"];
+export const ROLES: readonly Role[] = ["owner", "admin", "dpo", "staff", "adviser", "auditor"];
+
+/** Roles that open sensitive records: granting one needs the grantor to confirm training. */
+export const SENSITIVE_ROLES: readonly Role[] = ["admin", "dpo", "adviser"];
+
+/** What each role is for, in the words the pages use. */
+export const ROLE_DESCRIPTIONS: Record<Exclude<Role, "owner">, string> = {
+  staff: "Logs requests and incidents, and sees their own.",
+  dpo: "The data protection officer: runs the organisation's data protection work and reads the audit trail.",
+  admin: "Manages users and settings, and sees everything in their organisation.",
+  adviser: "An external data protection adviser, working for the organisation as its processor.",
+  auditor: "Reads records and the audit trail, and changes nothing.",
+};
 
 /** The one permission check. */
 export function can(actor: Actor, action: Action): boolean {

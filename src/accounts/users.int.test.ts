@@ -129,7 +129,7 @@ describe(`staff users, schools and who sees what (${testEngine})`, () => {
     expect(schools.body).toContain(`${schoolName} has been added`);
     const schoolId = new RegExp(`<option value="([0-9a-f-]{36})"[^>]*>\\s*${schoolName}`).exec((await trust.agent.get("/users/new")).body)![1]!;
 
-    const schoolAdmin = await addUser(trust.agent, { role: "admin", organisationId: schoolId });
+    const schoolAdmin = await addUser(trust.agent, { role: "admin", trainingConfirmed: "yes", organisationId: schoolId });
     const trustStaff = await addUser(trust.agent, { organisationId: trust.licence.organisationId });
     const admin = await activate(schoolAdmin.link!, schoolAdmin.username);
 

@@ -6,10 +6,10 @@ import { queueEmail } from "../notify/outbox.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { Role } from "../platform/database/schema.ts";
 import { notFound, StewardError } from "../platform/errors.ts";
-import type { NewUser } from "./accounts.schema.ts";
+import type { ChangeRole, NewUser } from "./accounts.schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { inActorScope, type Context } from "./actor.ts";
-import { assertReachable, authorise } from "./permissions.ts";
+import { assertReachable, authorise, SENSITIVE_ROLES } from "./permissions.ts";
 import { fieldErrorsForClash } from "./registration.ts";
 
 /** How long a new user's set-password link works. */
@@ -153,6 +153,9 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
         ].join("\n"),
       });
       await recordAudit(trx, { ...auditOf(ctx, input.organisationId, userId), action: "user.create" });
+      if (SENSITIVE_ROLES.includes(input.role)) {
+        await recordAudit(trx, { ...auditOf(ctx, input.organisationId, userId), action: "role.grant" });
+      }
     });
   } catch (error) {
     const errors = fieldErrorsForClash(error);
@@ -195,5 +198,52 @@ export async function deactivateUser(ctx: Context, userId: string): Promise<void
       .where("usedAt", "is", null)
       .execute();
     await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "user.deactivate" });
+  });
+}
+
+/**
+ * Gives a user another role; it applies from their next request. The owner's role changes only
+ * by transferring ownership, and nobody changes their own. Granting a sensitive role is recorded.
+ */
+export async function changeRole(ctx: Context, userId: string, input: ChangeRole): Promise<void> {
+  const user = await findUser(ctx, userId);
+  if (user.id === ctx.actor.userId) {
+    throw new StewardError("bad_request", "You cannot change your own role.");
+  }
+  if (user.role === "owner") {
+    throw new StewardError("bad_request", "The licence owner's role changes only when ownership is transferred.");
+  }
+  if (user.role === input.role) {
+    return;
+  }
+  const now = ctx.services.clock.now();
+  await inActorScope(ctx, async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ role: input.role, updatedAt: now })
+      .where("orgId", "=", user.organisationId)
+      .where("id", "=", user.id)
+      .execute();
+    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "role.grant" });
+  });
+}
+
+/**
+ * Hands the licence to another active admin of the owner's own organisation (the seeds ask for
+ * this when the person who set up the licence leaves). The old owner becomes an admin.
+ */
+export async function transferOwnership(ctx: Context, userId: string): Promise<void> {
+  authorise(ctx.actor, "ownership:transfer");
+  const user = await findUser(ctx, userId);
+  if (user.organisationId !== ctx.actor.organisation.id || user.role !== "admin" || user.status !== "active") {
+    throw new StewardError("bad_request", "Ownership can pass only to an active administrator of your own organisation.");
+  }
+  const now = ctx.services.clock.now();
+  await inActorScope(ctx, async (trx) => {
+    const forUser = (id: string) => trx.updateTable("users").where("orgId", "=", user.organisationId).where("id", "=", id);
+    // One owner per organisation (a unique index): step down first, then hand over.
+    await forUser(ctx.actor.userId).set({ role: "admin", updatedAt: now }).execute();
+    await forUser(user.id).set({ role: "owner", updatedAt: now }).execute();
+    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "ownership.transfer" });
   });
 }

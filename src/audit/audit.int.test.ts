@@ -91,7 +91,6 @@ describe(`the audit trail (${testEngine})`, () => {
       ["user.view", user.userId],
       ["audit.read", null],
       ["outbox.read", null],
-      ["user.list", null],
       ["audit.read", null],
       ["audit.export", null],
     ]);

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { listUsers } from "../accounts/users.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import { contextOf } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
-import { AUDIT_PAGE_LIMIT, auditCsv, listAuditEvents, type AuditFilters } from "./trail.ts";
+import { AUDIT_PAGE_LIMIT, auditCsv, listAuditActors, listAuditEvents, type AuditFilters } from "./trail.ts";
 
 const isoDate = z
   .string()
@@ -54,7 +53,8 @@ export function auditRoutes(app: FastifyInstance, services: Services): void {
   app.get("/audit", { config: { access: "audit:view" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const { filters, values, errors } = readFilters(request.query);
-    const users = await listUsers(ctx);
+    // The names for the filter are read in the same request as the events, whose reading is recorded.
+    const users = await listAuditActors(ctx);
     const events = errors ? [] : await listAuditEvents(ctx, filters);
     const query = new URLSearchParams(values).toString();
     return reply.page(

@@ -9,6 +9,8 @@ export type AuditAction =
   | "school.add"
   | "user.create"
   | "user.deactivate"
+  | "role.grant"
+  | "ownership.transfer"
   | "user.list"
   | "user.view"
   | "password.set"

@@ -64,6 +64,12 @@ export async function listAuditEvents(ctx: Context, filters: AuditFilters, { pur
   });
 }
 
+/** The people whose events the actor may filter by: ids and names only, for the filter list. */
+export async function listAuditActors(ctx: Context): Promise<{ id: string; fullName: string }[]> {
+  authorise(ctx.actor, "audit:view");
+  return inActorScope(ctx, (trx) => trx.selectFrom("users").select(["id", "fullName"]).orderBy("fullName").execute());
+}
+
 /** One record's own history, for its page: what happened to it and who looked at it. */
 export async function recordHistory(ctx: Context, recordType: "user", recordId: string): Promise<AuditRow[]> {
   return listAuditEvents(ctx, { recordId }).then((rows) => rows.filter((row) => row.recordType === recordType));

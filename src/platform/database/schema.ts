@@ -28,7 +28,7 @@ export interface OrganisationTable {
   createdAt: CreatedAt;
 }
 
-export type Role = "owner" | "admin" | "staff";
+export type Role = "owner" | "admin" | "dpo" | "staff" | "adviser" | "auditor";
 
 export interface UserTable {
   orgId: string;
