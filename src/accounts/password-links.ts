@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword, passwordProblem } from "../auth/passwords.ts";
 import { endSessionsOfUser } from "../auth/sessions.ts";
+import { signInName, whereSignsInAs } from "../auth/sign-in.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import type { PasswordLinkPurpose } from "../platform/database/schema.ts";
@@ -137,13 +138,13 @@ export async function requestPasswordReset(
   login: string,
   meta?: RequestMeta,
 ): Promise<void> {
-  const loginName = login.trim().toLowerCase();
+  const loginName = signInName(login);
   const db = services.database.db;
   const user = await inScope(db, { loginName }, (trx) =>
     trx
       .selectFrom("users")
       .select(["orgId", "id", "fullName", "email", "deactivatedAt"])
-      .where((eb) => eb.or([eb(eb.fn("lower", ["username"]), "=", loginName), eb(eb.fn("lower", ["email"]), "=", loginName)]))
+      .where(whereSignsInAs(loginName))
       .executeTakeFirst(),
   );
   if (!user || user.deactivatedAt !== null) {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { sql, type Kysely } from "kysely";
-import type { Database } from "../platform/database/schema.ts";
+import { sql, type Kysely, type Selectable } from "kysely";
+import type { AuditEventTable, Database } from "../platform/database/schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 
 /** Every kind of event the trail records. Reads of personal data are events too. */
@@ -43,18 +43,8 @@ export interface AuditEntry {
 /** The hash before the first event of every chain. */
 export const GENESIS_HASH = "0".repeat(64);
 
-interface ChainedFields {
-  orgId: string;
-  seq: number;
-  id: string;
-  occurredAt: Date;
-  actorUserId: string | null;
-  action: string;
-  recordType: string | null;
-  recordId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
+/** Everything an event's hash covers: all its columns but the hashes themselves. */
+type ChainedFields = Omit<Selectable<AuditEventTable>, "previousHash" | "hash">;
 
 /** SHA-256 over the previous hash and every field of the event, in a fixed order. */
 export function eventHash(previousHash: string, event: ChainedFields): string {

@@ -1,5 +1,7 @@
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { queueEmail } from "../notify/outbox.ts";
+import type { ExpressionBuilder } from "kysely";
+import type { Database } from "../platform/database/schema.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import { afterFailure, attemptVerdict } from "./lockout.ts";
@@ -10,6 +12,17 @@ export type SignInResult =
   | { ok: true; token: string }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "wait" | "locked"; until: Date };
+
+/** How a typed username or email is matched: trimmed and lower-cased, as the unique indexes are. */
+export function signInName(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+/** The condition that finds the user who signs in as `name` (a username or an email address). */
+export function whereSignsInAs(name: string) {
+  return (eb: ExpressionBuilder<Database, "users">) =>
+    eb.or([eb(eb.fn("lower", ["username"]), "=", name), eb(eb.fn("lower", ["email"]), "=", name)]);
+}
 
 const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "numeric", minute: "2-digit", hour12: true });
 
@@ -24,15 +37,13 @@ export async function signIn(
   input: { login: string; password: string },
   meta?: RequestMeta,
 ): Promise<SignInResult> {
-  const loginName = input.login.trim().toLowerCase();
+  const loginName = signInName(input.login);
   const db = services.database.db;
   const user = await inScope(db, { loginName }, (trx) =>
     trx
       .selectFrom("users")
       .select(["orgId", "id", "email", "passwordHash", "deactivatedAt", "failedSignIns", "lastFailedSignInAt", "lockedUntil"])
-      .where((eb) =>
-        eb.or([eb(eb.fn("lower", ["username"]), "=", loginName), eb(eb.fn("lower", ["email"]), "=", loginName)]),
-      )
+      .where(whereSignsInAs(loginName))
       .executeTakeFirst(),
   );
   if (!user || user.passwordHash === null || user.deactivatedAt !== null) {
