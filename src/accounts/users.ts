@@ -5,7 +5,7 @@ import { hashToken, newToken } from "../auth/tokens.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { Role } from "../platform/database/schema.ts";
-import { notFound, StewardError } from "../platform/errors.ts";
+import { badRequest, notFound } from "../platform/errors.ts";
 import type { ChangeRole, NewUser } from "./accounts.schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { inActorScope, type Context } from "./actor.ts";
@@ -174,10 +174,10 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
 export async function deactivateUser(ctx: Context, userId: string): Promise<void> {
   const user = await findUser(ctx, userId);
   if (user.id === ctx.actor.userId) {
-    throw new StewardError("bad_request", "You cannot deactivate your own account.");
+    throw badRequest("You cannot deactivate your own account.");
   }
   if (user.role === "owner") {
-    throw new StewardError("bad_request", "The licence owner cannot be deactivated.");
+    throw badRequest("The licence owner cannot be deactivated.");
   }
   if (user.status === "deactivated") {
     return;
@@ -208,10 +208,10 @@ export async function deactivateUser(ctx: Context, userId: string): Promise<void
 export async function changeRole(ctx: Context, userId: string, input: ChangeRole): Promise<void> {
   const user = await findUser(ctx, userId);
   if (user.id === ctx.actor.userId) {
-    throw new StewardError("bad_request", "You cannot change your own role.");
+    throw badRequest("You cannot change your own role.");
   }
   if (user.role === "owner") {
-    throw new StewardError("bad_request", "The licence owner's role changes only when ownership is transferred.");
+    throw badRequest("The licence owner's role changes only when ownership is transferred.");
   }
   if (user.role === input.role) {
     return;
@@ -236,7 +236,7 @@ export async function transferOwnership(ctx: Context, userId: string): Promise<v
   authorise(ctx.actor, "ownership:transfer");
   const user = await findUser(ctx, userId);
   if (user.organisationId !== ctx.actor.organisation.id || user.role !== "admin" || user.status !== "active") {
-    throw new StewardError("bad_request", "Ownership can pass only to an active administrator of your own organisation.");
+    throw badRequest("Ownership can pass only to an active administrator of your own organisation.");
   }
   const now = ctx.services.clock.now();
   await inActorScope(ctx, async (trx) => {

@@ -16,7 +16,7 @@ import { resolveSession } from "../../auth/sessions.ts";
 import { newToken } from "../../auth/tokens.ts";
 import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "../../notify/notify.routes.ts";
-import { StewardError } from "../errors.ts";
+import { csrfInvalid, forbidden, StewardError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
@@ -155,7 +155,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
     request.actor = lookup.actor;
     if (access !== "signed-in" && !can(lookup.actor, access)) {
-      throw new StewardError("forbidden", "You do not have permission to see this page.");
+      throw forbidden();
     }
   });
 
@@ -166,7 +166,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
     const submitted = (request.body as Record<string, unknown> | undefined)?.["_csrf"];
     if (!isSameOriginRequest(request.headers, request.host) || !isValidCsrfToken(services.csrfKey, request.sessionCookie, submitted)) {
-      throw new StewardError("csrf_invalid", "This form has expired or did not come from Steward. Go back, reload the page and try again.");
+      throw csrfInvalid();
     }
   });
 
