@@ -10,9 +10,14 @@ import { can, ROLE_DESCRIPTIONS, SENSITIVE_ROLES } from "./permissions.ts";
 import { registerLicence } from "./registration.ts";
 import { addSchool, listReachableOrganisations } from "./schools.ts";
 import { recordHistory } from "../audit/trail.ts";
-import { changeRole, createUser, deactivateUser, findUser, listUsers, transferOwnership } from "./users.ts";
+import { changeSettings, readSettings } from "./settings.ts";
+import { changeRole, createUser, deactivateUser, findUser, listUsers, resetTwoFactor, transferOwnership } from "./users.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
+
+const settingsSchema = z.object({
+  twoFactorRequired: z.enum(["yes"], { error: "Choose whether everyone must use two-factor authentication" }).optional(),
+});
 
 const ROLE_NAMES: Record<keyof typeof ROLE_DESCRIPTIONS, string> = {
   staff: "Staff",
@@ -92,7 +97,8 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const events = await recordHistory(ctx, "user", user.id);
     const canTransfer =
       can(ctx.actor, "ownership:transfer") && user.role === "admin" && user.status === "active" && user.organisationId === ctx.actor.organisation.id;
-    return reply.page("accounts/views/user.njk", { user, events, canTransfer });
+    const twoFactorReset = (request.query as Record<string, unknown>)["twoFactorReset"] === "1";
+    return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset });
   });
 
   app.get("/users/:id/role", { config: { access: "users:manage" } }, async (request, reply) => {
@@ -132,6 +138,28 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const userId = userIdFrom(request.params);
     await deactivateUser(contextOf(request, services), userId);
     return reply.redirect(`/users?deactivated=${userId}`, 303);
+  });
+
+  app.post("/users/:id/two-factor/reset", { config: { access: "users:manage" } }, async (request, reply) => {
+    const userId = userIdFrom(request.params);
+    await resetTwoFactor(contextOf(request, services), userId);
+    return reply.redirect(`/users/${userId}?twoFactorReset=1`, 303);
+  });
+
+  app.get("/settings", { config: { access: "settings:manage" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const saved = (request.query as Record<string, unknown>)["saved"] === "1";
+    return reply.page("accounts/views/settings.njk", { settings: await readSettings(ctx), saved });
+  });
+
+  app.post("/settings", { config: { access: "settings:manage" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const form = readForm(settingsSchema, request.body);
+    if (!form.ok) {
+      return reply.page("accounts/views/settings.njk", { settings: await readSettings(ctx), errors: form.errors }, 400);
+    }
+    await changeSettings(ctx, { twoFactorRequired: form.data.twoFactorRequired === "yes" });
+    return reply.redirect("/settings?saved=1", 303);
   });
 
   app.get("/schools", { config: { access: "schools:manage" } }, async (request, reply) => {

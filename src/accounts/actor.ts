@@ -2,6 +2,7 @@ import type { RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import type { OrganisationKind, Role } from "../platform/database/schema.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { mustUseTwoFactor } from "./permissions.ts";
 
 /** The signed-in person a request acts for, loaded fresh on every request (never cached). */
 export interface Actor {
@@ -12,6 +13,12 @@ export interface Actor {
   organisation: { id: string; name: string; kind: OrganisationKind };
   /** The organisations this person may reach: their own and, for a trust, each of its schools. */
   organisationIds: string[];
+  twoFactor: {
+    /** Set up and confirmed: sign-in asks for a code. */
+    enabled: boolean;
+    /** Their role or their organisation's setting requires it. */
+    required: boolean;
+  };
 }
 
 /** Who is acting, and the services they act through: the first argument of every domain function. */
@@ -41,6 +48,8 @@ export async function loadActor(trx: Tx, organisationId: string, userId: string)
       "users.fullName",
       "users.role",
       "users.deactivatedAt",
+      "users.totpConfirmedAt",
+      "organisations.twoFactorRequired",
       "organisations.id as organisationId",
       "organisations.name as organisationName",
       "organisations.kind as organisationKind",
@@ -68,5 +77,9 @@ export async function loadActor(trx: Tx, organisationId: string, userId: string)
     role: row.role,
     organisation: { id: row.organisationId, name: row.organisationName, kind: row.organisationKind },
     organisationIds,
+    twoFactor: {
+      enabled: row.totpConfirmedAt !== null,
+      required: mustUseTwoFactor(row.role, row.twoFactorRequired),
+    },
   };
 }

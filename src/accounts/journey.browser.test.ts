@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestAuthenticator } from "../platform/testing/authenticator.ts";
 import { accessibilityViolations, launchChromium } from "../platform/testing/browser.ts";
 import { TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
@@ -23,6 +24,20 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
   const schoolName = `Heather Primary ${id}`;
   const staff = { fullName: `Sam Teacher ${id}`, username: `sam-${id}`, email: `sam-${id}@heather.example` };
   let setPasswordPath = "";
+  /** The owner's phone, once they have set up two-factor from the key on the page. */
+  let ownersPhone: TestAuthenticator;
+
+  /** Signs the owner in the whole way: password, then the code their phone shows. */
+  async function signInOwner(page: Page): Promise<void> {
+    await page.goto("/login");
+    await page.getByLabel("Username or email address").fill(owner.username);
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/login/two-factor");
+    await page.getByLabel("Enter your two-factor code").fill(ownersPhone.code());
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL("**/dashboard");
+  }
 
   async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ baseURL: base, ...options });
@@ -69,10 +84,29 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     await page.getByLabel("Username").fill(owner.username);
     await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Register" }).click();
+
+    // The owner can reach everything, so two-factor comes first: set up from the key on the page.
+    await page.waitForURL("**/account/two-factor");
+    await scan(page, "set up two-factor");
+    expect(await page.getByRole("img", { name: /QR code/ }).count()).toBe(1);
+    const key = (await page.locator("[data-totp-secret]").textContent())!;
+    ownersPhone = new TestAuthenticator(key, steward.clock);
+    await page.getByLabel("Code from your app").fill("000000");
+    await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Enter the 6-digit code");
+    await scan(page, "set up two-factor, with an error");
+    await page.getByLabel("Code from your app").fill(ownersPhone.code());
+    await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toContain("Two-factor authentication is on");
+    expect(await page.locator("[data-recovery-codes] li").count()).toBe(10);
+    await scan(page, "recovery codes");
+    await page.getByRole("link", { name: /I have saved my recovery codes/ }).click();
     await page.waitForURL("**/dashboard");
     expect(await page.locator("#signed-in-as").textContent()).toContain(owner.fullName);
     expect(await page.locator("#signed-in-as").textContent()).toContain(trustName);
     await scan(page, "dashboard");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/login?signedOut=1");
     await context.close();
   });
 
@@ -83,7 +117,24 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     await page.getByLabel("Username or email address").fill(owner.username);
     await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/login/two-factor");
+    await scan(page, "two-factor code");
+    await page.getByLabel("Enter your two-factor code").fill("123456");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("That code is not right");
+    await scan(page, "two-factor code, with an error");
+    await page.getByLabel("Enter your two-factor code").fill(ownersPhone.code());
+    await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL("**/dashboard");
+
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await scan(page, "settings");
+    await page.getByLabel("Everyone must sign in with two-factor authentication").check();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.locator(".govuk-notification-banner").textContent()).toContain("Your settings are saved");
+    await page.getByLabel("Everyone must sign in with two-factor authentication").uncheck();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.waitForURL("**/settings?saved=1");
 
     await page.getByRole("link", { name: "Schools", exact: true }).click();
     await scan(page, "schools (empty)");
@@ -186,11 +237,7 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
 
   it("works with JavaScript switched off", async () => {
     const { page, context } = await newPage({ javaScriptEnabled: false });
-    await page.goto("/login");
-    await page.getByLabel("Username or email address").fill(owner.username);
-    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL("**/dashboard");
+    await signInOwner(page);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/login?signedOut=1");
     await context.close();

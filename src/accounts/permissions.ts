@@ -23,6 +23,11 @@ export const PERMISSIONS = {
     trustOnly: true,
     meaning: "List and add the trust's schools",
   },
+  "settings:manage": {
+    roles: ["owner", "admin"],
+    trustOnly: false,
+    meaning: "Change the organisation's settings, such as requiring two-factor sign-in for everyone",
+  },
   "outbox:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read the email outbox" },
   "audit:view": { roles: ["owner", "admin", "dpo", "auditor"], trustOnly: false, meaning: "Read and export the audit trail" },
   "ownership:transfer": { roles: ["owner"], trustOnly: false, meaning: "Hand the licence to another admin" },
@@ -34,6 +39,14 @@ export const ROLES: readonly Role[] = ["owner", "admin", "dpo", "staff", "advise
 
 /** Roles that open sensitive records: granting one needs the grantor to confirm training. */
 export const SENSITIVE_ROLES: readonly Role[] = ["admin", "dpo", "adviser"];
+
+/**
+ * Two-factor sign-in is required of everyone who can open sensitive records or manage users (the
+ * owner and the sensitive roles), and of everyone when their organisation says so.
+ */
+export function mustUseTwoFactor(role: Role, organisationRequiresIt: boolean): boolean {
+  return organisationRequiresIt || role === "owner" || SENSITIVE_ROLES.includes(role);
+}
 
 /** What each role is for, in the words the pages use. */
 export const ROLE_DESCRIPTIONS: Record<Exclude<Role, "owner">, string> = {

@@ -18,12 +18,15 @@ describe(`registering a licence (${testEngine})`, () => {
     return rows[0]!;
   }
 
-  it("creates the organisation and its owner, signs them in and names them on the dashboard", async () => {
-    const agent = new TestAgent(steward.app);
+  it("creates the organisation and its owner, signs them in, has them set up two-factor and names them on the dashboard", async () => {
+    const agent = new TestAgent(steward.app, steward.clock);
     const form = licenceForm({ organisationKind: "trust", organisationName: `Northern Lights Trust ${unique()}` });
     const response = await agent.submit("/register", form);
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe("/dashboard");
+    // The owner can reach every record: two-factor comes before anything else.
+    expect((await agent.get("/dashboard")).headers.location).toBe("/account/two-factor");
+    expect((await agent.setUpTwoFactor(form["username"]!)).statusCode).toBe(200);
     const dashboard = await agent.get("/dashboard");
     expect(dashboard.statusCode).toBe(200);
     expect(dashboard.body).toContain(form["fullName"]);
@@ -32,7 +35,7 @@ describe(`registering a licence (${testEngine})`, () => {
 
   it("stores the password only as an argon2id hash at or above the ASVS minimum", async () => {
     const form = licenceForm();
-    await new TestAgent(steward.app).submit("/register", form);
+    await new TestAgent(steward.app, steward.clock).submit("/register", form);
     const { rows } = await sql<{ passwordHash: string }>`select password_hash from users where username = ${form["username"]}`.execute(steward.services.database.db);
     const stored = rows[0]!.passwordHash;
     expect(stored).not.toContain(TEST_PASSWORD);
@@ -53,7 +56,7 @@ describe(`registering a licence (${testEngine})`, () => {
     ["no organisation kind", { organisationKind: "council" }, "organisationKind", "trust or a school"],
   ])("refuses %s with a message next to the field, and writes nothing", async (_what, overrides, field, message) => {
     const before = await countRows();
-    const response = await new TestAgent(steward.app).submit("/register", licenceForm(overrides));
+    const response = await new TestAgent(steward.app, steward.clock).submit("/register", licenceForm(overrides));
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain("There is a problem");
     expect(response.body).toContain(`href="#${field}"`);
@@ -63,20 +66,20 @@ describe(`registering a licence (${testEngine})`, () => {
   });
 
   it("never sends the password back after an error", async () => {
-    const response = await new TestAgent(steward.app).submit("/register", licenceForm({ email: "bad", password: "a-secret-password-to-keep" }));
+    const response = await new TestAgent(steward.app, steward.clock).submit("/register", licenceForm({ email: "bad", password: "a-secret-password-to-keep" }));
     expect(response.body).not.toContain("a-secret-password-to-keep");
   });
 
   it("treats usernames and emails as unique whatever their case, and writes nothing on a clash", async () => {
     const first = licenceForm();
-    await new TestAgent(steward.app).submit("/register", first);
+    await new TestAgent(steward.app, steward.clock).submit("/register", first);
     const before = await countRows();
 
-    const sameUsername = await new TestAgent(steward.app).submit("/register", licenceForm({ username: first["username"]!.toUpperCase() }));
+    const sameUsername = await new TestAgent(steward.app, steward.clock).submit("/register", licenceForm({ username: first["username"]!.toUpperCase() }));
     expect(sameUsername.statusCode).toBe(400);
     expect(sameUsername.body).toContain("That username is taken");
 
-    const sameEmail = await new TestAgent(steward.app).submit("/register", licenceForm({ email: first["email"]!.toUpperCase() }));
+    const sameEmail = await new TestAgent(steward.app, steward.clock).submit("/register", licenceForm({ email: first["email"]!.toUpperCase() }));
     expect(sameEmail.statusCode).toBe(400);
     expect(sameEmail.body).toContain("email address is already in use");
 
@@ -85,7 +88,7 @@ describe(`registering a licence (${testEngine})`, () => {
 
   it("refuses a form carrying fields it does not expect (no mass assignment)", async () => {
     const before = await countRows();
-    const response = await new TestAgent(steward.app).submit("/register", { ...licenceForm(), role: "admin" });
+    const response = await new TestAgent(steward.app, steward.clock).submit("/register", { ...licenceForm(), role: "admin" });
     expect(response.statusCode).toBe(400);
     expect(await countRows()).toEqual(before);
   });

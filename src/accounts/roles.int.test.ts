@@ -29,8 +29,8 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
         .values({ orgId: organisationId, id, fullName: `A ${role}`, email: `${username}@school.example`, username, role, passwordHash, deactivatedAt: null, updatedAt: new Date() })
         .execute(),
     );
-    const agent = new TestAgent(steward.app);
-    await agent.submit("/login", { login: username, password: TEST_PASSWORD });
+    const agent = new TestAgent(steward.app, steward.clock);
+    await agent.signIn(username);
     await agent.get("/dashboard");
     return { agent, id, username };
   }
@@ -42,7 +42,7 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
     for (const role of ROLES.filter((r) => r !== "owner")) {
       const { agent } = await signedInAs(role, trust.organisationId);
       for (const route of guarded) {
-        const allowed = can({ userId: "", username: "", fullName: "", role, organisation: { id: "", name: "", kind: "trust" }, organisationIds: [] }, route.access as Action);
+        const allowed = can({ userId: "", username: "", fullName: "", role, organisation: { id: "", name: "", kind: "trust" }, organisationIds: [], twoFactor: { enabled: true, required: true } }, route.access as Action);
         const response = await agent.get(route.url);
         expect(response.statusCode, `${role} GET ${route.url}`).toBe(allowed ? 200 : 403);
       }
@@ -85,8 +85,8 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
 
   it("hands ownership to an active admin of the same organisation, and only the owner can", async () => {
     const licence = await buildLicence(steward.services);
-    const owner = new TestAgent(steward.app);
-    await owner.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    const owner = new TestAgent(steward.app, steward.clock);
+    await owner.signIn(licence.username);
     await owner.get("/dashboard");
     const admin = await signedInAs("admin", licence.organisationId);
     const staff = await signedInAs("staff", licence.organisationId);

@@ -32,6 +32,7 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
   const id = randomUUID();
   const now = ctx.services.clock.now();
   await inActorScope(ctx, async (trx) => {
+    const trust = await trx.selectFrom("organisations").select(["twoFactorRequired"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow();
     await trx
       .insertInto("organisations")
       .values({
@@ -42,6 +43,7 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
         postalAddress: input.postalAddress,
         telephone: input.telephone,
         createdAt: now,
+        twoFactorRequired: trust.twoFactorRequired,
       })
       .execute();
     await recordAudit(trx, {

@@ -14,8 +14,8 @@ describe(`staff users, schools and who sees what (${testEngine})`, () => {
 
   async function ownerOf(kind: "trust" | "school") {
     const licence = await buildLicence(steward.services, { organisationKind: kind });
-    const agent = new TestAgent(steward.app);
-    await agent.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    const agent = new TestAgent(steward.app, steward.clock);
+    await agent.signIn(licence.username);
     await agent.get("/dashboard");
     return { agent, licence };
   }
@@ -32,10 +32,10 @@ describe(`staff users, schools and who sees what (${testEngine})`, () => {
   }
 
   async function activate(link: string, username: string) {
-    const agent = new TestAgent(steward.app);
+    const agent = new TestAgent(steward.app, steward.clock);
     const set = await agent.submit(link, { password: TEST_PASSWORD });
     expect(set.headers.location).toBe("/login?passwordSet=1");
-    await agent.submit("/login", { login: username, password: TEST_PASSWORD });
+    await agent.signIn(username);
     await agent.get("/dashboard");
     return agent;
   }
@@ -59,11 +59,11 @@ describe(`staff users, schools and who sees what (${testEngine})`, () => {
     const { agent } = await ownerOf("school");
     const used = await addUser(agent);
     await activate(used.link!, used.username);
-    expect((await new TestAgent(steward.app).get(used.link!)).statusCode).toBe(404);
+    expect((await new TestAgent(steward.app, steward.clock).get(used.link!)).statusCode).toBe(404);
 
     const late = await addUser(agent);
     steward.clock.advance({ hours: 7 * 24 });
-    const visitor = new TestAgent(steward.app);
+    const visitor = new TestAgent(steward.app, steward.clock);
     const expired = await visitor.get(late.link!);
     expect(expired.statusCode).toBe(404);
     expect(expired.body).toContain("This link cannot be used");
@@ -74,7 +74,7 @@ describe(`staff users, schools and who sees what (${testEngine})`, () => {
   it("refuses a weak password on the set-password page and keeps the link usable", async () => {
     const { agent } = await ownerOf("school");
     const user = await addUser(agent);
-    const weak = await new TestAgent(steward.app).submit(user.link!, { password: "password1234" });
+    const weak = await new TestAgent(steward.app, steward.clock).submit(user.link!, { password: "password1234" });
     expect(weak.statusCode).toBe(400);
     expect(weak.body).toContain("too common");
     await activate(user.link!, user.username);
@@ -107,8 +107,8 @@ describe(`staff users, schools and who sees what (${testEngine})`, () => {
     const { agent } = await ownerOf("school");
     const user = await addUser(agent);
     const first = await activate(user.link!, user.username);
-    const second = new TestAgent(steward.app);
-    await second.submit("/login", { login: user.username, password: TEST_PASSWORD });
+    const second = new TestAgent(steward.app, steward.clock);
+    await second.signIn(user.username);
     const users = await agent.get("/users");
     const userId = new RegExp(`/users/([0-9a-f-]{36})/deactivate"[^>]*>Deactivate<span class="govuk-visually-hidden"> ${user.fullName}`).exec(users.body)![1]!;
     await agent.get(`/users/${userId}/deactivate`);
@@ -117,7 +117,7 @@ describe(`staff users, schools and who sees what (${testEngine})`, () => {
     expect((await agent.get(done.headers.location as string)).body).toContain("has been deactivated");
     expect((await first.get("/dashboard")).headers.location).toBe("/login");
     expect((await second.get("/dashboard")).headers.location).toBe("/login");
-    expect((await new TestAgent(steward.app).submit("/login", { login: user.username, password: TEST_PASSWORD })).statusCode).toBe(401);
+    expect((await new TestAgent(steward.app, steward.clock).signIn(user.username)).statusCode).toBe(401);
   });
 
   it("lets a trust add schools and users in them; a trust admin sees every school, a school user only theirs", async () => {

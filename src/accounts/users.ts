@@ -26,6 +26,7 @@ export interface UserSummary {
   username: string;
   role: Role;
   status: UserStatus;
+  twoFactorEnabled: boolean;
 }
 
 async function queryUsers(trx: Tx, userId?: string): Promise<UserSummary[]> {
@@ -42,13 +43,15 @@ async function queryUsers(trx: Tx, userId?: string): Promise<UserSummary[]> {
       "users.role",
       "users.passwordHash",
       "users.deactivatedAt",
+      "users.totpConfirmedAt",
     ])
     .$if(userId !== undefined, (query) => query.where("users.id", "=", userId!))
     .orderBy("organisations.name")
     .orderBy("users.fullName")
     .execute();
-  return rows.map(({ passwordHash, deactivatedAt, ...user }) => ({
+  return rows.map(({ passwordHash, deactivatedAt, totpConfirmedAt, ...user }) => ({
     ...user,
+    twoFactorEnabled: totpConfirmedAt !== null,
     status: deactivatedAt !== null ? "deactivated" : passwordHash === null ? "invited" : "active",
   }));
 }
@@ -198,6 +201,29 @@ export async function deactivateUser(ctx: Context, userId: string): Promise<void
       .where("usedAt", "is", null)
       .execute();
     await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "user.deactivate" });
+  });
+}
+
+/**
+ * For someone who has lost their phone and their recovery codes: turns their two-factor off and
+ * ends their sessions. If they must use two-factor, they set it up again at their next sign-in.
+ */
+export async function resetTwoFactor(ctx: Context, userId: string): Promise<void> {
+  const user = await findUser(ctx, userId);
+  if (user.id === ctx.actor.userId) {
+    throw badRequest("You cannot reset your own two-factor authentication. Ask another administrator.");
+  }
+  const now = ctx.services.clock.now();
+  await inActorScope(ctx, async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ totpSecret: null, totpConfirmedAt: null, totpLastStep: null, updatedAt: now })
+      .where("orgId", "=", user.organisationId)
+      .where("id", "=", user.id)
+      .execute();
+    await trx.deleteFrom("recoveryCodes").where("orgId", "=", user.organisationId).where("userId", "=", user.id).execute();
+    await endSessionsOfUser(trx, user.organisationId, user.id);
+    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "two-factor.reset" });
   });
 }
 

@@ -34,8 +34,8 @@ describe(`the audit trail (${testEngine})`, () => {
 
   async function signedInOwner() {
     const licence = await buildLicence(steward.services);
-    const agent = new TestAgent(steward.app);
-    await agent.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    const agent = new TestAgent(steward.app, steward.clock);
+    await agent.signIn(licence.username);
     await agent.get("/dashboard");
     return { agent, licence };
   }
@@ -52,8 +52,8 @@ describe(`the audit trail (${testEngine})`, () => {
   it("records every change, sign-in and sign-out, with who, what record, when and from where", async () => {
     const { agent, licence } = await signedInOwner();
     const user = await addUser(agent, licence.organisationId);
-    await new TestAgent(steward.app).submit(`/set-password/${user.link}`, { password: TEST_PASSWORD });
-    await new TestAgent(steward.app).submit("/login", { login: user.username, password: "wrong wrong wrong" });
+    await new TestAgent(steward.app, steward.clock).submit(`/set-password/${user.link}`, { password: TEST_PASSWORD });
+    await new TestAgent(steward.app, steward.clock).submit("/login", { login: user.username, password: "wrong wrong wrong" });
     await agent.get(`/users/${user.userId}/deactivate`);
     await agent.post(`/users/${user.userId}/deactivate`);
     await agent.post("/logout");
@@ -192,9 +192,9 @@ describe(`the audit trail (${testEngine})`, () => {
     expect((await mine.agent.get(`/users/${theirUser.userId}`)).statusCode).toBe(404);
 
     const staff = await addUser(mine.agent, mine.licence.organisationId);
-    const staffAgent = new TestAgent(steward.app);
+    const staffAgent = new TestAgent(steward.app, steward.clock);
     await staffAgent.submit(`/set-password/${staff.link}`, { password: TEST_PASSWORD });
-    await staffAgent.submit("/login", { login: staff.username, password: TEST_PASSWORD });
+    await staffAgent.signIn(staff.username);
     expect((await staffAgent.get("/audit")).statusCode).toBe(403);
     expect((await staffAgent.get("/audit.csv")).statusCode).toBe(403);
   });

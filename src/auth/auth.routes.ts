@@ -3,11 +3,12 @@ import { z } from "zod";
 import { describePasswordLink, requestPasswordReset, setPasswordWithLink } from "../accounts/password-links.ts";
 import { setPasswordSchema } from "../accounts/accounts.schema.ts";
 import { readForm } from "../platform/forms.ts";
-import { requestMeta } from "../platform/http/request-context.ts";
+import { contextOf, requestMeta } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
 import { endSession } from "./sessions.ts";
 import { signIn, signInRefusal } from "./sign-in.ts";
+import { confirmTwoFactor, passSecondFactor, twoFactorSetup } from "./two-factor.ts";
 
 const passwordResetSchema = z.object({
   login: z.string().trim().min(1, { error: "Enter your username or email address" }).max(254, { error: "Enter your username or email address" }),
@@ -20,6 +21,17 @@ const RESET_LIMIT = { max: 5, timeWindow: "15 minutes" };
 const signInSchema = z.object({
   login: z.string().trim().min(1, { error: "Enter your username or email address" }).max(254),
   password: z.string().min(1, { error: "Enter your password" }).max(1024),
+});
+
+const secondFactorSchema = z.object({
+  code: z.string().trim().min(1, { error: "Enter the code from your authenticator app, or a recovery code" }).max(40, { error: "Enter the 6-digit code from your authenticator app, or a recovery code" }),
+});
+
+const confirmTwoFactorSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, { error: "Enter the 6-digit code your authenticator app shows" }),
 });
 
 /** Which notice the sign-in page shows, from ?expired=1 and friends. */
@@ -52,7 +64,41 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       );
     }
     writeSessionCookie(request, reply, result.token);
+    return reply.redirect(result.secondFactorNeeded ? "/login/two-factor" : "/dashboard", 303);
+  });
+
+  app.get("/login/two-factor", { config: { access: "second-factor" } }, async (_request, reply) => {
+    return reply.page("auth/views/second-factor.njk", { values: {} });
+  });
+
+  app.post("/login/two-factor", { config: { access: "second-factor", rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+    const form = readForm(secondFactorSchema, request.body);
+    if (!form.ok) {
+      return reply.page("auth/views/second-factor.njk", { errors: form.errors, values: {} }, 400);
+    }
+    const result = await passSecondFactor(services, request.sessionCookie ?? "", form.data.code, requestMeta(request));
+    if (!result.ok) {
+      const message = result.reason === "invalid" ? "That code is not right, or has been used already. Enter the code your app shows now" : signInRefusal(result);
+      return reply.page("auth/views/second-factor.njk", { errors: { code: message }, values: {} }, result.reason === "invalid" ? 401 : 429);
+    }
+    writeSessionCookie(request, reply, result.token);
     return reply.redirect("/dashboard", 303);
+  });
+
+  app.get("/account/two-factor", { config: { access: "signed-in", duringTwoFactorSetup: true } }, async (request, reply) => {
+    const setup = await twoFactorSetup(contextOf(request, services));
+    return reply.page("auth/views/two-factor.njk", { setup, values: {} });
+  });
+
+  app.post("/account/two-factor", { config: { access: "signed-in", duringTwoFactorSetup: true } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const form = readForm(confirmTwoFactorSchema, request.body);
+    const result = form.ok ? await confirmTwoFactor(ctx, form.data.code) : { ok: false as const, error: form.errors["code"] ?? "" };
+    if (result.ok) {
+      return reply.page("auth/views/recovery-codes.njk", { recoveryCodes: result.recoveryCodes });
+    }
+    const setup = await twoFactorSetup(ctx);
+    return reply.page("auth/views/two-factor.njk", { setup, errors: { code: result.error }, values: {} }, 400);
   });
 
   app.get("/password-reset", { config: { access: "public" } }, async (_request, reply) => {

@@ -16,7 +16,7 @@ describe(`guessing passwords, and resetting one (${testEngine})`, () => {
 
   /** Each guess from a new address, so only the account's own protection is in play. */
   const guess = (login: string, password = "a wrong password guess") =>
-    new TestAgent(steward.app).submit("/login", { login, password });
+    new TestAgent(steward.app, steward.clock).submit("/login", { login, password });
 
   async function outboxFor(email: string) {
     const { rows } = await sql<{ subject: string; body: string }>`select subject, body from outbox where recipient = ${email} order by created_at`.execute(db());
@@ -54,7 +54,7 @@ describe(`guessing passwords, and resetting one (${testEngine})`, () => {
 
   it("limits sign-in attempts per address, while the same account still signs in from elsewhere", async () => {
     const licence = await buildLicence(steward.services);
-    const attacker = new TestAgent(steward.app);
+    const attacker = new TestAgent(steward.app, steward.clock);
     await attacker.get("/login");
     let last = await attacker.post("/login", { login: `nobody-${0}`, password: "guess guess guess" });
     for (let i = 1; i < 21; i += 1) {
@@ -68,51 +68,51 @@ describe(`guessing passwords, and resetting one (${testEngine})`, () => {
 
   it("resets a password by a 30-minute, single-use emailed link that ends every other session and lifts a lock", async () => {
     const licence = await buildLicence(steward.services);
-    const elsewhere = new TestAgent(steward.app);
-    await elsewhere.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    const elsewhere = new TestAgent(steward.app, steward.clock);
+    await elsewhere.signIn(licence.username);
     expect((await elsewhere.get("/dashboard")).statusCode).toBe(200);
     await sql`update users set locked_until = ${new Date(steward.clock.now().getTime() + 600_000)} where id = ${licence.userId}`.execute(db());
 
-    const sent = await new TestAgent(steward.app).submit("/password-reset", { login: licence.email.toUpperCase() });
+    const sent = await new TestAgent(steward.app, steward.clock).submit("/password-reset", { login: licence.email.toUpperCase() });
     expect(sent.statusCode).toBe(200);
     expect(sent.body).toContain("Check your email");
     const [email] = await outboxFor(licence.email);
     expect(email!.subject).toBe("Reset your Steward password");
     const path = /\/set-password\/[A-Za-z0-9_-]{43}/.exec(email!.body)![0];
 
-    const person = new TestAgent(steward.app);
+    const person = new TestAgent(steward.app, steward.clock);
     expect((await person.get(path)).body).toContain("Choose a new password");
     const newPassword = "a brand new password for steward use";
     expect((await person.post(path, { password: newPassword })).headers.location).toBe("/login?passwordSet=1");
     expect((await elsewhere.get("/dashboard")).headers.location).toBe("/login");
     expect((await guess(licence.username, TEST_PASSWORD)).statusCode).toBe(401);
     expect((await guess(licence.username, newPassword)).statusCode).toBe(303);
-    expect((await new TestAgent(steward.app).get(path)).statusCode).toBe(404);
+    expect((await new TestAgent(steward.app, steward.clock).get(path)).statusCode).toBe(404);
   });
 
   it("lets a reset link lapse after 30 minutes", async () => {
     const licence = await buildLicence(steward.services);
-    await new TestAgent(steward.app).submit("/password-reset", { login: licence.username });
+    await new TestAgent(steward.app, steward.clock).submit("/password-reset", { login: licence.username });
     const path = /\/set-password\/[A-Za-z0-9_-]{43}/.exec((await outboxFor(licence.email))[0]!.body)![0];
     steward.clock.advance({ minutes: 29 });
-    expect((await new TestAgent(steward.app).get(path)).statusCode).toBe(200);
+    expect((await new TestAgent(steward.app, steward.clock).get(path)).statusCode).toBe(200);
     steward.clock.advance({ minutes: 1 });
-    expect((await new TestAgent(steward.app).get(path)).statusCode).toBe(404);
+    expect((await new TestAgent(steward.app, steward.clock).get(path)).statusCode).toBe(404);
   });
 
   it("answers a reset request for an unknown account exactly as for a known one, and sends nothing", async () => {
     const licence = await buildLicence(steward.services);
     const before = (await sql<{ n: number }>`select count(*)::int as n from outbox`.execute(db())).rows[0]!.n;
-    const unknown = await new TestAgent(steward.app).submit("/password-reset", { login: "no-such-person@example.com" });
+    const unknown = await new TestAgent(steward.app, steward.clock).submit("/password-reset", { login: "no-such-person@example.com" });
     expect((await sql<{ n: number }>`select count(*)::int as n from outbox`.execute(db())).rows[0]!.n).toBe(before);
-    const known = await new TestAgent(steward.app).submit("/password-reset", { login: licence.username });
+    const known = await new TestAgent(steward.app, steward.clock).submit("/password-reset", { login: licence.username });
     expect(unknown.statusCode).toBe(known.statusCode);
     const main = (body: string) => /<main[\s\S]*<\/main>/.exec(body)![0].replace(/name="_csrf" value="[^"]+"/, "");
     expect(main(unknown.body)).toBe(main(known.body));
   });
 
   it("limits password reset requests per address", async () => {
-    const agent = new TestAgent(steward.app);
+    const agent = new TestAgent(steward.app, steward.clock);
     await agent.get("/password-reset");
     const statuses: number[] = [];
     for (let i = 0; i < 6; i += 1) {

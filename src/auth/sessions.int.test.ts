@@ -15,8 +15,8 @@ describe(`signing in and sessions (${testEngine})`, () => {
 
   async function signedIn(login?: string) {
     const licence = await buildLicence(steward.services);
-    const agent = new TestAgent(steward.app);
-    const response = await agent.submit("/login", { login: login ?? licence.username, password: TEST_PASSWORD });
+    const agent = new TestAgent(steward.app, steward.clock);
+    const response = await agent.signIn(login ?? licence.username);
     expect(response.statusCode).toBe(303);
     await agent.get("/dashboard"); // as a browser follows the redirect, picking up the new form token
     return { agent, licence };
@@ -30,8 +30,8 @@ describe(`signing in and sessions (${testEngine})`, () => {
   it("signs in with username or email, in any case, and lands on the dashboard", async () => {
     const licence = await buildLicence(steward.services);
     for (const login of [licence.username, licence.email.toUpperCase()]) {
-      const agent = new TestAgent(steward.app);
-      const response = await agent.submit("/login", { login, password: TEST_PASSWORD });
+      const agent = new TestAgent(steward.app, steward.clock);
+      const response = await agent.signIn(login, TEST_PASSWORD, { authenticatorOf: licence.username });
       expect(response.headers.location).toBe("/dashboard");
       expect((await agent.get("/dashboard")).body).toContain(licence.name);
     }
@@ -39,8 +39,8 @@ describe(`signing in and sessions (${testEngine})`, () => {
 
   it("gives a wrong password and an unknown user the same answer", async () => {
     const licence = await buildLicence(steward.services);
-    const wrongPassword = await new TestAgent(steward.app).submit("/login", { login: licence.username, password: "not the password at all" });
-    const unknownUser = await new TestAgent(steward.app).submit("/login", { login: "nobody-here", password: "not the password at all" });
+    const wrongPassword = await new TestAgent(steward.app, steward.clock).submit("/login", { login: licence.username, password: "not the password at all" });
+    const unknownUser = await new TestAgent(steward.app, steward.clock).submit("/login", { login: "nobody-here", password: "not the password at all" });
     expect(wrongPassword.statusCode).toBe(401);
     expect(unknownUser.statusCode).toBe(401);
     const message = (body: string) => /govuk-error-message">([\s\S]*?)<\/p>/.exec(body)?.[1]?.trim();
@@ -50,7 +50,7 @@ describe(`signing in and sessions (${testEngine})`, () => {
 
   it("sets one cookie only, HttpOnly and SameSite=Lax with no lifetime, and a new one at sign-in", async () => {
     const licence = await buildLicence(steward.services);
-    const agent = new TestAgent(steward.app);
+    const agent = new TestAgent(steward.app, steward.clock);
     const page = await agent.get("/login");
     expect(page.cookies).toHaveLength(1);
     const visitorCookie = agent.cookie;
@@ -115,9 +115,11 @@ describe(`signing in and sessions (${testEngine})`, () => {
 
   it("refuses sign-out with the token from before sign-in: the token moves with the session", async () => {
     const licence = await buildLicence(steward.services);
-    const agent = new TestAgent(steward.app);
-    await agent.submit("/login", { login: licence.username, password: TEST_PASSWORD });
-    expect((await agent.post("/logout")).statusCode).toBe(403);
+    const agent = new TestAgent(steward.app, steward.clock);
+    await agent.get("/login");
+    const tokenBefore = agent.csrf ?? "";
+    await agent.signIn(licence.username);
+    expect((await agent.post("/logout", { _csrf: tokenBefore })).statusCode).toBe(403);
     expect((await agent.get("/dashboard")).statusCode).toBe(200);
   });
 

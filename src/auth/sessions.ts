@@ -10,14 +10,25 @@ import { hashToken, newToken } from "./tokens.ts";
 export const IDLE_TIMEOUT_MS = 20 * 60 * 1000;
 /** Signed out after this long in all, however active. */
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+/** Time allowed between the password and the second factor. */
+export const SECOND_FACTOR_TIMEOUT_MS = 5 * 60 * 1000;
 
 export type SessionLookup =
-  | { kind: "active"; actor: Actor; sessionId: string }
+  | { kind: "active"; actor: Actor; sessionId: string; awaitingSecondFactor: boolean }
   | { kind: "expired" }
   | { kind: "none" };
 
-/** Starts a session for a user and returns the token for their cookie. Call inside their scope. */
-export async function startSession(trx: Tx, now: Date, organisationId: string, userId: string): Promise<string> {
+/**
+ * Starts a session for a user and returns the token for their cookie. Call inside their scope.
+ * A session awaiting the second factor can do nothing but finish signing in.
+ */
+export async function startSession(
+  trx: Tx,
+  now: Date,
+  organisationId: string,
+  userId: string,
+  { awaitingSecondFactor = false }: { awaitingSecondFactor?: boolean } = {},
+): Promise<string> {
   const token = newToken();
   await trx
     .insertInto("sessions")
@@ -28,6 +39,7 @@ export async function startSession(trx: Tx, now: Date, organisationId: string, u
       userId,
       createdAt: now,
       lastSeenAt: now,
+      awaitingSecondFactor,
     })
     .execute();
   return token;
@@ -43,7 +55,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
   return inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
     const session = await trx
       .selectFrom("sessions")
-      .select(["orgId", "id", "userId", "createdAt", "lastSeenAt"])
+      .select(["orgId", "id", "userId", "createdAt", "lastSeenAt", "awaitingSecondFactor"])
       .where("tokenHash", "=", tokenHash)
       .executeTakeFirst();
     if (!session) {
@@ -52,7 +64,8 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
     await changeScope(trx, { organisationIds: [session.orgId] });
     const idle = now.getTime() - session.lastSeenAt.getTime();
     const age = now.getTime() - session.createdAt.getTime();
-    if (idle >= IDLE_TIMEOUT_MS || age >= ABSOLUTE_TIMEOUT_MS) {
+    const limit = session.awaitingSecondFactor ? SECOND_FACTOR_TIMEOUT_MS : ABSOLUTE_TIMEOUT_MS;
+    if (idle >= IDLE_TIMEOUT_MS || age >= limit) {
       await deleteSession(trx, session.orgId, session.id);
       return { kind: "expired" };
     }
@@ -69,7 +82,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
       .where("orgId", "=", session.orgId)
       .where("id", "=", session.id)
       .execute();
-    return { kind: "active", actor, sessionId: session.id };
+    return { kind: "active", actor, sessionId: session.id, awaitingSecondFactor: session.awaitingSecondFactor };
   });
 }
 
@@ -99,7 +112,7 @@ export async function endSessionsOfUser(trx: Tx, organisationId: string, userId:
   await trx.deleteFrom("sessions").where("orgId", "=", organisationId).where("userId", "=", userId).execute();
 }
 
-async function deleteSession(trx: Tx, organisationId: string, sessionId: string): Promise<void> {
+export async function deleteSession(trx: Tx, organisationId: string, sessionId: string): Promise<void> {
   await trx.deleteFrom("sessions").where("orgId", "=", organisationId).where("id", "=", sessionId).execute();
 }
 

@@ -3,13 +3,13 @@ import { queueEmail } from "../notify/outbox.ts";
 import type { ExpressionBuilder } from "kysely";
 import type { Database } from "../platform/database/schema.ts";
 import type { Services } from "../platform/services.ts";
-import { inScope } from "../platform/database/tenant-scope.ts";
-import { afterFailure, attemptVerdict } from "./lockout.ts";
+import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { afterFailure, attemptVerdict, type AttemptHistory } from "./lockout.ts";
 import { verifyAgainstNothing, verifyPassword } from "./passwords.ts";
 import { startSession } from "./sessions.ts";
 
 export type SignInResult =
-  | { ok: true; token: string }
+  | { ok: true; token: string; secondFactorNeeded: boolean }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "wait" | "locked"; until: Date };
 
@@ -26,11 +26,12 @@ export function whereSignsInAs(name: string) {
 
 const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "numeric", minute: "2-digit", hour12: true });
 
+
 /**
  * Checks a username or email and password and, if they match an active user, starts a new session
- * (a new token: the visitor's earlier cookie is never promoted). A wrong password and an unknown
- * user look the same and take as long. Each account slows down after five failures and locks for
- * 15 minutes after ten, when its holder is emailed. The slow hash runs outside any transaction.
+ * (a new token: the visitor's earlier cookie is never promoted). For a user with two-factor set
+ * up, that session can only finish signing in (see two-factor.ts). A wrong password and an
+ * unknown user look the same and take as long. The slow hash runs outside any transaction.
  */
 export async function signIn(
   services: Pick<Services, "database" | "clock" | "mailer">,
@@ -42,7 +43,7 @@ export async function signIn(
   const user = await inScope(db, { loginName }, (trx) =>
     trx
       .selectFrom("users")
-      .select(["orgId", "id", "email", "passwordHash", "deactivatedAt", "failedSignIns", "lastFailedSignInAt", "lockedUntil"])
+      .select(["orgId", "id", "email", "passwordHash", "deactivatedAt", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpConfirmedAt"])
       .where(whereSignsInAs(loginName))
       .executeTakeFirst(),
   );
@@ -58,34 +59,65 @@ export async function signIn(
   const correct = await verifyPassword(user.passwordHash, input.password);
   const now = services.clock.now();
   return inScope(db, { organisationIds: [user.orgId] }, async (trx) => {
-    const audit = { organisationId: user.orgId, actorUserId: user.id, recordType: "user" as const, recordId: user.id, meta, at: now };
-    const forThisUser = trx.updateTable("users").where("orgId", "=", user.orgId).where("id", "=", user.id);
-    if (correct) {
-      await forThisUser.set({ failedSignIns: 0, lastFailedSignInAt: null, lockedUntil: null }).execute();
-      await recordAudit(trx, { ...audit, action: "session.start" });
-      return { ok: true, token: await startSession(trx, now, user.orgId, user.id) };
+    if (!correct) {
+      await recordFailedAttempt(trx, services, user, now, "sign-in.refused", meta);
+      return { ok: false, reason: "invalid" };
     }
-    const next = afterFailure(user, now);
-    await forThisUser
-      .set({ failedSignIns: next.failedSignIns, lastFailedSignInAt: next.lastFailedSignInAt, lockedUntil: next.lockedUntil })
-      .execute();
-    await recordAudit(trx, { ...audit, action: "sign-in.refused" });
-    if (next.justLocked && next.lockedUntil) {
-      await recordAudit(trx, { ...audit, action: "sign-in.locked" });
-      await queueEmail(trx, services, user.orgId, {
-        to: user.email,
-        subject: "Your Steward account is locked for 15 minutes",
-        text: [
-          "Someone tried to sign in to your Steward account with the wrong password 10 times.",
-          `The account is locked until ${LONDON_TIME.format(next.lockedUntil)} (UK time).`,
-          "",
-          "If this was you, wait and try again, or reset your password from the sign-in page.",
-          "If it was not you, tell your Steward administrator: someone may be trying to get in.",
-        ].join("\n"),
-      });
+    const secondFactorNeeded = user.totpConfirmedAt !== null;
+    if (!secondFactorNeeded) {
+      await clearFailedAttempts(trx, user);
+      await recordAudit(trx, { organisationId: user.orgId, actorUserId: user.id, action: "session.start", recordType: "user", recordId: user.id, meta, at: now });
     }
-    return { ok: false, reason: "invalid" };
+    // Failures are cleared only once the second factor passes: a stolen password alone earns nothing.
+    const token = await startSession(trx, now, user.orgId, user.id, { awaitingSecondFactor: secondFactorNeeded });
+    return { ok: true, token, secondFactorNeeded };
   });
+}
+
+export async function clearFailedAttempts(trx: Tx, user: { orgId: string; id: string }): Promise<void> {
+  await trx
+    .updateTable("users")
+    .set({ failedSignIns: 0, lastFailedSignInAt: null, lockedUntil: null })
+    .where("orgId", "=", user.orgId)
+    .where("id", "=", user.id)
+    .execute();
+}
+
+/**
+ * Counts a failed password or two-factor code against the account: the growing delay after five,
+ * the 15-minute lock after ten, when the holder is emailed. Audited as `action`.
+ */
+export async function recordFailedAttempt(
+  trx: Tx,
+  services: Pick<Services, "clock" | "mailer">,
+  user: AttemptHistory & { orgId: string; id: string; email: string },
+  now: Date,
+  action: "sign-in.refused" | "two-factor.refused",
+  meta: RequestMeta | undefined,
+): Promise<void> {
+  const next = afterFailure(user, now);
+  await trx
+    .updateTable("users")
+    .set({ failedSignIns: next.failedSignIns, lastFailedSignInAt: next.lastFailedSignInAt, lockedUntil: next.lockedUntil })
+    .where("orgId", "=", user.orgId)
+    .where("id", "=", user.id)
+    .execute();
+  const audit = { organisationId: user.orgId, actorUserId: user.id, recordType: "user" as const, recordId: user.id, meta, at: now };
+  await recordAudit(trx, { ...audit, action });
+  if (next.justLocked && next.lockedUntil) {
+    await recordAudit(trx, { ...audit, action: "sign-in.locked" });
+    await queueEmail(trx, services, user.orgId, {
+      to: user.email,
+      subject: "Your Steward account is locked for 15 minutes",
+      text: [
+        "Someone tried to sign in to your Steward account with the wrong password or two-factor code 10 times.",
+        `The account is locked until ${LONDON_TIME.format(next.lockedUntil)} (UK time).`,
+        "",
+        "If this was you, wait and try again, or reset your password from the sign-in page.",
+        "If it was not you, tell your Steward administrator: someone may be trying to get in.",
+      ].join("\n"),
+    });
+  }
 }
 
 /** What to tell the person at the sign-in form, for each way it can fail. */

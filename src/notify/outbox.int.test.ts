@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
+import { buildLicence, unique } from "../platform/testing/factories.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
@@ -48,8 +48,8 @@ describe(`email through SMTP (${testEngine})`, () => {
 
   async function adminAddsUser() {
     const licence = await buildLicence(steward.services);
-    const admin = new TestAgent(steward.app);
-    await admin.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    const admin = new TestAgent(steward.app, steward.clock);
+    await admin.signIn(licence.username);
     await admin.get("/users/new");
     const email = `new-${unique()}@school.example`;
     const response = await admin.post("/users/new", { fullName: "Nia New", email, username: `nia-${unique()}`, role: "staff", organisationId: licence.organisationId });
@@ -75,8 +75,8 @@ describe(`email through SMTP (${testEngine})`, () => {
     const down = await startTestSteward({ SMTP_URL: "smtp://127.0.0.1:9" });
     try {
       const licence = await buildLicence(down.services);
-      const admin = new TestAgent(down.app);
-      await admin.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+      const admin = new TestAgent(down.app, down.clock);
+      await admin.signIn(licence.username);
       await admin.get("/users/new");
       await admin.post("/users/new", { fullName: "Pat Pending", email: `pat-${unique()}@school.example`, username: `pat-${unique()}`, role: "staff", organisationId: licence.organisationId });
       expect(await deliverDueEmail(down.services)).toBe(0);

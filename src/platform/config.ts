@@ -22,6 +22,8 @@ const environment = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** Number of reverse-proxy hops to trust for X-Forwarded-* (client IP and HTTPS). 0 trusts none. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** The key that wraps every organisation's data key: 32 bytes, base64. Without it, a key file in the data folder. */
+  STEWARD_MASTER_KEY: z.string().optional(),
   /** pino log level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -36,6 +38,7 @@ export interface Config {
   publicUrl: string;
   trustProxyHops: number;
   logLevel: string;
+  masterKey: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -57,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     logLevel: e.LOG_LEVEL,
+    masterKey: e.STEWARD_MASTER_KEY,
   });
 }

@@ -3,6 +3,7 @@ import type { Mailer } from "../notify/mailer.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { StewardDatabase } from "./database/database.ts";
+import type { Keyring } from "./encryption/keyring.ts";
 
 /** What every adapter (routes, CLI, jobs) hands to domain code: built once at start-up. */
 export interface Services {
@@ -14,4 +15,6 @@ export interface Services {
   mailer: Mailer | undefined;
   /** Key for CSRF tokens, shared by every app process through the database. */
   csrfKey: Buffer;
+  /** Seals and opens personal data under each organisation's data key. */
+  keyring: Keyring;
 }

@@ -8,6 +8,8 @@ import type { Config } from "./config.ts";
 import { openDatabase, type DatabaseLocation, type StewardDatabase } from "./database/database.ts";
 import { migrateToLatest } from "./database/migrate.ts";
 import { loadCsrfKey } from "./database/platform-secrets.ts";
+import { createKeyring } from "./encryption/keyring.ts";
+import { loadMasterKey } from "./encryption/master-key.ts";
 import { buildApp } from "./http/app.ts";
 import type { Services } from "./services.ts";
 
@@ -39,6 +41,7 @@ export function databaseLocationOf(config: Config): DatabaseLocation {
 /** Opens and migrates the database, wires the services and builds the web app. */
 export async function createSteward(options: StewardOptions): Promise<Steward> {
   const { config, logger } = options;
+  const keyring = createKeyring(loadMasterKey(config.masterKey, config.dataDir, logger));
   const database = options.database ?? (await openDatabase(databaseLocationOf(config)));
   await migrateToLatest(database.db);
   const mailer: Mailer | undefined = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined;
@@ -49,6 +52,7 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     clock: options.clock ?? systemClock,
     mailer,
     csrfKey: await loadCsrfKey(database.db),
+    keyring,
   };
   const app = await buildApp(services);
 

@@ -3,6 +3,7 @@ import * as foundation from "./migrations/2026-11-24-001-foundation.ts";
 import * as auditTrail from "./migrations/2026-11-24-002-audit-trail.ts";
 import * as signInLockout from "./migrations/2026-11-24-003-sign-in-lockout.ts";
 import * as roles from "./migrations/2026-11-24-004-roles.ts";
+import * as twoFactorAndDataKeys from "./migrations/2026-11-24-005-two-factor-and-data-keys.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24-002-audit-trail": auditTrail,
   "2026-11-24-003-sign-in-lockout": signInLockout,
   "2026-11-24-004-roles": roles,
+  "2026-11-24-005-two-factor-and-data-keys": twoFactorAndDataKeys,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

@@ -11,6 +11,8 @@ export interface Database {
   passwordLinks: PasswordLinkTable;
   outbox: OutboxTable;
   auditEvents: AuditEventTable;
+  organisationKeys: OrganisationKeyTable;
+  recoveryCodes: RecoveryCodeTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -26,6 +28,7 @@ export interface OrganisationTable {
   postalAddress: string;
   telephone: string;
   createdAt: CreatedAt;
+  twoFactorRequired: Generated<boolean>;
 }
 
 export type Role = "owner" | "admin" | "dpo" | "staff" | "adviser" | "auditor";
@@ -44,6 +47,11 @@ export interface UserTable {
   failedSignIns: Generated<number>;
   lastFailedSignInAt: Timestamp | null;
   lockedUntil: Timestamp | null;
+  /** Sealed under the organisation's data key; in force only once confirmed. */
+  totpSecret: string | null;
+  totpConfirmedAt: Timestamp | null;
+  /** The last 30-second step whose code was accepted: a code is never accepted twice. */
+  totpLastStep: number | null;
 }
 
 export interface SessionTable {
@@ -53,6 +61,8 @@ export interface SessionTable {
   userId: string;
   createdAt: Timestamp;
   lastSeenAt: Timestamp;
+  /** Passed the password, not yet the second factor: may only finish signing in. */
+  awaitingSecondFactor: Generated<boolean>;
 }
 
 export type PasswordLinkPurpose = "invitation" | "reset";
@@ -97,4 +107,21 @@ export interface AuditEventTable {
   userAgent: string | null;
   previousHash: string;
   hash: string;
+}
+
+export interface OrganisationKeyTable {
+  orgId: string;
+  /** The data key, sealed by the master key; null once destroyed (crypto-shredding). */
+  wrappedKey: string | null;
+  destroyedAt: Timestamp | null;
+  createdAt: CreatedAt;
+}
+
+export interface RecoveryCodeTable {
+  orgId: string;
+  id: string;
+  userId: string;
+  codeHash: string;
+  createdAt: Timestamp;
+  usedAt: Timestamp | null;
 }

@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../../audit/audit.ts";
 import { startSession } from "../../auth/sessions.ts";
 import { TestClock } from "../clock.ts";
+import { createKeyring, dataKeyOf } from "../encryption/keyring.ts";
 import { openTestDatabase, testEngine } from "../testing/test-database.ts";
 import type { StewardDatabase } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
@@ -16,11 +17,12 @@ import { inScope } from "./tenant-scope.ts";
 describe(`tenant isolation in the database (${testEngine})`, () => {
   let database: StewardDatabase;
   const now = new TestClock().now();
+  const keyring = createKeyring(randomBytes(32));
   const a = { org: randomUUID(), user: randomUUID() };
   const b = { org: randomUUID(), user: randomUUID() };
-  const tenantTables = ["users", "sessions", "password_links", "outbox", "audit_events"] as const;
+  const tenantTables = ["users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes"] as const;
   /** Tables the application may change; the audit trail only grows (checked in its own tests). */
-  const changeableTables = tenantTables.filter((table) => table !== "audit_events");
+  const changeableTables = tenantTables.filter((table) => table !== "audit_events" && table !== "organisation_keys");
 
   async function seed(tenant: { org: string; user: string }, label: string) {
     await inScope(database.db, { organisationIds: [tenant.org] }, async (trx) => {
@@ -42,6 +44,11 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         .values({ orgId: tenant.org, id: randomUUID(), recipient: "x@example.com", subject: `For ${label}`, body: "b", status: "held", nextAttemptAt: null, lastError: null, createdAt: now, sentAt: null })
         .execute();
       await recordAudit(trx, { organisationId: tenant.org, actorUserId: tenant.user, action: "user.create", recordType: "user", recordId: tenant.user, at: now });
+      await dataKeyOf(trx, keyring, tenant.org);
+      await trx
+        .insertInto("recoveryCodes")
+        .values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, codeHash: randomUUID(), createdAt: now, usedAt: null })
+        .execute();
     });
   }
 
@@ -80,6 +87,9 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         const { numAffectedRows } = await sql`delete from ${sql.table(table)} where org_id = ${b.org}`.execute(trx);
         expect(numAffectedRows, table).toBe(0n);
       }
+      // Data keys are never deleted, only destroyed in place (crypto-shredding): not B's, from here.
+      const shredded = await trx.updateTable("organisationKeys").set({ wrappedKey: null, destroyedAt: now }).where("orgId", "=", b.org).executeTakeFirst();
+      expect(shredded.numUpdatedRows).toBe(0n);
     });
     const bStill = await inScope(database.db, { organisationIds: [b.org] }, (trx) =>
       trx.selectFrom("organisations").select("name").where("id", "=", b.org).executeTakeFirstOrThrow(),

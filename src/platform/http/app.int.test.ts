@@ -11,6 +11,8 @@ const concrete = (url: string) => url.replace(/:[a-zA-Z]+/g, SOME_UUID);
 describe(`every route, swept (${testEngine})`, () => {
   let steward: TestSteward;
   let owner: TestAgent;
+  /** The owner again, past the password but not yet the second factor. */
+  let halfway: TestAgent;
 
   beforeAll(async () => {
     steward = await startTestSteward();
@@ -19,9 +21,12 @@ describe(`every route, swept (${testEngine})`, () => {
       throw new Error("could not write record for jo.bloggs@example.com");
     });
     const licence = await buildLicence(steward.services, { organisationKind: "trust" });
-    owner = new TestAgent(steward.app);
-    await owner.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    owner = new TestAgent(steward.app, steward.clock);
+    await owner.signIn(licence.username);
     await owner.get("/dashboard");
+    halfway = new TestAgent(steward.app, steward.clock);
+    await halfway.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    await halfway.get("/login/two-factor");
   });
   afterAll(() => steward.close());
 
@@ -36,7 +41,7 @@ describe(`every route, swept (${testEngine})`, () => {
 
   it("sends a visitor with no session to sign in, from every page that needs one", async () => {
     for (const route of appRoutes().filter((r) => r.access !== "public" && r.method === "GET")) {
-      const response = await new TestAgent(steward.app).get(concrete(route.url));
+      const response = await new TestAgent(steward.app, steward.clock).get(concrete(route.url));
       expect(response.statusCode, route.url).toBe(303);
       expect(response.headers.location, route.url).toBe("/login");
     }
@@ -47,9 +52,10 @@ describe(`every route, swept (${testEngine})`, () => {
     const before = await count();
     for (const route of appRoutes().filter((r) => r.method === "POST")) {
       const url = concrete(route.url);
-      const noToken = await owner.post(url, { ...licenceForm(), _csrf: "" });
+      const agent = route.access === "second-factor" ? halfway : owner;
+      const noToken = await agent.post(url, { ...licenceForm(), _csrf: "" });
       expect(noToken.statusCode, `${url} without token`).toBe(403);
-      const crossSite = await owner.post(url, licenceForm(), { origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+      const crossSite = await agent.post(url, licenceForm(), { origin: "https://evil.example", "sec-fetch-site": "cross-site" });
       expect(crossSite.statusCode, `${url} from another site`).toBe(403);
     }
     expect(await count()).toEqual(before);
@@ -76,14 +82,14 @@ describe(`every route, swept (${testEngine})`, () => {
   });
 
   it("answers an unknown address with a styled 404 page", async () => {
-    const response = await new TestAgent(steward.app).get("/no/such/page");
+    const response = await new TestAgent(steward.app, steward.clock).get("/no/such/page");
     expect(response.statusCode).toBe(404);
     expect(response.body).toContain("Page not found");
     expect(response.body).toContain('href="/assets/steward.css"');
   });
 
   it("answers a failure with a styled 500 and a reference, logged under the same id with no personal data", async () => {
-    const response = await new TestAgent(steward.app).get("/test/explode");
+    const response = await new TestAgent(steward.app, steward.clock).get("/test/explode");
     expect(response.statusCode).toBe(500);
     expect(response.body).toContain("Sorry, there is a problem with Steward");
     expect(response.body).not.toContain("jo.bloggs");
@@ -96,14 +102,14 @@ describe(`every route, swept (${testEngine})`, () => {
 
   it("keeps names, emails, passwords and tokens out of the logs", async () => {
     const form = licenceForm({ fullName: "Canary Person", email: "canary.person@example.com", username: "canary-person" });
-    const agent = new TestAgent(steward.app);
+    const agent = new TestAgent(steward.app, steward.clock);
     await agent.submit("/register", form);
-    await agent.get("/dashboard");
+    await agent.setUpTwoFactor(form["username"]!);
     const newUserPage = await agent.get("/users/new");
     const organisationId = /name="organisationId" value="([^"]+)"/.exec(newUserPage.body)![1]!;
     const created = await agent.post("/users/new", { fullName: "Second Canary", email: "second.canary@example.com", username: "second-canary", role: "staff", organisationId });
     const token = /set-password\/([A-Za-z0-9_-]{43})/.exec(created.body)![1]!;
-    await new TestAgent(steward.app).submit(`/set-password/${token}`, { password: TEST_PASSWORD });
+    await new TestAgent(steward.app, steward.clock).submit(`/set-password/${token}`, { password: TEST_PASSWORD });
     const logs = steward.logs.join("\n");
     expect(logs).toContain('"route":"/register"');
     expect(logs).toContain('"route":"/set-password/:token"');

@@ -22,12 +22,17 @@ import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
 import { createViews } from "./views.ts";
 
-/** Who may use a route: anyone, anyone signed in, or those the permission table allows an action. */
-export type Access = "public" | "signed-in" | Action;
+/**
+ * Who may use a route: anyone; someone who has given their password and owes the second factor;
+ * anyone signed in; or those the permission table allows an action.
+ */
+export type Access = "public" | "second-factor" | "signed-in" | Action;
 
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
+    /** Open to a signed-in person who must set up two-factor and has not yet (everything else sends them there). */
+    duringTwoFactorSetup?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | undefined;
@@ -52,6 +57,7 @@ const NAVIGATION: { href: string; text: string; action: Action }[] = [
   { href: "/users", text: "Users", action: "users:manage" },
   { href: "/outbox", text: "Outbox", action: "outbox:view" },
   { href: "/audit", text: "Audit trail", action: "audit:view" },
+  { href: "/settings", text: "Settings", action: "settings:manage" },
 ];
 
 /**
@@ -81,7 +87,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       route.config = { ...route.config, access: "public" };
     }
     const access = (route.config as { access?: Access } | undefined)?.access;
-    if (access === undefined || !(access === "public" || access === "signed-in" || access in PERMISSIONS)) {
+    if (access === undefined || !(access === "public" || access === "second-factor" || access === "signed-in" || access in PERMISSIONS)) {
       throw new Error(`Route ${route.method} ${route.url} does not declare who may use it (config.access)`);
     }
     for (const method of [route.method].flat()) {
@@ -129,7 +135,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       actor,
       cspNonce: this.cspNonce.script,
       csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, this)),
-      navigation: actor
+      // Someone who must set up two-factor first is offered nowhere else to go.
+      navigation: actor && !(actor.twoFactor.required && !actor.twoFactor.enabled)
         ? NAVIGATION.filter((item) => can(actor, item.action)).map((item) => ({
             href: item.href,
             text: item.text,
@@ -153,7 +160,18 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     if (lookup.kind !== "active") {
       return reply.redirect(lookup.kind === "expired" ? "/login?expired=1" : "/login", 303);
     }
+    // Half signed in (password only): nothing but the second factor, whatever the address.
+    if (lookup.awaitingSecondFactor !== (access === "second-factor")) {
+      return reply.redirect(lookup.awaitingSecondFactor ? "/login/two-factor" : "/dashboard", 303);
+    }
+    if (access === "second-factor") {
+      return;
+    }
     request.actor = lookup.actor;
+    const { twoFactor } = lookup.actor;
+    if (twoFactor.required && !twoFactor.enabled && !request.routeOptions.config.duringTwoFactorSetup) {
+      return reply.redirect("/account/two-factor", 303);
+    }
     if (access !== "signed-in" && !can(lookup.actor, access)) {
       throw forbidden();
     }

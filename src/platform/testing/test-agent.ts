@@ -1,5 +1,11 @@
 import { randomInt } from "node:crypto";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { TestClock } from "../clock.ts";
+import { TestAuthenticator } from "./authenticator.ts";
+import { TEST_PASSWORD } from "./factories.ts";
+
+/** The authenticator app of every test user who has set up two-factor, by the name they sign in with. */
+const authenticators = new Map<string, TestAuthenticator>();
 
 /**
  * A minimal browser over app.inject: it keeps the one cookie, remembers the CSRF token of the last
@@ -11,7 +17,52 @@ export class TestAgent {
   /** Each agent is its own client, on its own loopback address (per-address rate limits apply). */
   readonly address = `127.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-  constructor(private readonly app: FastifyInstance) {}
+  /** The clock lets the agent's authenticator app wait for a fresh code, as a person would. */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly clock?: TestClock,
+  ) {}
+
+  /**
+   * Signs in the whole way, as a person would: password, then the code from their authenticator
+   * app if they have one, or setting one up if Steward sends them to. Returns the password step's
+   * response when it fails, otherwise the last redirect to the dashboard. `authenticatorOf` names
+   * the sign-in name the app was set up under, when signing in by another (the email address).
+   */
+  async signIn(login: string, password = TEST_PASSWORD, { authenticatorOf = login } = {}): Promise<LightMyRequestResponse> {
+    const response = await this.submit("/login", { login, password });
+    if (response.statusCode !== 303) {
+      return response;
+    }
+    if (response.headers.location === "/login/two-factor") {
+      return this.submit("/login/two-factor", { code: this.authenticatorCode(authenticatorOf) });
+    }
+    const landing = await this.get("/dashboard");
+    if (landing.headers.location === "/account/two-factor") {
+      await this.setUpTwoFactor(authenticatorOf);
+    }
+    return response;
+  }
+
+  /** Sets up two-factor from the set-up page, reading the key off it as a person would type it. */
+  async setUpTwoFactor(login: string): Promise<LightMyRequestResponse> {
+    const page = await this.get("/account/two-factor");
+    const key = /data-totp-secret>([^<]+)</.exec(page.body)?.[1];
+    if (!key) {
+      throw new Error(`No two-factor key on the set-up page (status ${page.statusCode})`);
+    }
+    authenticators.set(login.toLowerCase(), new TestAuthenticator(key, this.clock));
+    return this.post("/account/two-factor", { code: this.authenticatorCode(login) });
+  }
+
+  /** The code the user's authenticator app shows now (one the server has not seen yet). */
+  authenticatorCode(login: string): string {
+    const app = authenticators.get(login.toLowerCase());
+    if (!app) {
+      throw new Error(`${login} has no authenticator app in this test`);
+    }
+    return app.code();
+  }
 
   async get(url: string): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({ method: "GET", url, headers: this.headers(), remoteAddress: this.address });

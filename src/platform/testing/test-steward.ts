@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { TestClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";
@@ -20,7 +21,7 @@ export async function startTestSteward(env: Record<string, string> = {}): Promis
       done();
     },
   });
-  const config = loadConfig({ PORT: "0", STEWARD_DATA_DIR: "/nonexistent", PUBLIC_URL: "http://steward.test", ...env });
+  const config = loadConfig({ PORT: "0", STEWARD_DATA_DIR: "/nonexistent", PUBLIC_URL: "http://steward.test", STEWARD_MASTER_KEY: randomBytes(32).toString("base64"), ...env });
   const clock = new TestClock();
   const steward = await createSteward({
     config,

@@ -1,0 +1,212 @@
+import { createHash, randomInt, randomUUID } from "node:crypto";
+import QRCode from "qrcode";
+import type { Context } from "../accounts/actor.ts";
+import { recordAudit, type RequestMeta } from "../audit/audit.ts";
+import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { openFor, sealFor } from "../platform/encryption/keyring.ts";
+import type { Services } from "../platform/services.ts";
+import { inActorScope } from "../accounts/actor.ts";
+import { attemptVerdict } from "./lockout.ts";
+import { deleteSession, startSession } from "./sessions.ts";
+import { clearFailedAttempts, recordFailedAttempt, type SignInResult } from "./sign-in.ts";
+import { hashToken } from "./tokens.ts";
+import { fromBase32, matchingStep, newTotpSecret, otpauthUri, toBase32 } from "./totp.ts";
+
+export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"; // no 0/o, 1/l/i to misread
+
+export type TwoFactorSetup =
+  | { kind: "enabled"; recoveryCodesLeft: number }
+  | { kind: "pending"; secret: string; qrCode: string };
+
+/** A new recovery code, as the person writes it down: two groups of five, about 50 bits. */
+function newRecoveryCode(): string {
+  const chars = Array.from({ length: 10 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]);
+  return `${chars.slice(0, 5).join("")}-${chars.slice(5).join("")}`;
+}
+
+/** Recovery codes are stored only as a hash, bound to their user; typing is forgiving of case and dashes. */
+function recoveryCodeHash(userId: string, code: string): string {
+  const normalised = code.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return createHash("sha256").update(`${userId}:${normalised}`).digest("base64url");
+}
+
+/** The secret shown in groups of four, easier to type into an app by hand. */
+function grouped(base32: string): string {
+  return base32.replace(/(.{4})/g, "$1 ").trim();
+}
+
+/**
+ * What the person setting up two-factor sees: if it is not on yet, a secret (made on the first
+ * visit, kept sealed, in force only once confirmed) as a QR code and as text.
+ */
+export async function twoFactorSetup(ctx: Context): Promise<TwoFactorSetup> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const sealed = await inActorScope(ctx, async (trx) => {
+    const user = await trx
+      .selectFrom("users")
+      .select(["totpSecret", "totpConfirmedAt"])
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .executeTakeFirstOrThrow();
+    if (user.totpConfirmedAt) {
+      const left = await trx
+        .selectFrom("recoveryCodes")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("orgId", "=", organisationId)
+        .where("userId", "=", actor.userId)
+        .where("usedAt", "is", null)
+        .executeTakeFirstOrThrow();
+      return { enabled: true as const, recoveryCodesLeft: Number(left.n) };
+    }
+    if (user.totpSecret) {
+      return { enabled: false as const, secret: await openFor(trx, services.keyring, organisationId, user.totpSecret) };
+    }
+    const secret = toBase32(newTotpSecret());
+    await trx
+      .updateTable("users")
+      .set({ totpSecret: await sealFor(trx, services.keyring, organisationId, secret), totpLastStep: null })
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .execute();
+    return { enabled: false as const, secret };
+  });
+  if (sealed.enabled) {
+    return { kind: "enabled", recoveryCodesLeft: sealed.recoveryCodesLeft };
+  }
+  const svg = await QRCode.toString(otpauthUri(fromBase32(sealed.secret), "Steward", actor.username), {
+    type: "svg",
+    margin: 2,
+    errorCorrectionLevel: "M",
+  });
+  return { kind: "pending", secret: grouped(sealed.secret), qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
+}
+
+/**
+ * Turns two-factor on once the person proves their app has the secret, and returns ten new
+ * recovery codes: shown this once, stored only hashed.
+ */
+export async function confirmTwoFactor(ctx: Context, code: string): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; error: string }> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const now = services.clock.now();
+  return inActorScope(ctx, async (trx) => {
+    const user = await trx
+      .selectFrom("users")
+      .select(["totpSecret", "totpConfirmedAt", "totpLastStep"])
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (user.totpConfirmedAt) {
+      return { ok: false, error: "Two-factor authentication is already on for your account" };
+    }
+    if (!user.totpSecret) {
+      return { ok: false, error: "Start again: open the set-up page to get a new code" };
+    }
+    const secret = fromBase32(await openFor(trx, services.keyring, organisationId, user.totpSecret));
+    const step = matchingStep(secret, code, now, user.totpLastStep);
+    if (step === undefined) {
+      return { ok: false, error: "Enter the 6-digit code your authenticator app shows now" };
+    }
+    await trx
+      .updateTable("users")
+      .set({ totpConfirmedAt: now, totpLastStep: step, updatedAt: now })
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .execute();
+    const recoveryCodes = await replaceRecoveryCodes(trx, organisationId, actor.userId, now);
+    await recordAudit(trx, {
+      organisationId,
+      actorUserId: actor.userId,
+      action: "two-factor.enable",
+      recordType: "user",
+      recordId: actor.userId,
+      meta: ctx.request,
+      at: now,
+    });
+    return { ok: true, recoveryCodes };
+  });
+}
+
+async function replaceRecoveryCodes(trx: Tx, organisationId: string, userId: string, now: Date): Promise<string[]> {
+  await trx.deleteFrom("recoveryCodes").where("orgId", "=", organisationId).where("userId", "=", userId).execute();
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  await trx
+    .insertInto("recoveryCodes")
+    .values(codes.map((code) => ({ orgId: organisationId, id: randomUUID(), userId, codeHash: recoveryCodeHash(userId, code), createdAt: now, usedAt: null })))
+    .execute();
+  return codes;
+}
+
+/**
+ * The second step of signing in: a code from the authenticator app (or an unused recovery code)
+ * for the session that passed the password. Success ends that half-session and starts a full one
+ * under a new token; a wrong code counts towards the same slow-down and lock as a wrong password.
+ */
+export async function passSecondFactor(
+  services: Pick<Services, "database" | "clock" | "mailer" | "keyring">,
+  token: string,
+  code: string,
+  meta?: RequestMeta,
+): Promise<SignInResult> {
+  const tokenHash = hashToken(token);
+  const now = services.clock.now();
+  return inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
+    const session = await trx
+      .selectFrom("sessions")
+      .select(["orgId", "id", "userId", "awaitingSecondFactor"])
+      .where("tokenHash", "=", tokenHash)
+      .executeTakeFirst();
+    if (!session?.awaitingSecondFactor) {
+      return { ok: false, reason: "invalid" };
+    }
+    await changeScope(trx, { organisationIds: [session.orgId] });
+    const user = await trx
+      .selectFrom("users")
+      .select(["orgId", "id", "email", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpSecret", "totpConfirmedAt", "totpLastStep"])
+      .where("orgId", "=", session.orgId)
+      .where("id", "=", session.userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const verdict = attemptVerdict(user, now);
+    if (verdict.kind !== "allowed") {
+      return { ok: false, reason: verdict.kind, until: verdict.until };
+    }
+    if (!user.totpSecret || !user.totpConfirmedAt) {
+      return { ok: false, reason: "invalid" };
+    }
+    const secret = fromBase32(await openFor(trx, services.keyring, session.orgId, user.totpSecret));
+    const typed = code.trim().replace(/\s/g, "");
+    const step = matchingStep(secret, typed, now, user.totpLastStep);
+    const usedRecoveryCode = step === undefined && !/^\d+$/.test(typed) ? await useRecoveryCode(trx, session.orgId, user.id, typed, now) : false;
+    if (step === undefined && !usedRecoveryCode) {
+      await recordFailedAttempt(trx, services, user, now, "two-factor.refused", meta);
+      return { ok: false, reason: "invalid" };
+    }
+    if (step !== undefined) {
+      await trx.updateTable("users").set({ totpLastStep: step }).where("orgId", "=", session.orgId).where("id", "=", user.id).execute();
+    }
+    await clearFailedAttempts(trx, user);
+    await deleteSession(trx, session.orgId, session.id);
+    const audit = { organisationId: session.orgId, actorUserId: user.id, recordType: "user" as const, recordId: user.id, meta, at: now };
+    if (usedRecoveryCode) {
+      await recordAudit(trx, { ...audit, action: "two-factor.recovery-code-used" });
+    }
+    await recordAudit(trx, { ...audit, action: "session.start" });
+    return { ok: true, token: await startSession(trx, now, session.orgId, user.id), secondFactorNeeded: false };
+  });
+}
+
+async function useRecoveryCode(trx: Tx, organisationId: string, userId: string, code: string, now: Date): Promise<boolean> {
+  const used = await trx
+    .updateTable("recoveryCodes")
+    .set({ usedAt: now })
+    .where("orgId", "=", organisationId)
+    .where("userId", "=", userId)
+    .where("codeHash", "=", recoveryCodeHash(userId, code))
+    .where("usedAt", "is", null)
+    .executeTakeFirst();
+  return used.numUpdatedRows > 0n;
+}

@@ -1,0 +1,81 @@
+import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import type { Tx } from "../database/tenant-scope.ts";
+import { open, seal, UnreadableError } from "./envelope.ts";
+
+/**
+ * Envelope encryption. Each organisation has its own random data key, kept in the database only
+ * wrapped (sealed) by the master key, which never enters the database. Personal data fields are
+ * sealed under their organisation's data key; destroying that key (crypto-shredding) leaves
+ * every one of them unreadable.
+ */
+export interface Keyring {
+  readonly masterKey: Buffer;
+  /** Keys the blind indexes: equality lookups on encrypted values without storing them. */
+  readonly blindIndexKey: Buffer;
+}
+
+export function createKeyring(masterKey: Buffer): Keyring {
+  return {
+    masterKey,
+    blindIndexKey: Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "steward blind index v1", 32)),
+  };
+}
+
+const wrappingContext = (organisationId: string) => `steward data key ${organisationId}`;
+
+/** Data keys already unwrapped in this transaction, so a page of records costs one lookup. */
+const unwrapped = new WeakMap<Tx, Map<string, Buffer>>();
+
+/** The organisation's data key, made on first use. Refuses once the key has been destroyed. */
+export async function dataKeyOf(trx: Tx, keyring: Keyring, organisationId: string): Promise<Buffer> {
+  const known = unwrapped.get(trx)?.get(organisationId);
+  if (known) {
+    return known;
+  }
+  const candidate = randomBytes(32);
+  await trx
+    .insertInto("organisationKeys")
+    .values({ orgId: organisationId, wrappedKey: seal(keyring.masterKey, candidate, wrappingContext(organisationId)) })
+    .onConflict((oc) => oc.column("orgId").doNothing())
+    .execute();
+  const row = await trx.selectFrom("organisationKeys").select(["wrappedKey"]).where("orgId", "=", organisationId).executeTakeFirst();
+  if (!row?.wrappedKey) {
+    throw new UnreadableError("This organisation's data key has been destroyed");
+  }
+  const key = open(keyring.masterKey, row.wrappedKey, wrappingContext(organisationId));
+  const cache = unwrapped.get(trx) ?? new Map<string, Buffer>();
+  cache.set(organisationId, key);
+  unwrapped.set(trx, cache);
+  return key;
+}
+
+/** Seals a personal data value under its organisation's key. */
+export async function sealFor(trx: Tx, keyring: Keyring, organisationId: string, plaintext: string): Promise<string> {
+  return seal(await dataKeyOf(trx, keyring, organisationId), plaintext, organisationId);
+}
+
+/** Opens a value sealed by sealFor; throws UnreadableError if its key is gone or it was altered. */
+export async function openFor(trx: Tx, keyring: Keyring, organisationId: string, sealed: string): Promise<string> {
+  return open(await dataKeyOf(trx, keyring, organisationId), sealed, organisationId).toString("utf8");
+}
+
+/**
+ * Crypto-shredding: forgets the organisation's data key for good. The row stays, marked, so the
+ * key is never silently remade and old values stay unreadable rather than half-readable.
+ */
+export async function destroyDataKey(trx: Tx, organisationId: string, at: Date): Promise<void> {
+  await trx
+    .insertInto("organisationKeys")
+    .values({ orgId: organisationId, wrappedKey: null, destroyedAt: at })
+    .onConflict((oc) => oc.column("orgId").doUpdateSet({ wrappedKey: null, destroyedAt: at }))
+    .execute();
+  unwrapped.get(trx)?.delete(organisationId);
+}
+
+/**
+ * A keyed hash of a normalised value, for finding a row by a value that is stored only sealed
+ * (an email address at sign-in). `purpose` keeps indexes of different fields apart.
+ */
+export function blindIndex(keyring: Keyring, purpose: string, value: string): string {
+  return createHmac("sha256", keyring.blindIndexKey).update(`${purpose}\u0000${value}`).digest("base64url");
+}
