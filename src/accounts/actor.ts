@@ -2,7 +2,9 @@ import type { RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import type { OrganisationKind, Role } from "../platform/database/schema.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import type { Keyring } from "../platform/encryption/keyring.ts";
 import { mustUseTwoFactor } from "./permissions.ts";
+import { openPersonalFields } from "./personal-fields.ts";
 
 /** The signed-in person a request acts for, loaded fresh on every request (never cached). */
 export interface Actor {
@@ -38,7 +40,7 @@ export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Pr
  * Loads an active user as an Actor. The transaction's scope must already include the user's
  * organisation; returns undefined for a deactivated or unknown user.
  */
-export async function loadActor(trx: Tx, organisationId: string, userId: string): Promise<Actor | undefined> {
+export async function loadActor(trx: Tx, keyring: Keyring, organisationId: string, userId: string): Promise<Actor | undefined> {
   const row = await trx
     .selectFrom("users")
     .innerJoin("organisations", "organisations.id", "users.orgId")
@@ -70,10 +72,11 @@ export async function loadActor(trx: Tx, organisationId: string, userId: string)
       .execute();
     organisationIds.push(...schools.map((school) => school.id));
   }
+  const person = await openPersonalFields(trx, keyring, row.organisationId, { username: row.username, fullName: row.fullName });
   return {
     userId: row.userId,
-    username: row.username,
-    fullName: row.fullName,
+    username: person.username,
+    fullName: person.fullName,
     role: row.role,
     organisation: { id: row.organisationId, name: row.organisationName, kind: row.organisationKind },
     organisationIds,

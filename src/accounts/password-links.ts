@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword, passwordProblem } from "../auth/passwords.ts";
 import { endSessionsOfUser } from "../auth/sessions.ts";
-import { signInName, whereSignsInAs } from "../auth/sign-in.ts";
+import { openPersonalFields, signInIndexes, whereSignsInAs } from "./personal-fields.ts";
+import type { Keyring } from "../platform/encryption/keyring.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import type { PasswordLinkPurpose } from "../platform/database/schema.ts";
@@ -22,7 +23,7 @@ export interface PasswordLinkHolder {
 }
 
 /** The user a one-time link belongs to, or undefined if the link is unknown, used or expired. */
-async function findUsableLink(trx: Tx, token: string, now: Date): Promise<PasswordLinkHolder | undefined> {
+async function findUsableLink(trx: Tx, keyring: Keyring, token: string, now: Date): Promise<PasswordLinkHolder | undefined> {
   const link = await trx
     .selectFrom("passwordLinks")
     .select(["orgId", "id", "userId", "purpose", "expiresAt", "usedAt"])
@@ -32,16 +33,17 @@ async function findUsableLink(trx: Tx, token: string, now: Date): Promise<Passwo
     return undefined;
   }
   await changeScope(trx, { organisationIds: [link.orgId] });
-  const user = await trx
+  const row = await trx
     .selectFrom("users")
     .innerJoin("organisations", "organisations.id", "users.orgId")
     .select(["users.fullName", "users.username", "users.email", "users.deactivatedAt", "organisations.name"])
     .where("users.orgId", "=", link.orgId)
     .where("users.id", "=", link.userId)
     .executeTakeFirst();
-  if (!user || user.deactivatedAt !== null) {
+  if (!row || row.deactivatedAt !== null) {
     return undefined;
   }
+  const user = await openPersonalFields(trx, keyring, link.orgId, row);
   return {
     organisationId: link.orgId,
     userId: link.userId,
@@ -55,11 +57,11 @@ async function findUsableLink(trx: Tx, token: string, now: Date): Promise<Passwo
 }
 
 export function describePasswordLink(
-  services: Pick<Services, "database" | "clock">,
+  services: Pick<Services, "database" | "clock" | "keyring">,
   token: string,
 ): Promise<PasswordLinkHolder | undefined> {
   return inScope(services.database.db, { linkTokenHash: hashToken(token) }, (trx) =>
-    findUsableLink(trx, token, services.clock.now()),
+    findUsableLink(trx, services.keyring, token, services.clock.now()),
   );
 }
 
@@ -70,7 +72,7 @@ export type SetPasswordResult = { ok: true } | { ok: false; errors: FieldErrors 
  * a link sent after a suspected compromise locks the intruder out.
  */
 export async function setPasswordWithLink(
-  services: Pick<Services, "database" | "clock">,
+  services: Pick<Services, "database" | "clock" | "keyring">,
   token: string,
   password: string,
   meta?: RequestMeta,
@@ -91,7 +93,7 @@ export async function setPasswordWithLink(
   const now = services.clock.now();
   return inScope(services.database.db, { linkTokenHash: hashToken(token) }, async (trx) => {
     // Checked again inside the transaction that spends it, so a link cannot be used twice at once.
-    const stillUsable = await findUsableLink(trx, token, now);
+    const stillUsable = await findUsableLink(trx, services.keyring, token, now);
     if (!stillUsable) {
       return { ok: false, linkUnusable: true } as const;
     }
@@ -134,17 +136,17 @@ export const RESET_VALID_MS = 30 * 60 * 1000;
  * one. The caller tells the person the same thing either way, so accounts cannot be discovered.
  */
 export async function requestPasswordReset(
-  services: Pick<Services, "database" | "clock" | "mailer" | "config">,
+  services: Pick<Services, "database" | "clock" | "mailer" | "config" | "keyring">,
   login: string,
   meta?: RequestMeta,
 ): Promise<void> {
-  const loginName = signInName(login);
+  const indexes = signInIndexes(services.keyring, login);
   const db = services.database.db;
-  const user = await inScope(db, { loginName }, (trx) =>
+  const user = await inScope(db, { signInIndexes: indexes }, (trx) =>
     trx
       .selectFrom("users")
       .select(["orgId", "id", "fullName", "email", "deactivatedAt"])
-      .where(whereSignsInAs(loginName))
+      .where(whereSignsInAs(indexes))
       .executeTakeFirst(),
   );
   if (!user || user.deactivatedAt !== null) {
@@ -154,6 +156,7 @@ export async function requestPasswordReset(
   const now = services.clock.now();
   const link = `${services.config.publicUrl}/set-password/${token}`;
   await inScope(db, { organisationIds: [user.orgId] }, async (trx) => {
+    const person = await openPersonalFields(trx, services.keyring, user.orgId, { fullName: user.fullName, email: user.email });
     await trx
       .insertInto("passwordLinks")
       .values({
@@ -168,10 +171,10 @@ export async function requestPasswordReset(
       })
       .execute();
     await queueEmail(trx, services, user.orgId, {
-      to: user.email,
+      to: person.email,
       subject: "Reset your Steward password",
       text: [
-        `Hello ${user.fullName},`,
+        `Hello ${person.fullName},`,
         "",
         "Someone asked to reset the password of your Steward account. To choose a new password, use",
         "this link. It works once, for 30 minutes, and signs you out everywhere else:",

@@ -7,6 +7,7 @@ import type { Services } from "../platform/services.ts";
 import { brokenUniqueConstraint } from "../platform/database/errors.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import type { RegisterLicence } from "./accounts.schema.ts";
+import { sealPersonalFields } from "./personal-fields.ts";
 
 export type RegistrationResult =
   | { ok: true; organisationId: string; userId: string; sessionToken: string }
@@ -29,7 +30,7 @@ export function fieldErrorsForClash(error: unknown): FieldErrors | undefined {
  * signed in at once. Either all of it is written or none of it.
  */
 export async function registerLicence(
-  services: Pick<Services, "database" | "clock">,
+  services: Pick<Services, "database" | "clock" | "keyring">,
   input: RegisterLicence,
   meta?: RequestMeta,
 ): Promise<RegistrationResult> {
@@ -56,9 +57,7 @@ export async function registerLicence(
         .values({
           orgId: organisationId,
           id: userId,
-          fullName: input.fullName,
-          email: input.email,
-          username: input.username,
+          ...(await sealPersonalFields(trx, services.keyring, organisationId, input)),
           role: "owner",
           passwordHash,
           deactivatedAt: null,

@@ -9,6 +9,7 @@ import { TestAgent } from "../platform/testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
 import { can, PERMISSIONS, ROLES, type Action } from "./permissions.ts";
+import { sealPersonalFields } from "./personal-fields.ts";
 
 describe(`roles, grants and ownership (${testEngine})`, () => {
   let steward: TestSteward;
@@ -23,12 +24,13 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
   async function signedInAs(role: Role, organisationId: string) {
     const id = randomUUID();
     const username = `${role}-${unique()}`;
-    await inScope(steward.services.database.db, { organisationIds: [organisationId] }, (trx) =>
-      trx
+    await inScope(steward.services.database.db, { organisationIds: [organisationId] }, async (trx) => {
+      const person = await sealPersonalFields(trx, steward.services.keyring, organisationId, { fullName: `A ${role}`, email: `${username}@school.example`, username });
+      await trx
         .insertInto("users")
-        .values({ orgId: organisationId, id, fullName: `A ${role}`, email: `${username}@school.example`, username, role, passwordHash, deactivatedAt: null, updatedAt: new Date() })
-        .execute(),
-    );
+        .values({ orgId: organisationId, id, ...person, role, passwordHash, deactivatedAt: null, updatedAt: new Date() })
+        .execute();
+    });
     const agent = new TestAgent(steward.app, steward.clock);
     await agent.signIn(username);
     await agent.get("/dashboard");

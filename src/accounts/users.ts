@@ -10,6 +10,8 @@ import type { ChangeRole, NewUser } from "./accounts.schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { inActorScope, type Context } from "./actor.ts";
 import { assertReachable, authorise, SENSITIVE_ROLES } from "./permissions.ts";
+import { openPersonalFields, sealPersonalFields } from "./personal-fields.ts";
+import type { Keyring } from "../platform/encryption/keyring.ts";
 import { fieldErrorsForClash } from "./registration.ts";
 
 /** How long a new user's set-password link works. */
@@ -29,7 +31,7 @@ export interface UserSummary {
   twoFactorEnabled: boolean;
 }
 
-async function queryUsers(trx: Tx, userId?: string): Promise<UserSummary[]> {
+async function queryUsers(trx: Tx, keyring: Keyring, userId?: string): Promise<UserSummary[]> {
   const rows = await trx
     .selectFrom("users")
     .innerJoin("organisations", "organisations.id", "users.orgId")
@@ -46,14 +48,17 @@ async function queryUsers(trx: Tx, userId?: string): Promise<UserSummary[]> {
       "users.totpConfirmedAt",
     ])
     .$if(userId !== undefined, (query) => query.where("users.id", "=", userId!))
-    .orderBy("organisations.name")
-    .orderBy("users.fullName")
     .execute();
-  return rows.map(({ passwordHash, deactivatedAt, totpConfirmedAt, ...user }) => ({
-    ...user,
-    twoFactorEnabled: totpConfirmedAt !== null,
-    status: deactivatedAt !== null ? "deactivated" : passwordHash === null ? "invited" : "active",
-  }));
+  const users: UserSummary[] = [];
+  for (const { passwordHash, deactivatedAt, totpConfirmedAt, ...row } of rows) {
+    users.push({
+      ...(await openPersonalFields(trx, keyring, row.organisationId, row)),
+      twoFactorEnabled: totpConfirmedAt !== null,
+      status: deactivatedAt !== null ? "deactivated" : passwordHash === null ? "invited" : "active",
+    });
+  }
+  // Names are sealed, so the database cannot sort by them: sorted here, as a person reads them.
+  return users.sort((a, b) => a.organisationName.localeCompare(b.organisationName, "en-GB") || a.fullName.localeCompare(b.fullName, "en-GB"));
 }
 
 function auditOf(ctx: Context, organisationId: string, recordId?: string) {
@@ -72,7 +77,7 @@ export async function listUsers(ctx: Context): Promise<UserSummary[]> {
   authorise(ctx.actor, "users:manage");
   return inActorScope(ctx, async (trx) => {
     await recordAudit(trx, { ...auditOf(ctx, ctx.actor.organisation.id), action: "user.list" });
-    return queryUsers(trx);
+    return queryUsers(trx, ctx.services.keyring);
   });
 }
 
@@ -80,7 +85,7 @@ export async function listUsers(ctx: Context): Promise<UserSummary[]> {
 export async function findUser(ctx: Context, userId: string): Promise<UserSummary> {
   authorise(ctx.actor, "users:manage");
   return inActorScope(ctx, async (trx) => {
-    const [user] = await queryUsers(trx, userId);
+    const [user] = await queryUsers(trx, ctx.services.keyring, userId);
     if (!user) {
       throw notFound();
     }
@@ -117,9 +122,7 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
         .values({
           orgId: input.organisationId,
           id: userId,
-          fullName: input.fullName,
-          email: input.email,
-          username: input.username,
+          ...(await sealPersonalFields(trx, services.keyring, input.organisationId, input)),
           role: input.role,
           passwordHash: null,
           deactivatedAt: null,

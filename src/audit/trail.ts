@@ -1,5 +1,6 @@
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
+import { openFor } from "../platform/encryption/keyring.ts";
 import { recordAudit } from "./audit.ts";
 
 export interface AuditFilters {
@@ -40,6 +41,7 @@ export async function listAuditEvents(ctx: Context, filters: AuditFilters, { pur
         "o.name as organisationName",
         "e.actorUserId",
         "u.fullName as actorName",
+        "u.orgId as actorOrganisationId",
         "e.action",
         "e.recordType",
         "e.recordId",
@@ -51,7 +53,18 @@ export async function listAuditEvents(ctx: Context, filters: AuditFilters, { pur
     if (filters.recordId) query = query.where("e.recordId", "=", filters.recordId);
     if (filters.from) query = query.where("e.occurredAt", ">=", filters.from);
     if (filters.to) query = query.where("e.occurredAt", "<", filters.to);
-    const rows = await query.orderBy("e.occurredAt", "desc").orderBy("e.seq", "desc").limit(AUDIT_PAGE_LIMIT).execute();
+    const sealedRows = await query.orderBy("e.occurredAt", "desc").orderBy("e.seq", "desc").limit(AUDIT_PAGE_LIMIT).execute();
+    // Each person's sealed name opened once, however many of their events the page shows.
+    const names = new Map<string, string>();
+    const rows: AuditRow[] = [];
+    for (const { actorOrganisationId, actorName, ...row } of sealedRows) {
+      let name: string | null = null;
+      if (row.actorUserId && actorOrganisationId && actorName) {
+        name = names.get(row.actorUserId) ?? (await openFor(trx, ctx.services.keyring, actorOrganisationId, actorName));
+        names.set(row.actorUserId, name);
+      }
+      rows.push({ ...row, actorName: name });
+    }
     await recordAudit(trx, {
       organisationId: ctx.actor.organisation.id,
       actorUserId: ctx.actor.userId,
@@ -67,7 +80,14 @@ export async function listAuditEvents(ctx: Context, filters: AuditFilters, { pur
 /** The people whose events the actor may filter by: ids and names only, for the filter list. */
 export async function listAuditActors(ctx: Context): Promise<{ id: string; fullName: string }[]> {
   authorise(ctx.actor, "audit:view");
-  return inActorScope(ctx, (trx) => trx.selectFrom("users").select(["id", "fullName"]).orderBy("fullName").execute());
+  return inActorScope(ctx, async (trx) => {
+    const rows = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).execute();
+    const people = [];
+    for (const row of rows) {
+      people.push({ id: row.id, fullName: await openFor(trx, ctx.services.keyring, row.orgId, row.fullName) });
+    }
+    return people.sort((a, b) => a.fullName.localeCompare(b.fullName, "en-GB"));
+  });
 }
 
 /** One record's own history, for its page: what happened to it and who looked at it. */

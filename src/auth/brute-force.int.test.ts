@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLicence, TEST_PASSWORD } from "../platform/testing/factories.ts";
+import { emailsTo } from "../platform/testing/mail.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
@@ -18,10 +19,7 @@ describe(`guessing passwords, and resetting one (${testEngine})`, () => {
   const guess = (login: string, password = "a wrong password guess") =>
     new TestAgent(steward.app, steward.clock).submit("/login", { login, password });
 
-  async function outboxFor(email: string) {
-    const { rows } = await sql<{ subject: string; body: string }>`select subject, body from outbox where recipient = ${email} order by created_at`.execute(db());
-    return rows;
-  }
+  const outboxFor = (email: string) => emailsTo(steward.services, email);
 
   it("slows an account after 5 wrong passwords, locks it after 10, emails its holder and records it", async () => {
     const licence = await buildLicence(steward.services);

@@ -49,7 +49,7 @@ export async function startSession(
  * Finds the session behind a cookie and the person it belongs to, and marks it used. A session
  * past either timeout, or whose user has been deactivated, is deleted on the spot.
  */
-export async function resolveSession(services: Pick<Services, "database" | "clock">, token: string): Promise<SessionLookup> {
+export async function resolveSession(services: Pick<Services, "database" | "clock" | "keyring">, token: string): Promise<SessionLookup> {
   const tokenHash = hashToken(token);
   const now = services.clock.now();
   return inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
@@ -69,7 +69,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
       await deleteSession(trx, session.orgId, session.id);
       return { kind: "expired" };
     }
-    const actor = await loadActor(trx, session.orgId, session.userId);
+    const actor = await loadActor(trx, services.keyring, session.orgId, session.userId);
     if (!actor) {
       await deleteSession(trx, session.orgId, session.id);
       return { kind: "none" };

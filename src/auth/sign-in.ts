@@ -1,7 +1,7 @@
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { queueEmail } from "../notify/outbox.ts";
-import type { ExpressionBuilder } from "kysely";
-import type { Database } from "../platform/database/schema.ts";
+import { signInIndexes, whereSignsInAs } from "../accounts/personal-fields.ts";
+import { openFor } from "../platform/encryption/keyring.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { afterFailure, attemptVerdict, type AttemptHistory } from "./lockout.ts";
@@ -13,17 +13,6 @@ export type SignInResult =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "wait" | "locked"; until: Date };
 
-/** How a typed username or email is matched: trimmed and lower-cased, as the unique indexes are. */
-export function signInName(login: string): string {
-  return login.trim().toLowerCase();
-}
-
-/** The condition that finds the user who signs in as `name` (a username or an email address). */
-export function whereSignsInAs(name: string) {
-  return (eb: ExpressionBuilder<Database, "users">) =>
-    eb.or([eb(eb.fn("lower", ["username"]), "=", name), eb(eb.fn("lower", ["email"]), "=", name)]);
-}
-
 const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "numeric", minute: "2-digit", hour12: true });
 
 
@@ -34,17 +23,17 @@ const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London"
  * unknown user look the same and take as long. The slow hash runs outside any transaction.
  */
 export async function signIn(
-  services: Pick<Services, "database" | "clock" | "mailer">,
+  services: Pick<Services, "database" | "clock" | "mailer" | "keyring">,
   input: { login: string; password: string },
   meta?: RequestMeta,
 ): Promise<SignInResult> {
-  const loginName = signInName(input.login);
+  const indexes = signInIndexes(services.keyring, input.login);
   const db = services.database.db;
-  const user = await inScope(db, { loginName }, (trx) =>
+  const user = await inScope(db, { signInIndexes: indexes }, (trx) =>
     trx
       .selectFrom("users")
       .select(["orgId", "id", "email", "passwordHash", "deactivatedAt", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpConfirmedAt"])
-      .where(whereSignsInAs(loginName))
+      .where(whereSignsInAs(indexes))
       .executeTakeFirst(),
   );
   if (!user || user.passwordHash === null || user.deactivatedAt !== null) {
@@ -85,11 +74,12 @@ export async function clearFailedAttempts(trx: Tx, user: { orgId: string; id: st
 
 /**
  * Counts a failed password or two-factor code against the account: the growing delay after five,
- * the 15-minute lock after ten, when the holder is emailed. Audited as `action`.
+ * the 15-minute lock after ten, when the holder is emailed. Audited as `action`. `user.email` is
+ * as stored (sealed).
  */
 export async function recordFailedAttempt(
   trx: Tx,
-  services: Pick<Services, "clock" | "mailer">,
+  services: Pick<Services, "clock" | "mailer" | "keyring">,
   user: AttemptHistory & { orgId: string; id: string; email: string },
   now: Date,
   action: "sign-in.refused" | "two-factor.refused",
@@ -107,7 +97,7 @@ export async function recordFailedAttempt(
   if (next.justLocked && next.lockedUntil) {
     await recordAudit(trx, { ...audit, action: "sign-in.locked" });
     await queueEmail(trx, services, user.orgId, {
-      to: user.email,
+      to: await openFor(trx, services.keyring, user.orgId, user.email),
       subject: "Your Steward account is locked for 15 minutes",
       text: [
         "Someone tried to sign in to your Steward account with the wrong password or two-factor code 10 times.",

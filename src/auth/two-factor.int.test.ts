@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../accounts/users.ts";
 import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
+import { emailsTo } from "../platform/testing/mail.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
@@ -150,7 +151,7 @@ describe(`two-factor sign-in (${testEngine})`, () => {
     const locked = await guesser.submit("/login/two-factor", { code: guesser.authenticatorCode(licence.username) });
     expect(locked.statusCode).toBe(429);
     expect(locked.body).toContain("locked after too many failed sign-ins");
-    const { rows } = await sql<{ subject: string; body: string }>`select subject, body from outbox where recipient = ${licence.email}`.execute(db());
+    const rows = await emailsTo(steward.services, licence.email);
     expect(rows.map((row) => row.subject)).toEqual(["Your Steward account is locked for 15 minutes"]);
     expect(rows[0]!.body).toContain("two-factor code");
   });
@@ -167,7 +168,7 @@ describe(`two-factor sign-in (${testEngine})`, () => {
 
   it("lets staff sign in with a password alone, until the organisation requires two-factor for everyone", async () => {
     const { licence, owner } = await ownerWithTwoFactor();
-    const actor = await inScope(db(), { organisationIds: [licence.organisationId] }, (trx) => loadActor(trx, licence.organisationId, licence.userId));
+    const actor = await inScope(db(), { organisationIds: [licence.organisationId] }, (trx) => loadActor(trx, steward.services.keyring, licence.organisationId, licence.userId));
     const username = `sam-${unique()}`;
     const created = await createUser(
       { actor: actor!, services: steward.services },
@@ -193,7 +194,7 @@ describe(`two-factor sign-in (${testEngine})`, () => {
 
   it("lets an admin reset a user's two-factor, which signs them out", async () => {
     const { licence, owner } = await ownerWithTwoFactor();
-    const actor = await inScope(db(), { organisationIds: [licence.organisationId] }, (trx) => loadActor(trx, licence.organisationId, licence.userId));
+    const actor = await inScope(db(), { organisationIds: [licence.organisationId] }, (trx) => loadActor(trx, steward.services.keyring, licence.organisationId, licence.userId));
     const username = `dee-${unique()}`;
     const created = await createUser(
       { actor: actor!, services: steward.services },

@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/audit.ts";
 import type { EmailStatus } from "../platform/database/schema.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import type { Email } from "./mailer.ts";
 
 /** After a failed delivery, wait this long times the number of attempts, up to MAX_ATTEMPTS. */
@@ -22,10 +23,11 @@ function assertHeaderSafe(value: string): void {
 /**
  * Puts an email in the outbox inside the caller's transaction, so it exists if and only if the
  * change that caused it commits. With no mail server it is held there for an admin to read.
+ * Recipient, subject and body are personal data (and may hold a one-time link): stored sealed.
  */
 export async function queueEmail(
   trx: Tx,
-  services: Pick<Services, "clock" | "mailer">,
+  services: Pick<Services, "clock" | "mailer" | "keyring">,
   organisationId: string,
   email: Email,
 ): Promise<void> {
@@ -37,9 +39,9 @@ export async function queueEmail(
     .values({
       orgId: organisationId,
       id: randomUUID(),
-      recipient: email.to,
-      subject: email.subject,
-      body: email.text,
+      recipient: await sealFor(trx, services.keyring, organisationId, email.to),
+      subject: await sealFor(trx, services.keyring, organisationId, email.subject),
+      body: await sealFor(trx, services.keyring, organisationId, email.text),
       status: services.mailer ? "pending" : "held",
       nextAttemptAt: services.mailer ? now : null,
       lastError: null,
@@ -72,10 +74,11 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
       meta: ctx.request,
       at: ctx.services.clock.now(),
     });
-    return trx
+    const rows = await trx
       .selectFrom("outbox")
       .innerJoin("organisations", "organisations.id", "outbox.orgId")
       .select([
+        "outbox.orgId",
         "outbox.id",
         "organisations.name as organisationName",
         "outbox.recipient",
@@ -89,7 +92,20 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
       .orderBy("outbox.id")
       .limit(limit)
       .execute();
+    const entries: OutboxEntry[] = [];
+    for (const { orgId, ...row } of rows) {
+      entries.push({ ...row, ...(await openEmail(trx, ctx.services, orgId, row)) });
+    }
+    return entries;
   });
+}
+
+async function openEmail(trx: Tx, services: Pick<Services, "keyring">, organisationId: string, sealed: { recipient: string; subject: string; body: string }) {
+  return {
+    recipient: await openFor(trx, services.keyring, organisationId, sealed.recipient),
+    subject: await openFor(trx, services.keyring, organisationId, sealed.subject),
+    body: await openFor(trx, services.keyring, organisationId, sealed.body),
+  };
 }
 
 /**
@@ -97,7 +113,7 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
  * FOR UPDATE SKIP LOCKED, so several app processes can run this at once and each email goes once.
  * Returns how many were sent.
  */
-export async function deliverDueEmail(services: Pick<Services, "database" | "clock" | "mailer" | "logger">): Promise<number> {
+export async function deliverDueEmail(services: Pick<Services, "database" | "clock" | "mailer" | "logger" | "keyring">): Promise<number> {
   const mailer = services.mailer;
   if (!mailer) {
     return 0;
@@ -124,7 +140,8 @@ export async function deliverDueEmail(services: Pick<Services, "database" | "clo
       let sentHere = 0;
       for (const email of due) {
         try {
-          await mailer.send({ to: email.recipient, subject: email.subject, text: email.body });
+          const open = await openEmail(trx, services, organisationId, email);
+          await mailer.send({ to: open.recipient, subject: open.subject, text: open.body });
           await trx
             .updateTable("outbox")
             .set({ status: "sent", sentAt: now, attempts: email.attempts + 1, lastError: null })
@@ -134,7 +151,8 @@ export async function deliverDueEmail(services: Pick<Services, "database" | "clo
           sentHere += 1;
         } catch (error) {
           const attempts = email.attempts + 1;
-          const reason = error instanceof Error ? error.message.slice(0, 500) : "unknown error";
+          // A mail server's refusal often quotes the address: sealed like the rest of the email.
+          const reason = await sealFor(trx, services.keyring, organisationId, error instanceof Error ? error.message.slice(0, 500) : "unknown error");
           await trx
             .updateTable("outbox")
             .set({

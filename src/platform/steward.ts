@@ -10,6 +10,7 @@ import { migrateToLatest } from "./database/migrate.ts";
 import { loadCsrfKey } from "./database/platform-secrets.ts";
 import { createKeyring } from "./encryption/keyring.ts";
 import { loadMasterKey } from "./encryption/master-key.ts";
+import { sealPlaintextRows } from "./encryption/seal-plaintext-rows.ts";
 import { buildApp } from "./http/app.ts";
 import type { Services } from "./services.ts";
 
@@ -44,6 +45,10 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
   const keyring = createKeyring(loadMasterKey(config.masterKey, config.dataDir, logger));
   const database = options.database ?? (await openDatabase(databaseLocationOf(config)));
   await migrateToLatest(database.db);
+  const sealed = await sealPlaintextRows({ database, keyring });
+  if (sealed > 0) {
+    logger.info({ rows: sealed }, "sealed personal data written before encryption at rest");
+  }
   const mailer: Mailer | undefined = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const services: Services = {
     config,

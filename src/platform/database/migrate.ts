@@ -4,6 +4,7 @@ import * as auditTrail from "./migrations/2026-11-24-002-audit-trail.ts";
 import * as signInLockout from "./migrations/2026-11-24-003-sign-in-lockout.ts";
 import * as roles from "./migrations/2026-11-24-004-roles.ts";
 import * as twoFactorAndDataKeys from "./migrations/2026-11-24-005-two-factor-and-data-keys.ts";
+import * as sealedPersonalData from "./migrations/2026-11-24-006-sealed-personal-data.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24-003-sign-in-lockout": signInLockout,
   "2026-11-24-004-roles": roles,
   "2026-11-24-005-two-factor-and-data-keys": twoFactorAndDataKeys,
+  "2026-11-24-006-sealed-personal-data": sealedPersonalData,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

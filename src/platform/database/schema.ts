@@ -36,9 +36,13 @@ export type Role = "owner" | "admin" | "dpo" | "staff" | "adviser" | "auditor";
 export interface UserTable {
   orgId: string;
   id: string;
+  /** Sealed (see accounts/personal-fields.ts), as are email and username. */
   fullName: string;
   email: string;
   username: string;
+  /** Blind indexes of the lower-cased username and email: sign-in lookups and uniqueness. */
+  usernameIndex: string | null;
+  emailIndex: string | null;
   role: Role;
   passwordHash: string | null;
   deactivatedAt: Timestamp | null;
@@ -83,6 +87,7 @@ export type EmailStatus = "held" | "pending" | "sent" | "failed";
 export interface OutboxTable {
   orgId: string;
   id: string;
+  /** Sealed, as are subject, body and lastError: an email is personal data. */
   recipient: string;
   subject: string;
   body: string;

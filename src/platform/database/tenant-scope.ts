@@ -16,8 +16,8 @@ export interface Scope {
   sessionTokenHash?: string;
   /** Lets a one-time password link be found by the hash of its token. */
   linkTokenHash?: string;
-  /** Lets a user be found by the (lower-cased) username or email they sign in with. */
-  loginName?: string;
+  /** Lets a user be found by the blind index of the username or email they sign in with. */
+  signInIndexes?: { username: string; email: string };
 }
 
 /**
@@ -45,5 +45,6 @@ export async function changeScope(trx: Tx, scope: Scope): Promise<void> {
       set_config('steward.org_ids', ${organisationIds}, true),
       set_config('steward.session_token_hash', ${scope.sessionTokenHash ?? ""}, true),
       set_config('steward.link_token_hash', ${scope.linkTokenHash ?? ""}, true),
-      set_config('steward.login_name', ${scope.loginName ?? ""}, true)`.execute(trx);
+      set_config('steward.login_username_index', ${scope.signInIndexes?.username ?? ""}, true),
+      set_config('steward.login_email_index', ${scope.signInIndexes?.email ?? ""}, true)`.execute(trx);
 }

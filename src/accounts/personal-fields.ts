@@ -1,0 +1,59 @@
+import type { ExpressionBuilder } from "kysely";
+import type { Database } from "../platform/database/schema.ts";
+import type { Tx } from "../platform/database/tenant-scope.ts";
+import { blindIndex, openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
+
+/*
+ * A person's name, email address and username are stored sealed under their organisation's data
+ * key. Signing in and uniqueness need equality on username and email: those use blind indexes of
+ * the lower-cased value (so "A.Head@School" and "a.head@school" are the same address).
+ */
+export interface PersonalFields {
+  fullName: string;
+  email: string;
+  username: string;
+}
+
+export interface SealedPersonalFields extends PersonalFields {
+  usernameIndex: string;
+  emailIndex: string;
+}
+
+/** How a typed username or email is compared: trimmed and lower-cased. */
+export function signInName(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+/** The blind indexes a typed sign-in name would match, as a username and as an email address. */
+export function signInIndexes(keyring: Keyring, login: string): { username: string; email: string } {
+  const name = signInName(login);
+  return { username: blindIndex(keyring, "username", name), email: blindIndex(keyring, "email", name) };
+}
+
+/** The condition that finds the user who signs in with these indexes (the scope must carry them too). */
+export function whereSignsInAs(indexes: { username: string; email: string }) {
+  return (eb: ExpressionBuilder<Database, "users">) => eb.or([eb("usernameIndex", "=", indexes.username), eb("emailIndex", "=", indexes.email)]);
+}
+
+export async function sealPersonalFields(trx: Tx, keyring: Keyring, organisationId: string, person: PersonalFields): Promise<SealedPersonalFields> {
+  const indexes = signInIndexes(keyring, person.username);
+  return {
+    fullName: await sealFor(trx, keyring, organisationId, person.fullName),
+    email: await sealFor(trx, keyring, organisationId, person.email),
+    username: await sealFor(trx, keyring, organisationId, person.username),
+    usernameIndex: indexes.username,
+    emailIndex: signInIndexes(keyring, person.email).email,
+  };
+}
+
+/** Opens whichever of a person's sealed fields a row carries. */
+export async function openPersonalFields<Row extends Partial<PersonalFields>>(trx: Tx, keyring: Keyring, organisationId: string, row: Row): Promise<Row> {
+  const opened: Partial<PersonalFields> = {};
+  for (const field of ["fullName", "email", "username"] as const) {
+    const value = row[field];
+    if (value !== undefined) {
+      opened[field] = await openFor(trx, keyring, organisationId, value);
+    }
+  }
+  return { ...row, ...opened };
+}
