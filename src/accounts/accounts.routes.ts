@@ -5,7 +5,17 @@ import { contextOf, requestMeta } from "../platform/http/request-context.ts";
 import { readForm } from "../platform/forms.ts";
 import { notFound } from "../platform/errors.ts";
 import type { Services } from "../platform/services.ts";
-import { changeRoleSchema, newSchoolSchema, newUserSchema, registerLicenceSchema } from "./accounts.schema.ts";
+import { changeEmailSchema, changeNameSchema, changeRoleSchema, erasureRequestSchema, newSchoolSchema, newUserSchema, registerLicenceSchema } from "./accounts.schema.ts";
+import {
+  changeOwnName,
+  confirmEmailChange,
+  describeEmailChange,
+  exportOwnData,
+  listOpenErasureRequests,
+  readOwnAccount,
+  requestEmailChange,
+  requestErasure,
+} from "./own-account.ts";
 import { can, ROLE_DESCRIPTIONS, SENSITIVE_ROLES } from "./permissions.ts";
 import { registerLicence } from "./registration.ts";
 import { addSchool, listReachableOrganisations } from "./schools.ts";
@@ -14,6 +24,12 @@ import { changeSettings, readSettings } from "./settings.ts";
 import { changeRole, createUser, deactivateUser, findUser, listUsers, resetTwoFactor, transferOwnership } from "./users.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
+
+/** The notice /account shows after a change, from ?done=… */
+const ACCOUNT_NOTICES: Record<string, string> = {
+  name: "Your name is changed.",
+  erasure: "Your request is sent to your organisation's administrators.",
+};
 
 const settingsSchema = z.object({
   twoFactorRequired: z.enum(["yes"], { error: "Choose whether everyone must use two-factor authentication" }).optional(),
@@ -69,7 +85,8 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const ctx = contextOf(request, services);
     const users = await listUsers(ctx);
     const deactivated = users.find((user) => user.id === (request.query as Record<string, unknown>)["deactivated"]);
-    return reply.page("accounts/views/users.njk", { users, deactivated });
+    const erasureRequests = (await listOpenErasureRequests(ctx)).map((erasure) => ({ ...erasure, user: users.find((user) => user.id === erasure.userId) }));
+    return reply.page("accounts/views/users.njk", { users, deactivated, erasureRequests });
   });
 
   app.get("/users/new", { config: { access: "users:manage" } }, async (request, reply) => {
@@ -98,7 +115,8 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const canTransfer =
       can(ctx.actor, "ownership:transfer") && user.role === "admin" && user.status === "active" && user.organisationId === ctx.actor.organisation.id;
     const twoFactorReset = (request.query as Record<string, unknown>)["twoFactorReset"] === "1";
-    return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset });
+    const erasureRequests = (await listOpenErasureRequests(ctx)).filter((erasure) => erasure.userId === user.id);
+    return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset, erasureRequests });
   });
 
   app.get("/users/:id/role", { config: { access: "users:manage" } }, async (request, reply) => {
@@ -160,6 +178,79 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     }
     await changeSettings(ctx, { twoFactorRequired: form.data.twoFactorRequired === "yes" });
     return reply.redirect("/settings?saved=1", 303);
+  });
+
+  app.get("/account", { config: { access: "signed-in" } }, async (request, reply) => {
+    const account = await readOwnAccount(contextOf(request, services));
+    const done = (request.query as Record<string, unknown>)["done"];
+    return reply.page("accounts/views/account.njk", { account, notice: typeof done === "string" ? ACCOUNT_NOTICES[done] : undefined });
+  });
+
+  app.get("/account/name", { config: { access: "signed-in" } }, async (request, reply) => {
+    return reply.page("accounts/views/change-name.njk", { values: { fullName: request.actor?.fullName } });
+  });
+
+  app.post("/account/name", { config: { access: "signed-in" } }, async (request, reply) => {
+    const form = readForm(changeNameSchema, request.body);
+    if (!form.ok) {
+      return reply.page("accounts/views/change-name.njk", { errors: form.errors, values: form.values }, 400);
+    }
+    await changeOwnName(contextOf(request, services), form.data.fullName);
+    return reply.redirect("/account?done=name", 303);
+  });
+
+  app.get("/account/email", { config: { access: "signed-in" } }, async (_request, reply) => {
+    return reply.page("accounts/views/change-email.njk", { values: {} });
+  });
+
+  app.post("/account/email", { config: { access: "signed-in" } }, async (request, reply) => {
+    const form = readForm(changeEmailSchema, request.body);
+    if (!form.ok) {
+      return reply.page("accounts/views/change-email.njk", { errors: form.errors, values: form.values }, 400);
+    }
+    const result = await requestEmailChange(contextOf(request, services), form.data.email);
+    if (!result.ok) {
+      return reply.page("accounts/views/change-email.njk", { errors: { email: result.error }, values: form.data }, 400);
+    }
+    return reply.page("accounts/views/check-new-email.njk", { newEmail: form.data.email });
+  });
+
+  app.get<{ Params: { token: string } }>("/account/email/confirm/:token", { config: { access: "public" } }, async (request, reply) => {
+    const change = await describeEmailChange(services, request.params.token);
+    if (!change) {
+      return reply.page("accounts/views/confirm-email.njk", { outcome: "unusable" }, 404);
+    }
+    return reply.page("accounts/views/confirm-email.njk", { newEmail: change.newEmail });
+  });
+
+  app.post<{ Params: { token: string } }>("/account/email/confirm/:token", { config: { access: "public" } }, async (request, reply) => {
+    const result = await confirmEmailChange(services, request.params.token, requestMeta(request));
+    if (result.ok) {
+      return reply.page("accounts/views/confirm-email.njk", { outcome: "changed" });
+    }
+    return reply.page("accounts/views/confirm-email.njk", { outcome: result.reason }, result.reason === "taken" ? 409 : 404);
+  });
+
+  app.get("/account/export.json", { config: { access: "signed-in" } }, async (request, reply) => {
+    const data = await exportOwnData(contextOf(request, services));
+    return reply
+      .header("content-disposition", 'attachment; filename="steward-my-data.json"')
+      .header("cache-control", "no-store")
+      .type("application/json; charset=utf-8")
+      .send(JSON.stringify(data, null, 2));
+  });
+
+  app.get("/account/erasure", { config: { access: "signed-in" } }, async (_request, reply) => {
+    return reply.page("accounts/views/erasure.njk", { values: {} });
+  });
+
+  app.post("/account/erasure", { config: { access: "signed-in" } }, async (request, reply) => {
+    const form = readForm(erasureRequestSchema, request.body);
+    if (!form.ok) {
+      return reply.page("accounts/views/erasure.njk", { errors: form.errors, values: form.values }, 400);
+    }
+    await requestErasure(contextOf(request, services), form.data.reason || undefined);
+    return reply.redirect("/account?done=erasure", 303);
   });
 
   app.get("/schools", { config: { access: "schools:manage" } }, async (request, reply) => {

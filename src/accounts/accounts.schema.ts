@@ -105,3 +105,11 @@ export const newSchoolSchema = z.object(organisationDetails);
 export type NewSchool = z.output<typeof newSchoolSchema>;
 
 export const setPasswordSchema = z.object({ password: newPassword });
+
+export const changeNameSchema = z.object({ fullName: requiredText("your full name") });
+
+export const changeEmailSchema = z.object({ email: emailAddress });
+
+export const erasureRequestSchema = z.object({
+  reason: z.string().trim().max(2000, { error: "Reason must be 2,000 characters or fewer" }).optional(),
+});

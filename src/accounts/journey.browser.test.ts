@@ -214,6 +214,29 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     expect(await page.locator("#signed-in-as").textContent()).toContain(schoolName);
     expect(await page.getByRole("link", { name: "Users", exact: true }).count()).toBe(0);
 
+    // Their own account: correct their name, ask to change their email, ask for erasure.
+    await page.getByRole("link", { name: "Your account", exact: true }).click();
+    await scan(page, "your account");
+    await page.getByRole("link", { name: "Change your full name" }).click();
+    await page.getByLabel("Change your full name").fill("");
+    await page.getByRole("button", { name: "Save your name" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Enter your full name");
+    await scan(page, "change your name, with an error");
+    await page.getByLabel("Change your full name").fill(`${staff.fullName}-Jones`);
+    await page.getByRole("button", { name: "Save your name" }).click();
+    await expect.poll(() => page.locator(".govuk-notification-banner").textContent()).toContain("Your name is changed");
+    await page.getByRole("link", { name: "Change your email address" }).click();
+    await scan(page, "change your email");
+    await page.getByLabel("Change your email address").fill(`sam.new-${id}@heather.example`);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toContain("Check your new inbox");
+    await scan(page, "check your new inbox");
+    await page.goto("/account/erasure");
+    await scan(page, "ask for erasure");
+    await page.getByLabel("Anything you want them to know (optional)").fill("I am moving schools.");
+    await page.getByRole("button", { name: "Send the request" }).click();
+    await expect.poll(() => page.locator(".govuk-notification-banner").textContent()).toContain("Your request is sent");
+
     await page.goto(setPasswordPath);
     await scan(page, "spent link");
     expect(await page.locator("h1").textContent()).toContain("This link cannot be used");

@@ -51,14 +51,7 @@ export async function twoFactorSetup(ctx: Context): Promise<TwoFactorSetup> {
       .where("id", "=", actor.userId)
       .executeTakeFirstOrThrow();
     if (user.totpConfirmedAt) {
-      const left = await trx
-        .selectFrom("recoveryCodes")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("orgId", "=", organisationId)
-        .where("userId", "=", actor.userId)
-        .where("usedAt", "is", null)
-        .executeTakeFirstOrThrow();
-      return { enabled: true as const, recoveryCodesLeft: Number(left.n) };
+      return { enabled: true as const, recoveryCodesLeft: await unusedRecoveryCodes(trx, organisationId, actor.userId) };
     }
     if (user.totpSecret) {
       return { enabled: false as const, secret: await openFor(trx, services.keyring, organisationId, user.totpSecret) };
@@ -128,6 +121,18 @@ export async function confirmTwoFactor(ctx: Context, code: string): Promise<{ ok
     });
     return { ok: true, recoveryCodes };
   });
+}
+
+/** How many of a user's recovery codes are still unused. */
+export async function unusedRecoveryCodes(trx: Tx, organisationId: string, userId: string): Promise<number> {
+  const left = await trx
+    .selectFrom("recoveryCodes")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("orgId", "=", organisationId)
+    .where("userId", "=", userId)
+    .where("usedAt", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(left.n);
 }
 
 async function replaceRecoveryCodes(trx: Tx, organisationId: string, userId: string, now: Date): Promise<string[]> {

@@ -43,7 +43,11 @@ export function databaseLocationOf(config: Config): DatabaseLocation {
 export async function createSteward(options: StewardOptions): Promise<Steward> {
   const { config, logger } = options;
   const keyring = createKeyring(loadMasterKey(config.masterKey, config.dataDir, logger));
-  const database = options.database ?? (await openDatabase(databaseLocationOf(config)));
+  const database =
+    options.database ??
+    (await openDatabase(databaseLocationOf(config), {
+      onConnectionLost: (error) => logger.warn({ code: (error as { code?: string }).code }, "a pooled database connection was lost; it will be replaced"),
+    }));
   await migrateToLatest(database.db);
   const sealed = await sealPlaintextRows({ database, keyring });
   if (sealed > 0) {

@@ -20,7 +20,15 @@ export type DatabaseLocation =
   | { engine: "pglite"; dataDir: string }
   | { engine: "pglite"; inMemory: true };
 
-export async function openDatabase(location: DatabaseLocation): Promise<StewardDatabase> {
+/**
+ * Opens the database. `onConnectionLost` hears of a pooled PostgreSQL connection that died while
+ * idle (a server restart, or an administrator ending it): the pool drops it and opens another
+ * when next needed. Without a listener, Node would treat that as an unhandled error and stop.
+ */
+export async function openDatabase(
+  location: DatabaseLocation,
+  { onConnectionLost = () => {} }: { onConnectionLost?: (error: Error) => void } = {},
+): Promise<StewardDatabase> {
   let dialect: Dialect;
   let closeDriver: () => Promise<void>;
 
@@ -32,6 +40,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<StewardD
       statement_timeout: 30_000,
       connectionTimeoutMillis: 5_000,
     });
+    pool.on("error", onConnectionLost);
     dialect = new PostgresDialect({ pool });
     closeDriver = async () => {}; // Kysely's destroy() ends the pool.
   } else {

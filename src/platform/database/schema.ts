@@ -13,6 +13,8 @@ export interface Database {
   auditEvents: AuditEventTable;
   organisationKeys: OrganisationKeyTable;
   recoveryCodes: RecoveryCodeTable;
+  emailChanges: EmailChangeTable;
+  erasureRequests: ErasureRequestTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -129,4 +131,26 @@ export interface RecoveryCodeTable {
   codeHash: string;
   createdAt: Timestamp;
   usedAt: Timestamp | null;
+}
+
+export interface EmailChangeTable {
+  orgId: string;
+  id: string;
+  tokenHash: string;
+  userId: string;
+  /** Sealed. */
+  newEmail: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  usedAt: Timestamp | null;
+}
+
+export interface ErasureRequestTable {
+  orgId: string;
+  id: string;
+  userId: string;
+  /** Sealed: free text that may hold personal data. */
+  reason: string | null;
+  createdAt: Timestamp;
+  closedAt: Timestamp | null;
 }

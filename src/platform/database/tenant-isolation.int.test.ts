@@ -20,9 +20,12 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
   const keyring = createKeyring(randomBytes(32));
   const a = { org: randomUUID(), user: randomUUID() };
   const b = { org: randomUUID(), user: randomUUID() };
-  const tenantTables = ["users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes"] as const;
-  /** Tables the application may change; the audit trail only grows (checked in its own tests). */
-  const changeableTables = tenantTables.filter((table) => table !== "audit_events" && table !== "organisation_keys");
+  const tenantTables = ["users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests"] as const;
+  /**
+   * Tables the application may delete from. The audit trail only grows (checked in its own tests);
+   * data keys are destroyed in place; erasure requests are closed, never deleted.
+   */
+  const changeableTables = tenantTables.filter((table) => !["audit_events", "organisation_keys", "erasure_requests"].includes(table));
 
   async function seed(tenant: { org: string; user: string }, label: string) {
     await inScope(database.db, { organisationIds: [tenant.org] }, async (trx) => {
@@ -49,6 +52,11 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         .insertInto("recoveryCodes")
         .values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, codeHash: randomUUID(), createdAt: now, usedAt: null })
         .execute();
+      await trx
+        .insertInto("emailChanges")
+        .values({ orgId: tenant.org, id: randomUUID(), tokenHash: randomUUID(), userId: tenant.user, newEmail: "sealed", createdAt: now, expiresAt: now, usedAt: null })
+        .execute();
+      await trx.insertInto("erasureRequests").values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, reason: null, createdAt: now, closedAt: null }).execute();
     });
   }
 

@@ -51,13 +51,14 @@ const PUBLIC_ASSETS = fileURLToPath(new URL("../../../public/build/", import.met
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** The navigation a signed-in person sees, each item behind the permission it needs. */
-const NAVIGATION: { href: string; text: string; action: Action }[] = [
+const NAVIGATION: { href: string; text: string; action: Action | "signed-in" }[] = [
   { href: "/dashboard", text: "Dashboard", action: "dashboard:view" },
   { href: "/schools", text: "Schools", action: "schools:manage" },
   { href: "/users", text: "Users", action: "users:manage" },
   { href: "/outbox", text: "Outbox", action: "outbox:view" },
   { href: "/audit", text: "Audit trail", action: "audit:view" },
   { href: "/settings", text: "Settings", action: "settings:manage" },
+  { href: "/account", text: "Your account", action: "signed-in" },
 ];
 
 /**
@@ -137,7 +138,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, this)),
       // Someone who must set up two-factor first is offered nowhere else to go.
       navigation: actor && !(actor.twoFactor.required && !actor.twoFactor.enabled)
-        ? NAVIGATION.filter((item) => can(actor, item.action)).map((item) => ({
+        ? NAVIGATION.filter((item) => item.action === "signed-in" || can(actor, item.action)).map((item) => ({
             href: item.href,
             text: item.text,
             active: request.url === item.href || request.url.startsWith(`${item.href}/`),

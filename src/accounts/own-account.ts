@@ -1,0 +1,420 @@
+import { randomUUID } from "node:crypto";
+import { recordAudit, type RequestMeta } from "../audit/audit.ts";
+import { hashToken, newToken } from "../auth/tokens.ts";
+import { unusedRecoveryCodes } from "../auth/two-factor.ts";
+import { queueEmail } from "../notify/outbox.ts";
+import { brokenUniqueConstraint } from "../platform/database/errors.ts";
+import type { Role } from "../platform/database/schema.ts";
+import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { openFor, sealFor } from "../platform/encryption/keyring.ts";
+import type { Services } from "../platform/services.ts";
+import { inActorScope, type Context } from "./actor.ts";
+import { authorise } from "./permissions.ts";
+import { openPersonalFields, signInIndexes } from "./personal-fields.ts";
+
+/*
+ * A user's own rights over what Steward holds about them (UK GDPR articles 15 to 17 and 20): to
+ * see it, correct their name and email address, take a copy in a machine-readable form, and ask
+ * for it to be erased. Every function acts on the signed-in person only.
+ */
+
+/** How long the link that confirms a new email address works. */
+export const EMAIL_CHANGE_VALID_MS = 24 * 60 * 60 * 1000;
+
+export interface OwnAccount {
+  fullName: string;
+  email: string;
+  username: string;
+  role: Role;
+  organisationName: string;
+  createdAt: Date;
+  twoFactorEnabled: boolean;
+  /** A new address waiting for its owner to confirm it. */
+  pendingEmail: string | undefined;
+  /** When they last asked for erasure, if that request is still open. */
+  erasureRequestedAt: Date | undefined;
+}
+
+function auditOfSelf(ctx: Context) {
+  const { actor } = ctx;
+  return {
+    organisationId: actor.organisation.id,
+    actorUserId: actor.userId,
+    recordType: "user" as const,
+    recordId: actor.userId,
+    meta: ctx.request,
+    at: ctx.services.clock.now(),
+  };
+}
+
+/** Only the person's own organisation: their record lives there, whatever else they can reach. */
+function inOwnScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return inScope(ctx.services.database.db, { organisationIds: [ctx.actor.organisation.id] }, work);
+}
+
+export async function readOwnAccount(ctx: Context): Promise<OwnAccount> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const now = services.clock.now();
+  return inOwnScope(ctx, async (trx) => {
+    const row = await trx
+      .selectFrom("users")
+      .select(["fullName", "email", "username", "role", "createdAt", "totpConfirmedAt"])
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .executeTakeFirstOrThrow();
+    const person = await openPersonalFields(trx, services.keyring, organisationId, row);
+    const pending = await trx
+      .selectFrom("emailChanges")
+      .select(["newEmail"])
+      .where("orgId", "=", organisationId)
+      .where("userId", "=", actor.userId)
+      .where("usedAt", "is", null)
+      .where("expiresAt", ">", now)
+      .orderBy("createdAt", "desc")
+      .executeTakeFirst();
+    const erasure = await trx
+      .selectFrom("erasureRequests")
+      .select(["createdAt"])
+      .where("orgId", "=", organisationId)
+      .where("userId", "=", actor.userId)
+      .where("closedAt", "is", null)
+      .orderBy("createdAt", "desc")
+      .executeTakeFirst();
+    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.view" });
+    return {
+      fullName: person.fullName,
+      email: person.email,
+      username: person.username,
+      role: row.role,
+      organisationName: actor.organisation.name,
+      createdAt: row.createdAt,
+      twoFactorEnabled: row.totpConfirmedAt !== null,
+      pendingEmail: pending ? await openFor(trx, services.keyring, organisationId, pending.newEmail) : undefined,
+      erasureRequestedAt: erasure?.createdAt,
+    };
+  });
+}
+
+/** Corrects the person's own name (article 16). */
+export async function changeOwnName(ctx: Context, fullName: string): Promise<void> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  await inOwnScope(ctx, async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ fullName: await sealFor(trx, services.keyring, organisationId, fullName), updatedAt: services.clock.now() })
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .execute();
+    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.name-change" });
+  });
+}
+
+/**
+ * Starts a change of email address: nothing changes until the person uses the link sent to the
+ * new address, which proves it is theirs. The current address is told, in case it was not them.
+ */
+export async function requestEmailChange(ctx: Context, newEmail: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const now = services.clock.now();
+  const token = newToken();
+  return inOwnScope(ctx, async (trx) => {
+    const row = await trx
+      .selectFrom("users")
+      .select(["email", "fullName", "emailIndex"])
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .executeTakeFirstOrThrow();
+    if (row.emailIndex === signInIndexes(services.keyring, newEmail).email) {
+      return { ok: false, error: "That is already your email address" };
+    }
+    const person = await openPersonalFields(trx, services.keyring, organisationId, { email: row.email, fullName: row.fullName });
+    await trx
+      .insertInto("emailChanges")
+      .values({
+        orgId: organisationId,
+        id: randomUUID(),
+        tokenHash: hashToken(token),
+        userId: actor.userId,
+        newEmail: await sealFor(trx, services.keyring, organisationId, newEmail),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + EMAIL_CHANGE_VALID_MS),
+        usedAt: null,
+      })
+      .execute();
+    await queueEmail(trx, services, organisationId, {
+      to: newEmail,
+      subject: "Confirm your new email address for Steward",
+      text: [
+        `Hello ${person.fullName},`,
+        "",
+        "You asked to change the email address of your Steward account to this one. To confirm, use",
+        "this link. It works once, for 24 hours:",
+        `${services.config.publicUrl}/account/email/confirm/${token}`,
+        "",
+        "If you did not ask for this, ignore this email: nothing will change.",
+      ].join("\n"),
+    });
+    await queueEmail(trx, services, organisationId, {
+      to: person.email,
+      subject: "Someone asked to change your Steward email address",
+      text: [
+        `Hello ${person.fullName},`,
+        "",
+        "Someone signed in as you asked to change the email address of your Steward account. The change",
+        "happens only when the link sent to the new address is used.",
+        "",
+        "If this was not you, change your password and tell your Steward administrator.",
+      ].join("\n"),
+    });
+    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.email-change-request" });
+    return { ok: true };
+  });
+}
+
+async function findUsableEmailChange(trx: Tx, services: Pick<Services, "keyring">, token: string, now: Date) {
+  const change = await trx
+    .selectFrom("emailChanges")
+    .select(["orgId", "id", "userId", "newEmail", "expiresAt", "usedAt"])
+    .where("tokenHash", "=", hashToken(token))
+    .executeTakeFirst();
+  if (!change || change.usedAt !== null || change.expiresAt.getTime() <= now.getTime()) {
+    return undefined;
+  }
+  await changeScope(trx, { organisationIds: [change.orgId] });
+  const user = await trx.selectFrom("users").select(["deactivatedAt"]).where("orgId", "=", change.orgId).where("id", "=", change.userId).executeTakeFirst();
+  if (!user || user.deactivatedAt !== null) {
+    return undefined;
+  }
+  return { ...change, newEmail: await openFor(trx, services.keyring, change.orgId, change.newEmail) };
+}
+
+/** The new address a confirmation link would set, or undefined if the link cannot be used. */
+export async function describeEmailChange(services: Pick<Services, "database" | "clock" | "keyring">, token: string): Promise<{ newEmail: string } | undefined> {
+  const change = await inScope(services.database.db, { linkTokenHash: hashToken(token) }, (trx) =>
+    findUsableEmailChange(trx, services, token, services.clock.now()),
+  );
+  return change ? { newEmail: change.newEmail } : undefined;
+}
+
+export type EmailChangeResult = { ok: true } | { ok: false; reason: "unusable" | "taken" };
+
+/** Uses a confirmation link: the account's email address becomes the new one, and the link is spent. */
+export async function confirmEmailChange(
+  services: Pick<Services, "database" | "clock" | "keyring">,
+  token: string,
+  meta?: RequestMeta,
+): Promise<EmailChangeResult> {
+  const now = services.clock.now();
+  try {
+    return await inScope(services.database.db, { linkTokenHash: hashToken(token) }, async (trx) => {
+      const change = await findUsableEmailChange(trx, services, token, now);
+      if (!change) {
+        return { ok: false, reason: "unusable" } as const;
+      }
+      const spent = await trx
+        .updateTable("emailChanges")
+        .set({ usedAt: now })
+        .where("orgId", "=", change.orgId)
+        .where("id", "=", change.id)
+        .where("usedAt", "is", null)
+        .executeTakeFirst();
+      if (spent.numUpdatedRows !== 1n) {
+        return { ok: false, reason: "unusable" } as const;
+      }
+      await trx
+        .updateTable("users")
+        .set({
+          email: await sealFor(trx, services.keyring, change.orgId, change.newEmail),
+          emailIndex: signInIndexes(services.keyring, change.newEmail).email,
+          updatedAt: now,
+        })
+        .where("orgId", "=", change.orgId)
+        .where("id", "=", change.userId)
+        .execute();
+      await recordAudit(trx, {
+        organisationId: change.orgId,
+        actorUserId: change.userId,
+        action: "account.email-change",
+        recordType: "user",
+        recordId: change.userId,
+        meta,
+        at: now,
+      });
+      return { ok: true } as const;
+    });
+  } catch (error) {
+    if (brokenUniqueConstraint(error) === "users_email_unique") {
+      return { ok: false, reason: "taken" };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Everything Steward holds about the person (articles 15 and 20), as plain JSON: their account,
+ * sessions, sign-in links, emails sent to them, requests they made and the audit events that are
+ * about them or by them. Secrets (password hash, two-factor key, token hashes) are described, not
+ * copied: they are of no use to the person and would weaken the account if the file leaked.
+ */
+export async function exportOwnData(ctx: Context): Promise<Record<string, unknown>> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const { keyring } = services;
+  return inOwnScope(ctx, async (trx) => {
+    const user = await trx
+      .selectFrom("users")
+      .select(["id", "fullName", "email", "username", "role", "createdAt", "updatedAt", "passwordHash", "totpConfirmedAt", "failedSignIns", "lockedUntil"])
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .executeTakeFirstOrThrow();
+    const person = await openPersonalFields(trx, keyring, organisationId, user);
+    const sessions = await trx
+      .selectFrom("sessions")
+      .select(["createdAt", "lastSeenAt"])
+      .where("orgId", "=", organisationId)
+      .where("userId", "=", actor.userId)
+      .orderBy("createdAt")
+      .execute();
+    const links = await trx
+      .selectFrom("passwordLinks")
+      .select(["purpose", "createdAt", "expiresAt", "usedAt"])
+      .where("orgId", "=", organisationId)
+      .where("userId", "=", actor.userId)
+      .orderBy("createdAt")
+      .execute();
+    const emailChanges = await trx
+      .selectFrom("emailChanges")
+      .select(["newEmail", "createdAt", "expiresAt", "usedAt"])
+      .where("orgId", "=", organisationId)
+      .where("userId", "=", actor.userId)
+      .orderBy("createdAt")
+      .execute();
+    const erasureRequests = await trx
+      .selectFrom("erasureRequests")
+      .select(["reason", "createdAt", "closedAt"])
+      .where("orgId", "=", organisationId)
+      .where("userId", "=", actor.userId)
+      .orderBy("createdAt")
+      .execute();
+    // Emails to any address the person has had: the outbox is sealed, so each recipient is opened.
+    const open = (sealed: string) => openFor(trx, keyring, organisationId, sealed);
+    const openedChanges = [];
+    for (const change of emailChanges) {
+      openedChanges.push({ ...change, newEmail: await open(change.newEmail) });
+    }
+    const openedErasureRequests = [];
+    for (const request of erasureRequests) {
+      openedErasureRequests.push({ ...request, reason: request.reason === null ? null : await open(request.reason) });
+    }
+    const addresses = new Set([person.email, ...openedChanges.map((change) => change.newEmail)].map((address) => address.toLowerCase()));
+    const outbox = await trx.selectFrom("outbox").select(["recipient", "subject", "body", "status", "createdAt", "sentAt"]).where("orgId", "=", organisationId).orderBy("createdAt").execute();
+    const emails = [];
+    for (const email of outbox) {
+      const recipient = await open(email.recipient);
+      if (addresses.has(recipient.toLowerCase())) {
+        emails.push({
+          to: recipient,
+          subject: await open(email.subject),
+          body: await open(email.body),
+          status: email.status,
+          createdAt: email.createdAt,
+          sentAt: email.sentAt,
+        });
+      }
+    }
+    const events = await trx
+      .selectFrom("auditEvents")
+      .select(["occurredAt", "actorUserId", "action", "recordType", "recordId", "ip", "userAgent"])
+      .where("orgId", "=", organisationId)
+      .where((eb) => eb.or([eb("actorUserId", "=", actor.userId), eb.and([eb("recordType", "=", "user"), eb("recordId", "=", actor.userId)])]))
+      .orderBy("seq")
+      .execute();
+    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.export" });
+    return {
+      about: "Everything Steward holds about you, as of the time below. Times are UTC (ISO 8601).",
+      exportedAt: services.clock.now(),
+      account: {
+        id: user.id,
+        fullName: person.fullName,
+        email: person.email,
+        username: person.username,
+        role: user.role,
+        organisation: { id: organisationId, name: actor.organisation.name, kind: actor.organisation.kind },
+        createdAt: user.createdAt,
+        updatedAt: user.updatedAt,
+        password: user.passwordHash ? "set (stored only as an argon2id hash, not included)" : "not set",
+        twoFactor: user.totpConfirmedAt
+          ? { enabledAt: user.totpConfirmedAt, key: "stored encrypted, not included", recoveryCodesLeft: await unusedRecoveryCodes(trx, organisationId, actor.userId) }
+          : null,
+        failedSignInsSinceLastSuccess: user.failedSignIns,
+        lockedUntil: user.lockedUntil,
+      },
+      sessions,
+      passwordLinks: links,
+      emailChanges: openedChanges,
+      erasureRequests: openedErasureRequests,
+      emails,
+      auditEvents: events.map(({ actorUserId, ...event }) => ({ ...event, byYou: actorUserId === actor.userId })),
+    };
+  });
+}
+
+/**
+ * Records the person's request that their data be erased (article 17), and tells their
+ * organisation's owner and admins, who decide it: an organisation may have to keep some records
+ * (the audit trail, for one). Until case work exists, the request lives here and on the users page.
+ */
+export async function requestErasure(ctx: Context, reason: string | undefined): Promise<void> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const now = services.clock.now();
+  await inOwnScope(ctx, async (trx) => {
+    await trx
+      .insertInto("erasureRequests")
+      .values({
+        orgId: organisationId,
+        id: randomUUID(),
+        userId: actor.userId,
+        reason: reason ? await sealFor(trx, services.keyring, organisationId, reason) : null,
+        createdAt: now,
+        closedAt: null,
+      })
+      .execute();
+    const deciders = await trx
+      .selectFrom("users")
+      .select(["id", "email"])
+      .where("orgId", "=", organisationId)
+      .where("role", "in", ["owner", "admin"])
+      .where("deactivatedAt", "is", null)
+      .execute();
+    for (const decider of deciders.filter((person) => person.id !== actor.userId)) {
+      await queueEmail(trx, services, organisationId, {
+        to: await openFor(trx, services.keyring, organisationId, decider.email),
+        subject: "A Steward user has asked for their data to be erased",
+        text: [
+          `${actor.fullName} (username ${actor.username}) has asked for the personal data Steward holds about them to be erased.`,
+          "",
+          `Read the request on their page in Steward: ${services.config.publicUrl}/users/${actor.userId}`,
+          "You must respond without undue delay and within one month.",
+        ].join("\n"),
+      });
+    }
+    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.erasure-request" });
+  });
+}
+
+/** The open erasure requests of the organisations the admin reaches, for the users page. */
+export async function listOpenErasureRequests(ctx: Context): Promise<{ userId: string; createdAt: Date; reason: string | null }[]> {
+  authorise(ctx.actor, "users:manage");
+  return inActorScope(ctx, async (trx) => {
+    const rows = await trx.selectFrom("erasureRequests").select(["orgId", "userId", "createdAt", "reason"]).where("closedAt", "is", null).orderBy("createdAt").execute();
+    const requests = [];
+    for (const row of rows) {
+      requests.push({ userId: row.userId, createdAt: row.createdAt, reason: row.reason === null ? null : await openFor(trx, ctx.services.keyring, row.orgId, row.reason) });
+    }
+    return requests;
+  });
+}
