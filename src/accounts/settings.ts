@@ -1,4 +1,5 @@
 import { recordAudit } from "../audit/audit.ts";
+import { badRequest } from "../platform/errors.ts";
 import { inActorScope, type Context } from "./actor.ts";
 import { authorise } from "./permissions.ts";
 
@@ -7,26 +8,32 @@ export interface OrganisationSettings {
   twoFactorRequired: boolean;
 }
 
-export async function readSettings(ctx: Context): Promise<OrganisationSettings> {
-  authorise(ctx.actor, "settings:manage");
-  return inActorScope(ctx, (trx) =>
-    trx.selectFrom("organisations").select(["twoFactorRequired"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow(),
-  );
+export interface SettingsPage extends OrganisationSettings {
+  /** A school in a trust: the trust decides for all its schools, so one school cannot opt out. */
+  managedByTrust: boolean;
 }
 
-/**
- * Changes the organisation's settings. A trust's choice applies to each of its schools too (a
- * school's own admins may require two-factor where the trust does not, not the other way round).
- */
+export async function readSettings(ctx: Context): Promise<SettingsPage> {
+  authorise(ctx.actor, "settings:manage");
+  const row = await inActorScope(ctx, (trx) =>
+    trx.selectFrom("organisations").select(["twoFactorRequired", "parentId"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow(),
+  );
+  return { twoFactorRequired: row.twoFactorRequired, managedByTrust: row.parentId !== null };
+}
+
+/** Changes the organisation's settings. A trust's choice applies to each of its schools too. */
 export async function changeSettings(ctx: Context, settings: OrganisationSettings): Promise<void> {
   authorise(ctx.actor, "settings:manage");
   const { actor } = ctx;
   await inActorScope(ctx, async (trx) => {
     const current = await trx
       .selectFrom("organisations")
-      .select(["twoFactorRequired"])
+      .select(["twoFactorRequired", "parentId"])
       .where("id", "=", actor.organisation.id)
       .executeTakeFirstOrThrow();
+    if (current.parentId !== null) {
+      throw badRequest("Your trust decides this for all its schools. Ask the trust's administrators.");
+    }
     if (current.twoFactorRequired === settings.twoFactorRequired) {
       return;
     }

@@ -192,6 +192,29 @@ describe(`two-factor sign-in (${testEngine})`, () => {
     expect((await staff.get("/settings")).statusCode).toBe(403);
   });
 
+  it("applies a trust's requirement to its schools, whose admins cannot opt out", async () => {
+    const trust = await buildLicence(steward.services, { organisationKind: "trust" });
+    const owner = agent();
+    await owner.signIn(trust.username);
+    await owner.submit("/schools/new", { name: `Beck Primary ${unique()}`, postalAddress: "1 Beck Lane, Leeds", telephone: "0113 496 0001" });
+    const page = await owner.get("/users/new");
+    const schoolId = [...page.body.matchAll(/<option value="([0-9a-f-]{36})"/g)].map((match) => match[1]!).find((id) => id !== trust.organisationId)!;
+    const username = `sally-${unique()}`;
+    const created = await owner.post("/users/new", { fullName: "Sally School-Admin", email: `${username}@school.example`, username, role: "admin", trainingConfirmed: "yes", organisationId: schoolId });
+    await agent().submit(`/set-password/${/set-password\/([A-Za-z0-9_-]{43})/.exec(created.body)![1]!}`, { password: TEST_PASSWORD });
+    const schoolAdmin = agent();
+    await schoolAdmin.signIn(username);
+
+    await owner.submit("/settings", { twoFactorRequired: "yes" });
+    const schoolSettings = await schoolAdmin.get("/settings");
+    expect(schoolSettings.body).toContain("Your trust decides this for all its schools.");
+    expect(schoolSettings.body).toContain("Everyone here must sign in with two-factor authentication.");
+    const optOut = await schoolAdmin.post("/settings", {});
+    expect(optOut.statusCode).toBe(400);
+    const { rows } = await sql<{ twoFactorRequired: boolean }>`select two_factor_required from organisations where id = ${schoolId}`.execute(db());
+    expect(rows[0]!.twoFactorRequired).toBe(true);
+  });
+
   it("lets an admin reset a user's two-factor, which signs them out", async () => {
     const { licence, owner } = await ownerWithTwoFactor();
     const actor = await inScope(db(), { organisationIds: [licence.organisationId] }, (trx) => loadActor(trx, steward.services.keyring, licence.organisationId, licence.userId));
