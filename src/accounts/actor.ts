@@ -31,6 +31,18 @@ export interface Context {
   request?: RequestMeta | undefined;
 }
 
+/** The audit fields of something a person does to their own account. */
+export function auditOfOwnAccount(ctx: Context) {
+  return {
+    organisationId: ctx.actor.organisation.id,
+    actorUserId: ctx.actor.userId,
+    recordType: "user" as const,
+    recordId: ctx.actor.userId,
+    meta: ctx.request,
+    at: ctx.services.clock.now(),
+  };
+}
+
 /** Runs `work` in a transaction that can see exactly the actor's organisations. */
 export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
   return inScope(ctx.services.database.db, { organisationIds: ctx.actor.organisationIds }, work);

@@ -8,7 +8,7 @@ import type { Role } from "../platform/database/schema.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import type { Services } from "../platform/services.ts";
-import { inActorScope, type Context } from "./actor.ts";
+import { auditOfOwnAccount, inActorScope, type Context } from "./actor.ts";
 import { authorise } from "./permissions.ts";
 import { openPersonalFields, signInIndexes } from "./personal-fields.ts";
 
@@ -35,17 +35,6 @@ export interface OwnAccount {
   erasureRequestedAt: Date | undefined;
 }
 
-function auditOfSelf(ctx: Context) {
-  const { actor } = ctx;
-  return {
-    organisationId: actor.organisation.id,
-    actorUserId: actor.userId,
-    recordType: "user" as const,
-    recordId: actor.userId,
-    meta: ctx.request,
-    at: ctx.services.clock.now(),
-  };
-}
 
 /** Only the person's own organisation: their record lives there, whatever else they can reach. */
 function inOwnScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
@@ -81,7 +70,7 @@ export async function readOwnAccount(ctx: Context): Promise<OwnAccount> {
       .where("closedAt", "is", null)
       .orderBy("createdAt", "desc")
       .executeTakeFirst();
-    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.view" });
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "account.view" });
     return {
       fullName: person.fullName,
       email: person.email,
@@ -107,7 +96,7 @@ export async function changeOwnName(ctx: Context, fullName: string): Promise<voi
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .execute();
-    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.name-change" });
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "account.name-change" });
   });
 }
 
@@ -169,7 +158,7 @@ export async function requestEmailChange(ctx: Context, newEmail: string): Promis
         "If this was not you, change your password and tell your Steward administrator.",
       ].join("\n"),
     });
-    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.email-change-request" });
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "account.email-change-request" });
     return { ok: true };
   });
 }
@@ -332,7 +321,7 @@ export async function exportOwnData(ctx: Context): Promise<Record<string, unknow
       .where((eb) => eb.or([eb("actorUserId", "=", actor.userId), eb.and([eb("recordType", "=", "user"), eb("recordId", "=", actor.userId)])]))
       .orderBy("seq")
       .execute();
-    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.export" });
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "account.export" });
     return {
       about: "Everything Steward holds about you, as of the time below. Times are UTC (ISO 8601).",
       exportedAt: services.clock.now(),
@@ -402,7 +391,7 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
         ].join("\n"),
       });
     }
-    await recordAudit(trx, { ...auditOfSelf(ctx), action: "account.erasure-request" });
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "account.erasure-request" });
   });
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword, passwordProblem } from "../auth/passwords.ts";
 import { endSessionsOfUser } from "../auth/sessions.ts";
+import { tellAccountHolder } from "./notices.ts";
 import { openPersonalFields, signInIndexes, whereSignsInAs } from "./personal-fields.ts";
 import type { Keyring } from "../platform/encryption/keyring.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
@@ -72,7 +73,7 @@ export type SetPasswordResult = { ok: true } | { ok: false; errors: FieldErrors 
  * a link sent after a suspected compromise locks the intruder out.
  */
 export async function setPasswordWithLink(
-  services: Pick<Services, "database" | "clock" | "keyring">,
+  services: Pick<Services, "database" | "clock" | "keyring" | "mailer">,
   token: string,
   password: string,
   meta?: RequestMeta,
@@ -115,6 +116,12 @@ export async function setPasswordWithLink(
       .where("id", "=", holder.userId)
       .execute();
     await endSessionsOfUser(trx, holder.organisationId, holder.userId);
+    if (holder.purpose === "reset") {
+      await tellAccountHolder(trx, services, holder.organisationId, holder.userId, {
+        subject: "Your Steward password was changed",
+        lines: ["The password of your Steward account has just been changed with a reset link, and you were signed out everywhere else."],
+      });
+    }
     await recordAudit(trx, {
       organisationId: holder.organisationId,
       actorUserId: holder.userId,

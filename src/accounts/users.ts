@@ -12,6 +12,7 @@ import { inActorScope, type Context } from "./actor.ts";
 import { assertReachable, authorise, SENSITIVE_ROLES } from "./permissions.ts";
 import { openPersonalFields, sealPersonalFields } from "./personal-fields.ts";
 import type { Keyring } from "../platform/encryption/keyring.ts";
+import { tellAccountHolder } from "./notices.ts";
 import { fieldErrorsForClash } from "./registration.ts";
 
 /** How long a new user's set-password link works. */
@@ -227,6 +228,13 @@ export async function resetTwoFactor(ctx: Context, userId: string): Promise<void
     await trx.deleteFrom("recoveryCodes").where("orgId", "=", user.organisationId).where("userId", "=", user.id).execute();
     await endSessionsOfUser(trx, user.organisationId, user.id);
     await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "two-factor.reset" });
+    await tellAccountHolder(trx, ctx.services, user.organisationId, user.id, {
+      subject: "Your Steward two-factor authentication was reset",
+      lines: [
+        `${ctx.actor.fullName} has reset the two-factor authentication of your Steward account, and signed you out.`,
+        "If you must use two-factor authentication, Steward asks you to set it up again when you next sign in.",
+      ],
+    });
   });
 }
 

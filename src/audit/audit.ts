@@ -22,6 +22,7 @@ export type AuditAction =
   | "two-factor.refused"
   | "two-factor.recovery-code-used"
   | "two-factor.reset"
+  | "two-factor.recovery-codes-replace"
   | "organisation.settings-change"
   | "account.view"
   | "account.name-change"

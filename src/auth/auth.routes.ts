@@ -8,7 +8,7 @@ import type { Services } from "../platform/services.ts";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
 import { endSession } from "./sessions.ts";
 import { signIn, signInRefusal } from "./sign-in.ts";
-import { confirmTwoFactor, passSecondFactor, twoFactorSetup } from "./two-factor.ts";
+import { confirmTwoFactor, passSecondFactor, regenerateRecoveryCodes, twoFactorSetup } from "./two-factor.ts";
 
 const passwordResetSchema = z.object({
   login: z.string().trim().min(1, { error: "Enter your username or email address" }).max(254, { error: "Enter your username or email address" }),
@@ -96,6 +96,17 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     const result = form.ok ? await confirmTwoFactor(ctx, form.data.code) : { ok: false as const, error: form.errors["code"] ?? "" };
     if (result.ok) {
       return reply.page("auth/views/recovery-codes.njk", { recoveryCodes: result.recoveryCodes });
+    }
+    const setup = await twoFactorSetup(ctx);
+    return reply.page("auth/views/two-factor.njk", { setup, errors: { code: result.error }, values: {} }, 400);
+  });
+
+  app.post("/account/two-factor/recovery-codes", { config: { access: "signed-in" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const form = readForm(confirmTwoFactorSchema, request.body);
+    const result = form.ok ? await regenerateRecoveryCodes(ctx, form.data.code) : { ok: false as const, error: form.errors["code"] ?? "" };
+    if (result.ok) {
+      return reply.page("auth/views/recovery-codes.njk", { recoveryCodes: result.recoveryCodes, replaced: true });
     }
     const setup = await twoFactorSetup(ctx);
     return reply.page("auth/views/two-factor.njk", { setup, errors: { code: result.error }, values: {} }, 400);

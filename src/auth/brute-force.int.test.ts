@@ -74,8 +74,8 @@ describe(`guessing passwords, and resetting one (${testEngine})`, () => {
     const sent = await new TestAgent(steward.app, steward.clock).submit("/password-reset", { login: licence.email.toUpperCase() });
     expect(sent.statusCode).toBe(200);
     expect(sent.body).toContain("Check your email");
-    const [email] = await outboxFor(licence.email);
-    expect(email!.subject).toBe("Reset your Steward password");
+    const email = (await outboxFor(licence.email)).find((sent) => sent.subject === "Reset your Steward password");
+    expect(email).toBeDefined();
     const path = /\/set-password\/[A-Za-z0-9_-]{43}/.exec(email!.body)![0];
 
     const person = new TestAgent(steward.app, steward.clock);
@@ -91,7 +91,8 @@ describe(`guessing passwords, and resetting one (${testEngine})`, () => {
   it("lets a reset link lapse after 30 minutes", async () => {
     const licence = await buildLicence(steward.services);
     await new TestAgent(steward.app, steward.clock).submit("/password-reset", { login: licence.username });
-    const path = /\/set-password\/[A-Za-z0-9_-]{43}/.exec((await outboxFor(licence.email))[0]!.body)![0];
+    const reset = (await outboxFor(licence.email)).find((sent) => sent.subject === "Reset your Steward password")!;
+    const path = /\/set-password\/[A-Za-z0-9_-]{43}/.exec(reset.body)![0];
     steward.clock.advance({ minutes: 29 });
     expect((await new TestAgent(steward.app, steward.clock).get(path)).statusCode).toBe(200);
     steward.clock.advance({ minutes: 1 });

@@ -134,6 +134,48 @@ describe(`two-factor sign-in (${testEngine})`, () => {
     expect(await auditActions(licence.organisationId, "two-factor.")).toEqual(["two-factor.enable", "two-factor.recovery-code-used", "two-factor.refused"]);
   });
 
+  it("replaces the recovery codes only with a current code from the app, and the old set stops working", async () => {
+    const licence = await buildLicence(steward.services);
+    const owner = agent();
+    await owner.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    const page = await owner.get("/account/two-factor");
+    const key = fromBase32(/data-totp-secret>([^<]+)</.exec(page.body)![1]!);
+    const first = await owner.post("/account/two-factor", { code: totpCode(key, stepAt(steward.clock.now())) });
+    const oldCode = /<li><code>([a-z2-9-]{11})<\/code><\/li>/.exec(first.body)![1]!;
+
+    await owner.get("/account/two-factor");
+    const refused = await owner.post("/account/two-factor/recovery-codes", { code: "000000" });
+    expect(refused.statusCode).toBe(400);
+    steward.clock.advance({ seconds: 30 });
+    const replaced = await owner.post("/account/two-factor/recovery-codes", { code: totpCode(key, stepAt(steward.clock.now())) });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.body).toContain("Your old recovery codes no longer work");
+    const newCode = /<li><code>([a-z2-9-]{11})<\/code><\/li>/.exec(replaced.body)![1]!;
+
+    const withOld = agent();
+    await withOld.submit("/login", { login: licence.username, password: TEST_PASSWORD });
+    expect((await withOld.submit("/login/two-factor", { code: oldCode })).statusCode).toBe(401);
+    expect((await withOld.submit("/login/two-factor", { code: newCode })).headers.location).toBe("/dashboard");
+    const subjects = (await emailsTo(steward.services, licence.email)).map((email) => email.subject);
+    expect(subjects).toEqual([
+      "Two-factor authentication is on for your Steward account",
+      "New recovery codes for your Steward account",
+      "A recovery code was used to sign in to Steward",
+    ]);
+    expect(await auditActions(licence.organisationId, "two-factor.recovery-codes")).toEqual(["two-factor.recovery-codes-replace"]);
+  });
+
+  it("still asks for the code after a password reset, and tells the holder their password changed", async () => {
+    const { licence } = await ownerWithTwoFactor();
+    await agent().submit("/password-reset", { login: licence.email });
+    const reset = (await emailsTo(steward.services, licence.email)).find((email) => email.subject === "Reset your Steward password")!;
+    const link = new URL(/http:\/\/steward\.test\S+/.exec(reset.body)![0]).pathname;
+    await agent().submit(link, { password: "a brand new passphrase for steward" });
+    const afterReset = await agent().submit("/login", { login: licence.username, password: "a brand new passphrase for steward" });
+    expect(afterReset.headers.location).toBe("/login/two-factor");
+    expect((await emailsTo(steward.services, licence.email)).map((email) => email.subject)).toContain("Your Steward password was changed");
+  });
+
   it("counts wrong codes with wrong passwords: slowed after 5, locked after 10, the holder emailed", async () => {
     const { licence } = await ownerWithTwoFactor();
     const guesser = agent();
@@ -151,7 +193,7 @@ describe(`two-factor sign-in (${testEngine})`, () => {
     const locked = await guesser.submit("/login/two-factor", { code: guesser.authenticatorCode(licence.username) });
     expect(locked.statusCode).toBe(429);
     expect(locked.body).toContain("locked after too many failed sign-ins");
-    const rows = await emailsTo(steward.services, licence.email);
+    const rows = (await emailsTo(steward.services, licence.email)).filter((row) => row.subject.includes("locked"));
     expect(rows.map((row) => row.subject)).toEqual(["Your Steward account is locked for 15 minutes"]);
     expect(rows[0]!.body).toContain("two-factor code");
   });
@@ -239,5 +281,6 @@ describe(`two-factor sign-in (${testEngine})`, () => {
     expect((await back.submit("/login", { login: username, password: TEST_PASSWORD })).headers.location).toBe("/dashboard");
     expect((await back.get("/dashboard")).headers.location).toBe("/account/two-factor");
     expect(await auditActions(licence.organisationId, "two-factor.reset")).toHaveLength(1);
+    expect((await emailsTo(steward.services, `${username}@school.example`)).map((email) => email.subject)).toContain("Your Steward two-factor authentication was reset");
   });
 });

@@ -5,7 +5,8 @@ import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import type { Services } from "../platform/services.ts";
-import { inActorScope } from "../accounts/actor.ts";
+import { auditOfOwnAccount, inActorScope } from "../accounts/actor.ts";
+import { tellAccountHolder } from "../accounts/notices.ts";
 import { attemptVerdict } from "./lockout.ts";
 import { deleteSession, startSession } from "./sessions.ts";
 import { clearFailedAttempts, recordFailedAttempt, type SignInResult } from "./sign-in.ts";
@@ -77,51 +78,91 @@ export async function twoFactorSetup(ctx: Context): Promise<TwoFactorSetup> {
 }
 
 /**
+ * Checks a code from the signed-in person's own app against their key (the pending one while
+ * setting up, the confirmed one after) and spends its step, so that code never works again.
+ * Returns what to tell them if it does not fit.
+ */
+async function spendOwnCode(trx: Tx, ctx: Context, code: string, state: "pending" | "confirmed"): Promise<string | undefined> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const user = await trx
+    .selectFrom("users")
+    .select(["totpSecret", "totpConfirmedAt", "totpLastStep"])
+    .where("orgId", "=", organisationId)
+    .where("id", "=", actor.userId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (state === "pending" && user.totpConfirmedAt) {
+    return "Two-factor authentication is already on for your account";
+  }
+  if (state === "confirmed" && !user.totpConfirmedAt) {
+    return "Set up two-factor authentication first";
+  }
+  if (!user.totpSecret) {
+    return "Start again: open the set-up page to get a new code";
+  }
+  const secret = fromBase32(await openFor(trx, services.keyring, organisationId, user.totpSecret));
+  const step = matchingStep(secret, code, services.clock.now(), user.totpLastStep);
+  if (step === undefined) {
+    return "Enter the 6-digit code your authenticator app shows now";
+  }
+  await trx.updateTable("users").set({ totpLastStep: step }).where("orgId", "=", organisationId).where("id", "=", actor.userId).execute();
+  return undefined;
+}
+
+type RecoveryCodesResult = { ok: true; recoveryCodes: string[] } | { ok: false; error: string };
+
+/**
  * Turns two-factor on once the person proves their app has the secret, and returns ten new
  * recovery codes: shown this once, stored only hashed.
  */
-export async function confirmTwoFactor(ctx: Context, code: string): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; error: string }> {
+export async function confirmTwoFactor(ctx: Context, code: string): Promise<RecoveryCodesResult> {
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
   const now = services.clock.now();
   return inActorScope(ctx, async (trx) => {
-    const user = await trx
-      .selectFrom("users")
-      .select(["totpSecret", "totpConfirmedAt", "totpLastStep"])
-      .where("orgId", "=", organisationId)
-      .where("id", "=", actor.userId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (user.totpConfirmedAt) {
-      return { ok: false, error: "Two-factor authentication is already on for your account" };
-    }
-    if (!user.totpSecret) {
-      return { ok: false, error: "Start again: open the set-up page to get a new code" };
-    }
-    const secret = fromBase32(await openFor(trx, services.keyring, organisationId, user.totpSecret));
-    const step = matchingStep(secret, code, now, user.totpLastStep);
-    if (step === undefined) {
-      return { ok: false, error: "Enter the 6-digit code your authenticator app shows now" };
+    const error = await spendOwnCode(trx, ctx, code, "pending");
+    if (error) {
+      return { ok: false, error };
     }
     await trx
       .updateTable("users")
-      .set({ totpConfirmedAt: now, totpLastStep: step, updatedAt: now })
+      .set({ totpConfirmedAt: now, updatedAt: now })
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .execute();
     const recoveryCodes = await replaceRecoveryCodes(trx, organisationId, actor.userId, now);
-    await recordAudit(trx, {
-      organisationId,
-      actorUserId: actor.userId,
-      action: "two-factor.enable",
-      recordType: "user",
-      recordId: actor.userId,
-      meta: ctx.request,
-      at: now,
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "two-factor.enable" });
+    await tellAccountHolder(trx, services, organisationId, actor.userId, {
+      subject: "Two-factor authentication is on for your Steward account",
+      lines: ["Two-factor authentication has just been set up for your Steward account. From now on, signing in asks for a code from your authenticator app."],
     });
     return { ok: true, recoveryCodes };
   });
 }
+
+/**
+ * A fresh set of ten recovery codes, the old set void. Asks for a code from the app first, so a
+ * borrowed session alone cannot take the person's way back in.
+ */
+export async function regenerateRecoveryCodes(ctx: Context, code: string): Promise<RecoveryCodesResult> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  return inActorScope(ctx, async (trx) => {
+    const error = await spendOwnCode(trx, ctx, code, "confirmed");
+    if (error) {
+      return { ok: false, error };
+    }
+    const recoveryCodes = await replaceRecoveryCodes(trx, organisationId, actor.userId, services.clock.now());
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "two-factor.recovery-codes-replace" });
+    await tellAccountHolder(trx, services, organisationId, actor.userId, {
+      subject: "New recovery codes for your Steward account",
+      lines: ["New recovery codes have just been made for your Steward account. The old ones no longer work."],
+    });
+    return { ok: true, recoveryCodes };
+  });
+}
+
 
 /** How many of a user's recovery codes are still unused. */
 export async function unusedRecoveryCodes(trx: Tx, organisationId: string, userId: string): Promise<number> {
@@ -198,6 +239,14 @@ export async function passSecondFactor(
     const audit = { organisationId: session.orgId, actorUserId: user.id, recordType: "user" as const, recordId: user.id, meta, at: now };
     if (usedRecoveryCode) {
       await recordAudit(trx, { ...audit, action: "two-factor.recovery-code-used" });
+      const left = await unusedRecoveryCodes(trx, session.orgId, user.id);
+      await tellAccountHolder(trx, services, session.orgId, user.id, {
+        subject: "A recovery code was used to sign in to Steward",
+        lines: [
+          `Someone signed in to your Steward account with one of your recovery codes instead of a code from your app. You have ${left} left.`,
+          "If you have lost your phone, sign in and set up two-factor authentication again, or ask your Steward administrator to reset it.",
+        ],
+      });
     }
     await recordAudit(trx, { ...audit, action: "session.start" });
     return { ok: true, token: await startSession(trx, now, session.orgId, user.id), secondFactorNeeded: false };
