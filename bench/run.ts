@@ -38,10 +38,11 @@ for (let i = 0; i < 50; i += 1) await buildLicence(steward.services);
 // A big school's staff: 200 people whose sealed names /users opens and sorts on every visit.
 await inScope(steward.services.database.db, { organisationIds: [licence.organisationId] }, async (trx) => {
   for (let i = 0; i < 200; i += 1) {
+    const id = randomUUID();
     const person = { fullName: `Teacher ${i}`, email: `teacher-${i}-${licence.organisationId}@school.example`, username: `t${i}-${licence.organisationId.slice(0, 8)}` };
     await trx
       .insertInto("users")
-      .values({ orgId: licence.organisationId, id: randomUUID(), ...(await sealPersonalFields(trx, steward.services.keyring, licence.organisationId, person)), role: "staff", passwordHash: null, deactivatedAt: null, updatedAt: new Date() })
+      .values({ orgId: licence.organisationId, id, ...(await sealPersonalFields(trx, steward.services.keyring, licence.organisationId, id, person)), role: "staff", passwordHash: null, deactivatedAt: null, updatedAt: new Date() })
       .execute();
   }
 });

@@ -84,7 +84,7 @@ export async function loadActor(trx: Tx, keyring: Keyring, organisationId: strin
       .execute();
     organisationIds.push(...schools.map((school) => school.id));
   }
-  const person = await openPersonalFields(trx, keyring, row.organisationId, { username: row.username, fullName: row.fullName });
+  const person = await openPersonalFields(trx, keyring, row.organisationId, row.userId, { username: row.username, fullName: row.fullName });
   return {
     userId: row.userId,
     username: person.username,

@@ -16,7 +16,7 @@ export async function tellAccountHolder(
   notice: { subject: string; lines: string[] },
 ): Promise<void> {
   const row = await trx.selectFrom("users").select(["fullName", "email"]).where("orgId", "=", organisationId).where("id", "=", userId).executeTakeFirstOrThrow();
-  const person = await openPersonalFields(trx, services.keyring, organisationId, row);
+  const person = await openPersonalFields(trx, services.keyring, organisationId, userId, row);
   await queueEmail(trx, services, organisationId, {
     to: person.email,
     subject: notice.subject,

@@ -2,21 +2,24 @@ import { randomUUID } from "node:crypto";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { unusedRecoveryCodes } from "../auth/two-factor.ts";
-import { queueEmail } from "../notify/outbox.ts";
+import { openEmail, queueEmail } from "../notify/outbox.ts";
 import { brokenUniqueConstraint } from "../platform/database/errors.ts";
 import type { Role } from "../platform/database/schema.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
-import { openFor, sealFor } from "../platform/encryption/keyring.ts";
+import { openFor, sealFor, type SealedPlace } from "../platform/encryption/keyring.ts";
 import type { Services } from "../platform/services.ts";
 import { auditOfOwnAccount, inActorScope, type Context } from "./actor.ts";
 import { authorise } from "./permissions.ts";
-import { openPersonalFields, signInIndexes } from "./personal-fields.ts";
+import { openPersonalFields, sealPersonalField, signInIndexes } from "./personal-fields.ts";
 
 /*
  * A user's own rights over what Steward holds about them (UK GDPR articles 15 to 17 and 20): to
  * see it, correct their name and email address, take a copy in a machine-readable form, and ask
  * for it to be erased. Every function acts on the signed-in person only.
  */
+
+const changePlace = (organisationId: string, id: string): SealedPlace => ({ organisationId, table: "emailChanges", column: "newEmail", rowId: id });
+const erasurePlace = (organisationId: string, id: string): SealedPlace => ({ organisationId, table: "erasureRequests", column: "reason", rowId: id });
 
 /** How long the link that confirms a new email address works. */
 export const EMAIL_CHANGE_VALID_MS = 24 * 60 * 60 * 1000;
@@ -52,10 +55,10 @@ export async function readOwnAccount(ctx: Context): Promise<OwnAccount> {
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .executeTakeFirstOrThrow();
-    const person = await openPersonalFields(trx, services.keyring, organisationId, row);
+    const person = await openPersonalFields(trx, services.keyring, organisationId, actor.userId, row);
     const pending = await trx
       .selectFrom("emailChanges")
-      .select(["newEmail"])
+      .select(["id", "newEmail"])
       .where("orgId", "=", organisationId)
       .where("userId", "=", actor.userId)
       .where("usedAt", "is", null)
@@ -79,7 +82,7 @@ export async function readOwnAccount(ctx: Context): Promise<OwnAccount> {
       organisationName: actor.organisation.name,
       createdAt: row.createdAt,
       twoFactorEnabled: row.totpConfirmedAt !== null,
-      pendingEmail: pending ? await openFor(trx, services.keyring, organisationId, pending.newEmail) : undefined,
+      pendingEmail: pending ? await openFor(trx, services.keyring, changePlace(organisationId, pending.id), pending.newEmail) : undefined,
       erasureRequestedAt: erasure?.createdAt,
     };
   });
@@ -92,7 +95,7 @@ export async function changeOwnName(ctx: Context, fullName: string): Promise<voi
   await inOwnScope(ctx, async (trx) => {
     await trx
       .updateTable("users")
-      .set({ fullName: await sealFor(trx, services.keyring, organisationId, fullName), updatedAt: services.clock.now() })
+      .set({ fullName: await sealPersonalField(trx, services.keyring, organisationId, actor.userId, "fullName", fullName), updatedAt: services.clock.now() })
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .execute();
@@ -119,15 +122,16 @@ export async function requestEmailChange(ctx: Context, newEmail: string): Promis
     if (row.emailIndex === signInIndexes(services.keyring, newEmail).email) {
       return { ok: false, error: "That is already your email address" };
     }
-    const person = await openPersonalFields(trx, services.keyring, organisationId, { email: row.email, fullName: row.fullName });
+    const person = await openPersonalFields(trx, services.keyring, organisationId, actor.userId, { email: row.email, fullName: row.fullName });
+    const changeId = randomUUID();
     await trx
       .insertInto("emailChanges")
       .values({
         orgId: organisationId,
-        id: randomUUID(),
+        id: changeId,
         tokenHash: hashToken(token),
         userId: actor.userId,
-        newEmail: await sealFor(trx, services.keyring, organisationId, newEmail),
+        newEmail: await sealFor(trx, services.keyring, changePlace(organisationId, changeId), newEmail),
         createdAt: now,
         expiresAt: new Date(now.getTime() + EMAIL_CHANGE_VALID_MS),
         usedAt: null,
@@ -177,7 +181,7 @@ async function findUsableEmailChange(trx: Tx, services: Pick<Services, "keyring"
   if (!user || user.deactivatedAt !== null) {
     return undefined;
   }
-  return { ...change, newEmail: await openFor(trx, services.keyring, change.orgId, change.newEmail) };
+  return { ...change, newEmail: await openFor(trx, services.keyring, changePlace(change.orgId, change.id), change.newEmail) };
 }
 
 /** The new address a confirmation link would set, or undefined if the link cannot be used. */
@@ -216,7 +220,7 @@ export async function confirmEmailChange(
       await trx
         .updateTable("users")
         .set({
-          email: await sealFor(trx, services.keyring, change.orgId, change.newEmail),
+          email: await sealPersonalField(trx, services.keyring, change.orgId, change.userId, "email", change.newEmail),
           emailIndex: signInIndexes(services.keyring, change.newEmail).email,
           updatedAt: now,
         })
@@ -259,7 +263,7 @@ export async function exportOwnData(ctx: Context): Promise<Record<string, unknow
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .executeTakeFirstOrThrow();
-    const person = await openPersonalFields(trx, keyring, organisationId, user);
+    const person = await openPersonalFields(trx, keyring, organisationId, actor.userId, user);
     const sessions = await trx
       .selectFrom("sessions")
       .select(["createdAt", "lastSeenAt"])
@@ -276,38 +280,37 @@ export async function exportOwnData(ctx: Context): Promise<Record<string, unknow
       .execute();
     const emailChanges = await trx
       .selectFrom("emailChanges")
-      .select(["newEmail", "createdAt", "expiresAt", "usedAt"])
+      .select(["id", "newEmail", "createdAt", "expiresAt", "usedAt"])
       .where("orgId", "=", organisationId)
       .where("userId", "=", actor.userId)
       .orderBy("createdAt")
       .execute();
     const erasureRequests = await trx
       .selectFrom("erasureRequests")
-      .select(["reason", "createdAt", "closedAt"])
+      .select(["id", "reason", "createdAt", "closedAt"])
       .where("orgId", "=", organisationId)
       .where("userId", "=", actor.userId)
       .orderBy("createdAt")
       .execute();
     // Emails to any address the person has had: the outbox is sealed, so each recipient is opened.
-    const open = (sealed: string) => openFor(trx, keyring, organisationId, sealed);
     const openedChanges = [];
-    for (const change of emailChanges) {
-      openedChanges.push({ ...change, newEmail: await open(change.newEmail) });
+    for (const { id, ...change } of emailChanges) {
+      openedChanges.push({ ...change, newEmail: await openFor(trx, keyring, changePlace(organisationId, id), change.newEmail) });
     }
     const openedErasureRequests = [];
-    for (const request of erasureRequests) {
-      openedErasureRequests.push({ ...request, reason: request.reason === null ? null : await open(request.reason) });
+    for (const { id, ...request } of erasureRequests) {
+      openedErasureRequests.push({ ...request, reason: request.reason === null ? null : await openFor(trx, keyring, erasurePlace(organisationId, id), request.reason) });
     }
     const addresses = new Set([person.email, ...openedChanges.map((change) => change.newEmail)].map((address) => address.toLowerCase()));
-    const outbox = await trx.selectFrom("outbox").select(["recipient", "subject", "body", "status", "createdAt", "sentAt"]).where("orgId", "=", organisationId).orderBy("createdAt").execute();
+    const outbox = await trx.selectFrom("outbox").select(["id", "recipient", "subject", "body", "status", "createdAt", "sentAt"]).where("orgId", "=", organisationId).orderBy("createdAt").execute();
     const emails = [];
     for (const email of outbox) {
-      const recipient = await open(email.recipient);
-      if (addresses.has(recipient.toLowerCase())) {
+      const opened = await openEmail(trx, services, organisationId, email);
+      if (addresses.has(opened.recipient.toLowerCase())) {
         emails.push({
-          to: recipient,
-          subject: await open(email.subject),
-          body: await open(email.body),
+          to: opened.recipient,
+          subject: opened.subject,
+          body: opened.body,
           status: email.status,
           createdAt: email.createdAt,
           sentAt: email.sentAt,
@@ -361,13 +364,14 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
   const organisationId = actor.organisation.id;
   const now = services.clock.now();
   await inOwnScope(ctx, async (trx) => {
+    const requestId = randomUUID();
     await trx
       .insertInto("erasureRequests")
       .values({
         orgId: organisationId,
-        id: randomUUID(),
+        id: requestId,
         userId: actor.userId,
-        reason: reason ? await sealFor(trx, services.keyring, organisationId, reason) : null,
+        reason: reason ? await sealFor(trx, services.keyring, erasurePlace(organisationId, requestId), reason) : null,
         createdAt: now,
         closedAt: null,
       })
@@ -381,7 +385,7 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
       .execute();
     for (const decider of deciders.filter((person) => person.id !== actor.userId)) {
       await queueEmail(trx, services, organisationId, {
-        to: await openFor(trx, services.keyring, organisationId, decider.email),
+        to: (await openPersonalFields(trx, services.keyring, organisationId, decider.id, { email: decider.email })).email,
         subject: "A Steward user has asked for their data to be erased",
         text: [
           `${actor.fullName} (username ${actor.username}) has asked for the personal data Steward holds about them to be erased.`,
@@ -399,10 +403,10 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
 export async function listOpenErasureRequests(ctx: Context): Promise<{ userId: string; createdAt: Date; reason: string | null }[]> {
   authorise(ctx.actor, "users:manage");
   return inActorScope(ctx, async (trx) => {
-    const rows = await trx.selectFrom("erasureRequests").select(["orgId", "userId", "createdAt", "reason"]).where("closedAt", "is", null).orderBy("createdAt").execute();
+    const rows = await trx.selectFrom("erasureRequests").select(["orgId", "id", "userId", "createdAt", "reason"]).where("closedAt", "is", null).orderBy("createdAt").execute();
     const requests = [];
     for (const row of rows) {
-      requests.push({ userId: row.userId, createdAt: row.createdAt, reason: row.reason === null ? null : await openFor(trx, ctx.services.keyring, row.orgId, row.reason) });
+      requests.push({ userId: row.userId, createdAt: row.createdAt, reason: row.reason === null ? null : await openFor(trx, ctx.services.keyring, erasurePlace(row.orgId, row.id), row.reason) });
     }
     return requests;
   });

@@ -44,7 +44,7 @@ async function findUsableLink(trx: Tx, keyring: Keyring, token: string, now: Dat
   if (!row || row.deactivatedAt !== null) {
     return undefined;
   }
-  const user = await openPersonalFields(trx, keyring, link.orgId, row);
+  const user = await openPersonalFields(trx, keyring, link.orgId, link.userId, row);
   return {
     organisationId: link.orgId,
     userId: link.userId,
@@ -163,7 +163,7 @@ export async function requestPasswordReset(
   const now = services.clock.now();
   const link = `${services.config.publicUrl}/set-password/${token}`;
   await inScope(db, { organisationIds: [user.orgId] }, async (trx) => {
-    const person = await openPersonalFields(trx, services.keyring, user.orgId, { fullName: user.fullName, email: user.email });
+    const person = await openPersonalFields(trx, services.keyring, user.orgId, user.id, { fullName: user.fullName, email: user.email });
     await trx
       .insertInto("passwordLinks")
       .values({

@@ -1,7 +1,7 @@
 import type { ExpressionBuilder } from "kysely";
 import type { Database } from "../platform/database/schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
-import { blindIndex, openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
+import { blindIndex, openFor, sealFor, type Keyring, type SealedPlace } from "../platform/encryption/keyring.ts";
 
 /*
  * A person's name, email address and username are stored sealed under their organisation's data
@@ -35,24 +35,32 @@ export function whereSignsInAs(indexes: { username: string; email: string }) {
   return (eb: ExpressionBuilder<Database, "users">) => eb.or([eb("usernameIndex", "=", indexes.username), eb("emailIndex", "=", indexes.email)]);
 }
 
-export async function sealPersonalFields(trx: Tx, keyring: Keyring, organisationId: string, person: PersonalFields): Promise<SealedPersonalFields> {
-  const indexes = signInIndexes(keyring, person.username);
+/** A user's sealed fields are bound to their row: one person's name does not open as another's. */
+const userPlace = (organisationId: string, userId: string, column: keyof PersonalFields): SealedPlace => ({ organisationId, table: "users", column, rowId: userId });
+
+export async function sealPersonalFields(trx: Tx, keyring: Keyring, organisationId: string, userId: string, person: PersonalFields): Promise<SealedPersonalFields> {
+  const seal = (column: keyof PersonalFields) => sealFor(trx, keyring, userPlace(organisationId, userId, column), person[column]);
   return {
-    fullName: await sealFor(trx, keyring, organisationId, person.fullName),
-    email: await sealFor(trx, keyring, organisationId, person.email),
-    username: await sealFor(trx, keyring, organisationId, person.username),
-    usernameIndex: indexes.username,
+    fullName: await seal("fullName"),
+    email: await seal("email"),
+    username: await seal("username"),
+    usernameIndex: signInIndexes(keyring, person.username).username,
     emailIndex: signInIndexes(keyring, person.email).email,
   };
 }
 
+/** Seals one of a user's personal fields, for a change to it alone. */
+export function sealPersonalField(trx: Tx, keyring: Keyring, organisationId: string, userId: string, column: keyof PersonalFields, value: string): Promise<string> {
+  return sealFor(trx, keyring, userPlace(organisationId, userId, column), value);
+}
+
 /** Opens whichever of a person's sealed fields a row carries. */
-export async function openPersonalFields<Row extends Partial<PersonalFields>>(trx: Tx, keyring: Keyring, organisationId: string, row: Row): Promise<Row> {
+export async function openPersonalFields<Row extends Partial<PersonalFields>>(trx: Tx, keyring: Keyring, organisationId: string, userId: string, row: Row): Promise<Row> {
   const opened: Partial<PersonalFields> = {};
   for (const field of ["fullName", "email", "username"] as const) {
     const value = row[field];
     if (value !== undefined) {
-      opened[field] = await openFor(trx, keyring, organisationId, value);
+      opened[field] = await openFor(trx, keyring, userPlace(organisationId, userId, field), value);
     }
   }
   return { ...row, ...opened };

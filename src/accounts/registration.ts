@@ -57,7 +57,7 @@ export async function registerLicence(
         .values({
           orgId: organisationId,
           id: userId,
-          ...(await sealPersonalFields(trx, services.keyring, organisationId, input)),
+          ...(await sealPersonalFields(trx, services.keyring, organisationId, userId, input)),
           role: "owner",
           passwordHash,
           deactivatedAt: null,

@@ -25,7 +25,7 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
     const id = randomUUID();
     const username = `${role}-${unique()}`;
     await inScope(steward.services.database.db, { organisationIds: [organisationId] }, async (trx) => {
-      const person = await sealPersonalFields(trx, steward.services.keyring, organisationId, { fullName: `A ${role}`, email: `${username}@school.example`, username });
+      const person = await sealPersonalFields(trx, steward.services.keyring, organisationId, id, { fullName: `A ${role}`, email: `${username}@school.example`, username });
       await trx
         .insertInto("users")
         .values({ orgId: organisationId, id, ...person, role, passwordHash, deactivatedAt: null, updatedAt: new Date() })

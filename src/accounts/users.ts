@@ -53,7 +53,7 @@ async function queryUsers(trx: Tx, keyring: Keyring, userId?: string): Promise<U
   const users: UserSummary[] = [];
   for (const { passwordHash, deactivatedAt, totpConfirmedAt, ...row } of rows) {
     users.push({
-      ...(await openPersonalFields(trx, keyring, row.organisationId, row)),
+      ...(await openPersonalFields(trx, keyring, row.organisationId, row.id, row)),
       twoFactorEnabled: totpConfirmedAt !== null,
       status: deactivatedAt !== null ? "deactivated" : passwordHash === null ? "invited" : "active",
     });
@@ -123,7 +123,7 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
         .values({
           orgId: input.organisationId,
           id: userId,
-          ...(await sealPersonalFields(trx, services.keyring, input.organisationId, input)),
+          ...(await sealPersonalFields(trx, services.keyring, input.organisationId, userId, input)),
           role: input.role,
           passwordHash: null,
           deactivatedAt: null,

@@ -1,6 +1,6 @@
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
-import { openFor } from "../platform/encryption/keyring.ts";
+import { openPersonalFields } from "../accounts/personal-fields.ts";
 import { recordAudit } from "./audit.ts";
 
 export interface AuditFilters {
@@ -60,7 +60,7 @@ export async function listAuditEvents(ctx: Context, filters: AuditFilters, { pur
     for (const { actorOrganisationId, actorName, ...row } of sealedRows) {
       let name: string | null = null;
       if (row.actorUserId && actorOrganisationId && actorName) {
-        name = names.get(row.actorUserId) ?? (await openFor(trx, ctx.services.keyring, actorOrganisationId, actorName));
+        name = names.get(row.actorUserId) ?? (await openPersonalFields(trx, ctx.services.keyring, actorOrganisationId, row.actorUserId, { fullName: actorName })).fullName;
         names.set(row.actorUserId, name);
       }
       rows.push({ ...row, actorName: name });
@@ -84,7 +84,7 @@ export async function listAuditActors(ctx: Context): Promise<{ id: string; fullN
     const rows = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).execute();
     const people = [];
     for (const row of rows) {
-      people.push({ id: row.id, fullName: await openFor(trx, ctx.services.keyring, row.orgId, row.fullName) });
+      people.push({ id: row.id, fullName: (await openPersonalFields(trx, ctx.services.keyring, row.orgId, row.id, row)).fullName });
     }
     return people.sort((a, b) => a.fullName.localeCompare(b.fullName, "en-GB"));
   });

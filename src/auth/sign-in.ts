@@ -1,7 +1,6 @@
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { queueEmail } from "../notify/outbox.ts";
-import { signInIndexes, whereSignsInAs } from "../accounts/personal-fields.ts";
-import { openFor } from "../platform/encryption/keyring.ts";
+import { openPersonalFields, signInIndexes, whereSignsInAs } from "../accounts/personal-fields.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { afterFailure, attemptVerdict, type AttemptHistory } from "./lockout.ts";
@@ -97,7 +96,7 @@ export async function recordFailedAttempt(
   if (next.justLocked && next.lockedUntil) {
     await recordAudit(trx, { ...audit, action: "sign-in.locked" });
     await queueEmail(trx, services, user.orgId, {
-      to: await openFor(trx, services.keyring, user.orgId, user.email),
+      to: (await openPersonalFields(trx, services.keyring, user.orgId, user.id, { email: user.email })).email,
       subject: "Your Steward account is locked for 15 minutes",
       text: [
         "Someone tried to sign in to your Steward account with the wrong password or two-factor code 10 times.",

@@ -3,7 +3,7 @@ import QRCode from "qrcode";
 import type { Context } from "../accounts/actor.ts";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
-import { openFor, sealFor } from "../platform/encryption/keyring.ts";
+import { openFor, sealFor, type SealedPlace } from "../platform/encryption/keyring.ts";
 import type { Services } from "../platform/services.ts";
 import { auditOfOwnAccount, inActorScope } from "../accounts/actor.ts";
 import { tellAccountHolder } from "../accounts/notices.ts";
@@ -19,6 +19,9 @@ const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"; // no 0/o, 1/l/i to
 export type TwoFactorSetup =
   | { kind: "enabled"; recoveryCodesLeft: number }
   | { kind: "pending"; secret: string; qrCode: string };
+
+/** Where a user's two-factor key is sealed. */
+const totpPlace = (organisationId: string, userId: string): SealedPlace => ({ organisationId, table: "users", column: "totpSecret", rowId: userId });
 
 /** A new recovery code, as the person writes it down: two groups of five, about 50 bits. */
 function newRecoveryCode(): string {
@@ -55,12 +58,12 @@ export async function twoFactorSetup(ctx: Context): Promise<TwoFactorSetup> {
       return { enabled: true as const, recoveryCodesLeft: await unusedRecoveryCodes(trx, organisationId, actor.userId) };
     }
     if (user.totpSecret) {
-      return { enabled: false as const, secret: await openFor(trx, services.keyring, organisationId, user.totpSecret) };
+      return { enabled: false as const, secret: await openFor(trx, services.keyring, totpPlace(organisationId, actor.userId), user.totpSecret) };
     }
     const secret = toBase32(newTotpSecret());
     await trx
       .updateTable("users")
-      .set({ totpSecret: await sealFor(trx, services.keyring, organisationId, secret), totpLastStep: null })
+      .set({ totpSecret: await sealFor(trx, services.keyring, totpPlace(organisationId, actor.userId), secret), totpLastStep: null })
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .execute();
@@ -101,7 +104,7 @@ async function spendOwnCode(trx: Tx, ctx: Context, code: string, state: "pending
   if (!user.totpSecret) {
     return "Start again: open the set-up page to get a new code";
   }
-  const secret = fromBase32(await openFor(trx, services.keyring, organisationId, user.totpSecret));
+  const secret = fromBase32(await openFor(trx, services.keyring, totpPlace(organisationId, actor.userId), user.totpSecret));
   const step = matchingStep(secret, code, services.clock.now(), user.totpLastStep);
   if (step === undefined) {
     return "Enter the 6-digit code your authenticator app shows now";
@@ -223,7 +226,7 @@ export async function passSecondFactor(
     if (!user.totpSecret || !user.totpConfirmedAt) {
       return { ok: false, reason: "invalid" };
     }
-    const secret = fromBase32(await openFor(trx, services.keyring, session.orgId, user.totpSecret));
+    const secret = fromBase32(await openFor(trx, services.keyring, totpPlace(session.orgId, user.id), user.totpSecret));
     const typed = code.trim().replace(/\s/g, "");
     const step = matchingStep(secret, typed, now, user.totpLastStep);
     const usedRecoveryCode = step === undefined && !/^\d+$/.test(typed) ? await useRecoveryCode(trx, session.orgId, user.id, typed, now) : false;

@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit.ts";
 import type { EmailStatus } from "../platform/database/schema.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
-import { openFor, sealFor } from "../platform/encryption/keyring.ts";
+import { openFor, sealFor, type SealedPlace } from "../platform/encryption/keyring.ts";
 import type { Email } from "./mailer.ts";
 
 /** After a failed delivery, wait this long times the number of attempts, up to MAX_ATTEMPTS. */
@@ -34,14 +34,16 @@ export async function queueEmail(
   assertHeaderSafe(email.to);
   assertHeaderSafe(email.subject);
   const now = services.clock.now();
+  const id = randomUUID();
+  const seal = (column: string, value: string) => sealFor(trx, services.keyring, emailPlace(organisationId, id, column), value);
   await trx
     .insertInto("outbox")
     .values({
       orgId: organisationId,
-      id: randomUUID(),
-      recipient: await sealFor(trx, services.keyring, organisationId, email.to),
-      subject: await sealFor(trx, services.keyring, organisationId, email.subject),
-      body: await sealFor(trx, services.keyring, organisationId, email.text),
+      id,
+      recipient: await seal("recipient", email.to),
+      subject: await seal("subject", email.subject),
+      body: await seal("body", email.text),
       status: services.mailer ? "pending" : "held",
       nextAttemptAt: services.mailer ? now : null,
       lastError: null,
@@ -100,11 +102,18 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
   });
 }
 
-async function openEmail(trx: Tx, services: Pick<Services, "keyring">, organisationId: string, sealed: { recipient: string; subject: string; body: string }) {
+/** Where one column of one email is sealed. */
+function emailPlace(organisationId: string, emailId: string, column: string): SealedPlace {
+  return { organisationId, table: "outbox", column, rowId: emailId };
+}
+
+/** An email from the outbox, opened. */
+export async function openEmail(trx: Tx, services: Pick<Services, "keyring">, organisationId: string, sealed: { id: string; recipient: string; subject: string; body: string }) {
+  const open = (column: string, value: string) => openFor(trx, services.keyring, emailPlace(organisationId, sealed.id, column), value);
   return {
-    recipient: await openFor(trx, services.keyring, organisationId, sealed.recipient),
-    subject: await openFor(trx, services.keyring, organisationId, sealed.subject),
-    body: await openFor(trx, services.keyring, organisationId, sealed.body),
+    recipient: await open("recipient", sealed.recipient),
+    subject: await open("subject", sealed.subject),
+    body: await open("body", sealed.body),
   };
 }
 
@@ -152,7 +161,7 @@ export async function deliverDueEmail(services: Pick<Services, "database" | "clo
         } catch (error) {
           const attempts = email.attempts + 1;
           // A mail server's refusal often quotes the address: sealed like the rest of the email.
-          const reason = await sealFor(trx, services.keyring, organisationId, error instanceof Error ? error.message.slice(0, 500) : "unknown error");
+          const reason = await sealFor(trx, services.keyring, emailPlace(organisationId, email.id, "lastError"), error instanceof Error ? error.message.slice(0, 500) : "unknown error");
           await trx
             .updateTable("outbox")
             .set({

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import type { Database } from "../database/schema.ts";
 import type { Tx } from "../database/tenant-scope.ts";
 import { open, seal, UnreadableError } from "./envelope.ts";
 
@@ -49,14 +50,27 @@ export async function dataKeyOf(trx: Tx, keyring: Keyring, organisationId: strin
   return key;
 }
 
-/** Seals a personal data value under its organisation's key. */
-export async function sealFor(trx: Tx, keyring: Keyring, organisationId: string, plaintext: string): Promise<string> {
-  return seal(await dataKeyOf(trx, keyring, organisationId), plaintext, organisationId);
+/**
+ * Where a sealed value lives. It is bound into the ciphertext (as associated data), so a value
+ * copied to another organisation, table, row or column does not open there.
+ */
+export interface SealedPlace {
+  organisationId: string;
+  table: keyof Database;
+  column: string;
+  rowId: string;
 }
 
-/** Opens a value sealed by sealFor; throws UnreadableError if its key is gone or it was altered. */
-export async function openFor(trx: Tx, keyring: Keyring, organisationId: string, sealed: string): Promise<string> {
-  return open(await dataKeyOf(trx, keyring, organisationId), sealed, organisationId).toString("utf8");
+const placeText = (place: SealedPlace) => `${place.organisationId}/${place.table}/${place.rowId}/${place.column}`;
+
+/** Seals a personal data value under its organisation's data key, for one place. */
+export async function sealFor(trx: Tx, keyring: Keyring, place: SealedPlace, plaintext: string): Promise<string> {
+  return seal(await dataKeyOf(trx, keyring, place.organisationId), plaintext, placeText(place));
+}
+
+/** Opens a value sealed by sealFor for the same place; throws UnreadableError if its key is gone, or it was altered or moved. */
+export async function openFor(trx: Tx, keyring: Keyring, place: SealedPlace, sealed: string): Promise<string> {
+  return open(await dataKeyOf(trx, keyring, place.organisationId), sealed, placeText(place)).toString("utf8");
 }
 
 /**

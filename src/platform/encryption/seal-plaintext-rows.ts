@@ -23,20 +23,20 @@ export async function sealPlaintextRows(services: Pick<Services, "database" | "k
       for (const user of users.filter((row) => row.orgId === organisationId)) {
         await trx
           .updateTable("users")
-          .set(await sealPersonalFields(trx, services.keyring, organisationId, user))
+          .set(await sealPersonalFields(trx, services.keyring, organisationId, user.id, user))
           .where("orgId", "=", organisationId)
           .where("id", "=", user.id)
           .execute();
       }
       for (const email of emails.filter((row) => row.orgId === organisationId)) {
-        const seal = (value: string) => sealFor(trx, services.keyring, organisationId, value);
+        const seal = (column: string, value: string) => sealFor(trx, services.keyring, { organisationId, table: "outbox", column, rowId: email.id }, value);
         await trx
           .updateTable("outbox")
           .set({
-            recipient: await seal(email.recipient),
-            subject: await seal(email.subject),
-            body: await seal(email.body),
-            lastError: email.lastError === null ? null : await seal(email.lastError),
+            recipient: await seal("recipient", email.recipient),
+            subject: await seal("subject", email.subject),
+            body: await seal("body", email.body),
+            lastError: email.lastError === null ? null : await seal("lastError", email.lastError),
           })
           .where("orgId", "=", organisationId)
           .where("id", "=", email.id)
