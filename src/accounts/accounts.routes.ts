@@ -21,7 +21,8 @@ import { registerLicence } from "./registration.ts";
 import { addSchool, listReachableOrganisations } from "./schools.ts";
 import { recordHistory } from "../audit/trail.ts";
 import { changeSettings, readSettings } from "./settings.ts";
-import { changeRole, createUser, deactivateUser, findUser, listUsers, resetTwoFactor, transferOwnership } from "./users.ts";
+import { changeRole, createUser, deactivateUser, findUser, listUsers, resetTwoFactor, signOutEverywhere, transferOwnership } from "./users.ts";
+import { endOtherSessions, listOwnSessions } from "../auth/sessions.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
 
@@ -29,6 +30,7 @@ const userIdParams = z.object({ id: z.uuid() });
 const ACCOUNT_NOTICES: Record<string, string> = {
   name: "Your name is changed.",
   erasure: "Your request is sent to your organisation's administrators.",
+  sessions: "You are signed out everywhere else.",
 };
 
 const settingsSchema = z.object({
@@ -114,9 +116,11 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const events = await recordHistory(ctx, "user", user.id);
     const canTransfer =
       can(ctx.actor, "ownership:transfer") && user.role === "admin" && user.status === "active" && user.organisationId === ctx.actor.organisation.id;
-    const twoFactorReset = (request.query as Record<string, unknown>)["twoFactorReset"] === "1";
+    const query = request.query as Record<string, unknown>;
+    const twoFactorReset = query["twoFactorReset"] === "1";
+    const signedOut = query["signedOut"] === "1";
     const erasureRequests = (await listOpenErasureRequests(ctx)).filter((erasure) => erasure.userId === user.id);
-    return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset, erasureRequests });
+    return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset, signedOut, erasureRequests });
   });
 
   app.get("/users/:id/role", { config: { access: "users:manage" } }, async (request, reply) => {
@@ -158,6 +162,12 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect(`/users?deactivated=${userId}`, 303);
   });
 
+  app.post("/users/:id/sign-out", { config: { access: "users:manage" } }, async (request, reply) => {
+    const userId = userIdFrom(request.params);
+    await signOutEverywhere(contextOf(request, services), userId);
+    return reply.redirect(`/users/${userId}?signedOut=1`, 303);
+  });
+
   app.post("/users/:id/two-factor/reset", { config: { access: "users:manage" } }, async (request, reply) => {
     const userId = userIdFrom(request.params);
     await resetTwoFactor(contextOf(request, services), userId);
@@ -181,9 +191,16 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get("/account", { config: { access: "signed-in" } }, async (request, reply) => {
-    const account = await readOwnAccount(contextOf(request, services));
+    const ctx = contextOf(request, services);
+    const account = await readOwnAccount(ctx);
+    const sessions = await listOwnSessions(ctx, request.sessionId ?? "");
     const done = (request.query as Record<string, unknown>)["done"];
-    return reply.page("accounts/views/account.njk", { account, notice: typeof done === "string" ? ACCOUNT_NOTICES[done] : undefined });
+    return reply.page("accounts/views/account.njk", { account, sessions, notice: typeof done === "string" ? ACCOUNT_NOTICES[done] : undefined });
+  });
+
+  app.post("/account/sessions/end-others", { config: { access: "signed-in" } }, async (request, reply) => {
+    await endOtherSessions(contextOf(request, services), request.sessionId ?? "");
+    return reply.redirect("/account?done=sessions", 303);
   });
 
   app.get("/account/name", { config: { access: "signed-in" } }, async (request, reply) => {

@@ -133,6 +133,50 @@ describe(`a user's own account (${testEngine})`, () => {
     expect(await actions(licence.organisationId, "account.export")).toEqual(["account.export"]);
   });
 
+  it("lists where the person is signed in and signs them out everywhere else", async () => {
+    const { licence, owner } = await signedInOwner();
+    const laptop = agent();
+    await laptop.signIn(licence.username);
+    const sessionRows = (body: string) => body.match(/<tr class="govuk-table__row">\s*<td/g)?.length ?? 0;
+    const page = await owner.get("/account");
+    // Registering signed them in too: that session, this browser and the laptop.
+    expect(sessionRows(page.body)).toBe(3);
+    expect(page.body.match(/This browser/g)).toHaveLength(1);
+    expect(page.body).toContain(`action="/account/sessions/end-others"`);
+
+    const ended = await owner.post("/account/sessions/end-others");
+    expect(ended.headers.location).toBe("/account?done=sessions");
+    expect((await laptop.get("/dashboard")).headers.location).toBe("/login");
+    const after = await owner.get("/account?done=sessions");
+    expect(after.body).toContain("You are signed out everywhere else.");
+    expect(sessionRows(after.body)).toBe(1);
+    expect(after.body).not.toContain(`action="/account/sessions/end-others"`);
+    expect(await actions(licence.organisationId, "session.end-others")).toEqual(["session.end-others"]);
+  });
+
+  it("lets an admin sign a user out everywhere, but not another organisation's", async () => {
+    const { licence, owner } = await signedInOwner();
+    const other = await signedInOwner();
+    const page = await owner.get("/users/new");
+    const organisationId = /name="organisationId" value="([^"]+)"/.exec(page.body)![1]!;
+    const username = `lee-${unique()}`;
+    const created = await owner.post("/users/new", { fullName: "Lee Lostphone", email: `${username}@school.example`, username, role: "staff", organisationId });
+    await agent().submit(`/set-password/${/set-password\/([A-Za-z0-9_-]{43})/.exec(created.body)![1]!}`, { password: TEST_PASSWORD });
+    const staff = agent();
+    await staff.signIn(username);
+    const staffId = /href="\/users\/([0-9a-f-]{36})">Lee Lostphone</.exec((await owner.get("/users")).body)![1]!;
+
+    await other.owner.get("/dashboard");
+    expect((await other.owner.post(`/users/${staffId}/sign-out`)).statusCode).toBe(404);
+    expect((await staff.get("/dashboard")).statusCode).toBe(200);
+
+    await owner.get(`/users/${staffId}`);
+    expect((await owner.post(`/users/${staffId}/sign-out`)).headers.location).toBe(`/users/${staffId}?signedOut=1`);
+    expect((await staff.get("/dashboard")).headers.location).toBe("/login");
+    expect((await agent().signIn(username)).headers.location).toBe("/dashboard"); // still active
+    expect(await actions(licence.organisationId, "session.end-all")).toEqual(["session.end-all"]);
+  });
+
   it("records a request for erasure and tells the organisation's admins, who see it", async () => {
     const { licence, owner } = await signedInOwner();
     const page = await owner.get("/users/new");

@@ -208,6 +208,15 @@ export async function deactivateUser(ctx: Context, userId: string): Promise<void
   });
 }
 
+/** Signs a user out of every session at once (a lost or stolen device), without deactivating them. */
+export async function signOutEverywhere(ctx: Context, userId: string): Promise<void> {
+  const user = await findUser(ctx, userId);
+  await inActorScope(ctx, async (trx) => {
+    await endSessionsOfUser(trx, user.organisationId, user.id);
+    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "session.end-all" });
+  });
+}
+
 /**
  * For someone who has lost their phone and their recovery codes: turns their two-factor off and
  * ends their sessions. If they must use two-factor, they set it up again at their next sign-in.

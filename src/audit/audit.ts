@@ -16,6 +16,8 @@ export type AuditAction =
   | "password.set"
   | "session.start"
   | "session.end"
+  | "session.end-others"
+  | "session.end-all"
   | "sign-in.refused"
   | "sign-in.locked"
   | "two-factor.enable"

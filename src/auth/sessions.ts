@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { loadActor, type Actor } from "../accounts/actor.ts";
+import { auditOfOwnAccount, loadActor, type Actor, type Context } from "../accounts/actor.ts";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -104,6 +104,45 @@ export async function endSession(services: Pick<Services, "database" | "clock">,
         at: services.clock.now(),
       });
     }
+  });
+}
+
+export interface OwnSession {
+  id: string;
+  startedAt: Date;
+  lastActiveAt: Date;
+  /** The session of the browser asking. */
+  current: boolean;
+}
+
+/** Where the signed-in person is signed in: each of their sessions, newest first. */
+export async function listOwnSessions(ctx: Context, currentSessionId: string): Promise<OwnSession[]> {
+  const { actor } = ctx;
+  const rows = await inScope(ctx.services.database.db, { organisationIds: [actor.organisation.id] }, (trx) =>
+    trx
+      .selectFrom("sessions")
+      .select(["id", "createdAt", "lastSeenAt"])
+      .where("orgId", "=", actor.organisation.id)
+      .where("userId", "=", actor.userId)
+      .where("awaitingSecondFactor", "=", false)
+      .orderBy("createdAt", "desc")
+      .execute(),
+  );
+  return rows.map((row) => ({ id: row.id, startedAt: row.createdAt, lastActiveAt: row.lastSeenAt, current: row.id === currentSessionId }));
+}
+
+/** Signs the person out of every session but this one (a lost laptop, a shared computer). Returns how many ended. */
+export async function endOtherSessions(ctx: Context, currentSessionId: string): Promise<number> {
+  const { actor } = ctx;
+  return inScope(ctx.services.database.db, { organisationIds: [actor.organisation.id] }, async (trx) => {
+    const ended = await trx
+      .deleteFrom("sessions")
+      .where("orgId", "=", actor.organisation.id)
+      .where("userId", "=", actor.userId)
+      .where("id", "!=", currentSessionId)
+      .executeTakeFirst();
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "session.end-others" });
+    return Number(ended.numDeletedRows);
   });
 }
 

@@ -36,6 +36,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     actor: Actor | undefined;
+    /** The signed-in session's id (never its token), for "this browser" and "sign out elsewhere". */
+    sessionId: string | undefined;
     sessionCookie: string | undefined;
   }
   interface FastifyInstance {
@@ -128,6 +130,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   app.decorateRequest("actor", undefined);
   app.decorateRequest("sessionCookie", undefined);
+  app.decorateRequest("sessionId", undefined);
   app.decorateReply("page", function page(this: FastifyReply, template, context = {}, status) {
     const request = this.request;
     const actor = request.actor;
@@ -169,6 +172,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       return;
     }
     request.actor = lookup.actor;
+    request.sessionId = lookup.sessionId;
     const { twoFactor } = lookup.actor;
     if (twoFactor.required && !twoFactor.enabled && !request.routeOptions.config.duringTwoFactorSetup) {
       return reply.redirect("/account/two-factor", 303);
