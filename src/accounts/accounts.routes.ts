@@ -216,11 +216,11 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect("/account?done=name", 303);
   });
 
-  app.get("/account/email", { config: { access: "signed-in" } }, async (_request, reply) => {
+  app.get("/account/email", { config: { access: "signed-in", recentConfirmation: true } }, async (_request, reply) => {
     return reply.page("accounts/views/change-email.njk", { values: {} });
   });
 
-  app.post("/account/email", { config: { access: "signed-in" } }, async (request, reply) => {
+  app.post("/account/email", { config: { access: "signed-in", recentConfirmation: true } }, async (request, reply) => {
     const form = readForm(changeEmailSchema, request.body);
     if (!form.ok) {
       return reply.page("accounts/views/change-email.njk", { errors: form.errors, values: form.values }, 400);
@@ -248,7 +248,7 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     return reply.page("accounts/views/confirm-email.njk", { outcome: result.reason }, result.reason === "taken" ? 409 : 404);
   });
 
-  app.get("/account/export.json", { config: { access: "signed-in" } }, async (request, reply) => {
+  app.get("/account/export.json", { config: { access: "signed-in", recentConfirmation: true } }, async (request, reply) => {
     const data = await exportOwnData(contextOf(request, services));
     return reply
       .header("content-disposition", 'attachment; filename="steward-my-data.json"')

@@ -234,6 +234,8 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     await page.getByRole("button", { name: "Send the link" }).click();
     await expect.poll(() => page.locator("h1").textContent()).toContain("Check your new inbox");
     await scan(page, "check your new inbox");
+    await page.goto("/account/confirm?next=%2Faccount");
+    await scan(page, "confirm it is you");
     await page.goto("/account/erasure");
     await scan(page, "ask for erasure");
     await page.getByLabel("Anything you want them to know (optional)").fill("I am moving schools.");

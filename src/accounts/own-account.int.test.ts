@@ -109,6 +109,32 @@ describe(`a user's own account (${testEngine})`, () => {
     expect((await owner.get("/account")).body).toContain(licence.email);
   });
 
+  it("asks the person to prove who they are again before changing their email or downloading their data, after 15 minutes", async () => {
+    const { licence, owner } = await signedInOwner();
+    steward.clock.advance({ minutes: 10 });
+    await owner.get("/account"); // still active, so still signed in
+    steward.clock.advance({ minutes: 6 });
+    for (const url of ["/account/email", "/account/export.json"]) {
+      expect((await owner.get(url)).headers.location, url).toBe(`/account/confirm?next=${encodeURIComponent(url)}`);
+    }
+    const page = await owner.get("/account/confirm?next=%2Faccount%2Femail");
+    expect(page.body).toContain("Code from your authenticator app");
+    const confirm = (fields: Record<string, string>) => owner.post("/account/confirm?next=%2Faccount%2Femail", fields);
+    expect((await confirm({ password: "not my password at all", code: owner.authenticatorCode(licence.username) })).statusCode).toBe(401);
+    expect((await confirm({ password: TEST_PASSWORD, code: "" })).statusCode).toBe(401);
+    const confirmed = await confirm({ password: TEST_PASSWORD, code: owner.authenticatorCode(licence.username) });
+    expect(confirmed.headers.location).toBe("/account/email");
+    expect((await owner.get("/account/email")).statusCode).toBe(200);
+    expect(await actions(licence.organisationId, "session.confirm")).toEqual(["session.confirm"]);
+    expect(await actions(licence.organisationId, "sign-in.refused")).toHaveLength(2); // counted towards the lock
+
+    // A return address on another site is ignored.
+    steward.clock.advance({ minutes: 16 });
+    await owner.get("/account/confirm?next=%2F%2Fevil.example%2F");
+    const elsewhere = await owner.post("/account/confirm?next=%2F%2Fevil.example%2F", { password: TEST_PASSWORD, code: owner.authenticatorCode(licence.username) });
+    expect(elsewhere.headers.location).toBe("/account");
+  });
+
   it("downloads everything held about the person as JSON, and nothing of anyone else's or any secret", async () => {
     const { licence, owner } = await signedInOwner();
     const staffName = `Someone Else ${unique()}`;

@@ -17,6 +17,7 @@ export type AuditAction =
   | "session.start"
   | "session.end"
   | "session.end-others"
+  | "session.confirm"
   | "session.end-all"
   | "sign-in.refused"
   | "sign-in.locked"

@@ -7,6 +7,7 @@ import { contextOf, requestMeta } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
 import { endSession } from "./sessions.ts";
+import { confirmItIsYou, safeReturnPath } from "./confirmation.ts";
 import { signIn, signInRefusal } from "./sign-in.ts";
 import { confirmTwoFactor, passSecondFactor, regenerateRecoveryCodes, twoFactorSetup } from "./two-factor.ts";
 
@@ -32,6 +33,11 @@ const confirmTwoFactorSchema = z.object({
     .string()
     .trim()
     .regex(/^\d{6}$/, { error: "Enter the 6-digit code your authenticator app shows" }),
+});
+
+const confirmItIsYouSchema = z.object({
+  password: z.string().min(1, { error: "Enter your password" }).max(1024),
+  code: z.string().trim().max(20).optional(),
 });
 
 /** Which notice the sign-in page shows, from ?expired=1 and friends. */
@@ -83,6 +89,24 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     }
     writeSessionCookie(request, reply, result.token);
     return reply.redirect("/dashboard", 303);
+  });
+
+  app.get("/account/confirm", { config: { access: "signed-in" } }, async (request, reply) => {
+    return reply.page("auth/views/confirm.njk", { next: safeReturnPath((request.query as Record<string, unknown>)["next"]) });
+  });
+
+  app.post("/account/confirm", { config: { access: "signed-in", rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+    const next = safeReturnPath((request.query as Record<string, unknown>)["next"]);
+    const form = readForm(confirmItIsYouSchema, request.body);
+    if (!form.ok) {
+      return reply.page("auth/views/confirm.njk", { next, errors: form.errors }, 400);
+    }
+    const result = await confirmItIsYou(contextOf(request, services), request.sessionId ?? "", form.data);
+    if (!result.ok) {
+      const message = result.reason === "invalid" ? "That password or code is not right" : signInRefusal(result);
+      return reply.page("auth/views/confirm.njk", { next, errors: { password: message } }, result.reason === "invalid" ? 401 : 429);
+    }
+    return reply.redirect(next, 303);
   });
 
   app.get("/account/two-factor", { config: { access: "signed-in", duringTwoFactorSetup: true } }, async (request, reply) => {

@@ -14,7 +14,7 @@ export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 export const SECOND_FACTOR_TIMEOUT_MS = 5 * 60 * 1000;
 
 export type SessionLookup =
-  | { kind: "active"; actor: Actor; sessionId: string; awaitingSecondFactor: boolean }
+  | { kind: "active"; actor: Actor; sessionId: string; awaitingSecondFactor: boolean; confirmedAt: Date }
   | { kind: "expired" }
   | { kind: "none" };
 
@@ -39,6 +39,7 @@ export async function startSession(
       userId,
       createdAt: now,
       lastSeenAt: now,
+      confirmedAt: now,
       awaitingSecondFactor,
     })
     .execute();
@@ -55,7 +56,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
   return inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
     const session = await trx
       .selectFrom("sessions")
-      .select(["orgId", "id", "userId", "createdAt", "lastSeenAt", "awaitingSecondFactor"])
+      .select(["orgId", "id", "userId", "createdAt", "lastSeenAt", "awaitingSecondFactor", "confirmedAt"])
       .where("tokenHash", "=", tokenHash)
       .executeTakeFirst();
     if (!session) {
@@ -82,7 +83,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
       .where("orgId", "=", session.orgId)
       .where("id", "=", session.id)
       .execute();
-    return { kind: "active", actor, sessionId: session.id, awaitingSecondFactor: session.awaitingSecondFactor };
+    return { kind: "active", actor, sessionId: session.id, awaitingSecondFactor: session.awaitingSecondFactor, confirmedAt: session.confirmedAt };
   });
 }
 

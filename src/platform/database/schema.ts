@@ -69,6 +69,8 @@ export interface SessionTable {
   lastSeenAt: Timestamp;
   /** Passed the password, not yet the second factor: may only finish signing in. */
   awaitingSecondFactor: Generated<boolean>;
+  /** When the person last proved who they are in this session: sensitive actions need it recent. */
+  confirmedAt: Timestamp;
 }
 
 export type PasswordLinkPurpose = "invitation" | "reset";

@@ -12,6 +12,7 @@ import { can, PERMISSIONS, type Action } from "../../accounts/permissions.ts";
 import { auditRoutes } from "../../audit/audit.routes.ts";
 import { authRoutes } from "../../auth/auth.routes.ts";
 import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
+import { isRecentlyConfirmed } from "../../auth/confirmation.ts";
 import { resolveSession } from "../../auth/sessions.ts";
 import { newToken } from "../../auth/tokens.ts";
 import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
@@ -33,6 +34,8 @@ declare module "fastify" {
     access?: Access;
     /** Open to a signed-in person who must set up two-factor and has not yet (everything else sends them there). */
     duringTwoFactorSetup?: boolean;
+    /** Sensitive: the person must have proved who they are in the last 15 minutes, or is asked to again. */
+    recentConfirmation?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | undefined;
@@ -179,6 +182,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
     if (access !== "signed-in" && !can(lookup.actor, access)) {
       throw forbidden();
+    }
+    if (request.routeOptions.config.recentConfirmation && !isRecentlyConfirmed(lookup.confirmedAt, services.clock.now())) {
+      return reply.redirect(`/account/confirm?next=${encodeURIComponent(request.url)}`, 303);
     }
   });
 

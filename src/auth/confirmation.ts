@@ -1,0 +1,81 @@
+import type { Context } from "../accounts/actor.ts";
+import { auditOfOwnAccount } from "../accounts/actor.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import { openFor } from "../platform/encryption/keyring.ts";
+import { attemptVerdict } from "./lockout.ts";
+import { verifyPassword } from "./passwords.ts";
+import { clearFailedAttempts, recordFailedAttempt, type SignInResult } from "./sign-in.ts";
+import { fromBase32, matchingStep } from "./totp.ts";
+
+/**
+ * Sensitive actions (changing the email address that password resets go to, downloading
+ * everything held about a person) ask the person to prove again who they are if they last did
+ * so more than this long ago: a session left open on a shared computer is not enough.
+ */
+export const RECENT_CONFIRMATION_MS = 15 * 60 * 1000;
+
+export function isRecentlyConfirmed(confirmedAt: Date, now: Date): boolean {
+  return now.getTime() - confirmedAt.getTime() < RECENT_CONFIRMATION_MS;
+}
+
+/** A `next` address to return to after confirming: only a path on this site, never another site. */
+export function safeReturnPath(next: unknown): string {
+  return typeof next === "string" && /^\/(?![/\\])[^\s]*$/.test(next) ? next : "/account";
+}
+
+/**
+ * Checks the person's password (and their two-factor code, if they use one) again and marks the
+ * session as confirmed now. Wrong answers count towards the account's slow-down and lock.
+ */
+export async function confirmItIsYou(
+  ctx: Context,
+  sessionId: string,
+  answers: { password: string; code?: string | undefined },
+): Promise<Exclude<SignInResult, { ok: true }> | { ok: true }> {
+  const { actor, services } = ctx;
+  const organisationId = actor.organisation.id;
+  const db = services.database.db;
+  const scope = { organisationIds: [organisationId] };
+  const user = await inScope(db, scope, (trx) =>
+    trx
+      .selectFrom("users")
+      .select(["orgId", "id", "email", "passwordHash", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpSecret", "totpConfirmedAt", "totpLastStep"])
+      .where("orgId", "=", organisationId)
+      .where("id", "=", actor.userId)
+      .executeTakeFirstOrThrow(),
+  );
+  const verdict = attemptVerdict(user, services.clock.now());
+  if (verdict.kind !== "allowed") {
+    return { ok: false, reason: verdict.kind, until: verdict.until };
+  }
+  const passwordRight = user.passwordHash !== null && (await verifyPassword(user.passwordHash, answers.password));
+  const now = services.clock.now();
+  return inScope(db, scope, async (trx) => {
+    let step: number | undefined;
+    if (user.totpConfirmedAt && user.totpSecret) {
+      const secret = fromBase32(await openFor(trx, services.keyring, { organisationId, table: "users", column: "totpSecret", rowId: user.id }, user.totpSecret));
+      step = matchingStep(secret, answers.code ?? "", now, user.totpLastStep);
+    }
+    const codeRight = !user.totpConfirmedAt || step !== undefined;
+    if (!passwordRight || !codeRight) {
+      await recordFailedAttempt(trx, services, user, now, "sign-in.refused", ctx.request);
+      return { ok: false, reason: "invalid" };
+    }
+    // The code's step is spent, so it is not accepted twice (row locked: two tabs cannot both use it).
+    const spent = await trx
+      .updateTable("users")
+      .set({ totpLastStep: step ?? user.totpLastStep })
+      .where("orgId", "=", organisationId)
+      .where("id", "=", user.id)
+      .where((eb) => (user.totpLastStep === null ? eb("totpLastStep", "is", null) : eb("totpLastStep", "=", user.totpLastStep)))
+      .executeTakeFirst();
+    if (spent.numUpdatedRows !== 1n) {
+      return { ok: false, reason: "invalid" };
+    }
+    await clearFailedAttempts(trx, user);
+    await trx.updateTable("sessions").set({ confirmedAt: now }).where("orgId", "=", organisationId).where("id", "=", sessionId).execute();
+    await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "session.confirm" });
+    return { ok: true };
+  });
+}
