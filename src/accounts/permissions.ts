@@ -16,7 +16,7 @@ export const PERMISSIONS = {
   "users:manage": {
     roles: ["owner", "admin"],
     trustOnly: false,
-    meaning: "List, create and deactivate users, and change their roles",
+    meaning: "List, create and deactivate users, change their roles, reset their two-factor and sign them out",
   },
   "schools:manage": {
     roles: ["owner", "admin"],
