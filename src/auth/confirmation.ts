@@ -2,11 +2,10 @@ import type { Context } from "../accounts/actor.ts";
 import { auditOfOwnAccount } from "../accounts/actor.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
-import { openFor } from "../platform/encryption/keyring.ts";
 import { attemptVerdict } from "./lockout.ts";
 import { verifyPassword } from "./passwords.ts";
 import { clearFailedAttempts, recordFailedAttempt, type SignInResult } from "./sign-in.ts";
-import { fromBase32, matchingStep } from "./totp.ts";
+import { spendOwnCode } from "./two-factor.ts";
 
 /**
  * Sensitive actions (changing the email address that password resets go to, downloading
@@ -40,7 +39,7 @@ export async function confirmItIsYou(
   const user = await inScope(db, scope, (trx) =>
     trx
       .selectFrom("users")
-      .select(["orgId", "id", "email", "passwordHash", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpSecret", "totpConfirmedAt", "totpLastStep"])
+      .select(["orgId", "id", "email", "passwordHash", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpConfirmedAt"])
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .executeTakeFirstOrThrow(),
@@ -52,25 +51,10 @@ export async function confirmItIsYou(
   const passwordRight = user.passwordHash !== null && (await verifyPassword(user.passwordHash, answers.password));
   const now = services.clock.now();
   return inScope(db, scope, async (trx) => {
-    let step: number | undefined;
-    if (user.totpConfirmedAt && user.totpSecret) {
-      const secret = fromBase32(await openFor(trx, services.keyring, { organisationId, table: "users", column: "totpSecret", rowId: user.id }, user.totpSecret));
-      step = matchingStep(secret, answers.code ?? "", now, user.totpLastStep);
-    }
-    const codeRight = !user.totpConfirmedAt || step !== undefined;
-    if (!passwordRight || !codeRight) {
+    // The code is checked, and its step spent, only behind a right password.
+    const codeProblem = passwordRight && user.totpConfirmedAt ? await spendOwnCode(trx, ctx, answers.code ?? "", "confirmed") : undefined;
+    if (!passwordRight || codeProblem) {
       await recordFailedAttempt(trx, services, user, now, "sign-in.refused", ctx.request);
-      return { ok: false, reason: "invalid" };
-    }
-    // The code's step is spent, so it is not accepted twice (row locked: two tabs cannot both use it).
-    const spent = await trx
-      .updateTable("users")
-      .set({ totpLastStep: step ?? user.totpLastStep })
-      .where("orgId", "=", organisationId)
-      .where("id", "=", user.id)
-      .where((eb) => (user.totpLastStep === null ? eb("totpLastStep", "is", null) : eb("totpLastStep", "=", user.totpLastStep)))
-      .executeTakeFirst();
-    if (spent.numUpdatedRows !== 1n) {
       return { ok: false, reason: "invalid" };
     }
     await clearFailedAttempts(trx, user);

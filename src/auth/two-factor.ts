@@ -85,7 +85,7 @@ export async function twoFactorSetup(ctx: Context): Promise<TwoFactorSetup> {
  * setting up, the confirmed one after) and spends its step, so that code never works again.
  * Returns what to tell them if it does not fit.
  */
-async function spendOwnCode(trx: Tx, ctx: Context, code: string, state: "pending" | "confirmed"): Promise<string | undefined> {
+export async function spendOwnCode(trx: Tx, ctx: Context, code: string, state: "pending" | "confirmed"): Promise<string | undefined> {
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
   const user = await trx
