@@ -31,21 +31,31 @@ export interface Context {
   request?: RequestMeta | undefined;
 }
 
-/** The audit fields of something a person does to their own account. */
-export function auditOfOwnAccount(ctx: Context) {
+/** The audit fields of something the actor does to a user's record (the trail of `organisationId`). */
+export function auditOfUser(ctx: Context, organisationId: string, userId?: string) {
   return {
-    organisationId: ctx.actor.organisation.id,
+    organisationId,
     actorUserId: ctx.actor.userId,
     recordType: "user" as const,
-    recordId: ctx.actor.userId,
+    recordId: userId,
     meta: ctx.request,
     at: ctx.services.clock.now(),
   };
 }
 
+/** The audit fields of something a person does to their own account. */
+export function auditOfOwnAccount(ctx: Context) {
+  return auditOfUser(ctx, ctx.actor.organisation.id, ctx.actor.userId);
+}
+
 /** Runs `work` in a transaction that can see exactly the actor's organisations. */
 export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
   return inScope(ctx.services.database.db, { organisationIds: ctx.actor.organisationIds }, work);
+}
+
+/** Only the actor's own organisation: their own record lives there, whatever else they can reach. */
+export function inOwnOrganisationScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return inScope(ctx.services.database.db, { organisationIds: [ctx.actor.organisation.id] }, work);
 }
 
 /**

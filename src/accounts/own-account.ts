@@ -8,7 +8,7 @@ import type { Role } from "../platform/database/schema.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFor, type SealedPlace } from "../platform/encryption/keyring.ts";
 import type { Services } from "../platform/services.ts";
-import { auditOfOwnAccount, inActorScope, type Context } from "./actor.ts";
+import { auditOfOwnAccount, inActorScope, inOwnOrganisationScope, type Context } from "./actor.ts";
 import { authorise } from "./permissions.ts";
 import { openPersonalFields, sealPersonalField, signInIndexes } from "./personal-fields.ts";
 
@@ -39,16 +39,11 @@ export interface OwnAccount {
 }
 
 
-/** Only the person's own organisation: their record lives there, whatever else they can reach. */
-function inOwnScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return inScope(ctx.services.database.db, { organisationIds: [ctx.actor.organisation.id] }, work);
-}
-
 export async function readOwnAccount(ctx: Context): Promise<OwnAccount> {
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
   const now = services.clock.now();
-  return inOwnScope(ctx, async (trx) => {
+  return inOwnOrganisationScope(ctx, async (trx) => {
     const row = await trx
       .selectFrom("users")
       .select(["fullName", "email", "username", "role", "createdAt", "totpConfirmedAt"])
@@ -92,7 +87,7 @@ export async function readOwnAccount(ctx: Context): Promise<OwnAccount> {
 export async function changeOwnName(ctx: Context, fullName: string): Promise<void> {
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
-  await inOwnScope(ctx, async (trx) => {
+  await inOwnOrganisationScope(ctx, async (trx) => {
     await trx
       .updateTable("users")
       .set({ fullName: await sealPersonalField(trx, services.keyring, organisationId, actor.userId, "fullName", fullName), updatedAt: services.clock.now() })
@@ -112,7 +107,7 @@ export async function requestEmailChange(ctx: Context, newEmail: string): Promis
   const organisationId = actor.organisation.id;
   const now = services.clock.now();
   const token = newToken();
-  return inOwnScope(ctx, async (trx) => {
+  return inOwnOrganisationScope(ctx, async (trx) => {
     const row = await trx
       .selectFrom("users")
       .select(["email", "fullName", "emailIndex"])
@@ -256,7 +251,7 @@ export async function exportOwnData(ctx: Context): Promise<Record<string, unknow
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
   const { keyring } = services;
-  return inOwnScope(ctx, async (trx) => {
+  return inOwnOrganisationScope(ctx, async (trx) => {
     const user = await trx
       .selectFrom("users")
       .select(["id", "fullName", "email", "username", "role", "createdAt", "updatedAt", "passwordHash", "totpConfirmedAt", "failedSignIns", "lockedUntil"])
@@ -363,7 +358,7 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
   const now = services.clock.now();
-  await inOwnScope(ctx, async (trx) => {
+  await inOwnOrganisationScope(ctx, async (trx) => {
     const requestId = randomUUID();
     await trx
       .insertInto("erasureRequests")

@@ -8,7 +8,7 @@ import type { Role } from "../platform/database/schema.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { ChangeRole, NewUser } from "./accounts.schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
-import { inActorScope, type Context } from "./actor.ts";
+import { auditOfUser, inActorScope, type Context } from "./actor.ts";
 import { assertReachable, authorise, SENSITIVE_ROLES } from "./permissions.ts";
 import { openPersonalFields, sealPersonalFields } from "./personal-fields.ts";
 import type { Keyring } from "../platform/encryption/keyring.ts";
@@ -62,22 +62,12 @@ async function queryUsers(trx: Tx, keyring: Keyring, userId?: string): Promise<U
   return users.sort((a, b) => a.organisationName.localeCompare(b.organisationName, "en-GB") || a.fullName.localeCompare(b.fullName, "en-GB"));
 }
 
-function auditOf(ctx: Context, organisationId: string, recordId?: string) {
-  return {
-    organisationId,
-    actorUserId: ctx.actor.userId,
-    recordType: "user" as const,
-    recordId,
-    meta: ctx.request,
-    at: ctx.services.clock.now(),
-  };
-}
 
 /** Everyone in the organisations the actor can reach. */
 export async function listUsers(ctx: Context): Promise<UserSummary[]> {
   authorise(ctx.actor, "users:manage");
   return inActorScope(ctx, async (trx) => {
-    await recordAudit(trx, { ...auditOf(ctx, ctx.actor.organisation.id), action: "user.list" });
+    await recordAudit(trx, { ...auditOfUser(ctx, ctx.actor.organisation.id), action: "user.list" });
     return queryUsers(trx, ctx.services.keyring);
   });
 }
@@ -90,7 +80,7 @@ export async function findUser(ctx: Context, userId: string): Promise<UserSummar
     if (!user) {
       throw notFound();
     }
-    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "user.view" });
+    await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "user.view" });
     return user;
   });
 }
@@ -159,9 +149,9 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
           "If you did not expect this email, you can ignore it.",
         ].join("\n"),
       });
-      await recordAudit(trx, { ...auditOf(ctx, input.organisationId, userId), action: "user.create" });
+      await recordAudit(trx, { ...auditOfUser(ctx, input.organisationId, userId), action: "user.create" });
       if (SENSITIVE_ROLES.includes(input.role)) {
-        await recordAudit(trx, { ...auditOf(ctx, input.organisationId, userId), action: "role.grant" });
+        await recordAudit(trx, { ...auditOfUser(ctx, input.organisationId, userId), action: "role.grant" });
       }
     });
   } catch (error) {
@@ -204,7 +194,7 @@ export async function deactivateUser(ctx: Context, userId: string): Promise<void
       .where("userId", "=", user.id)
       .where("usedAt", "is", null)
       .execute();
-    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "user.deactivate" });
+    await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "user.deactivate" });
   });
 }
 
@@ -213,7 +203,7 @@ export async function signOutEverywhere(ctx: Context, userId: string): Promise<v
   const user = await findUser(ctx, userId);
   await inActorScope(ctx, async (trx) => {
     await endSessionsOfUser(trx, user.organisationId, user.id);
-    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "session.end-all" });
+    await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "session.end-all" });
   });
 }
 
@@ -236,7 +226,7 @@ export async function resetTwoFactor(ctx: Context, userId: string): Promise<void
       .execute();
     await trx.deleteFrom("recoveryCodes").where("orgId", "=", user.organisationId).where("userId", "=", user.id).execute();
     await endSessionsOfUser(trx, user.organisationId, user.id);
-    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "two-factor.reset" });
+    await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "two-factor.reset" });
     await tellAccountHolder(trx, ctx.services, user.organisationId, user.id, {
       subject: "Your Steward two-factor authentication was reset",
       lines: [
@@ -270,7 +260,7 @@ export async function changeRole(ctx: Context, userId: string, input: ChangeRole
       .where("orgId", "=", user.organisationId)
       .where("id", "=", user.id)
       .execute();
-    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "role.grant" });
+    await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "role.grant" });
   });
 }
 
@@ -290,6 +280,6 @@ export async function transferOwnership(ctx: Context, userId: string): Promise<v
     // One owner per organisation (a unique index): step down first, then hand over.
     await forUser(ctx.actor.userId).set({ role: "admin", updatedAt: now }).execute();
     await forUser(user.id).set({ role: "owner", updatedAt: now }).execute();
-    await recordAudit(trx, { ...auditOf(ctx, user.organisationId, user.id), action: "ownership.transfer" });
+    await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "ownership.transfer" });
   });
 }

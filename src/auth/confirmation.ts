@@ -1,7 +1,6 @@
 import type { Context } from "../accounts/actor.ts";
-import { auditOfOwnAccount } from "../accounts/actor.ts";
+import { auditOfOwnAccount, inOwnOrganisationScope } from "../accounts/actor.ts";
 import { recordAudit } from "../audit/audit.ts";
-import { inScope } from "../platform/database/tenant-scope.ts";
 import { attemptVerdict } from "./lockout.ts";
 import { verifyPassword } from "./passwords.ts";
 import { clearFailedAttempts, recordFailedAttempt, type SignInResult } from "./sign-in.ts";
@@ -34,9 +33,7 @@ export async function confirmItIsYou(
 ): Promise<Exclude<SignInResult, { ok: true }> | { ok: true }> {
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
-  const db = services.database.db;
-  const scope = { organisationIds: [organisationId] };
-  const user = await inScope(db, scope, (trx) =>
+  const user = await inOwnOrganisationScope(ctx, (trx) =>
     trx
       .selectFrom("users")
       .select(["orgId", "id", "email", "passwordHash", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpConfirmedAt"])
@@ -50,7 +47,7 @@ export async function confirmItIsYou(
   }
   const passwordRight = user.passwordHash !== null && (await verifyPassword(user.passwordHash, answers.password));
   const now = services.clock.now();
-  return inScope(db, scope, async (trx) => {
+  return inOwnOrganisationScope(ctx, async (trx) => {
     // The code is checked, and its step spent, only behind a right password.
     const codeProblem = passwordRight && user.totpConfirmedAt ? await spendOwnCode(trx, ctx, answers.code ?? "", "confirmed") : undefined;
     if (!passwordRight || codeProblem) {

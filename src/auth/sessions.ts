@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { auditOfOwnAccount, loadActor, type Actor, type Context } from "../accounts/actor.ts";
+import { auditOfOwnAccount, inOwnOrganisationScope, loadActor, type Actor, type Context } from "../accounts/actor.ts";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -119,7 +119,7 @@ export interface OwnSession {
 /** Where the signed-in person is signed in: each of their sessions, newest first. */
 export async function listOwnSessions(ctx: Context, currentSessionId: string): Promise<OwnSession[]> {
   const { actor } = ctx;
-  const rows = await inScope(ctx.services.database.db, { organisationIds: [actor.organisation.id] }, (trx) =>
+  const rows = await inOwnOrganisationScope(ctx, (trx) =>
     trx
       .selectFrom("sessions")
       .select(["id", "createdAt", "lastSeenAt"])
@@ -135,7 +135,7 @@ export async function listOwnSessions(ctx: Context, currentSessionId: string): P
 /** Signs the person out of every session but this one (a lost laptop, a shared computer). Returns how many ended. */
 export async function endOtherSessions(ctx: Context, currentSessionId: string): Promise<number> {
   const { actor } = ctx;
-  return inScope(ctx.services.database.db, { organisationIds: [actor.organisation.id] }, async (trx) => {
+  return inOwnOrganisationScope(ctx, async (trx) => {
     const ended = await trx
       .deleteFrom("sessions")
       .where("orgId", "=", actor.organisation.id)
