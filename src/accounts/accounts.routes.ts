@@ -119,7 +119,7 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const query = request.query as Record<string, unknown>;
     const twoFactorReset = query["twoFactorReset"] === "1";
     const signedOut = query["signedOut"] === "1";
-    const erasureRequests = (await listOpenErasureRequests(ctx)).filter((erasure) => erasure.userId === user.id);
+    const erasureRequests = await listOpenErasureRequests(ctx, { userId: user.id });
     return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset, signedOut, erasureRequests });
   });
 

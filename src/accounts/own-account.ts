@@ -10,7 +10,7 @@ import { openFor, sealFor, type SealedPlace } from "../platform/encryption/keyri
 import type { Services } from "../platform/services.ts";
 import { auditOfOwnAccount, inActorScope, inOwnOrganisationScope, type Context } from "./actor.ts";
 import { authorise } from "./permissions.ts";
-import { openPersonalFields, sealPersonalField, signInIndexes } from "./personal-fields.ts";
+import { openPersonalFields, sealPersonalField, signInIndex } from "./personal-fields.ts";
 
 /*
  * A user's own rights over what Steward holds about them (UK GDPR articles 15 to 17 and 20): to
@@ -114,7 +114,7 @@ export async function requestEmailChange(ctx: Context, newEmail: string): Promis
       .where("orgId", "=", organisationId)
       .where("id", "=", actor.userId)
       .executeTakeFirstOrThrow();
-    if (row.emailIndex === signInIndexes(services.keyring, newEmail).email) {
+    if (row.emailIndex === signInIndex(services.keyring, "email", newEmail)) {
       return { ok: false, error: "That is already your email address" };
     }
     const person = await openPersonalFields(trx, services.keyring, organisationId, actor.userId, { email: row.email, fullName: row.fullName });
@@ -216,7 +216,7 @@ export async function confirmEmailChange(
         .updateTable("users")
         .set({
           email: await sealPersonalField(trx, services.keyring, change.orgId, change.userId, "email", change.newEmail),
-          emailIndex: signInIndexes(services.keyring, change.newEmail).email,
+          emailIndex: signInIndex(services.keyring, "email", change.newEmail),
           updatedAt: now,
         })
         .where("orgId", "=", change.orgId)
@@ -394,11 +394,17 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
   });
 }
 
-/** The open erasure requests of the organisations the admin reaches, for the users page. */
-export async function listOpenErasureRequests(ctx: Context): Promise<{ userId: string; createdAt: Date; reason: string | null }[]> {
+/** The open erasure requests of the organisations the admin reaches (or of one user), for the users pages. */
+export async function listOpenErasureRequests(ctx: Context, { userId }: { userId?: string } = {}): Promise<{ userId: string; createdAt: Date; reason: string | null }[]> {
   authorise(ctx.actor, "users:manage");
   return inActorScope(ctx, async (trx) => {
-    const rows = await trx.selectFrom("erasureRequests").select(["orgId", "id", "userId", "createdAt", "reason"]).where("closedAt", "is", null).orderBy("createdAt").execute();
+    const rows = await trx
+      .selectFrom("erasureRequests")
+      .select(["orgId", "id", "userId", "createdAt", "reason"])
+      .where("closedAt", "is", null)
+      .$if(userId !== undefined, (query) => query.where("userId", "=", userId!))
+      .orderBy("createdAt")
+      .execute();
     const requests = [];
     for (const row of rows) {
       requests.push({ userId: row.userId, createdAt: row.createdAt, reason: row.reason === null ? null : await openFor(trx, ctx.services.keyring, erasurePlace(row.orgId, row.id), row.reason) });

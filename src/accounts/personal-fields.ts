@@ -24,10 +24,14 @@ export function signInName(login: string): string {
   return login.trim().toLowerCase();
 }
 
+/** The blind index of a username or an email address, as stored and as looked up. */
+export function signInIndex(keyring: Keyring, kind: "username" | "email", value: string): string {
+  return blindIndex(keyring, kind, signInName(value));
+}
+
 /** The blind indexes a typed sign-in name would match, as a username and as an email address. */
 export function signInIndexes(keyring: Keyring, login: string): { username: string; email: string } {
-  const name = signInName(login);
-  return { username: blindIndex(keyring, "username", name), email: blindIndex(keyring, "email", name) };
+  return { username: signInIndex(keyring, "username", login), email: signInIndex(keyring, "email", login) };
 }
 
 /** The condition that finds the user who signs in with these indexes (the scope must carry them too). */
@@ -44,8 +48,8 @@ export async function sealPersonalFields(trx: Tx, keyring: Keyring, organisation
     fullName: await seal("fullName"),
     email: await seal("email"),
     username: await seal("username"),
-    usernameIndex: signInIndexes(keyring, person.username).username,
-    emailIndex: signInIndexes(keyring, person.email).email,
+    usernameIndex: signInIndex(keyring, "username", person.username),
+    emailIndex: signInIndex(keyring, "email", person.email),
   };
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { licenceForm, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
-import { signInIndexes } from "./personal-fields.ts";
+import { signInIndex } from "./personal-fields.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
@@ -37,7 +37,7 @@ describe(`registering a licence (${testEngine})`, () => {
   it("stores the password only as an argon2id hash at or above the ASVS minimum", async () => {
     const form = licenceForm();
     await new TestAgent(steward.app, steward.clock).submit("/register", form);
-    const { rows } = await sql<{ passwordHash: string }>`select password_hash from users where username_index = ${signInIndexes(steward.services.keyring, form["username"]!).username}`.execute(steward.services.database.db);
+    const { rows } = await sql<{ passwordHash: string }>`select password_hash from users where username_index = ${signInIndex(steward.services.keyring, "username", form["username"]!)}`.execute(steward.services.database.db);
     const stored = rows[0]!.passwordHash;
     expect(stored).not.toContain(TEST_PASSWORD);
     const params = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
