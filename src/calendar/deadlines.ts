@@ -1,0 +1,377 @@
+import { divisionOf, type HolidayCalendar, type Nation, NATION_NAMES } from "./bank-holidays.ts";
+import {
+  addCalendarMonths,
+  addDays,
+  daysBetween,
+  dayOfWeek,
+  formatDate,
+  formatDateWithWeekday,
+  formatLondonDateTime,
+  formatLondonDateTimeForPeople,
+  isIsoDate,
+  laterOf,
+  londonDateOf,
+  parseDateTime,
+  type IsoDate,
+} from "./dates.ts";
+import { lastTermDay, schoolDayTest, type TermDates } from "./school-days.ts";
+
+/** Every kind of case Steward runs a clock for, by its short name (also the CLI's). */
+export const CASE_TYPES = ["sar", "rights", "educational-record", "foi", "foi-school", "eir", "foi-scotland", "breach", "complaint", "advice"] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+/**
+ * Why a clock stopped. Identity and fee stop a data-protection clock, which then runs afresh from
+ * the day they arrive (the "relevant time", Art 12A); a fee notice under FOI sets the days aside.
+ * Clarification sets the days aside for a rights request, and restarts an FOI or EIR clock.
+ */
+export type StopReason = "identity" | "fee" | "clarification";
+export const STOP_REASONS: readonly StopReason[] = ["identity", "fee", "clarification"];
+
+export interface ClockStop {
+  reason: StopReason;
+  /** The day the school asked. */
+  from: IsoDate;
+  /** The day the answer (or fee) arrived; null while still waiting. */
+  to: IsoDate | null;
+}
+
+export interface DeadlineInput {
+  type: CaseType;
+  /** A date (YYYY-MM-DD), or for a breach the date-time the school became aware. */
+  received: string;
+  nation: Nation;
+  /** The school's term dates, where it has entered them (school-day counts need them). */
+  schoolTerms?: readonly TermDates[] | undefined;
+  stops?: readonly ClockStop[] | undefined;
+  /** SAR and rights: two further months. EIR: 40 working days. */
+  extended?: boolean | undefined;
+  /** FOI: the new date set for considering the public interest (s10(3)). */
+  extendedTo?: IsoDate | undefined;
+  /** Advice requests: the organisation's own service target, in working days. */
+  adviceTargetDays?: number | undefined;
+}
+
+export interface Deadline {
+  type: CaseType;
+  /** YYYY-MM-DD; for a breach a London date-time with its offset; null while the clock is stopped or there is none. */
+  due: string | null;
+  /** The rule that produced the date, in words a DPO can check by hand. */
+  rule: string;
+  /** True while waiting on the requester: the clock is stopped or paused. */
+  paused: boolean;
+  /** Things the DPO should know about how far to trust the date (projected bank holidays, missing term dates). */
+  warnings: string[];
+}
+
+export class DeadlineInputError extends Error {}
+
+/** The one deadline function: the case pages, reminders, the dashboard and the CLI all call it. */
+export function computeDeadline(input: DeadlineInput, holidays: HolidayCalendar): Deadline {
+  const count = new Counter(input, holidays);
+  switch (input.type) {
+    case "sar":
+    case "rights":
+      return count.calendarMonth();
+    case "educational-record":
+      return count.educationalRecord();
+    case "foi":
+    case "foi-school":
+    case "eir":
+    case "foi-scotland":
+      return count.workingDays();
+    case "breach":
+      return count.breach();
+    case "complaint":
+      return count.complaint();
+    case "advice":
+      return count.advice();
+  }
+}
+
+class Counter {
+  readonly warnings: string[] = [];
+
+  constructor(
+    private readonly input: DeadlineInput,
+    private readonly holidays: HolidayCalendar,
+  ) {}
+
+  /** The day received: the time of day never matters to a day count (ICO: 23:59 counts as that day). */
+  receivedDay(): IsoDate {
+    const { received } = this.input;
+    if (isIsoDate(received)) {
+      return received;
+    }
+    const instant = parseDateTime(received);
+    if (!instant) {
+      throw new DeadlineInputError(`The received date must be a date (YYYY-MM-DD) or a date and time: ${received}`);
+    }
+    return londonDateOf(instant);
+  }
+
+  stops(reasons: readonly StopReason[]): ClockStop[] {
+    return (this.input.stops ?? []).filter((stop) => reasons.includes(stop.reason));
+  }
+
+  /** The nation's own bank holiday on a date, noting when the date's year is only projected. */
+  nationalHoliday(date: IsoDate): string | undefined {
+    const division = divisionOf(this.input.nation);
+    this.noteProjected(division, date);
+    return this.holidays.holidayIn(division, date);
+  }
+
+  noteProjected(division: Parameters<HolidayCalendar["isProjected"]>[0], date: IsoDate): void {
+    if (this.holidays.isProjected(division, date) && !this.warnings.some((warning) => warning.includes("projected"))) {
+      this.warnings.push(
+        `The bank holidays for ${date.slice(0, 4)} are projected, not yet published by GOV.UK. Check this date when they are.`,
+      );
+    }
+  }
+
+  isFoiaWorkingDay = (date: IsoDate): boolean => {
+    for (const division of ["england-and-wales", "scotland", "northern-ireland"] as const) {
+      this.noteProjected(division, date);
+    }
+    return dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6 && this.holidays.holidayAnywhere(date) === undefined;
+  };
+
+  isScottishWorkingDay = (date: IsoDate): boolean => {
+    this.noteProjected("scotland", date);
+    return dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6 && this.holidays.holidayIn("scotland", date) === undefined;
+  };
+
+  isNationalWorkingDay = (date: IsoDate): boolean => dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6 && this.nationalHoliday(date) === undefined;
+
+  /** The n-th day after `start` that `counts`, skipping any day inside `setAside`. */
+  nthDayAfter(start: IsoDate, n: number, counts: (date: IsoDate) => boolean, setAside: readonly ClockStop[] = []): IsoDate {
+    let date = start;
+    let counted = 0;
+    for (let guard = 0; guard < 3660; guard += 1) {
+      date = addDays(date, 1);
+      const isSetAside = setAside.some((stop) => stop.to !== null && date >= stop.from && date <= stop.to);
+      if (!isSetAside && counts(date)) {
+        counted += 1;
+        if (counted === n) {
+          return date;
+        }
+      }
+    }
+    throw new DeadlineInputError("No deadline within ten years: check the term dates.");
+  }
+
+  paused(rule: string): Deadline {
+    return { type: this.input.type, due: null, rule, paused: true, warnings: this.warnings };
+  }
+
+  done(due: string | null, rule: string): Deadline {
+    return { type: this.input.type, due, rule, paused: false, warnings: this.warnings };
+  }
+
+  /** An open stop: the clock is waiting on the requester. */
+  openStop(reasons: readonly StopReason[]): ClockStop | undefined {
+    return this.stops(reasons).find((stop) => stop.to === null);
+  }
+
+  waitingRule(stop: ClockStop): string {
+    const waitingFor = { identity: "proof of identity", fee: "the fee", clarification: "clarification" }[stop.reason];
+    return `Clock stopped on ${formatDate(stop.from)} while waiting for ${waitingFor}. It runs again from the day that arrives.`;
+  }
+
+  /** UK GDPR Art 12 and 12A: one month (three if extended) from the relevant time, less paused days, rolled to a working day. */
+  calendarMonth(): Deadline {
+    const waiting = this.openStop(STOP_REASONS);
+    if (waiting) {
+      return this.paused(this.waitingRule(waiting));
+    }
+    let start = this.receivedDay();
+    let startedBy = "the day it was received";
+    for (const stop of this.stops(["identity", "fee"])) {
+      if (stop.to !== null && stop.to > start) {
+        start = stop.to;
+        startedBy = stop.reason === "identity" ? "the day identity was confirmed" : "the day the fee was paid";
+      }
+    }
+    const months = this.input.extended ? 3 : 1;
+    const { date: monthOn, clampedToMonthEnd } = addCalendarMonths(start, months);
+    const parts = [
+      `${this.input.extended ? "Three calendar months (one, extended by two further months)" : "One calendar month"} from ${formatDate(start)}, ${startedBy}`,
+    ];
+    if (clampedToMonthEnd) {
+      parts.push(`${formatDate(monthOn)} is the last day of that month`);
+    }
+    let due = monthOn;
+    const pausedDays = this.stops(["clarification"]).reduce((total, stop) => {
+      const from = laterOf(stop.from, start);
+      return stop.to !== null && stop.to >= from ? total + daysBetween(from, stop.to) + 1 : total;
+    }, 0);
+    if (pausedDays > 0) {
+      due = addDays(due, pausedDays);
+      parts.push(`plus ${pausedDays} day${pausedDays === 1 ? "" : "s"} paused for clarification (from the day asked to the day answered), making ${formatDate(due)}`);
+    }
+    const rolled = this.rollToWorkingDay(due);
+    if (rolled.date !== due) {
+      parts.push(`${formatDate(due)} is ${rolled.reason}, so the deadline moves to the next working day, ${formatDateWithWeekday(rolled.date)}`);
+    }
+    return this.done(rolled.date, sentence(parts));
+  }
+
+  /** A weekend or the nation's bank holiday moves a calendar-month deadline to the next working day. */
+  rollToWorkingDay(date: IsoDate): { date: IsoDate; reason: string } {
+    const weekday = dayOfWeek(date);
+    const holiday = this.nationalHoliday(date);
+    const reason = holiday ? `a bank holiday in ${NATION_NAMES[this.input.nation]} (${holiday})` : weekday === 6 ? "a Saturday" : weekday === 0 ? "a Sunday" : "";
+    let rolled = date;
+    while (!this.isNationalWorkingDay(rolled)) {
+      rolled = addDays(rolled, 1);
+    }
+    return { date: rolled, reason };
+  }
+
+  /** Education (Pupil Information) (England) Regulations 2005, reg 5: 15 school days. */
+  educationalRecord(): Deadline {
+    if (this.input.nation !== "england") {
+      this.warnings.push(
+        `The 15-school-day rule is England's. The rules in ${NATION_NAMES[this.input.nation]} are not confirmed in Steward's reference: treat this as a subject access request unless your adviser says otherwise.`,
+      );
+    }
+    const received = this.receivedDay();
+    const due = this.nthDayAfter(received, 15, this.schoolDayCounter(this.isNationalWorkingDay));
+    return this.done(due, `The 15th school day after ${formatDate(received)}, the day the written request was received: ${formatDateWithWeekday(due)}.`);
+  }
+
+  /**
+   * Counts school days from the term dates; where there are none (or the count runs past the last
+   * term entered) it counts working days instead, which can only give an earlier, safe date.
+   */
+  schoolDayCounter(isWorkingDay: (date: IsoDate) => boolean): (date: IsoDate) => boolean {
+    const terms = this.input.schoolTerms ?? [];
+    const lastDay = lastTermDay(terms);
+    if (!lastDay) {
+      this.warnings.push("No term dates have been entered, so school days were counted as working days. The legal date may be later.");
+      return isWorkingDay;
+    }
+    const isSchoolDay = schoolDayTest(terms, (date) => this.nationalHoliday(date) !== undefined);
+    return (date) => {
+      if (date > lastDay) {
+        if (!this.warnings.some((warning) => warning.includes("term dates end"))) {
+          this.warnings.push(`The term dates entered end on ${formatDate(lastDay)}: days after that were counted as working days. Enter the next term's dates.`);
+        }
+        return isWorkingDay(date);
+      }
+      return isSchoolDay(date) && isWorkingDay(date);
+    };
+  }
+
+  /** FOIA s10, EIR reg 5 and 7, FOISA s10: the 20th working day after receipt. */
+  workingDays(): Deadline {
+    const { type } = this.input;
+    const waiting = this.openStop(["fee", "clarification"]);
+    if (waiting) {
+      return this.paused(this.waitingRule(waiting));
+    }
+    let received = this.receivedDay();
+    let from = `${formatDate(received)}, the day it was received`;
+    for (const stop of this.stops(["clarification"])) {
+      if (stop.to !== null && stop.to > received) {
+        received = stop.to;
+        from = `${formatDate(received)}, the day the clarification arrived`;
+      }
+    }
+    const feeDays = this.stops(["fee"]).filter((stop) => stop.to !== null && stop.to >= received);
+    const feeNote = feeDays.length > 0 ? ", leaving out the days from the fees notice to the fee's arrival" : "";
+    if (type === "foi-scotland") {
+      const due = this.nthDayAfter(received, 20, this.isScottishWorkingDay, feeDays);
+      return this.done(due, `The 20th working day after ${from} (FOISA s10; working days leave out weekends and Scottish bank holidays only)${feeNote}: ${formatDateWithWeekday(due)}.`);
+    }
+    const anyNation = "working days leave out weekends and bank holidays in any part of the UK";
+    if (type === "eir") {
+      const days = this.input.extended ? 40 : 20;
+      const due = this.nthDayAfter(received, days, this.isFoiaWorkingDay, feeDays);
+      const why = this.input.extended ? "extended to 40 because the request is complex and voluminous (EIR reg 7)" : "EIR reg 5(2)";
+      return this.done(due, `The ${days}th working day after ${from} (${why}; ${anyNation})${feeNote}: ${formatDateWithWeekday(due)}.`);
+    }
+    const twentieth = this.nthDayAfter(received, 20, this.isFoiaWorkingDay, feeDays);
+    let due = twentieth;
+    let rule = `The 20th working day after ${from} (FOIA s10; ${anyNation})${feeNote}: ${formatDateWithWeekday(twentieth)}.`;
+    if (type === "foi-school") {
+      const sixtieth = this.nthDayAfter(received, 60, this.isFoiaWorkingDay, feeDays);
+      const warningsBefore = this.warnings.length;
+      const schoolTwentieth = this.nthDayAfter(received, 20, this.schoolDayCounter(this.isFoiaWorkingDay), feeDays);
+      const countedAsWorkingDays = this.warnings.length > warningsBefore;
+      due = schoolTwentieth < sixtieth ? schoolTwentieth : sixtieth;
+      rule =
+        `For a school, the earlier of the 20th school day after ${from}, ${formatDate(schoolTwentieth)}${countedAsWorkingDays ? " (see the note on term dates)" : ""}, ` +
+        `and the 60th working day, ${formatDate(sixtieth)} (FOI Time for Compliance Regulations; ${anyNation})${feeNote}: ${formatDateWithWeekday(due)}.`;
+    }
+    const { extendedTo } = this.input;
+    if (extendedTo) {
+      if (extendedTo <= due) {
+        throw new DeadlineInputError(`The extended date must be after the original deadline, ${formatDate(due)}.`);
+      }
+      const fortieth = this.nthDayAfter(received, 40, this.isFoiaWorkingDay, feeDays);
+      if (extendedTo > fortieth) {
+        this.warnings.push(`The ICO expects a public interest extension to last no more than 20 further working days (to ${formatDate(fortieth)}).`);
+      }
+      return this.done(extendedTo, `${rule} Extended to ${formatDateWithWeekday(extendedTo)} to consider the public interest (FOIA s10(3)); the refusal notice naming the exemption was still due by the original date.`);
+    }
+    return this.done(due, rule);
+  }
+
+  /** UK GDPR Art 33: 72 clock hours from becoming aware, weekends and nights included. */
+  breach(): Deadline {
+    const aware = isIsoDate(this.input.received) ? parseDateTime(`${this.input.received}T00:00`) : parseDateTime(this.input.received);
+    if (!aware) {
+      throw new DeadlineInputError(`The time of becoming aware must be a date and time: ${this.input.received}`);
+    }
+    if (isIsoDate(this.input.received)) {
+      this.warnings.push("No time of day was given, so the 72 hours are counted from midnight at the start of that day.");
+    }
+    const due = new Date(aware.getTime() + 72 * 3_600_000);
+    return this.done(
+      formatLondonDateTime(due),
+      `72 hours from becoming aware at ${formatLondonDateTimeForPeople(aware)} (UK GDPR Art 33; clock hours, nights and weekends count): decide whether to report to the ICO by ${formatLondonDateTimeForPeople(due)}. A report after that must give the reasons for the delay.`,
+    );
+  }
+
+  /** DPA 2018 as amended by DUAA s103 (from 19 Jun 2026): acknowledge within 30 days. */
+  complaint(): Deadline {
+    const received = this.receivedDay();
+    const due = addDays(received, 30);
+    return this.done(due, `Acknowledge within 30 days of receiving the complaint, ${formatDate(received)}: by ${formatDateWithWeekday(due)}. Then respond without undue delay, keeping the complainant told of progress.`);
+  }
+
+  /** No legal clock: the organisation's own service target. */
+  advice(): Deadline {
+    const received = this.receivedDay();
+    const days = this.input.adviceTargetDays ?? 10;
+    const due = this.nthDayAfter(received, days, this.isNationalWorkingDay);
+    return this.done(due, `No legal deadline. Your organisation's service target is ${days} working days from ${formatDate(received)}: ${formatDateWithWeekday(due)}.`);
+  }
+}
+
+function sentence(parts: string[]): string {
+  const text = parts.join("; ");
+  return text.endsWith(".") ? text : `${text}.`;
+}
+
+export interface Countdown {
+  /** Whole days (or, for a breach, hours) left; negative when overdue. */
+  left: number;
+  unit: "days" | "hours";
+  text: string;
+  overdue: boolean;
+}
+
+/** "Due in 5 days", "Due today", "3 days overdue"; for a breach, hours left. */
+export function countdownTo(due: string, now: Date): Countdown {
+  if (!isIsoDate(due)) {
+    const hours = Math.floor((new Date(due).getTime() - now.getTime()) / 3_600_000);
+    const overdue = hours < 0;
+    const text = overdue ? `${-hours} hour${hours === -1 ? "" : "s"} past the 72 hours` : `${hours} hour${hours === 1 ? "" : "s"} left`;
+    return { left: hours, unit: "hours", text, overdue };
+  }
+  const left = daysBetween(londonDateOf(now), due);
+  const text = left === 0 ? "Due today" : left > 0 ? `Due in ${left} day${left === 1 ? "" : "s"}` : `${-left} day${left === -1 ? "" : "s"} overdue`;
+  return { left, unit: "days", text, overdue: left < 0 };
+}
