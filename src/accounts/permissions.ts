@@ -28,6 +28,26 @@ export const PERMISSIONS = {
     trustOnly: false,
     meaning: "Change the organisation's settings, such as requiring two-factor sign-in for everyone",
   },
+  "cases:log": {
+    roles: ["owner", "admin", "dpo", "staff", "adviser"],
+    trustOnly: false,
+    meaning: "Log a request or incident, and follow the cases they logged or were given",
+  },
+  "cases:view-all": {
+    roles: ["owner", "admin", "dpo", "adviser", "auditor"],
+    trustOnly: false,
+    meaning: "See every case in the organisation (in a trust, every school's) and export the list",
+  },
+  "cases:manage": {
+    roles: ["owner", "admin", "dpo", "adviser"],
+    trustOnly: false,
+    meaning: "Assign cases, move them on, stop and restart their clocks, extend and close them",
+  },
+  "calendar:manage": {
+    roles: ["owner", "admin"],
+    trustOnly: false,
+    meaning: "Set each school's nation, kind of school, term dates and advice target",
+  },
   "outbox:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read the email outbox" },
   "audit:view": { roles: ["owner", "admin", "dpo", "auditor"], trustOnly: false, meaning: "Read and export the audit trail" },
   "ownership:transfer": { roles: ["owner"], trustOnly: false, meaning: "Hand the licence to another admin" },

@@ -36,7 +36,23 @@ export type AuditAction =
   | "password-reset.request"
   | "outbox.read"
   | "audit.read"
-  | "audit.export";
+  | "audit.export"
+  | "case.log"
+  | "case.list"
+  | "case.view"
+  | "case.export"
+  | "case.assign"
+  | "case.status"
+  | "case.clock-stop"
+  | "case.clock-restart"
+  | "case.extend"
+  | "case.note"
+  | "case.close"
+  | "case.breach-assess"
+  | "case.attach"
+  | "case.attachment-download"
+  | "calendar.change"
+  | "calendar.terms-import";
 
 /** Where a request came from: recorded with each event (never in the application log). */
 export interface RequestMeta {
@@ -49,7 +65,7 @@ export interface AuditEntry {
   organisationId: string;
   actorUserId: string | null;
   action: AuditAction;
-  recordType?: "organisation" | "user" | "email" | "audit";
+  recordType?: "organisation" | "user" | "email" | "audit" | "case";
   recordId?: string;
   meta?: RequestMeta | undefined;
   at: Date;

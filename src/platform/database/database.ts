@@ -8,6 +8,11 @@ import type { Database } from "./schema.ts";
 
 export type Engine = "pglite" | "postgres";
 
+/** PostgreSQL's `date`: read as the YYYY-MM-DD text it is, never a JS Date at some time zone's midnight. */
+const DATE_OID = 1082;
+const keepDateText = (value: string) => value;
+pg.types.setTypeParser(DATE_OID, keepDateText);
+
 /** The database handle the rest of Steward receives. */
 export interface StewardDatabase {
   db: Kysely<Database>;
@@ -46,11 +51,11 @@ export async function openDatabase(
   } else {
     let pglite: PGlite;
     if ("inMemory" in location) {
-      pglite = await PGlite.create();
+      pglite = await PGlite.create({ parsers: { [DATE_OID]: keepDateText } });
     } else {
       const folder = path.join(location.dataDir, "pgdata");
       await fs.mkdir(folder, { recursive: true });
-      pglite = await PGlite.create(folder);
+      pglite = await PGlite.create(folder, { parsers: { [DATE_OID]: keepDateText } });
     }
     dialect = new PGliteDialect(pglite);
     closeDriver = () => pglite.close();

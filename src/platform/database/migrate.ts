@@ -7,6 +7,7 @@ import * as twoFactorAndDataKeys from "./migrations/2026-11-24-005-two-factor-an
 import * as sealedPersonalData from "./migrations/2026-11-24-006-sealed-personal-data.ts";
 import * as selfService from "./migrations/2026-11-24-007-self-service.ts";
 import * as sessionConfirmation from "./migrations/2026-11-24-008-session-confirmation.ts";
+import * as caseWork from "./migrations/2026-11-24-009-case-work.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24-006-sealed-personal-data": sealedPersonalData,
   "2026-11-24-007-self-service": selfService,
   "2026-11-24-008-session-confirmation": sessionConfirmation,
+  "2026-11-24-009-case-work": caseWork,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

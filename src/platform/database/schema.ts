@@ -15,6 +15,14 @@ export interface Database {
   recoveryCodes: RecoveryCodeTable;
   emailChanges: EmailChangeTable;
   erasureRequests: ErasureRequestTable;
+  schoolTerms: SchoolTermTable;
+  bankHolidayUpdates: BankHolidayUpdateTable;
+  caseCounters: CaseCounterTable;
+  cases: CaseTable;
+  caseStops: CaseStopTable;
+  caseEvents: CaseEventTable;
+  caseAttachments: CaseAttachmentTable;
+  caseReminders: CaseReminderTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -31,6 +39,11 @@ export interface OrganisationTable {
   telephone: string;
   createdAt: CreatedAt;
   twoFactorRequired: Generated<boolean>;
+  nation: Generated<"england" | "wales" | "scotland" | "northern-ireland">;
+  /** Maintained schools have the parent's 15-school-day educational record right; academies do not. */
+  schoolType: Generated<"maintained" | "academy" | "independent">;
+  /** The organisation's own service target for advice requests, in working days. */
+  adviceTargetDays: Generated<number>;
 }
 
 export type Role = "owner" | "admin" | "dpo" | "staff" | "adviser" | "auditor";
@@ -155,4 +168,109 @@ export interface ErasureRequestTable {
   reason: string | null;
   createdAt: Timestamp;
   closedAt: Timestamp | null;
+}
+
+/** Dates as PostgreSQL `date`, always read and written as YYYY-MM-DD text (see database.ts). */
+type DateText = string;
+
+export interface SchoolTermTable {
+  orgId: string;
+  id: string;
+  kind: "term" | "closure";
+  firstDay: DateText;
+  lastDay: DateText;
+}
+
+export interface BankHolidayUpdateTable {
+  division: "england-and-wales" | "scotland" | "northern-ireland";
+  date: DateText;
+  title: string;
+}
+
+export interface CaseCounterTable {
+  orgId: string;
+  prefix: string;
+  year: number;
+  lastNumber: number;
+}
+
+export interface CaseTable {
+  orgId: string;
+  id: string;
+  reference: string;
+  type: string;
+  status: string;
+  /** When it arrived (for a breach, when the school became aware), and that day in London. */
+  receivedAt: Timestamp;
+  receivedOn: DateText;
+  channel: string;
+  /** Sealed, as are requesterContact, subjectName, summary, details, extensionReason and outcomeDetail. */
+  requesterName: string;
+  requesterContact: string | null;
+  subjectKind: string;
+  subjectName: string | null;
+  summary: string;
+  details: string | null;
+  /** Sealed JSON: the breach's risk assessment and what an Art 33(3) notification needs. */
+  breachReport: string | null;
+  createdBy: string;
+  assigneeId: string | null;
+  extended: Generated<boolean>;
+  extensionReason: string | null;
+  requesterToldOn: DateText | null;
+  extendedTo: DateText | null;
+  /** The deadline as last computed, for lists, the dashboard and reminders; null while paused. */
+  dueOn: DateText | null;
+  dueAt: Timestamp | null;
+  riskLikelihood: string | null;
+  riskSeverity: string | null;
+  icoReportedAt: Timestamp | null;
+  peopleToldAt: Timestamp | null;
+  outcome: string | null;
+  outcomeDetail: string | null;
+  closedAt: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseStopTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  reason: "identity" | "fee" | "clarification";
+  fromOn: DateText;
+  toOn: DateText | null;
+}
+
+export interface CaseEventTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  seq: ColumnType<number, never, never>;
+  at: Timestamp;
+  actorUserId: string | null;
+  kind: string;
+  /** Sealed: may quote a note or a reason. */
+  detail: string | null;
+}
+
+export interface CaseAttachmentTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  /** Sealed, as is content (the file itself, base64 inside the seal). */
+  filename: string;
+  fileType: string;
+  sizeBytes: number;
+  content: string;
+  uploadedBy: string;
+  uploadedAt: Timestamp;
+}
+
+export interface CaseReminderTable {
+  orgId: string;
+  caseId: string;
+  kind: string;
+  dueKey: string;
+  sentAt: Timestamp;
 }

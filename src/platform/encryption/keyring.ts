@@ -64,13 +64,18 @@ export interface SealedPlace {
 const placeText = (place: SealedPlace) => `${place.organisationId}/${place.table}/${place.rowId}/${place.column}`;
 
 /** Seals a personal data value under its organisation's data key, for one place. */
-export async function sealFor(trx: Tx, keyring: Keyring, place: SealedPlace, plaintext: string): Promise<string> {
+export async function sealFor(trx: Tx, keyring: Keyring, place: SealedPlace, plaintext: string | Buffer): Promise<string> {
   return seal(await dataKeyOf(trx, keyring, place.organisationId), plaintext, placeText(place));
 }
 
 /** Opens a value sealed by sealFor for the same place; throws UnreadableError if its key is gone, or it was altered or moved. */
 export async function openFor(trx: Tx, keyring: Keyring, place: SealedPlace, sealed: string): Promise<string> {
-  return open(await dataKeyOf(trx, keyring, place.organisationId), sealed, placeText(place)).toString("utf8");
+  return (await openBytesFor(trx, keyring, place, sealed)).toString("utf8");
+}
+
+/** As openFor, for a sealed file: the bytes as they were. */
+export async function openBytesFor(trx: Tx, keyring: Keyring, place: SealedPlace, sealed: string): Promise<Buffer> {
+  return open(await dataKeyOf(trx, keyring, place.organisationId), sealed, placeText(place));
 }
 
 /**

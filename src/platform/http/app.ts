@@ -15,6 +15,8 @@ import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie
 import { isRecentlyConfirmed } from "../../auth/confirmation.ts";
 import { resolveSession } from "../../auth/sessions.ts";
 import { newToken } from "../../auth/tokens.ts";
+import { casesRoutes } from "../../cases/cases.routes.ts";
+import { calendarRoutes } from "../../calendar/calendar.routes.ts";
 import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "../../notify/notify.routes.ts";
 import { csrfInvalid, forbidden, StewardError } from "../errors.ts";
@@ -56,8 +58,9 @@ const PUBLIC_ASSETS = fileURLToPath(new URL("../../../public/build/", import.met
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** The navigation a signed-in person sees, each item behind the permission it needs. */
-const NAVIGATION: { href: string; text: string; action: Action | "signed-in" }[] = [
+const NAVIGATION: { href: string; text: string; action: Action | Action[] | "signed-in" }[] = [
   { href: "/dashboard", text: "Dashboard", action: "dashboard:view" },
+  { href: "/cases", text: "Cases", action: ["cases:log", "cases:view-all"] },
   { href: "/schools", text: "Schools", action: "schools:manage" },
   { href: "/users", text: "Users", action: "users:manage" },
   { href: "/outbox", text: "Outbox", action: "outbox:view" },
@@ -144,7 +147,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, this)),
       // Someone who must set up two-factor first is offered nowhere else to go.
       navigation: actor && !(actor.twoFactor.required && !actor.twoFactor.enabled)
-        ? NAVIGATION.filter((item) => item.action === "signed-in" || can(actor, item.action)).map((item) => ({
+        ? NAVIGATION.filter((item) => item.action === "signed-in" || [item.action].flat().some((action) => can(actor, action))).map((item) => ({
             href: item.href,
             text: item.text,
             active: request.url === item.href || request.url.startsWith(`${item.href}/`),
@@ -222,6 +225,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   authRoutes(app, services);
   accountsRoutes(app, services);
   dashboardRoutes(app, services);
+  casesRoutes(app, services);
+  calendarRoutes(app, services);
   notifyRoutes(app, services);
   auditRoutes(app, services);
 

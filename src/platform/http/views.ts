@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatDate, formatDateWithWeekday, isIsoDate } from "../../calendar/dates.ts";
 import nunjucks from "nunjucks";
 import type { FieldErrors } from "../forms.ts";
 
@@ -34,6 +35,14 @@ export function createViews(): nunjucks.Environment {
   );
   env.addFilter("dateTime", (value: Date | string | null | undefined) =>
     value ? LONDON_DATE_TIME.format(new Date(value)).replace(" am", "am").replace(" pm", "pm") : "",
+  );
+  env.addFilter("date", (value: string | null | undefined) => (value && isIsoDate(value) ? formatDate(value) : ""));
+  env.addFilter("longDate", (value: string | null | undefined) => (value && isIsoDate(value) ? formatDateWithWeekday(value) : ""));
+  env.addFilter("fileSize", (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`));
+  env.addFilter("map_people", (people: { id: string; name: string }[]) => people.map((person) => ({ value: person.id, text: person.name })));
+  env.addFilter("map_statuses", (statuses: { id: string; name: string }[]) => statuses.map((status) => ({ value: status.id, text: status.name })));
+  env.addFilter("map_outcomes", (outcomes: { id: string; name: string; needsDetail?: string }[]) =>
+    outcomes.map((outcome) => ({ value: outcome.id, text: outcome.name, hint: outcome.needsDetail ? { text: outcome.needsDetail } : undefined })),
   );
   return env;
 }

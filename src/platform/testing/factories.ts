@@ -42,3 +42,29 @@ export async function buildLicence(services: Services, overrides: Partial<{ orga
   }
   return { ...result, username: form["username"]!, email: form["email"]!, name: form["organisationName"]! };
 }
+
+/**
+ * Adds a person with a role through the admin's own pages (as an admin would), sets their
+ * password through their one-time link, and returns a signed-in agent for them.
+ */
+export async function addPerson(
+  app: import("fastify").FastifyInstance,
+  clock: import("../clock.ts").TestClock,
+  admin: import("./test-agent.ts").TestAgent,
+  role: "staff" | "dpo" | "admin" | "adviser" | "auditor",
+  organisationId: string,
+): Promise<{ agent: import("./test-agent.ts").TestAgent; username: string; fullName: string; email: string }> {
+  const { TestAgent } = await import("./test-agent.ts");
+  const id = unique();
+  const person = { fullName: `${role} person ${id}`, email: `${role}-${id}@school.example`, username: `${role}-${id}` };
+  await admin.get("/users/new");
+  const created = await admin.post("/users/new", { ...person, role, organisationId, ...(role === "staff" || role === "auditor" ? {} : { trainingConfirmed: "yes" }) });
+  const link = /id="set-password-link" href="http:\/\/steward\.test(\/set-password\/[^"]+)"/.exec(created.body)?.[1];
+  if (!link) {
+    throw new Error(`addPerson: no set-password link (status ${created.statusCode})`);
+  }
+  const agent = new TestAgent(app, clock);
+  await agent.submit(link, { password: TEST_PASSWORD });
+  await agent.signIn(person.username);
+  return { agent, ...person };
+}

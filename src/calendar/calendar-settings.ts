@@ -1,0 +1,53 @@
+import { inActorScope, type Context } from "../accounts/actor.ts";
+import { authorise } from "../accounts/permissions.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { refreshOpenDeadlines } from "../cases/cases.ts";
+import { notFound } from "../platform/errors.ts";
+import type { Nation } from "./bank-holidays.ts";
+import { loadOrganisationCalendar, type OrganisationCalendar, type SchoolType } from "./calendar-store.ts";
+import type { TermDates } from "./school-days.ts";
+import { randomUUID } from "node:crypto";
+
+export interface CalendarChoices {
+  nation: Nation;
+  schoolType: SchoolType;
+  adviceTargetDays: number;
+}
+
+function checkReachable(ctx: Context, organisationId: string): void {
+  authorise(ctx.actor, "calendar:manage");
+  if (!ctx.actor.organisationIds.includes(organisationId)) {
+    throw notFound();
+  }
+}
+
+export async function readCalendar(ctx: Context, organisationId: string): Promise<OrganisationCalendar & { name: string }> {
+  checkReachable(ctx, organisationId);
+  return inActorScope(ctx, async (trx) => {
+    const organisation = await trx.selectFrom("organisations").select("name").where("id", "=", organisationId).executeTakeFirstOrThrow();
+    return { ...(await loadOrganisationCalendar(trx, organisationId)), name: organisation.name };
+  });
+}
+
+/** Changes a school's nation, kind and advice target; every open case's deadline is worked out again. */
+export async function changeCalendar(ctx: Context, organisationId: string, choices: CalendarChoices): Promise<void> {
+  checkReachable(ctx, organisationId);
+  await inActorScope(ctx, async (trx) => {
+    await trx.updateTable("organisations").set(choices).where("id", "=", organisationId).execute();
+    await refreshOpenDeadlines(trx, organisationId, ctx.services.clock.now());
+    await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.change", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: ctx.services.clock.now() });
+  });
+}
+
+/** Replaces a school's term dates (as imported from CSV); every open case's deadline is worked out again. */
+export async function replaceTermDates(ctx: Context, organisationId: string, terms: readonly TermDates[]): Promise<void> {
+  checkReachable(ctx, organisationId);
+  await inActorScope(ctx, async (trx) => {
+    await trx.deleteFrom("schoolTerms").where("orgId", "=", organisationId).execute();
+    for (const term of terms) {
+      await trx.insertInto("schoolTerms").values({ orgId: organisationId, id: randomUUID(), ...term }).execute();
+    }
+    await refreshOpenDeadlines(trx, organisationId, ctx.services.clock.now());
+    await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.terms-import", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: ctx.services.clock.now() });
+  });
+}

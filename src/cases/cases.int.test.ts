@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addPerson, buildLicence } from "../platform/testing/factories.ts";
+import { emailsTo } from "../platform/testing/mail.ts";
+import { TestAgent } from "../platform/testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { testEngine } from "../platform/testing/test-database.ts";
+
+describe(`case work (${testEngine})`, () => {
+  let steward: TestSteward;
+  beforeAll(async () => {
+    steward = await startTestSteward();
+    steward.clock.set("2027-01-30T10:00:00Z");
+  });
+  afterAll(() => steward.close());
+
+  /** A school with its owner, a DPO and a member of staff, each signed in. */
+  async function school(kind: "school" | "trust" = "school") {
+    const licence = await buildLicence(steward.services, { organisationKind: kind });
+    const owner = new TestAgent(steward.app, steward.clock);
+    await owner.signIn(licence.username);
+    const organisationId = /name="organisationId"[^>]*value="([^"]+)"|<option value="([^"]+)" selected/.exec((await owner.get("/users/new")).body)!.slice(1).find(Boolean)!;
+    const dpo = await addPerson(steward.app, steward.clock, owner, "dpo", organisationId);
+    const staff = await addPerson(steward.app, steward.clock, owner, "staff", organisationId);
+    return { licence, owner, organisationId, dpo, staff };
+  }
+
+  const sarForm = (organisationId: string, overrides: Record<string, string> = {}) => ({
+    organisationId,
+    type: "sar",
+    receivedOn: "2027-01-30",
+    receivedTime: "",
+    channel: "email",
+    requesterName: "Jordan Parent",
+    requesterContact: "jordan@example.com",
+    subjectKind: "pupil",
+    subjectName: "Riley Pupil",
+    summary: "Please send me all the data you hold about my son Riley.",
+    ...overrides,
+  });
+
+  async function logSar(agent: TestAgent, organisationId: string, overrides: Record<string, string> = {}) {
+    await agent.get("/cases/new");
+    const response = await agent.post("/cases", sarForm(organisationId, overrides));
+    expect(response.statusCode, response.body.slice(0, 2000)).toBe(303);
+    return response.headers.location!.replace(/\?.*$/, "");
+  }
+
+  it("staff log a SAR; it gets a reference, the deadline with its rule, and the DPO is told", async () => {
+    const { organisationId, staff, dpo } = await school();
+    const path = await logSar(staff.agent, organisationId);
+    const page = await staff.agent.get(path);
+    expect(page.body).toMatch(/SAR-2027-0001/);
+    expect(page.body).toContain("One calendar month from 30 Jan 2027");
+    expect(page.body).toContain("28 Feb 2027 is the last day of that month");
+    expect(page.body).toContain("Monday 1 Mar 2027");
+    expect(page.body).toContain("Due in 30 days");
+    const second = await logSar(staff.agent, organisationId);
+    expect((await staff.agent.get(second)).body).toMatch(/SAR-2027-0002/);
+    const emails = await emailsTo(steward.services, dpo.email);
+    expect(emails.some((email) => email.subject.includes("SAR-2027-0001"))).toBe(true);
+    expect(emails.every((email) => !email.body.includes("Riley"))).toBe(true);
+  });
+
+  it("refuses bad input with a clear message and writes nothing", async () => {
+    const { organisationId, staff } = await school();
+    await staff.agent.get("/cases/new");
+    const future = await staff.agent.post("/cases", sarForm(organisationId, { receivedOn: "2027-02-10" }));
+    expect(future.statusCode).toBe(400);
+    expect(future.body).toContain("must be today or in the past");
+    const breachWithoutTime = await staff.agent.post("/cases", sarForm(organisationId, { type: "breach" }));
+    expect(breachWithoutTime.statusCode).toBe(400);
+    expect(breachWithoutTime.body).toContain("the 72 hours run from then");
+    const noName = await staff.agent.post("/cases", sarForm(organisationId, { requesterName: "" }));
+    expect(noName.statusCode).toBe(400);
+    const list = await staff.agent.get("/cases?state=all");
+    expect(list.body).toContain("No cases match");
+  });
+
+  it("the DPO assigns, stops the clock for identity, restarts it, extends and closes; the timeline keeps it all", async () => {
+    const { organisationId, staff, dpo } = await school();
+    const path = await logSar(staff.agent, organisationId);
+    const dpoId = /<option value="([^"]+)"[^>]*>dpo person/.exec((await dpo.agent.get(path)).body)![1]!;
+    expect((await dpo.agent.post(`${path}/assign`, { assigneeId: dpoId })).statusCode).toBe(303);
+    await dpo.agent.get(path);
+    expect((await dpo.agent.post(`${path}/stop`, { reason: "identity", fromOn: "2027-01-30" })).statusCode).toBe(303);
+    let page = await dpo.agent.get(path);
+    expect(page.body).toContain("Clock stopped");
+    expect(page.body).toContain("waiting for proof of identity");
+
+    steward.clock.set("2027-02-08T10:00:00Z");
+    await dpo.agent.signIn(dpo.username);
+    await dpo.agent.get(path);
+    expect((await dpo.agent.post(`${path}/restart`, { toOn: "2027-02-08" })).statusCode).toBe(303);
+    page = await dpo.agent.get(path);
+    expect(page.body).toContain("One calendar month from 8 Feb 2027, the day identity was confirmed");
+    expect(page.body).toContain("Monday 8 Mar 2027");
+
+    const lateTold = await dpo.agent.post(`${path}/extend`, { reason: "Many records across two schools", toldOn: "2027-03-09" });
+    expect(lateTold.statusCode).toBe(400);
+    await dpo.agent.get(path);
+    expect((await dpo.agent.post(`${path}/extend`, { reason: "Many records across two schools", toldOn: "2027-02-08" })).statusCode).toBe(303);
+    page = await dpo.agent.get(path);
+    expect(page.body).toContain("Three calendar months");
+    expect(page.body).toContain("Monday 10 May 2027");
+
+    const noDetail = await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-part", detail: "" });
+    expect(noDetail.statusCode).toBe(400);
+    expect(noDetail.body).toContain("Name the exemptions applied");
+    await dpo.agent.get(path);
+    expect((await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-part", detail: "Third-party data redacted (DPA 2018 Sch 2 para 16)" })).statusCode).toBe(303);
+    page = await dpo.agent.get(path);
+    expect(page.body).toContain("Disclosed in part");
+    const timeline = page.body.slice(page.body.indexOf('id="timeline"'));
+    for (const event of ["logged", "Given to", "Waiting for proof of identity", "the clock runs again", "Extended by two further months", "Closed: Disclosed in part"]) {
+      expect(timeline).toContain(event);
+    }
+    steward.clock.set("2027-01-30T10:00:00Z");
+  });
+
+  it("staff see only their own cases and cannot manage them; another organisation's cases are not found", async () => {
+    const first = await school();
+    const second = await school();
+    const path = await logSar(first.staff.agent, first.organisationId);
+    const otherStaff = await addPerson(steward.app, steward.clock, first.owner, "staff", first.organisationId);
+    expect((await otherStaff.agent.get(path)).statusCode).toBe(404);
+    expect((await otherStaff.agent.get("/cases")).body).not.toContain("Jordan Parent");
+    expect((await first.staff.agent.post(`${path}/close`, { outcome: "withdrawn" })).statusCode).toBe(403);
+    expect((await second.dpo.agent.get(path)).statusCode).toBe(404);
+    expect((await second.dpo.agent.get("/cases?state=all")).body).not.toContain("Jordan Parent");
+    await second.dpo.agent.get("/cases");
+    expect((await second.dpo.agent.post(`${path}/notes`, { note: "sneaky" })).statusCode).toBe(404);
+  });
+
+  it("a trust DPO sees every school's cases, with the school named", async () => {
+    const trust = await school("trust");
+    await trust.owner.submit("/schools/new", { name: "Elm Academy", postalAddress: "1 Elm Road\nLeeds", telephone: "0113 496 0001" });
+    const schools = await trust.owner.get("/users/new");
+    const elmId = /<option value="([^"]+)"[^>]*>Elm Academy/.exec(schools.body)![1]!;
+    const elmStaff = await addPerson(steward.app, steward.clock, trust.owner, "staff", elmId);
+    const path = await logSar(elmStaff.agent, elmId);
+    const list = await trust.dpo.agent.get("/cases");
+    expect(list.body).toContain("Elm Academy");
+    expect(list.body).toContain("Jordan Parent");
+    expect((await trust.dpo.agent.get(path)).body).toContain("Elm Academy");
+  });
+});

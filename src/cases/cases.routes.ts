@@ -1,0 +1,299 @@
+import multipart from "@fastify/multipart";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { can } from "../accounts/permissions.ts";
+import { listReachableOrganisations } from "../accounts/schools.ts";
+import { NATION_NAMES } from "../calendar/bank-holidays.ts";
+import { londonDateOf } from "../calendar/dates.ts";
+import { notFound } from "../platform/errors.ts";
+import { readForm, type FieldErrors } from "../platform/forms.ts";
+import { contextOf } from "../platform/http/request-context.ts";
+import type { Services } from "../platform/services.ts";
+import { ALLOWED_EXTENSIONS, attachFile, downloadDisposition, MAX_ATTACHMENT_BYTES, openAttachment } from "./attachments.ts";
+import {
+  assignSchema,
+  breachAssessmentSchema,
+  caseFilterSchema,
+  closeSchema,
+  extendSchema,
+  newCaseSchema,
+  noteSchema,
+  restartSchema,
+  statusSchema,
+  stopSchema,
+} from "./cases.schema.ts";
+import {
+  addNote,
+  assessBreach,
+  assignableTo,
+  assignCase,
+  CaseFormError,
+  changeStatus,
+  closeCase,
+  extendCase,
+  getCase,
+  listCases,
+  logCase,
+  organisationsForLogging,
+  restartClock,
+  stopClock,
+} from "./cases.ts";
+import { casesAsCsv, casesAsXlsx } from "./export.ts";
+import { CHANNELS, LIKELIHOODS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
+
+const caseParams = z.object({ id: z.uuid() });
+const attachmentParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
+
+function caseIdFrom(params: unknown): string {
+  const parsed = caseParams.safeParse(params);
+  if (!parsed.success) {
+    throw notFound();
+  }
+  return parsed.data.id;
+}
+
+/** What /cases/:id says after a change, from ?done=… */
+const CASE_NOTICES: Record<string, string> = {
+  logged: "The case is logged. The data protection officer has been told.",
+  assigned: "The case has been assigned.",
+  status: "The stage is changed.",
+  stopped: "The clock is stopped.",
+  restarted: "The clock is running again.",
+  extended: "The deadline is extended.",
+  note: "Your note is added.",
+  attached: "The file is attached.",
+  closed: "The case is closed.",
+  assessed: "The risk assessment is saved.",
+};
+
+export function casesRoutes(app: FastifyInstance, services: Services): void {
+  // Files arrive as multipart forms: one file, small fields, read into memory within the limit,
+  // each field a plain string so the CSRF check and readForm see what they always see.
+  void app.register(multipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 10_000, parts: 6, headerPairs: 100 },
+    onFile: async (part) => {
+      (part as unknown as { value: unknown }).value = { filename: part.filename, bytes: await part.toBuffer() };
+    },
+  });
+
+  app.get("/cases", { config: { access: "signed-in" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const filter = caseFilterSchema.parse(request.query ?? {});
+    const cases = await listCases(ctx, filter);
+    const organisations = ctx.actor.organisationIds.length > 1 ? (await listReachableOrganisations(ctx)).map((organisation) => ({ value: organisation.id, text: organisation.name })) : [];
+    return reply.page("cases/views/list.njk", {
+      cases,
+      filter: { state: filter.state ?? "open", type: filter.type ?? "", organisationId: filter.organisationId ?? "" },
+      query: new URLSearchParams(Object.entries(filter).filter(([, value]) => value) as [string, string][]).toString(),
+      types: Object.values(WORKFLOWS).map((workflow) => ({ value: workflow.type, text: workflow.name })),
+      organisations,
+      showSchool: ctx.actor.organisationIds.length > 1,
+      canLog: can(ctx.actor, "cases:log"),
+      canExport: can(ctx.actor, "cases:view-all"),
+      seesAll: can(ctx.actor, "cases:view-all"),
+    });
+  });
+
+  app.get("/cases/export.csv", { config: { access: "cases:view-all" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const cases = await listCases(ctx, caseFilterSchema.parse(request.query ?? {}), { audit: "case.export", limit: 100_000 });
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", downloadDisposition(`steward-cases-${londonDateOf(services.clock.now())}.csv`))
+      .header("cache-control", "no-store")
+      .send(casesAsCsv(cases));
+  });
+
+  app.get("/cases/export.xlsx", { config: { access: "cases:view-all" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const cases = await listCases(ctx, caseFilterSchema.parse(request.query ?? {}), { audit: "case.export", limit: 100_000 });
+    return reply
+      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      .header("content-disposition", downloadDisposition(`steward-cases-${londonDateOf(services.clock.now())}.xlsx`))
+      .header("cache-control", "no-store")
+      .send(Buffer.from(casesAsXlsx(cases)));
+  });
+
+  const showNewCaseForm = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, string> = {}) => {
+    const ctx = contextOf(request, services);
+    const organisations = await organisationsForLogging(ctx);
+    const own = organisations.find((organisation) => organisation.id === ctx.actor.organisation.id) ?? organisations[0];
+    const chosen = organisations.find((organisation) => organisation.id === values["organisationId"]) ?? own;
+    // Every type any reachable school offers: the domain refuses one that does not apply to the chosen school.
+    const offered = [...new Set(organisations.flatMap((organisation) => organisation.types))];
+    return reply.page(
+      "cases/views/new.njk",
+      {
+        errors,
+        values: { organisationId: chosen?.id, receivedOn: londonDateOf(services.clock.now()), ...values },
+        organisations: organisations.map((organisation) => ({ value: organisation.id, text: organisation.name })),
+        types: offered.map((type) => ({ value: type, text: WORKFLOWS[type].name, hint: { text: WORKFLOWS[type].hint }, checked: values["type"] === type })),
+        channels: CHANNELS.map((channel) => ({ value: channel.id, text: channel.name })),
+        subjectKinds: SUBJECT_KINDS.map((kind) => ({ value: kind.id, text: kind.name, checked: values["subjectKind"] === kind.id })),
+      },
+      errors ? 400 : 200,
+    );
+  };
+
+  app.get("/cases/new", { config: { access: "cases:log" } }, async (request, reply) => showNewCaseForm(request, reply));
+
+  app.post("/cases", { config: { access: "cases:log" } }, async (request, reply) => {
+    const form = readForm(newCaseSchema, request.body);
+    if (!form.ok) {
+      return showNewCaseForm(request, reply, form.errors, form.values);
+    }
+    try {
+      const { id } = await logCase(contextOf(request, services), form.data);
+      return reply.redirect(`/cases/${id}?done=logged`, 303);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showNewCaseForm(request, reply, error.errors, request.body as Record<string, string>);
+      }
+      throw error;
+    }
+  });
+
+  const showCase = async (request: FastifyRequest, reply: FastifyReply, caseId: string, errors?: FieldErrors, values: Record<string, string> = {}) => {
+    const ctx = contextOf(request, services);
+    const record = await getCase(ctx, caseId);
+    const workflow = WORKFLOWS[record.type];
+    const canManage = can(ctx.actor, "cases:manage");
+    const done = (request.query as { done?: string } | undefined)?.done;
+    return reply.page(
+      "cases/views/case.njk",
+      {
+        errors,
+        values,
+        record,
+        workflow,
+        notice: done ? CASE_NOTICES[done] : undefined,
+        canManage,
+        showSchool: ctx.actor.organisationIds.length > 1,
+        today: londonDateOf(services.clock.now()),
+        people: canManage && !record.closedAt ? await assignableTo(ctx, caseId) : [],
+        channelName: CHANNELS.find((channel) => channel.id === record.channel)?.name ?? record.channel,
+        subjectKindName: SUBJECT_KINDS.find((kind) => kind.id === record.subjectKind)?.name ?? record.subjectKind,
+        stopReasons: workflow.stopReasons.map((reason) => ({ value: reason, text: STOP_REASON_NAMES[reason] })),
+        allowedExtensions: ALLOWED_EXTENSIONS.map((extension) => `.${extension}`).join(","),
+      },
+      errors ? 400 : 200,
+    );
+  };
+
+  app.get("/cases/:id", { config: { access: "signed-in" } }, async (request, reply) => showCase(request, reply, caseIdFrom(request.params)));
+
+  /** A form that changes a case: read it, run the change, or show the case again with the problem. */
+  const caseChange = <Schema extends z.ZodObject>(
+    path: string,
+    access: "cases:manage" | "cases:log",
+    schema: Schema,
+    change: (ctx: ReturnType<typeof contextOf>, caseId: string, data: z.output<Schema>) => Promise<void>,
+    done: string,
+  ) => {
+    app.post(`/cases/:id/${path}`, { config: { access } }, async (request, reply) => {
+      const caseId = caseIdFrom(request.params);
+      const form = readForm(schema, request.body);
+      if (!form.ok) {
+        return showCase(request, reply, caseId, form.errors, form.values);
+      }
+      try {
+        await change(contextOf(request, services), caseId, form.data);
+      } catch (error) {
+        if (error instanceof CaseFormError) {
+          return showCase(request, reply, caseId, error.errors, request.body as Record<string, string>);
+        }
+        throw error;
+      }
+      return reply.redirect(`/cases/${caseId}?done=${done}`, 303);
+    });
+  };
+
+  caseChange("assign", "cases:manage", assignSchema, (ctx, id, data) => assignCase(ctx, id, data.assigneeId), "assigned");
+  caseChange("status", "cases:manage", statusSchema, (ctx, id, data) => changeStatus(ctx, id, data.status), "status");
+  caseChange("stop", "cases:manage", stopSchema, (ctx, id, data) => stopClock(ctx, id, data.reason, data.fromOn), "stopped");
+  caseChange("restart", "cases:manage", restartSchema, (ctx, id, data) => restartClock(ctx, id, data.toOn), "restarted");
+  caseChange("extend", "cases:manage", extendSchema, (ctx, id, data) => extendCase(ctx, id, data), "extended");
+  caseChange("close", "cases:manage", closeSchema, (ctx, id, data) => closeCase(ctx, id, data.outcome, data.detail), "closed");
+  caseChange("notes", "cases:log", noteSchema, (ctx, id, data) => addNote(ctx, id, data.note), "note");
+
+  app.post("/cases/:id/attachments", { config: { access: "cases:log" } }, async (request, reply) => {
+    const caseId = caseIdFrom(request.params);
+    const { _csrf: _token, file, ...rest } = (request.body ?? {}) as Record<string, unknown>;
+    const upload = file as { filename?: unknown; bytes?: unknown } | undefined;
+    if (Object.keys(rest).length > 0 || !upload || typeof upload.filename !== "string" || !Buffer.isBuffer(upload.bytes)) {
+      return showCase(request, reply, caseId, { file: "Select a file to attach" });
+    }
+    try {
+      await attachFile(contextOf(request, services), caseId, { filename: upload.filename, bytes: upload.bytes });
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showCase(request, reply, caseId, error.errors);
+      }
+      throw error;
+    }
+    return reply.redirect(`/cases/${caseId}?done=attached`, 303);
+  });
+
+  app.get("/cases/:id/attachments/:attachmentId", { config: { access: "signed-in" } }, async (request, reply) => {
+    const params = attachmentParams.safeParse(request.params);
+    if (!params.success) {
+      throw notFound();
+    }
+    const file = await openAttachment(contextOf(request, services), params.data.id, params.data.attachmentId);
+    // Never shown inline: downloaded, with our stored type, no sniffing, and sandboxed if opened.
+    return reply
+      .type(file.contentType)
+      .header("content-disposition", downloadDisposition(file.filename))
+      .header("x-content-type-options", "nosniff")
+      .header("content-security-policy", "sandbox; default-src 'none'")
+      .header("cache-control", "no-store")
+      .send(file.bytes);
+  });
+
+  const showBreachForm = async (request: FastifyRequest, reply: FastifyReply, caseId: string, errors?: FieldErrors, values?: Record<string, string>) => {
+    const record = await getCase(contextOf(request, services), caseId);
+    if (record.type !== "breach") {
+      throw notFound();
+    }
+    const saved = record.breach;
+    return reply.page(
+      "cases/views/breach.njk",
+      {
+        errors,
+        record,
+        values: values ?? (saved ? { ...saved, peopleCount: String(saved.peopleCount), recordCount: String(saved.recordCount) } : {}),
+        likelihoods: LIKELIHOODS.map((item) => ({ value: item.id, text: item.name })),
+        severities: SEVERITIES.map((item) => ({ value: item.id, text: item.name })),
+      },
+      errors ? 400 : 200,
+    );
+  };
+
+  app.get("/cases/:id/breach", { config: { access: "cases:manage" } }, async (request, reply) => showBreachForm(request, reply, caseIdFrom(request.params)));
+
+  app.post("/cases/:id/breach", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const caseId = caseIdFrom(request.params);
+    const form = readForm(breachAssessmentSchema, request.body);
+    if (!form.ok) {
+      return showBreachForm(request, reply, caseId, form.errors, form.values);
+    }
+    try {
+      await assessBreach(contextOf(request, services), caseId, form.data);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showBreachForm(request, reply, caseId, error.errors, request.body as Record<string, string>);
+      }
+      throw error;
+    }
+    return reply.redirect(`/cases/${caseId}?done=assessed`, 303);
+  });
+
+  app.get("/cases/:id/breach-report", { config: { access: "signed-in" } }, async (request, reply) => {
+    const record = await getCase(contextOf(request, services), caseIdFrom(request.params));
+    if (record.type !== "breach") {
+      throw notFound();
+    }
+    return reply.page("cases/views/breach-report.njk", { record, nationNames: NATION_NAMES });
+  });
+}

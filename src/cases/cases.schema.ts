@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { isIsoDate } from "../calendar/dates.ts";
+import { CASE_TYPES, STOP_REASONS } from "../calendar/deadlines.ts";
+import { requiredText } from "../platform/forms.ts";
+import { CHANNELS, LIKELIHOODS, SEVERITIES, SUBJECT_KINDS } from "./workflows.ts";
+
+const ids = <T extends readonly { id: string }[]>(items: T) => items.map((item) => item.id) as [T[number]["id"], ...T[number]["id"][]];
+
+/** A date field written as three boxes (GOV.UK date input) or one YYYY-MM-DD value. */
+export const dateField = (what: string) =>
+  z
+    .string({ error: `Enter ${what}` })
+    .trim()
+    .min(1, { error: `Enter ${what}` })
+    .refine(isIsoDate, { error: `${what.charAt(0).toUpperCase()}${what.slice(1)} must be a real date, like 2027-01-30` });
+
+const optionalText = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `${what} must be ${max} characters or fewer` })
+    .optional()
+    .transform((value) => (value ? value : undefined));
+
+const TIME = /^([01]?\d|2[0-3]):[0-5]\d$/;
+
+export const newCaseSchema = z.object({
+  organisationId: z.string().uuid({ error: "Choose the school" }),
+  type: z.enum(CASE_TYPES, { error: "Choose what kind of request or incident this is" }),
+  receivedOn: dateField("the date it was received"),
+  receivedTime: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || TIME.test(value), { error: "Enter the time like 09:30" })
+    .transform((value) => (value ? value.padStart(5, "0") : undefined)),
+  channel: z.enum(ids(CHANNELS), { error: "Choose how it arrived" }),
+  requesterName: requiredText("the name of the person who made the request or reported it"),
+  requesterContact: optionalText("Contact details", 500),
+  subjectKind: z.enum(ids(SUBJECT_KINDS), { error: "Choose whose data it is about" }),
+  subjectName: optionalText("The name of the person the data is about", 200),
+  summary: requiredText("what was asked for or what happened", { max: 5000 }),
+});
+export type NewCase = z.output<typeof newCaseSchema>;
+
+export const statusSchema = z.object({ status: requiredText("the stage") });
+export const assignSchema = z.object({ assigneeId: z.string().uuid({ error: "Choose who will handle it" }) });
+export const noteSchema = z.object({ note: requiredText("a note", { max: 5000 }) });
+export const stopSchema = z.object({
+  reason: z.enum(STOP_REASONS, { error: "Choose what you are waiting for" }),
+  fromOn: dateField("the date you asked"),
+});
+export const restartSchema = z.object({ toOn: dateField("the date it arrived") });
+export const extendSchema = z.object({
+  reason: requiredText("the reasons for the extension", { max: 2000 }),
+  toldOn: z.string().trim().optional(),
+  extendedTo: z.string().trim().optional(),
+});
+export const closeSchema = z.object({
+  outcome: requiredText("the outcome"),
+  detail: optionalText("The detail", 5000),
+});
+export const breachAssessmentSchema = z.object({
+  likelihood: z.enum(ids(LIKELIHOODS), { error: "Choose how likely harm to people is" }),
+  severity: z.enum(ids(SEVERITIES), { error: "Choose how severe the harm could be" }),
+  peopleCategories: requiredText("the categories of people affected", { max: 1000 }),
+  peopleCount: z.coerce.number({ error: "Enter the approximate number of people as a number" }).int({ error: "Enter a whole number of people" }).min(0).max(10_000_000),
+  recordCategories: requiredText("the categories of records affected", { max: 1000 }),
+  recordCount: z.coerce.number({ error: "Enter the approximate number of records as a number" }).int({ error: "Enter a whole number of records" }).min(0).max(100_000_000),
+  consequences: requiredText("the likely consequences", { max: 5000 }),
+  measures: requiredText("the measures taken or proposed", { max: 5000 }),
+  contact: requiredText("the DPO's or contact point's name and details", { max: 1000 }),
+  icoReportedOn: z.string().trim().optional(),
+  peopleToldOn: z.string().trim().optional(),
+});
+export type BreachAssessment = z.output<typeof breachAssessmentSchema>;
+
+export const caseFilterSchema = z.object({
+  type: z.enum(CASE_TYPES).optional().catch(undefined),
+  state: z.enum(["open", "closed", "all", "overdue"]).optional().catch(undefined),
+  organisationId: z.string().uuid().optional().catch(undefined),
+});
+export type CaseFilter = z.output<typeof caseFilterSchema>;

@@ -1,0 +1,715 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { inActorScope, type Actor, type Context } from "../accounts/actor.ts";
+import { authorise, can } from "../accounts/permissions.ts";
+import { openPersonalFields } from "../accounts/personal-fields.ts";
+import { recordAudit, type AuditAction } from "../audit/audit.ts";
+import { loadHolidayCalendar, loadOrganisationCalendar } from "../calendar/calendar-store.ts";
+import { formatDate, isIsoDate, londonDateOf, parseDateTime } from "../calendar/dates.ts";
+import { computeDeadline, countdownTo, DeadlineInputError, type CaseType, type ClockStop, type Countdown, type Deadline, type StopReason } from "../calendar/deadlines.ts";
+import { queueEmail } from "../notify/outbox.ts";
+import type { Selectable } from "kysely";
+import type { CaseTable } from "../platform/database/schema.ts";
+import type { Tx } from "../platform/database/tenant-scope.ts";
+import { openFor, sealFor } from "../platform/encryption/keyring.ts";
+import { badRequest, notFound } from "../platform/errors.ts";
+import type { FieldErrors } from "../platform/forms.ts";
+import type { BreachAssessment, CaseFilter, NewCase } from "./cases.schema.ts";
+import { breachDecision, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS, type Likelihood, type Severity } from "./workflows.ts";
+
+/** The free-text columns of a case, each sealed under its organisation's key. */
+const SEALED_COLUMNS = ["requesterName", "requesterContact", "subjectName", "summary", "details", "breachReport", "extensionReason", "outcomeDetail"] as const;
+type SealedColumn = (typeof SEALED_COLUMNS)[number];
+
+export const casePlace = (organisationId: string, caseId: string, column: string) => ({ organisationId, table: "cases" as const, column, rowId: caseId });
+
+/** A domain refusal tied to one form field, shown next to it (the GOV.UK error pattern). */
+export class CaseFormError extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super(Object.values(errors).join(" "));
+  }
+}
+
+type CaseRow = Selectable<CaseTable>;
+
+/** What the case list, the dashboard and the export show: no free text beyond the requester's name. */
+export interface CaseSummary {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  reference: string;
+  type: CaseType;
+  typeName: string;
+  status: string;
+  statusName: string;
+  requesterName: string;
+  receivedOn: string;
+  receivedAt: Date;
+  dueOn: string | null;
+  dueAt: Date | null;
+  countdown: Countdown | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  closedAt: Date | null;
+  outcome: string | null;
+  outcomeName: string | null;
+}
+
+export interface CaseEvent {
+  at: Date;
+  actorName: string;
+  kind: string;
+  detail: string | null;
+}
+
+export interface CaseRecord extends CaseSummary {
+  channel: string;
+  requesterContact: string | null;
+  subjectKind: string;
+  subjectName: string | null;
+  summary: string;
+  createdBy: string;
+  createdByName: string;
+  deadline: Deadline;
+  stops: ClockStop[];
+  openStop: ClockStop | null;
+  extended: boolean;
+  extensionReason: string | null;
+  requesterToldOn: string | null;
+  extendedTo: string | null;
+  breach: (BreachReport & ReturnType<typeof breachDecision>) | null;
+  icoReportedAt: Date | null;
+  peopleToldAt: Date | null;
+  outcomeDetail: string | null;
+  events: CaseEvent[];
+  attachments: { id: string; filename: string; fileType: string; sizeBytes: number; uploadedAt: Date }[];
+}
+
+export type BreachReport = Omit<BreachAssessment, "icoReportedOn" | "peopleToldOn">;
+
+/** The organisations a case may be logged for: the actor's own and (for a trust) its schools. */
+export async function organisationsForLogging(ctx: Context) {
+  authorise(ctx.actor, "cases:log");
+  return inActorScope(ctx, async (trx) => {
+    const rows = await trx
+      .selectFrom("organisations")
+      .select(["id", "name", "kind", "nation", "schoolType"])
+      .where("id", "in", ctx.actor.organisationIds)
+      .orderBy("name")
+      .execute();
+    return rows.map((row) => ({ ...row, types: typesOfferedTo(row.nation, row.schoolType) }));
+  });
+}
+
+/** Reading cases: those who log them (their own) and those who see all. */
+export function authoriseReading(actor: Actor): void {
+  authorise(actor, can(actor, "cases:view-all") ? "cases:view-all" : "cases:log");
+}
+
+/** Staff follow the cases they logged or were given; those who may see all see their organisations'. */
+function visibleTo(actor: Actor) {
+  return (trx: Tx) => {
+    let query = trx.selectFrom("cases").innerJoin("organisations", "organisations.id", "cases.orgId").where("cases.orgId", "in", actor.organisationIds);
+    if (!can(actor, "cases:view-all")) {
+      query = query.where((eb) => eb.or([eb("cases.createdBy", "=", actor.userId), eb("cases.assigneeId", "=", actor.userId)]));
+    }
+    return query;
+  };
+}
+
+async function openCaseColumns<T extends Partial<Record<SealedColumn, string | null>>>(trx: Tx, ctx: Context, organisationId: string, caseId: string, row: T): Promise<T> {
+  const opened: Partial<Record<SealedColumn, string | null>> = {};
+  for (const column of SEALED_COLUMNS) {
+    const value = row[column];
+    if (typeof value === "string") {
+      opened[column] = await openFor(trx, ctx.services.keyring, casePlace(organisationId, caseId, column), value);
+    }
+  }
+  return { ...row, ...opened };
+}
+
+const sealCase = (trx: Tx, ctx: Context, organisationId: string, caseId: string, column: SealedColumn, value: string) =>
+  sealFor(trx, ctx.services.keyring, casePlace(organisationId, caseId, column), value);
+
+/** Everyone's names the actor may read, by user id: their organisations' people. */
+async function peopleNames(trx: Tx, ctx: Context, organisationIds: readonly string[]): Promise<Map<string, string>> {
+  const rows = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", organisationIds).execute();
+  const names = new Map<string, string>();
+  for (const row of rows) {
+    names.set(row.id, (await openPersonalFields(trx, ctx.services.keyring, row.orgId, row.id, { fullName: row.fullName })).fullName);
+  }
+  return names;
+}
+
+function auditOfCase(ctx: Context, organisationId: string, action: AuditAction, caseId?: string) {
+  return {
+    organisationId,
+    actorUserId: ctx.actor.userId,
+    action,
+    recordType: "case" as const,
+    recordId: caseId,
+    meta: ctx.request,
+    at: ctx.services.clock.now(),
+  };
+}
+
+async function addEvent(trx: Tx, ctx: Context, organisationId: string, caseId: string, kind: string, detail?: string): Promise<void> {
+  const id = randomUUID();
+  await trx
+    .insertInto("caseEvents")
+    .values({
+      orgId: organisationId,
+      id,
+      caseId,
+      at: ctx.services.clock.now(),
+      actorUserId: ctx.actor.userId,
+      kind,
+      detail: detail === undefined ? null : await sealFor(trx, ctx.services.keyring, { organisationId, table: "caseEvents", column: "detail", rowId: id }, detail),
+    })
+    .execute();
+}
+
+/** The next reference for a type this year, e.g. SAR-2026-0007; safe when two people log at once. */
+async function nextReference(trx: Tx, organisationId: string, prefix: string, year: number): Promise<string> {
+  const row = await trx
+    .insertInto("caseCounters")
+    .values({ orgId: organisationId, prefix, year, lastNumber: 1 })
+    .onConflict((oc) => oc.columns(["orgId", "prefix", "year"]).doUpdateSet({ lastNumber: sql`case_counters.last_number + 1` }))
+    .returning("lastNumber")
+    .executeTakeFirstOrThrow();
+  return `${prefix}-${year}-${String(row.lastNumber).padStart(4, "0")}`;
+}
+
+/** Works out a case's deadline from what is recorded about it, now. */
+async function deadlineOf(trx: Tx, row: Pick<CaseRow, "orgId" | "id" | "type" | "receivedAt" | "receivedOn" | "extended" | "extendedTo">): Promise<{ deadline: Deadline; stops: ClockStop[] }> {
+  const [holidays, calendar, stopRows] = [
+    await loadHolidayCalendar(trx),
+    await loadOrganisationCalendar(trx, row.orgId),
+    await trx.selectFrom("caseStops").select(["reason", "fromOn", "toOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).orderBy("fromOn").execute(),
+  ];
+  const stops = stopRows.map((stop) => ({ reason: stop.reason, from: stop.fromOn, to: stop.toOn }));
+  const type = row.type as CaseType;
+  const deadline = computeDeadline(
+    {
+      type,
+      received: type === "breach" ? new Date(row.receivedAt).toISOString() : row.receivedOn,
+      nation: calendar.nation,
+      schoolTerms: calendar.terms,
+      stops,
+      extended: row.extended,
+      extendedTo: row.extendedTo ?? undefined,
+      adviceTargetDays: calendar.adviceTargetDays,
+    },
+    holidays,
+  );
+  return { deadline, stops };
+}
+
+/** Stores the deadline as now computed, so lists, the dashboard and reminders can query it. */
+async function storeDeadline(trx: Tx, organisationId: string, caseId: string, deadline: Deadline, at: Date): Promise<void> {
+  const dueAt = deadline.due && !isIsoDate(deadline.due) ? new Date(deadline.due) : null;
+  await trx
+    .updateTable("cases")
+    .set({ dueOn: deadline.due === null ? null : dueAt ? londonDateOf(dueAt) : deadline.due, dueAt, updatedAt: at })
+    .where("orgId", "=", organisationId)
+    .where("id", "=", caseId)
+    .execute();
+}
+
+/** Re-works out the deadline of every open case of an organisation (after its calendar changes). */
+export async function refreshOpenDeadlines(trx: Tx, organisationId: string, at: Date): Promise<number> {
+  const open = await trx
+    .selectFrom("cases")
+    .select(["orgId", "id", "type", "receivedAt", "receivedOn", "extended", "extendedTo"])
+    .where("orgId", "=", organisationId)
+    .where("closedAt", "is", null)
+    .execute();
+  for (const row of open) {
+    await storeDeadline(trx, organisationId, row.id, (await deadlineOf(trx, row)).deadline, at);
+  }
+  return open.length;
+}
+
+/** The people a case's news goes to: its assignee, and the DPOs of its school and of the school's trust. */
+export async function caseRecipients(trx: Tx, ctx: Pick<Context, "services">, organisationId: string, assigneeId: string | null): Promise<{ userId: string; email: string }[]> {
+  const organisation = await trx.selectFrom("organisations").select(["parentId"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
+  const organisationIds = organisation.parentId ? [organisationId, organisation.parentId] : [organisationId];
+  let query = trx.selectFrom("users").select(["orgId", "id", "email"]).where("orgId", "in", organisationIds).where("deactivatedAt", "is", null);
+  query = query.where((eb) => (assigneeId ? eb.or([eb("role", "=", "dpo"), eb("id", "=", assigneeId)]) : eb("role", "=", "dpo")));
+  const rows = await query.execute();
+  const recipients: { userId: string; email: string }[] = [];
+  for (const row of rows) {
+    const { email } = await openPersonalFields(trx, ctx.services.keyring, row.orgId, row.id, { email: row.email });
+    recipients.push({ userId: row.id, email });
+  }
+  return recipients;
+}
+
+function caseLink(ctx: Pick<Context, "services">, caseId: string): string {
+  return `${ctx.services.config.publicUrl}/cases/${caseId}`;
+}
+
+/**
+ * Logs a new case from the simple form. Everything about people is sealed; the deadline is worked
+ * out at once; the DPOs are told (by reference only: no personal data in the email).
+ */
+export async function logCase(ctx: Context, input: NewCase): Promise<{ id: string; reference: string }> {
+  authorise(ctx.actor, "cases:log");
+  if (!ctx.actor.organisationIds.includes(input.organisationId)) {
+    throw new CaseFormError({ organisationId: "Choose the school" });
+  }
+  const now = ctx.services.clock.now();
+  const workflow = WORKFLOWS[input.type];
+  if (input.type === "breach" && !input.receivedTime) {
+    throw new CaseFormError({ receivedTime: "Enter the time the school became aware of the breach: the 72 hours run from then" });
+  }
+  const receivedAt = parseDateTime(`${input.receivedOn}T${input.receivedTime ?? "00:00"}`);
+  if (!receivedAt || input.receivedOn > londonDateOf(now) || receivedAt.getTime() > now.getTime() + 60_000) {
+    throw new CaseFormError({ receivedOn: "The date it was received must be today or in the past" });
+  }
+  if (input.receivedOn < "2000-01-01") {
+    throw new CaseFormError({ receivedOn: "The date it was received must be after 1 Jan 2000" });
+  }
+  if (input.subjectKind !== "requester" && !input.subjectName) {
+    throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
+  }
+  const id = randomUUID();
+  const organisationId = input.organisationId;
+  return inActorScope(ctx, async (trx) => {
+    const calendar = await loadOrganisationCalendar(trx, organisationId);
+    if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
+      throw new CaseFormError({ type: `${workflow.name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
+    }
+    const reference = await nextReference(trx, organisationId, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
+    const seal = (column: SealedColumn, value: string) => sealCase(trx, ctx, organisationId, id, column, value);
+    await trx
+      .insertInto("cases")
+      .values({
+        orgId: organisationId,
+        id,
+        reference,
+        type: input.type,
+        status: workflow.statuses[0]!.id,
+        receivedAt,
+        receivedOn: input.receivedOn,
+        channel: input.channel,
+        requesterName: await seal("requesterName", input.requesterName),
+        requesterContact: input.requesterContact ? await seal("requesterContact", input.requesterContact) : null,
+        subjectKind: input.subjectKind,
+        subjectName: input.subjectKind !== "requester" && input.subjectName ? await seal("subjectName", input.subjectName) : null,
+        summary: await seal("summary", input.summary),
+        details: null,
+        breachReport: null,
+        createdBy: ctx.actor.userId,
+        assigneeId: null,
+        extensionReason: null,
+        requesterToldOn: null,
+        extendedTo: null,
+        dueOn: null,
+        dueAt: null,
+        riskLikelihood: null,
+        riskSeverity: null,
+        icoReportedAt: null,
+        peopleToldAt: null,
+        outcome: null,
+        outcomeDetail: null,
+        closedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .execute();
+    const { deadline } = await deadlineOf(trx, { orgId: organisationId, id, type: input.type, receivedAt, receivedOn: input.receivedOn, extended: false, extendedTo: null });
+    await storeDeadline(trx, organisationId, id, deadline, now);
+    await addEvent(trx, ctx, organisationId, id, "logged", `${workflow.name} logged`);
+    await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
+    for (const recipient of await caseRecipients(trx, ctx, organisationId, null)) {
+      if (recipient.userId !== ctx.actor.userId) {
+        await queueEmail(trx, ctx.services, organisationId, {
+          to: recipient.email,
+          subject: `New ${workflow.name.toLowerCase()}: ${reference}`,
+          text: `A ${workflow.name.toLowerCase()} has been logged as ${reference}.\n\n${deadline.due ? `Deadline: ${deadline.rule}\n\n` : ""}Open it in Steward: ${caseLink(ctx, id)}\n`,
+        });
+      }
+    }
+    return { id, reference };
+  });
+}
+
+function summaryOf(row: CaseRow & { organisationName: string }, names: Map<string, string>, now: Date, requesterName: string): CaseSummary {
+  const workflow = WORKFLOWS[row.type as CaseType];
+  const dueText = row.dueAt ? new Date(row.dueAt).toISOString() : row.dueOn;
+  return {
+    id: row.id,
+    organisationId: row.orgId,
+    organisationName: row.organisationName,
+    reference: row.reference,
+    type: workflow.type,
+    typeName: workflow.name,
+    status: row.closedAt ? "closed" : row.status,
+    statusName: row.closedAt ? "Closed" : (workflow.statuses.find((status) => status.id === row.status)?.name ?? row.status),
+    requesterName,
+    receivedOn: row.receivedOn,
+    receivedAt: row.receivedAt,
+    dueOn: row.dueOn,
+    dueAt: row.dueAt,
+    countdown: dueText && !row.closedAt ? countdownTo(dueText, now) : null,
+    assigneeId: row.assigneeId,
+    assigneeName: row.assigneeId ? (names.get(row.assigneeId) ?? "Someone at the trust") : null,
+    closedAt: row.closedAt,
+    outcome: row.outcome,
+    outcomeName: row.outcome ? (workflow.outcomes.find((outcome) => outcome.id === row.outcome)?.name ?? row.outcome) : null,
+  };
+}
+
+/**
+ * The cases the actor may see, filtered; open ones by deadline first. Reading the list is an
+ * access to personal data (requesters' names), so it is audited once per organisation shown.
+ */
+export async function listCases(ctx: Context, filter: CaseFilter = {}, { audit = "case.list" as AuditAction | null, limit = 1000 } = {}): Promise<CaseSummary[]> {
+  authoriseReading(ctx.actor);
+  return inActorScope(ctx, async (trx) => {
+    const today = londonDateOf(ctx.services.clock.now());
+    let query = visibleTo(ctx.actor)(trx).selectAll("cases").select("organisations.name as organisationName");
+    if (filter.organisationId) {
+      query = query.where("cases.orgId", "=", filter.organisationId);
+    }
+    if (filter.type) {
+      query = query.where("cases.type", "=", filter.type);
+    }
+    const state = filter.state ?? "open";
+    if (state === "open") query = query.where("cases.closedAt", "is", null);
+    if (state === "closed") query = query.where("cases.closedAt", "is not", null);
+    if (state === "overdue") query = query.where("cases.closedAt", "is", null).where("cases.dueOn", "<", today);
+    const rows = await query
+      .orderBy(sql`cases.closed_at is not null`)
+      .orderBy(sql`coalesce(cases.due_at, cases.due_on::timestamptz)`, (order) => order.asc().nullsLast())
+      .orderBy("cases.receivedAt", "desc")
+      .limit(limit)
+      .execute();
+    const names = await peopleNames(trx, ctx, ctx.actor.organisationIds);
+    const now = ctx.services.clock.now();
+    const summaries: CaseSummary[] = [];
+    for (const row of rows) {
+      const requesterName = await openFor(trx, ctx.services.keyring, casePlace(row.orgId, row.id, "requesterName"), row.requesterName);
+      summaries.push(summaryOf(row, names, now, requesterName));
+    }
+    if (audit) {
+      for (const organisationId of new Set(rows.map((row) => row.orgId))) {
+        await recordAudit(trx, auditOfCase(ctx, organisationId, audit));
+      }
+    }
+    return summaries;
+  });
+}
+
+async function findVisibleCase(trx: Tx, ctx: Context, caseId: string): Promise<CaseRow & { organisationName: string }> {
+  if (!/^[0-9a-f-]{36}$/i.test(caseId)) {
+    throw notFound();
+  }
+  const row = await visibleTo(ctx.actor)(trx).selectAll("cases").select("organisations.name as organisationName").where("cases.id", "=", caseId).executeTakeFirst();
+  if (!row) {
+    throw notFound();
+  }
+  return row;
+}
+
+/** One case in full: details, deadline with its rule, clock stops, timeline and attachments. Audited. */
+export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord> {
+  authoriseReading(ctx.actor);
+  return inActorScope(ctx, async (trx) => {
+    const row = await findVisibleCase(trx, ctx, caseId);
+    const opened = await openCaseColumns(trx, ctx, row.orgId, row.id, row);
+    const names = await peopleNames(trx, ctx, ctx.actor.organisationIds);
+    const { deadline, stops } = await deadlineOf(trx, row);
+    const events = await trx
+      .selectFrom("caseEvents")
+      .select(["id", "at", "actorUserId", "kind", "detail"])
+      .where("orgId", "=", row.orgId)
+      .where("caseId", "=", row.id)
+      .orderBy("seq")
+      .execute();
+    const timeline: CaseEvent[] = [];
+    for (const event of events) {
+      timeline.push({
+        at: event.at,
+        actorName: event.actorUserId ? (names.get(event.actorUserId) ?? "Someone at the trust") : "Steward",
+        kind: event.kind,
+        detail: event.detail ? await openFor(trx, ctx.services.keyring, { organisationId: row.orgId, table: "caseEvents", column: "detail", rowId: event.id }, event.detail) : null,
+      });
+    }
+    const attachmentRows = await trx
+      .selectFrom("caseAttachments")
+      .select(["id", "filename", "fileType", "sizeBytes", "uploadedAt"])
+      .where("orgId", "=", row.orgId)
+      .where("caseId", "=", row.id)
+      .orderBy("uploadedAt")
+      .execute();
+    const attachments = [];
+    for (const attachment of attachmentRows) {
+      attachments.push({
+        ...attachment,
+        filename: await openFor(trx, ctx.services.keyring, { organisationId: row.orgId, table: "caseAttachments", column: "filename", rowId: attachment.id }, attachment.filename),
+      });
+    }
+    await recordAudit(trx, auditOfCase(ctx, row.orgId, "case.view", row.id));
+    const now = ctx.services.clock.now();
+    const summary = summaryOf(row, names, now, opened.requesterName);
+    const breachReport = opened.breachReport ? (JSON.parse(opened.breachReport) as BreachReport) : null;
+    return {
+      ...summary,
+      countdown: deadline.due && !row.closedAt ? countdownTo(deadline.due, now) : null,
+      channel: row.channel,
+      requesterContact: opened.requesterContact,
+      subjectKind: row.subjectKind,
+      subjectName: opened.subjectName,
+      summary: opened.summary,
+      createdBy: row.createdBy,
+      createdByName: names.get(row.createdBy) ?? "Someone at the trust",
+      deadline,
+      stops,
+      openStop: stops.find((stop) => stop.to === null) ?? null,
+      extended: row.extended,
+      extensionReason: opened.extensionReason,
+      requesterToldOn: row.requesterToldOn,
+      extendedTo: row.extendedTo,
+      breach: breachReport && row.riskLikelihood && row.riskSeverity ? { ...breachReport, ...breachDecision(row.riskLikelihood as Likelihood, row.riskSeverity as Severity) } : null,
+      icoReportedAt: row.icoReportedAt,
+      peopleToldAt: row.peopleToldAt,
+      outcomeDetail: opened.outcomeDetail,
+      events: timeline,
+      attachments,
+    };
+  });
+}
+
+/**
+ * Runs a change to an open case the actor may manage: finds it (404 if not theirs to see),
+ * applies `change`, re-works out the deadline, and records the event and the audit entry.
+ */
+async function changeCase(
+  ctx: Context,
+  caseId: string,
+  action: AuditAction,
+  change: (trx: Tx, row: CaseRow) => Promise<{ event: string; detail?: string } | undefined>,
+  { permission = "cases:manage" as "cases:manage" | "cases:log", allowClosed = false } = {},
+): Promise<void> {
+  authorise(ctx.actor, permission);
+  await inActorScope(ctx, async (trx) => {
+    const row = await findVisibleCase(trx, ctx, caseId);
+    // One change at a time per case: a second person's change waits, then sees this one.
+    await trx.selectFrom("cases").select("id").where("orgId", "=", row.orgId).where("id", "=", row.id).forUpdate().execute();
+    if (row.closedAt && !allowClosed) {
+      throw badRequest("This case is closed.");
+    }
+    const happened = await change(trx, row);
+    if (!happened) {
+      return;
+    }
+    const now = ctx.services.clock.now();
+    const current = await trx.selectFrom("cases").selectAll().where("orgId", "=", row.orgId).where("id", "=", row.id).executeTakeFirstOrThrow();
+    try {
+      await storeDeadline(trx, row.orgId, row.id, (await deadlineOf(trx, current)).deadline, now);
+    } catch (error) {
+      if (error instanceof DeadlineInputError) {
+        throw new CaseFormError({ extendedTo: error.message });
+      }
+      throw error;
+    }
+    await addEvent(trx, ctx, row.orgId, row.id, happened.event, happened.detail);
+    await recordAudit(trx, auditOfCase(ctx, row.orgId, action, row.id));
+  });
+}
+
+/** The people who can be given a case: active users of its school or trust who may manage cases. */
+export async function assignableTo(ctx: Context, caseId: string): Promise<{ id: string; name: string }[]> {
+  return inActorScope(ctx, async (trx) => {
+    const row = await findVisibleCase(trx, ctx, caseId);
+    const organisation = await trx.selectFrom("organisations").select("parentId").where("id", "=", row.orgId).executeTakeFirstOrThrow();
+    const organisationIds = [row.orgId, organisation.parentId].filter((id): id is string => id !== null && ctx.actor.organisationIds.includes(id));
+    const users = await trx
+      .selectFrom("users")
+      .select(["orgId", "id", "fullName", "role"])
+      .where("orgId", "in", organisationIds)
+      .where("deactivatedAt", "is", null)
+      .where("role", "in", ["owner", "admin", "dpo", "adviser", "staff"])
+      .execute();
+    const people = [];
+    for (const user of users) {
+      people.push({ id: user.id, name: (await openPersonalFields(trx, ctx.services.keyring, user.orgId, user.id, { fullName: user.fullName })).fullName });
+    }
+    return people.sort((a, b) => a.name.localeCompare(b.name));
+  });
+}
+
+export async function assignCase(ctx: Context, caseId: string, assigneeId: string): Promise<void> {
+  const people = await assignableTo(ctx, caseId);
+  const person = people.find((candidate) => candidate.id === assigneeId);
+  if (!person) {
+    throw new CaseFormError({ assigneeId: "Choose someone from the list" });
+  }
+  await changeCase(ctx, caseId, "case.assign", async (trx, row) => {
+    if (row.assigneeId === assigneeId) return undefined;
+    await trx.updateTable("cases").set({ assigneeId }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+    return { event: "assigned", detail: `Given to ${person.name}` };
+  });
+}
+
+export async function changeStatus(ctx: Context, caseId: string, status: string): Promise<void> {
+  await changeCase(ctx, caseId, "case.status", async (trx, row) => {
+    const stage = WORKFLOWS[row.type as CaseType].statuses.find((item) => item.id === status);
+    if (!stage) {
+      throw new CaseFormError({ status: "Choose a stage from the list" });
+    }
+    if (row.status === status) return undefined;
+    await trx.updateTable("cases").set({ status }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+    return { event: "status", detail: `Moved to “${stage.name}”` };
+  });
+}
+
+function checkPastDate(ctx: Context, date: string, field: string, notBefore: string, notBeforeText: string): void {
+  if (date > londonDateOf(ctx.services.clock.now())) {
+    throw new CaseFormError({ [field]: "The date must be today or in the past" });
+  }
+  if (date < notBefore) {
+    throw new CaseFormError({ [field]: `The date must be on or after ${notBeforeText}` });
+  }
+}
+
+/** Stops (or, for clarification, pauses) the clock while waiting on the requester. */
+export async function stopClock(ctx: Context, caseId: string, reason: StopReason, fromOn: string): Promise<void> {
+  await changeCase(ctx, caseId, "case.clock-stop", async (trx, row) => {
+    if (!WORKFLOWS[row.type as CaseType].stopReasons.includes(reason)) {
+      throw new CaseFormError({ reason: "This kind of case cannot wait for that" });
+    }
+    checkPastDate(ctx, fromOn, "fromOn", row.receivedOn, `the day it was received, ${formatDate(row.receivedOn)}`);
+    const open = await trx.selectFrom("caseStops").select("id").where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+    if (open) {
+      throw badRequest("The clock is already stopped. Restart it first.");
+    }
+    const last = await trx.selectFrom("caseStops").select(sql<string>`max(to_on)::text`.as("lastEnd")).where("orgId", "=", row.orgId).where("caseId", "=", row.id).executeTakeFirst();
+    if (last?.lastEnd && fromOn < last.lastEnd) {
+      throw new CaseFormError({ fromOn: `The date must be on or after the clock last restarted, ${formatDate(last.lastEnd)}` });
+    }
+    await trx.insertInto("caseStops").values({ orgId: row.orgId, id: randomUUID(), caseId: row.id, reason, fromOn, toOn: null }).execute();
+    return { event: "clock-stopped", detail: `${STOP_REASON_NAMES[reason]} since ${formatDate(fromOn)}` };
+  });
+}
+
+export async function restartClock(ctx: Context, caseId: string, toOn: string): Promise<void> {
+  await changeCase(ctx, caseId, "case.clock-restart", async (trx, row) => {
+    const open = await trx.selectFrom("caseStops").select(["id", "reason", "fromOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+    if (!open) {
+      throw badRequest("The clock is not stopped.");
+    }
+    checkPastDate(ctx, toOn, "toOn", open.fromOn, `the day you asked, ${formatDate(open.fromOn)}`);
+    await trx.updateTable("caseStops").set({ toOn }).where("orgId", "=", row.orgId).where("id", "=", open.id).execute();
+    const what = { identity: "Proof of identity", fee: "The fee", clarification: "Clarification" }[open.reason];
+    return { event: "clock-restarted", detail: `${what} arrived on ${formatDate(toOn)}: the clock runs again` };
+  });
+}
+
+/** Extends the deadline as the case type's law allows, recording the reasons (and, for a SAR, when the requester was told). */
+export async function extendCase(ctx: Context, caseId: string, input: { reason: string; toldOn?: string | undefined; extendedTo?: string | undefined }): Promise<void> {
+  await changeCase(ctx, caseId, "case.extend", async (trx, row) => {
+    const kind = WORKFLOWS[row.type as CaseType].extension;
+    if (!kind) {
+      throw badRequest("The law gives this kind of case no extension.");
+    }
+    if (row.extended || row.extendedTo) {
+      throw badRequest("This case has already been extended.");
+    }
+    const reason = await sealCase(trx, ctx, row.orgId, row.id, "extensionReason", input.reason);
+    if (kind === "months") {
+      if (!input.toldOn || !isIsoDate(input.toldOn)) {
+        throw new CaseFormError({ toldOn: "Enter the date you told the requester, like 2027-01-30" });
+      }
+      const { deadline } = await deadlineOf(trx, row);
+      if (!deadline.due) {
+        throw badRequest("Restart the clock before extending.");
+      }
+      checkPastDate(ctx, input.toldOn, "toldOn", row.receivedOn, `the day it was received, ${formatDate(row.receivedOn)}`);
+      if (input.toldOn > deadline.due) {
+        throw new CaseFormError({ toldOn: `The requester must be told within the first month, by ${formatDate(deadline.due)}. It is too late to extend.` });
+      }
+      await trx.updateTable("cases").set({ extended: true, extensionReason: reason, requesterToldOn: input.toldOn }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+      return { event: "extended", detail: `Extended by two further months. Requester told on ${formatDate(input.toldOn)}. Reasons: ${input.reason}` };
+    }
+    if (kind === "eir") {
+      await trx.updateTable("cases").set({ extended: true, extensionReason: reason }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+      return { event: "extended", detail: `Extended to 40 working days: ${input.reason}` };
+    }
+    if (!input.extendedTo || !isIsoDate(input.extendedTo)) {
+      throw new CaseFormError({ extendedTo: "Enter the new date, like 2027-03-01" });
+    }
+    await trx.updateTable("cases").set({ extendedTo: input.extendedTo, extensionReason: reason }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+    return { event: "extended", detail: `Extended to ${formatDate(input.extendedTo)} to consider the public interest: ${input.reason}` };
+  });
+}
+
+/** Anyone who can see a case may add a note to it; notes are part of its timeline. */
+export async function addNote(ctx: Context, caseId: string, note: string): Promise<void> {
+  await changeCase(ctx, caseId, "case.note", async () => ({ event: "note", detail: note }), { permission: "cases:log", allowClosed: true });
+}
+
+export async function closeCase(ctx: Context, caseId: string, outcome: string, detail: string | undefined): Promise<void> {
+  await changeCase(ctx, caseId, "case.close", async (trx, row) => {
+    const choice = WORKFLOWS[row.type as CaseType].outcomes.find((item) => item.id === outcome);
+    if (!choice) {
+      throw new CaseFormError({ outcome: "Choose the outcome" });
+    }
+    if ("needsDetail" in choice && choice.needsDetail && !detail) {
+      throw new CaseFormError({ detail: choice.needsDetail });
+    }
+    const now = ctx.services.clock.now();
+    const openStop = await trx.selectFrom("caseStops").select("id").where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+    if (openStop) {
+      // A request withdrawn while waiting (say, identity never came): the wait ends with the case.
+      await trx.updateTable("caseStops").set({ toOn: londonDateOf(now) }).where("orgId", "=", row.orgId).where("id", "=", openStop.id).execute();
+    }
+    await trx
+      .updateTable("cases")
+      .set({
+        outcome,
+        outcomeDetail: detail ? await sealCase(trx, ctx, row.orgId, row.id, "outcomeDetail", detail) : null,
+        closedAt: now,
+        icoReportedAt: row.type === "breach" && outcome === "reported" && !row.icoReportedAt ? now : row.icoReportedAt,
+      })
+      .where("orgId", "=", row.orgId)
+      .where("id", "=", row.id)
+      .execute();
+    return { event: "closed", detail: `Closed: ${choice.name}${detail ? `. ${detail}` : ""}` };
+  });
+}
+
+/** Records a breach's risk assessment and what an Art 33(3) notification needs; decides what to do. */
+export async function assessBreach(ctx: Context, caseId: string, input: BreachAssessment): Promise<void> {
+  const { icoReportedOn, peopleToldOn, ...report } = input;
+  for (const [field, value] of [["icoReportedOn", icoReportedOn], ["peopleToldOn", peopleToldOn]] as const) {
+    if (value && !isIsoDate(value)) {
+      throw new CaseFormError({ [field]: "Enter a real date, like 2027-01-30, or leave it empty" });
+    }
+  }
+  await changeCase(ctx, caseId, "case.breach-assess", async (trx, row) => {
+    if (row.type !== "breach") {
+      throw badRequest("Only a breach has a risk assessment.");
+    }
+    for (const [field, value] of [["icoReportedOn", icoReportedOn], ["peopleToldOn", peopleToldOn]] as const) {
+      if (value) checkPastDate(ctx, value, field, row.receivedOn, `the day the school became aware, ${formatDate(row.receivedOn)}`);
+    }
+    const decision = breachDecision(report.likelihood, report.severity);
+    await trx
+      .updateTable("cases")
+      .set({
+        riskLikelihood: report.likelihood,
+        riskSeverity: report.severity,
+        breachReport: await sealCase(trx, ctx, row.orgId, row.id, "breachReport", JSON.stringify(report)),
+        icoReportedAt: icoReportedOn ? parseDateTime(`${icoReportedOn}T12:00`) : row.icoReportedAt,
+        peopleToldAt: peopleToldOn ? parseDateTime(`${peopleToldOn}T12:00`) : row.peopleToldAt,
+      })
+      .where("orgId", "=", row.orgId)
+      .where("id", "=", row.id)
+      .execute();
+    const advice = `${decision.risk} risk: ${decision.reportToIco ? "report to the ICO" : "no need to report to the ICO (log it)"}; ${decision.tellPeople ? "tell the people affected" : "no need to tell the people affected"}`;
+    return { event: "breach-assessed", detail: `Risk assessed as ${advice}` };
+  });
+}
