@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { can } from "../accounts/permissions.ts";
+import { caseDashboard, monthlyChartSvg } from "../cases/dashboard.ts";
 import { listReachableOrganisations } from "../accounts/schools.ts";
 import { contextOf } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
@@ -10,7 +12,14 @@ export function dashboardRoutes(app: FastifyInstance, services: Services): void 
   app.get("/dashboard", { config: { access: "dashboard:view" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const organisations = await listReachableOrganisations(ctx);
+    const chosen = z.object({ organisationId: z.uuid().optional().catch(undefined) }).parse(request.query ?? {}).organisationId;
+    const cases = await caseDashboard(ctx, chosen);
     return reply.page("dashboard/views/dashboard.njk", {
+      cases,
+      // Built from numbers and month names only: no text anyone typed reaches it.
+      chart: cases ? monthlyChartSvg(cases.months) : "",
+      chosenOrganisationId: chosen ?? "",
+      organisationChoices: organisations.length > 1 ? [{ value: "", text: "The whole trust" }, ...organisations.map((organisation) => ({ value: organisation.id, text: organisation.name }))] : [],
       schools: organisations.filter((organisation) => organisation.kind === "school" && organisation.id !== ctx.actor.organisation.id),
       canManageUsers: can(ctx.actor, "users:manage"),
       canManageSchools: can(ctx.actor, "schools:manage"),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { purgeEndedSessions } from "../auth/sessions.ts";
 import { deliverDueEmail } from "../notify/outbox.ts";
+import { sendDueReminders } from "../cases/reminders.ts";
 import { createSmtpMailer, type Mailer } from "../notify/mailer.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -31,6 +32,8 @@ export interface StewardOptions {
   mailIntervalMs?: number;
   /** How often ended sessions are purged; 0 turns it off (tests drive it by hand). */
   housekeepingIntervalMs?: number;
+  /** How often deadline reminders are checked; 0 turns the job off (tests run it by hand). */
+  reminderIntervalMs?: number;
 }
 
 export function databaseLocationOf(config: Config): DatabaseLocation {
@@ -84,12 +87,25 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
       : undefined;
   housekeeping?.unref();
 
+  // Deadline reminders: checked every few minutes (an hourly breach reminder needs no finer grain).
+  const reminderInterval = options.reminderIntervalMs ?? 5 * 60_000;
+  let reminding: Promise<unknown> = Promise.resolve();
+  const reminders =
+    reminderInterval > 0
+      ? setInterval(() => {
+          reminding = sendDueReminders(services).catch((error: unknown) => logger.error({ err: error }, "reminders failed"));
+        }, reminderInterval)
+      : undefined;
+  reminders?.unref();
+
   return {
     app,
     services,
     async close() {
       clearInterval(timer);
       clearInterval(housekeeping);
+      clearInterval(reminders);
+      await reminding;
       await app.close();
       await sending;
       mailer?.close();

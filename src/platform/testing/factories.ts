@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { TestClock } from "../clock.ts";
+import { TestAgent } from "./test-agent.ts";
 import { registerLicence } from "../../accounts/registration.ts";
 import type { Services } from "../services.ts";
 
@@ -48,13 +51,12 @@ export async function buildLicence(services: Services, overrides: Partial<{ orga
  * password through their one-time link, and returns a signed-in agent for them.
  */
 export async function addPerson(
-  app: import("fastify").FastifyInstance,
-  clock: import("../clock.ts").TestClock,
-  admin: import("./test-agent.ts").TestAgent,
+  app: FastifyInstance,
+  clock: TestClock,
+  admin: TestAgent,
   role: "staff" | "dpo" | "admin" | "adviser" | "auditor",
   organisationId: string,
-): Promise<{ agent: import("./test-agent.ts").TestAgent; username: string; fullName: string; email: string }> {
-  const { TestAgent } = await import("./test-agent.ts");
+): Promise<{ agent: TestAgent; username: string; fullName: string; email: string }> {
   const id = unique();
   const person = { fullName: `${role} person ${id}`, email: `${role}-${id}@school.example`, username: `${role}-${id}` };
   await admin.get("/users/new");

@@ -30,6 +30,7 @@ export async function startTestSteward(env: Record<string, string> = {}): Promis
     database: await openTestDatabase(),
     mailIntervalMs: 0,
     housekeepingIntervalMs: 0,
+    reminderIntervalMs: 0,
   });
   return { ...steward, clock, logs };
 }

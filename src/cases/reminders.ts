@@ -1,0 +1,98 @@
+import { sql } from "kysely";
+import { addDays, formatDate, londonDateOf } from "../calendar/dates.ts";
+import type { CaseType } from "../calendar/deadlines.ts";
+import { queueEmail } from "../notify/outbox.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import type { Services } from "../platform/services.ts";
+import { caseRecipients } from "./cases.ts";
+import { WORKFLOWS } from "./workflows.ts";
+
+type ReminderServices = Pick<Services, "database" | "clock" | "keyring" | "mailer" | "config">;
+
+/**
+ * Which reminder a case is due now, if any: 7 days, 2 days and on the due date for a dated
+ * deadline (only the most urgent, so a case logged 3 days out is not sent two at once); every
+ * hour for a breach inside its 72 hours, and once when they are over.
+ */
+export function reminderDue(type: CaseType, due: { on: string; at: Date | null }, now: Date): { kind: string; bucket: string; text: string } | undefined {
+  if (type === "breach" && due.at) {
+    const hoursLeft = Math.floor((due.at.getTime() - now.getTime()) / 3_600_000);
+    if (hoursLeft < 0) {
+      return { kind: "breach-over", bucket: "over", text: "The 72 hours to report to the ICO are over" };
+    }
+    return { kind: "breach-hourly", bucket: String(hoursLeft), text: `${hoursLeft} hour${hoursLeft === 1 ? "" : "s"} left to decide whether to report to the ICO` };
+  }
+  const today = londonDateOf(now);
+  if (today >= due.on) {
+    return { kind: "due", bucket: "due", text: today === due.on ? "Due today" : `Overdue since ${formatDate(due.on)}` };
+  }
+  if (today >= addDays(due.on, -2)) {
+    return { kind: "2-days", bucket: "2-days", text: `Due in 2 days or fewer, on ${formatDate(due.on)}` };
+  }
+  if (today >= addDays(due.on, -7)) {
+    return { kind: "7-days", bucket: "7-days", text: `Due within 7 days, on ${formatDate(due.on)}` };
+  }
+  return undefined;
+}
+
+/**
+ * Queues the reminders that are due, for every organisation. Each is claimed by inserting its row
+ * in case_reminders (keyed by case, kind, due date and bucket) in the same transaction as its
+ * emails: a second process doing the same at the same moment waits on that key, then finds it
+ * taken and sends nothing. A deadline that moves (an extension) is a new key, so reminders start
+ * again. Returns how many reminders were sent.
+ */
+export async function sendDueReminders(services: ReminderServices): Promise<number> {
+  const db = services.database.db;
+  const now = services.clock.now();
+  const organisations = await inScope(db, {}, (trx) => sql<{ id: string }>`select steward_organisations_with_open_deadlines() as id`.execute(trx));
+  let sent = 0;
+  for (const { id: organisationId } of organisations.rows) {
+    const parent = await inScope(db, { organisationIds: [organisationId] }, (trx) =>
+      trx.selectFrom("organisations").select("parentId").where("id", "=", organisationId).executeTakeFirst(),
+    );
+    const scope = parent?.parentId ? [organisationId, parent.parentId] : [organisationId];
+    sent += await inScope(db, { organisationIds: scope }, async (trx) => {
+      const open = await trx
+        .selectFrom("cases")
+        .select(["id", "reference", "type", "dueOn", "dueAt", "assigneeId", "icoReportedAt"])
+        .where("orgId", "=", organisationId)
+        .where("closedAt", "is", null)
+        .where("dueOn", "is not", null)
+        .where("dueOn", "<=", addDays(londonDateOf(now), 7))
+        .execute();
+      let sentHere = 0;
+      for (const item of open) {
+        const type = item.type as CaseType;
+        if (type === "breach" && item.icoReportedAt) {
+          continue;
+        }
+        const reminder = reminderDue(type, { on: item.dueOn!, at: item.dueAt }, now);
+        if (!reminder) {
+          continue;
+        }
+        const dueKey = `${item.dueAt ? new Date(item.dueAt).toISOString() : item.dueOn}/${reminder.bucket}`;
+        const claimed = await trx
+          .insertInto("caseReminders")
+          .values({ orgId: organisationId, caseId: item.id, kind: reminder.kind, dueKey, sentAt: now })
+          .onConflict((oc) => oc.doNothing())
+          .returning("caseId")
+          .executeTakeFirst();
+        if (!claimed) {
+          continue;
+        }
+        const name = WORKFLOWS[type].name.toLowerCase();
+        for (const recipient of await caseRecipients(trx, { services: services as Services }, organisationId, item.assigneeId)) {
+          await queueEmail(trx, services, organisationId, {
+            to: recipient.email,
+            subject: `${item.reference}: ${reminder.text}`,
+            text: `${reminder.text}: ${item.reference}, a ${name}.\n\nOpen it in Steward: ${services.config.publicUrl}/cases/${item.id}\n`,
+          });
+        }
+        sentHere += 1;
+      }
+      return sentHere;
+    });
+  }
+  return sent;
+}
