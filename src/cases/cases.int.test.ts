@@ -95,10 +95,10 @@ describe(`case work (${testEngine})`, () => {
     expect(page.body).toContain("One calendar month from 8 Feb 2027, the day identity was confirmed");
     expect(page.body).toContain("Monday 8 Mar 2027");
 
-    const lateTold = await dpo.agent.post(`${path}/extend`, { reason: "Many records across two schools", toldOn: "2027-03-09" });
+    const lateTold = await dpo.agent.post(`${path}/extend`, { extensionReason: "Many records across two schools", toldOn: "2027-03-09" });
     expect(lateTold.statusCode).toBe(400);
     await dpo.agent.get(path);
-    expect((await dpo.agent.post(`${path}/extend`, { reason: "Many records across two schools", toldOn: "2027-02-08" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${path}/extend`, { extensionReason: "Many records across two schools", toldOn: "2027-02-08" })).statusCode).toBe(303);
     page = await dpo.agent.get(path);
     expect(page.body).toContain("Three calendar months");
     expect(page.body).toContain("Monday 10 May 2027");

@@ -213,7 +213,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
   caseChange("status", "cases:manage", statusSchema, (ctx, id, data) => changeStatus(ctx, id, data.status), "status");
   caseChange("stop", "cases:manage", stopSchema, (ctx, id, data) => stopClock(ctx, id, data.reason, data.fromOn), "stopped");
   caseChange("restart", "cases:manage", restartSchema, (ctx, id, data) => restartClock(ctx, id, data.toOn), "restarted");
-  caseChange("extend", "cases:manage", extendSchema, (ctx, id, data) => extendCase(ctx, id, data), "extended");
+  caseChange("extend", "cases:manage", extendSchema, (ctx, id, data) => extendCase(ctx, id, { reason: data.extensionReason, toldOn: data.toldOn, extendedTo: data.extendedTo }), "extended");
   caseChange("close", "cases:manage", closeSchema, (ctx, id, data) => closeCase(ctx, id, data.outcome, data.detail), "closed");
   caseChange("notes", "cases:log", noteSchema, (ctx, id, data) => addNote(ctx, id, data.note), "note");
 

@@ -52,7 +52,7 @@ export const stopSchema = z.object({
 });
 export const restartSchema = z.object({ toOn: dateField("the date it arrived") });
 export const extendSchema = z.object({
-  reason: requiredText("the reasons for the extension", { max: 2000 }),
+  extensionReason: requiredText("the reasons for the extension", { max: 2000 }),
   toldOn: z.string().trim().optional(),
   extendedTo: z.string().trim().optional(),
 });

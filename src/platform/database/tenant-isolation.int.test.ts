@@ -20,12 +20,17 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
   const keyring = createKeyring(randomBytes(32));
   const a = { org: randomUUID(), user: randomUUID() };
   const b = { org: randomUUID(), user: randomUUID() };
-  const tenantTables = ["users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests"] as const;
+  const tenantTables = [
+    "users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests",
+    "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders",
+  ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
    * data keys are destroyed in place; erasure requests are closed, never deleted.
    */
-  const changeableTables = tenantTables.filter((table) => !["audit_events", "organisation_keys", "erasure_requests"].includes(table));
+  const changeableTables = tenantTables.filter(
+    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders"].includes(table),
+  );
 
   async function seed(tenant: { org: string; user: string }, label: string) {
     await inScope(database.db, { organisationIds: [tenant.org] }, async (trx) => {
@@ -57,6 +62,25 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         .values({ orgId: tenant.org, id: randomUUID(), tokenHash: randomUUID(), userId: tenant.user, newEmail: "sealed", createdAt: now, expiresAt: now, usedAt: null })
         .execute();
       await trx.insertInto("erasureRequests").values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, reason: null, createdAt: now, closedAt: null }).execute();
+      await trx.insertInto("schoolTerms").values({ orgId: tenant.org, id: randomUUID(), kind: "term", firstDay: "2026-09-01", lastDay: "2026-12-18" }).execute();
+      await trx.insertInto("caseCounters").values({ orgId: tenant.org, prefix: "SAR", year: 2026, lastNumber: 1 }).execute();
+      const caseId = randomUUID();
+      await trx
+        .insertInto("cases")
+        .values({
+          orgId: tenant.org, id: caseId, reference: "SAR-2026-0001", type: "sar", status: "received", receivedAt: now, receivedOn: "2026-11-24", channel: "email",
+          requesterName: "sealed", requesterContact: null, subjectKind: "requester", subjectName: null, summary: "sealed", details: null, breachReport: null,
+          createdBy: tenant.user, assigneeId: null, extensionReason: null, requesterToldOn: null, extendedTo: null, dueOn: "2026-12-24", dueAt: null,
+          riskLikelihood: null, riskSeverity: null, icoReportedAt: null, peopleToldAt: null, outcome: null, outcomeDetail: null, closedAt: null, createdAt: now, updatedAt: now,
+        })
+        .execute();
+      await trx.insertInto("caseStops").values({ orgId: tenant.org, id: randomUUID(), caseId, reason: "identity", fromOn: "2026-11-24", toOn: "2026-11-25" }).execute();
+      await trx.insertInto("caseEvents").values({ orgId: tenant.org, id: randomUUID(), caseId, at: now, actorUserId: tenant.user, kind: "logged", detail: null }).execute();
+      await trx
+        .insertInto("caseAttachments")
+        .values({ orgId: tenant.org, id: randomUUID(), caseId, filename: "sealed", fileType: "pdf", sizeBytes: 1, content: "sealed", uploadedBy: tenant.user, uploadedAt: now })
+        .execute();
+      await trx.insertInto("caseReminders").values({ orgId: tenant.org, caseId, kind: "due", dueKey: "2026-12-24/due", sentAt: now }).execute();
     });
   }
 

@@ -1,0 +1,204 @@
+import type { AddressInfo } from "node:net";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessibilityViolations, launchChromium } from "../platform/testing/browser.ts";
+import { addPerson, buildLicence, TEST_PASSWORD } from "../platform/testing/factories.ts";
+import { TestAgent } from "../platform/testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { testEngine } from "../platform/testing/test-database.ts";
+
+/**
+ * A subject access request from start to finish in Chromium: a teacher logs it with the letter
+ * attached (with JavaScript off); the school's DPO assigns it, stops the clock for identity,
+ * restarts it, extends and closes it; the trust's DPO sees it. Every new page passes axe.
+ */
+describe(`a SAR's life, in Chromium (${testEngine})`, () => {
+  let steward: TestSteward;
+  let browser: Browser;
+  let base: string;
+  const scanned = new Map<string, string[]>();
+  const cspViolations: string[] = [];
+  let people: Record<"teacher" | "schoolDpo" | "trustDpo", { agent: TestAgent; username: string; fullName: string }>;
+  let owner: TestAgent;
+  let elmId = "";
+  let casePath = "";
+
+  async function scan(page: Page, label: string): Promise<void> {
+    scanned.set(label, await accessibilityViolations(page));
+  }
+
+  async function signedIn(who: keyof typeof people, { javaScriptEnabled = true } = {}): Promise<Page> {
+    const context = await browser.newContext({ baseURL: base, javaScriptEnabled });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+    });
+    const person = people[who];
+    await page.goto("/login");
+    await page.getByLabel("Username or email address").fill(person.username);
+    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    if (page.url().endsWith("/login/two-factor")) {
+      await page.getByLabel("Enter your two-factor code").fill(person.agent.authenticatorCode(person.username));
+      await page.getByRole("button", { name: "Continue" }).click();
+    }
+    await page.waitForURL("**/dashboard");
+    return page;
+  }
+
+  beforeAll(async () => {
+    steward = await startTestSteward();
+    await steward.app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(steward.app.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    const licence = await buildLicence(steward.services, { organisationKind: "trust" });
+    owner = new TestAgent(steward.app, steward.clock);
+    await owner.signIn(licence.username);
+    await owner.submit("/schools/new", { name: "Elm Academy", postalAddress: "1 Elm Road\nLeeds", telephone: "0113 496 0001" });
+    const form = (await owner.get("/users/new")).body;
+    const trustId = /<option value="([^"]+)"[^>]*selected/.exec(form)?.[1] ?? /<option value="([^"]+)"/.exec(form)![1]!;
+    elmId = /<option value="([^"]+)"[^>]*>Elm Academy/.exec(form)![1]!;
+    people = {
+      teacher: await addPerson(steward.app, steward.clock, owner, "staff", elmId),
+      schoolDpo: await addPerson(steward.app, steward.clock, owner, "dpo", elmId),
+      trustDpo: await addPerson(steward.app, steward.clock, owner, "dpo", trustId),
+    };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await steward?.close();
+  });
+
+  it("a teacher logs a SAR with the letter attached, without JavaScript", async () => {
+    const page = await signedIn("teacher", { javaScriptEnabled: false });
+    // axe runs as a script, so these pages are scanned in the DPO's browser (JavaScript on) below.
+    await page.getByRole("link", { name: "Cases" }).first().click();
+    await page.getByRole("button", { name: "Log a request or incident" }).click();
+    await page.getByRole("button", { name: "Log it" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Choose what kind of request");
+    await page.getByLabel("Subject access request").check();
+    await page.getByLabel("Date it was received").fill("2026-11-24");
+    await page.getByLabel("Who made the request or reported it?").fill("Jordan Parent");
+    await page.getByLabel("A pupil").check();
+    await page.getByLabel("Name of the person the data is about").fill("Riley Pupil");
+    await page.getByLabel("What was asked for, or what happened?").fill("Please send everything you hold about my son Riley.");
+    await page.getByRole("button", { name: "Log it" }).click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]+\?done=logged/);
+    casePath = new URL(page.url()).pathname;
+    expect(await page.locator("#reference").textContent()).toBe("SAR-2026-0001");
+    expect(await page.locator("#deadline").textContent()).toContain("Thursday 24 Dec 2026");
+    await page.getByLabel("Attach a file").setInputFiles({ name: "letter.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+    await page.getByRole("button", { name: "Attach", exact: true }).click();
+    await page.waitForURL(/done=attached/);
+    expect(await page.locator("#attachments").textContent()).toContain("letter.pdf");
+  });
+
+  it("the trust's DPO sees it on the trust dashboard and list, with the school named", async () => {
+    const page = await signedIn("trustDpo");
+    expect(await page.locator("#open-by-type").textContent()).toContain("Subject access request");
+    await scan(page, "trust dashboard with cases");
+    await page.goto("/cases");
+    const row = page.getByRole("row", { name: /SAR-2026-0001/ });
+    expect(await row.textContent()).toContain("Elm Academy");
+    await scan(page, "cases list (trust)");
+  });
+
+  it("the school's DPO assigns it, stops the clock for identity, restarts it, extends it and closes it", async () => {
+    const page = await signedIn("schoolDpo");
+    await page.goto(casePath);
+    await scan(page, "case as the DPO");
+    await page.getByLabel("Assign to").selectOption({ label: people.schoolDpo.fullName });
+    await page.getByRole("button", { name: "Assign", exact: true }).click();
+    await page.waitForURL(/done=assigned/);
+
+    await page.getByLabel("Waiting for proof of identity").check();
+    await page.getByLabel("Date you asked").fill("2026-11-24");
+    await page.getByRole("button", { name: "Stop the clock" }).click();
+    await page.waitForURL(/done=stopped/);
+    expect(await page.locator("#deadline").textContent()).toContain("Clock stopped");
+    await scan(page, "case with the clock stopped");
+
+    await page.getByLabel("Date it arrived").fill("2026-11-24");
+    await page.getByRole("button", { name: "Restart the clock" }).click();
+    await page.waitForURL(/done=restarted/);
+
+    await page.getByLabel("Reasons for the extension").fill("Records held across two schools.");
+    await page.getByLabel("Date you told the requester").fill("2026-11-24");
+    await page.getByRole("button", { name: "Extend" }).click();
+    await page.waitForURL(/done=extended/);
+    expect(await page.locator("#deadline").textContent()).toContain("Three calendar months");
+    expect(await page.locator("#deadline").textContent()).toContain("24 Feb 2027");
+
+    await page.getByLabel("Disclosed in full").check();
+    await page.getByRole("button", { name: "Close the case" }).click();
+    await page.waitForURL(/done=closed/);
+    expect(await page.locator("#stage").textContent()).toContain("Closed");
+    const timeline = await page.locator("#timeline").textContent();
+    for (const event of ["Given to", "Waiting for proof of identity", "runs again", "Extended", "Closed: Disclosed in full", "Attached letter.pdf"]) {
+      expect(timeline).toContain(event);
+    }
+    await scan(page, "closed case");
+  });
+
+  it("the breach pages, the school calendar pages and the dashboard pass axe", async () => {
+    const dpo = await signedIn("schoolDpo");
+    await dpo.goto("/cases/new");
+    await scan(dpo, "log a case");
+    await dpo.getByRole("button", { name: "Log it" }).click();
+    await expect.poll(() => dpo.locator(".govuk-error-summary").textContent()).toContain("Choose what kind of request");
+    await scan(dpo, "log a case with errors");
+    await dpo.getByLabel("Personal data breach").check();
+    await dpo.getByLabel("Time (needed for a breach)").fill("08:30");
+    await dpo.getByLabel("Who made the request or reported it?").fill("Sam Office");
+    await dpo.getByLabel("The requester themselves").check();
+    await dpo.getByLabel("What was asked for, or what happened?").fill("Class list emailed to the wrong parent.");
+    await dpo.getByRole("button", { name: "Log it" }).click();
+    await dpo.waitForURL(/done=logged/);
+    await dpo.getByRole("link", { name: "Assess the risk" }).click();
+    await scan(dpo, "breach assessment");
+    await dpo.getByLabel("Likely", { exact: true }).check();
+    await dpo.getByLabel("Significant").check();
+    await dpo.getByLabel("Categories of people affected").fill("Pupils in Year 6");
+    await dpo.getByLabel("Approximate number of people").fill("28");
+    await dpo.getByLabel("Categories of records affected").fill("Names and reading ages");
+    await dpo.getByLabel("Approximate number of records").fill("28");
+    await dpo.getByLabel("Likely consequences for the people affected").fill("Distress");
+    await dpo.getByLabel("Measures taken or proposed, including to limit the harm").fill("Recipient asked to delete it");
+    await dpo.getByLabel("Name and contact details of the DPO or other contact point").fill("The DPO, dpo@elm.example");
+    await dpo.getByRole("button", { name: "Save the assessment" }).click();
+    await dpo.waitForURL(/done=assessed/);
+    expect(await dpo.locator("#breach-decision").textContent()).toContain("Report to the ICO");
+    await scan(dpo, "breach case assessed");
+    await dpo.getByRole("link", { name: "Print the breach record (Art 33)" }).click();
+    await scan(dpo, "breach record");
+    await dpo.goto("/dashboard");
+    expect(await dpo.locator("#breaches").textContent()).toMatch(/hours left/);
+    await scan(dpo, "school dashboard with a breach");
+
+    const context = await browser.newContext({ baseURL: base });
+    const admin = await context.newPage();
+    // The owner signs in through the browser with the phone the test agent set up.
+    const ownerName = /owner-[0-9a-f]+/.exec((await owner.get("/account")).body)![0];
+    await admin.goto("/login");
+    await admin.getByLabel("Username or email address").fill(ownerName);
+    await admin.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await admin.getByRole("button", { name: "Sign in" }).click();
+    await admin.getByLabel("Enter your two-factor code").fill(owner.authenticatorCode(ownerName));
+    await admin.getByRole("button", { name: "Continue" }).click();
+    await admin.waitForURL("**/dashboard");
+    await admin.goto("/settings/calendar");
+    await scan(admin, "school calendars");
+    await admin.goto(`/settings/calendar/${elmId}`);
+    await admin.getByLabel("Term dates (CSV)").fill("first_day,last_day,kind\n2026-11-30,2026-11-01,term\n");
+    await admin.getByRole("button", { name: "Save term dates" }).click();
+    await expect.poll(() => admin.locator(".govuk-error-summary").textContent()).toContain("Line 2");
+    await scan(admin, "school calendar with errors");
+  });
+
+  it("found no accessibility or CSP violations on any page", () => {
+    expect(scanned.size).toBeGreaterThanOrEqual(12);
+    expect(Object.fromEntries([...scanned].filter(([, violations]) => violations.length > 0))).toEqual({});
+    expect(cspViolations).toEqual([]);
+  });
+});
