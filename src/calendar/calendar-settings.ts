@@ -1,12 +1,15 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { refreshOpenDeadlines } from "../cases/cases.ts";
 import { notFound } from "../platform/errors.ts";
-import type { Nation } from "./bank-holidays.ts";
-import { loadOrganisationCalendar, type OrganisationCalendar, type SchoolType } from "./calendar-store.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import type { Services } from "../platform/services.ts";
+import type { BankHoliday, Nation } from "./bank-holidays.ts";
+import { importBankHolidays, loadOrganisationCalendar, type OrganisationCalendar, type SchoolType } from "./calendar-store.ts";
 import type { TermDates } from "./school-days.ts";
-import { randomUUID } from "node:crypto";
 
 export interface CalendarChoices {
   nation: Nation;
@@ -50,4 +53,22 @@ export async function replaceTermDates(ctx: Context, organisationId: string, ter
     await refreshOpenDeadlines(trx, organisationId, ctx.services.clock.now());
     await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.terms-import", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: ctx.services.clock.now() });
   });
+}
+
+/**
+ * An operator's command: loads GOV.UK's published bank holidays over the years they cover, then
+ * works out again the deadline of every open case, organisation by organisation in its own scope.
+ */
+export async function importPublishedBankHolidays(
+  services: Pick<Services, "database" | "clock">,
+  holidays: readonly BankHoliday[],
+): Promise<{ years: string[]; refreshed: number }> {
+  const db = services.database.db;
+  const { years } = await db.transaction().execute((trx) => importBankHolidays(trx, holidays));
+  const organisations = await inScope(db, {}, (trx) => sql<{ id: string }>`select steward_organisations_with_open_deadlines() as id`.execute(trx));
+  let refreshed = 0;
+  for (const { id } of organisations.rows) {
+    refreshed += await inScope(db, { organisationIds: [id] }, (trx) => refreshOpenDeadlines(trx, id, services.clock.now()));
+  }
+  return { years, refreshed };
 }

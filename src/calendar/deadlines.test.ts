@@ -50,6 +50,13 @@ describe("subject access and other rights requests: one calendar month (ICO meth
     expect(deadline.rule).toContain("Monday 1 Mar 2027");
   });
 
+  it("names each bank holiday it skips on the way to the next working day", () => {
+    const deadline = due({ type: "sar", received: "2026-11-25" });
+    expect(deadline.rule).toContain("25 Dec 2026 is a bank holiday in England (Christmas Day)");
+    expect(deadline.rule).toContain("28 Dec 2026 is a bank holiday in England (Boxing Day (substitute day))");
+    expect(deadline.rule).toContain("Tuesday 29 Dec 2026");
+  });
+
   it("other rights requests follow the same clock", () => {
     expect(due({ type: "rights", received: "2027-01-30" }).due).toBe("2027-03-01");
   });

@@ -216,16 +216,29 @@ class Counter {
     return this.done(rolled.date, sentence(parts));
   }
 
-  /** A weekend or the nation's bank holiday moves a calendar-month deadline to the next working day. */
+  /**
+   * A weekend or the nation's bank holiday moves a calendar-month deadline to the next working day.
+   * The reason names the day itself and any bank holiday skipped after it (weekends go without saying).
+   */
   rollToWorkingDay(date: IsoDate): { date: IsoDate; reason: string } {
-    const weekday = dayOfWeek(date);
-    const holiday = this.nationalHoliday(date);
-    const reason = holiday ? `a bank holiday in ${NATION_NAMES[this.input.nation]} (${holiday})` : weekday === 6 ? "a Saturday" : weekday === 0 ? "a Sunday" : "";
+    const nation = NATION_NAMES[this.input.nation];
+    const why = (day: IsoDate): string | undefined => {
+      const holiday = this.nationalHoliday(day);
+      if (holiday) return `a bank holiday in ${nation} (${holiday})`;
+      return dayOfWeek(day) === 6 ? "a Saturday" : dayOfWeek(day) === 0 ? "a Sunday" : undefined;
+    };
+    const reasons: string[] = [];
     let rolled = date;
     while (!this.isNationalWorkingDay(rolled)) {
+      const reason = why(rolled);
+      if (rolled === date) {
+        reasons.push(reason ?? "");
+      } else if (this.nationalHoliday(rolled)) {
+        reasons.push(`${formatDate(rolled)} is ${reason}`);
+      }
       rolled = addDays(rolled, 1);
     }
-    return { date: rolled, reason };
+    return { date: rolled, reason: reasons.join(" and ") };
   }
 
   /** Education (Pupil Information) (England) Regulations 2005, reg 5: 15 school days. */

@@ -6,6 +6,8 @@ import { emailsTo } from "../platform/testing/mail.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
+import { builtInBankHolidays, readGovUkBankHolidays } from "../calendar/bank-holidays.ts";
+import { importPublishedBankHolidays } from "../calendar/calendar-settings.ts";
 import { sendDueReminders } from "./reminders.ts";
 
 describe(`reminders, attachments, dashboard, export and school calendars (${testEngine})`, () => {
@@ -51,7 +53,7 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
 
   it("sends each reminder once, even when two runs race, and again when the deadline moves", async () => {
     const { organisationId, staff, dpo } = await school();
-    await logCase(staff.agent, organisationId);
+    const path = await logCase(staff.agent, organisationId);
     // Due Monday 1 Mar 2027: seven days before is 22 Feb.
     steward.clock.set("2027-02-22T08:00:00Z");
     const [first, second] = await Promise.all([sendDueReminders(steward.services), sendDueReminders(steward.services)]);
@@ -69,6 +71,15 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
     expect(subjects.filter((subject) => subject.includes("2 days or fewer"))).toHaveLength(1);
     expect(subjects.filter((subject) => subject.includes("Due today"))).toHaveLength(1);
     expect(subjects.every((subject) => !subject.includes("Jordan"))).toBe(true);
+
+    // Extended (the requester told in time): due Friday 30 Apr 2027, so the reminders start again.
+    await dpo.agent.signIn(dpo.username);
+    await dpo.agent.get(path);
+    expect((await dpo.agent.post(`${path}/extend`, { extensionReason: "Complex", toldOn: "2027-02-20" })).statusCode).toBe(303);
+    steward.clock.set("2027-04-23T08:00:00Z");
+    await Promise.all([sendDueReminders(steward.services), sendDueReminders(steward.services)]);
+    const afterExtension = (await emailsTo(steward.services, dpo.email)).filter((email) => email.subject.includes("Due within 7 days"));
+    expect(afterExtension.map((email) => email.subject)).toEqual([expect.stringContaining("1 Mar 2027"), expect.stringContaining("30 Apr 2027")]);
   });
 
   it("reminds hourly about a breach inside its 72 hours, once per hour", async () => {
@@ -166,5 +177,22 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
     expect(good.statusCode).toBe(303);
     expect((await staff.agent.get(path)).body).toContain("Monday 1 Mar 2027");
     expect((await staff.agent.get(`/settings/calendar/${organisationId}`)).statusCode).toBe(403);
+  });
+
+  // Last: bank holidays are not any one organisation's, so this changes every case in this database.
+  it("loading GOV.UK's published bank holidays moves open deadlines that fall on a new one", async () => {
+    const { organisationId, staff } = await school();
+    const path = await logCase(staff.agent, organisationId);
+    expect((await staff.agent.get(path)).body).toContain("Monday 1 Mar 2027");
+    const published = readGovUkBankHolidays({
+      "england-and-wales": { events: [...builtInBankHolidays().filter((day) => day.division === "england-and-wales" && day.date.startsWith("2027")), { title: "Extra bank holiday", date: "2027-03-01" }] },
+      scotland: { events: [] },
+      "northern-ireland": { events: [] },
+    });
+    const { refreshed } = await importPublishedBankHolidays(steward.services, published);
+    expect(refreshed).toBeGreaterThan(0);
+    const page = (await staff.agent.get(path)).body;
+    expect(page).toContain("Tuesday 2 Mar 2027");
+    expect(page).toContain("Extra bank holiday");
   });
 });
