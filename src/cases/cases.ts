@@ -131,9 +131,13 @@ async function openCaseColumns<T extends Partial<Record<SealedColumn, string | n
 const sealCase = (trx: Tx, ctx: Context, organisationId: string, caseId: string, column: SealedColumn, value: string) =>
   sealFor(trx, ctx.services.keyring, casePlace(organisationId, caseId, column), value);
 
-/** Everyone's names the actor may read, by user id: their organisations' people. */
-async function peopleNames(trx: Tx, ctx: Context, organisationIds: readonly string[]): Promise<Map<string, string>> {
-  const rows = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", organisationIds).execute();
+/** The names of the given people, by user id: only those in the actor's organisations, only those asked for. */
+async function peopleNames(trx: Tx, ctx: Context, userIds: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(userIds.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) {
+    return new Map();
+  }
+  const rows = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", ctx.actor.organisationIds).where("id", "in", wanted).execute();
   const names = new Map<string, string>();
   for (const row of rows) {
     names.set(row.id, (await openPersonalFields(trx, ctx.services.keyring, row.orgId, row.id, { fullName: row.fullName })).fullName);
@@ -386,7 +390,7 @@ export async function listCases(ctx: Context, filter: CaseFilter = {}, { audit =
       .orderBy("cases.receivedAt", "desc")
       .limit(limit)
       .execute();
-    const names = await peopleNames(trx, ctx, ctx.actor.organisationIds);
+    const names = await peopleNames(trx, ctx, rows.map((row) => row.assigneeId));
     const now = ctx.services.clock.now();
     const summaries: CaseSummary[] = [];
     for (const row of rows) {
@@ -419,7 +423,6 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
   return inActorScope(ctx, async (trx) => {
     const row = await findVisibleCase(trx, ctx, caseId);
     const opened = await openCaseColumns(trx, ctx, row.orgId, row.id, row);
-    const names = await peopleNames(trx, ctx, ctx.actor.organisationIds);
     const { deadline, stops } = await deadlineOf(trx, row);
     const events = await trx
       .selectFrom("caseEvents")
@@ -428,6 +431,7 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
       .where("caseId", "=", row.id)
       .orderBy("seq")
       .execute();
+    const names = await peopleNames(trx, ctx, [row.assigneeId, row.createdBy, ...events.map((event) => event.actorUserId)]);
     const timeline: CaseEvent[] = [];
     for (const event of events) {
       timeline.push({
