@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/audit.ts";
 import { openBytesFor, openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import { authoriseReading, CaseFormError } from "./cases.ts";
+import { stripJpegMetadata, stripPngMetadata } from "./image-metadata.ts";
 
 /** The largest file a case takes, and all of an organisation's attachments together. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -31,8 +32,11 @@ export const ALLOWED_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", 
 
 const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 
-/** Checks a file is what its name says and safe to keep; returns its type, or a message for the person. */
-export function checkAttachment(filename: string, bytes: Buffer): { ok: true; type: FileType } | { ok: false; message: string } {
+/**
+ * Checks a file is what its name says and safe to keep; returns its type and the bytes to keep
+ * (an image without its metadata), or a message for the person.
+ */
+export function checkAttachment(filename: string, bytes: Buffer): { ok: true; type: FileType; bytes: Buffer } | { ok: false; message: string } {
   const extension = filename.toLowerCase().split(".").pop() ?? "";
   if (bytes.length === 0) {
     return { ok: false, message: "The selected file is empty" };
@@ -62,7 +66,11 @@ export function checkAttachment(filename: string, bytes: Buffer): { ok: true; ty
   if (!matches[type]()) {
     return { ok: false, message: `The selected file is not really a ${FILE_TYPES[type].name} file` };
   }
-  return { ok: true, type };
+  if (type === "png" || type === "jpg") {
+    const stripped = type === "png" ? stripPngMetadata(bytes) : stripJpegMetadata(bytes);
+    return stripped.ok ? { ok: true, type, bytes: stripped.bytes } : stripped;
+  }
+  return { ok: true, type, bytes };
 }
 
 function isText(bytes: Buffer): boolean {
@@ -153,7 +161,7 @@ export async function attachFile(ctx: Context, caseId: string, upload: { filenam
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("sizeBytes"), eb.lit(0)).as("total"))
       .where("orgId", "=", found.orgId)
       .executeTakeFirstOrThrow();
-    if (Number(used.total) + upload.bytes.length > ORGANISATION_QUOTA_BYTES) {
+    if (Number(used.total) + check.bytes.length > ORGANISATION_QUOTA_BYTES) {
       throw badRequest("Your organisation has used all its space for attachments. Ask Steward’s support to raise it.");
     }
     await trx
@@ -164,8 +172,8 @@ export async function attachFile(ctx: Context, caseId: string, upload: { filenam
         caseId,
         filename: await sealFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "filename"), filename),
         fileType: check.type,
-        sizeBytes: upload.bytes.length,
-        content: await sealFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "content"), upload.bytes),
+        sizeBytes: check.bytes.length,
+        content: await sealFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "content"), check.bytes),
         uploadedBy: ctx.actor.userId,
         uploadedAt: now,
       })

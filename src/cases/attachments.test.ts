@@ -1,0 +1,102 @@
+import { strToU8, zipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { checkAttachment, cleanFilename, downloadDisposition } from "./attachments.ts";
+
+function jpeg({ width = 640, height = 480 } = {}): Buffer {
+  const segment = (marker: number, payload: Buffer) => Buffer.concat([Buffer.from([0xff, marker]), Buffer.from([(payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+  const frame = Buffer.from([8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    segment(0xe0, Buffer.from("JFIF\u0000\u0001\u0001\u0000\u0000\u0001\u0000\u0001\u0000\u0000", "latin1")),
+    segment(0xe1, Buffer.from("Exif\u0000\u0000GPSLatitude 53.8008 Leeds Jo Photographer", "latin1")),
+    segment(0xfe, Buffer.from("taken by Jo Photographer", "latin1")),
+    segment(0xc0, frame),
+    Buffer.from([0xff, 0xda, 0x00, 0x02, 0x12, 0x34, 0x56, 0xff, 0xd9]),
+  ]);
+}
+
+function png({ width = 100, height = 100 } = {}): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    return Buffer.concat([length, Buffer.from(type, "latin1"), data, Buffer.alloc(4)]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("tEXt", Buffer.from("Author\u0000Jo Photographer", "latin1")),
+    chunk("IDAT", Buffer.from([1, 2, 3])),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+describe("checking an attachment", () => {
+  it("takes a PDF whose bytes say PDF, and keeps it as it is", () => {
+    const pdf = Buffer.from("%PDF-1.7\n%%EOF\n");
+    expect(checkAttachment("letter.pdf", pdf)).toEqual({ ok: true, type: "pdf", bytes: pdf });
+  });
+
+  it.each([
+    ["a .pdf that is a ZIP", "letter.pdf", Buffer.from("PK\u0003\u0004rest")],
+    ["a .png that is a PDF", "photo.png", Buffer.from("%PDF-1.7")],
+    ["a .txt with binary in it", "notes.txt", Buffer.from([0x61, 0x00, 0x62])],
+    ["a .docx that is not Word", "report.docx", Buffer.from(zipSync({ "xl/workbook.xml": strToU8("<x/>") }))],
+  ])("refuses %s", (_why, name, bytes) => {
+    expect(checkAttachment(name, bytes)).toMatchObject({ ok: false, message: expect.stringContaining("not really") });
+  });
+
+  it("refuses types outside the list, empty files and files over 10 MB", () => {
+    expect(checkAttachment("setup.exe", Buffer.from("MZ"))).toMatchObject({ ok: false });
+    expect(checkAttachment("page.html", Buffer.from("<script>"))).toMatchObject({ ok: false });
+    expect(checkAttachment("drawing.svg", Buffer.from("<svg/>"))).toMatchObject({ ok: false });
+    expect(checkAttachment("empty.pdf", Buffer.alloc(0))).toMatchObject({ ok: false, message: "The selected file is empty" });
+    expect(checkAttachment("big.txt", Buffer.alloc(10 * 1024 * 1024 + 1, 97))).toMatchObject({ ok: false, message: expect.stringContaining("10 MB") });
+  });
+
+  it("takes a real Word file, and refuses one that climbs out of its folder or unpacks to hundreds of megabytes", () => {
+    expect(checkAttachment("report.docx", Buffer.from(zipSync({ "word/document.xml": strToU8("<w:document/>") })))).toMatchObject({ ok: true, type: "docx" });
+    expect(checkAttachment("report.docx", Buffer.from(zipSync({ "word/document.xml": strToU8("<w/>"), "../../etc/evil": strToU8("x") })))).toMatchObject({ ok: false });
+    const bomb = Buffer.from(zipSync({ "word/document.xml": strToU8("<w/>") }));
+    // Claim 300 MB unpacked in the central directory, as a zip bomb does.
+    const directory = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bomb.writeUInt32LE(300 * 1024 * 1024, directory + 24);
+    expect(checkAttachment("report.docx", bomb)).toMatchObject({ ok: false });
+  });
+
+  it("removes a photo's EXIF (GPS, author) and comments, keeping the picture", () => {
+    const result = checkAttachment("photo.jpg", jpeg());
+    expect(result.ok).toBe(true);
+    const kept = result.ok ? result.bytes : Buffer.alloc(0);
+    expect(kept.includes("GPSLatitude")).toBe(false);
+    expect(kept.includes("Jo Photographer")).toBe(false);
+    expect(kept.includes("JFIF")).toBe(true);
+    expect(kept.subarray(-9).equals(Buffer.from([0xff, 0xda, 0x00, 0x02, 0x12, 0x34, 0x56, 0xff, 0xd9]))).toBe(true);
+  });
+
+  it("removes a PNG's text chunks, and refuses a picture too big to open safely", () => {
+    const result = checkAttachment("scan.png", png());
+    expect(result.ok && result.bytes.includes("Jo Photographer")).toBe(false);
+    expect(result.ok && result.bytes.includes("IDAT")).toBe(true);
+    expect(checkAttachment("scan.png", png({ width: 100_000, height: 100_000 }))).toMatchObject({ ok: false, message: expect.stringContaining("megapixels") });
+    expect(checkAttachment("photo.jpeg", jpeg({ width: 60_000, height: 60_000 }))).toMatchObject({ ok: false });
+  });
+});
+
+describe("file names", () => {
+  it.each([
+    ["../../etc/passwd", "passwd"],
+    ["C:\\Users\\jo\\letter.pdf", "letter.pdf"],
+    ["na\u0000me\r\n.pdf", "name.pdf"],
+    ["..", "attachment"],
+  ])("keeps %j only as a plain name: %j", (given, kept) => {
+    expect(cleanFilename(given)).toBe(kept);
+  });
+
+  it("downloads under a name no header can be broken by, in any language", () => {
+    expect(downloadDisposition('say "hi".pdf')).toBe(`attachment; filename="say _hi_.pdf"; filename*=UTF-8''say%20%22hi%22.pdf`);
+    expect(downloadDisposition("Zoë’s letter.pdf")).toContain("filename*=UTF-8''Zo%C3%AB%E2%80%99s%20letter.pdf");
+  });
+});
