@@ -44,6 +44,8 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
         telephone: input.telephone,
         createdAt: now,
         twoFactorRequired: trust.twoFactorRequired,
+        // A trust's school is an academy (its calendar page can say otherwise).
+        schoolType: "academy",
       })
       .execute();
     await recordAudit(trx, {

@@ -21,7 +21,7 @@ export async function loadHolidayCalendar(trx: Tx): Promise<HolidayCalendar> {
 export async function loadOrganisationCalendar(trx: Tx, organisationId: string): Promise<OrganisationCalendar> {
   const organisation = await trx
     .selectFrom("organisations")
-    .select(["nation", "schoolType", "adviceTargetDays"])
+    .select(["kind", "nation", "schoolType", "adviceTargetDays"])
     .where("id", "=", organisationId)
     .executeTakeFirstOrThrow();
   const terms = await trx
@@ -31,7 +31,9 @@ export async function loadOrganisationCalendar(trx: Tx, organisationId: string):
     .orderBy("firstDay")
     .orderBy("kind")
     .execute();
-  return { ...organisation, terms };
+  const { kind, ...calendar } = organisation;
+  // A trust's own cases follow the academy rules: a trust is not a maintained school.
+  return { ...calendar, schoolType: kind === "trust" ? "academy" : calendar.schoolType, terms };
 }
 
 /**

@@ -142,5 +142,21 @@ describe(`case work (${testEngine})`, () => {
     expect(list.body).toContain("Elm Academy");
     expect(list.body).toContain("Jordan Parent");
     expect((await trust.dpo.agent.get(path)).body).toContain("Elm Academy");
+
+    // An academy has no educational record rule: a parent's request becomes a SAR, and says why.
+    await elmStaff.agent.get("/cases/new");
+    const asked = await elmStaff.agent.post("/cases", sarForm(elmId, { type: "educational-record" }));
+    expect(asked.headers.location).toMatch(/done=logged-as-sar$/);
+    const page = await elmStaff.agent.get(asked.headers.location!);
+    expect(page.body).toMatch(/SAR-2027-0002/);
+    expect(page.body).toContain("is the child’s subject access request");
+  });
+
+  it("a maintained school's educational record request runs on 15 school days", async () => {
+    const { organisationId, staff } = await school();
+    const path = await logSar(staff.agent, organisationId, { type: "educational-record" });
+    const page = await staff.agent.get(path);
+    expect(page.body).toMatch(/EDR-2027-0001/);
+    expect(page.body).toContain("The 15th school day after 30 Jan 2027");
   });
 });

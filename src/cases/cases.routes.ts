@@ -55,6 +55,7 @@ function caseIdFrom(params: unknown): string {
 /** What /cases/:id says after a change, from ?done=… */
 const CASE_NOTICES: Record<string, string> = {
   logged: "The case is logged. The data protection officer has been told.",
+  "logged-as-sar": "Logged as a subject access request: this school has no educational record rule, so a parent’s request for the record is the child’s subject access request, due in one calendar month. The data protection officer has been told.",
   assigned: "The case has been assigned.",
   status: "The stage is changed.",
   stopped: "The clock is stopped.",
@@ -121,14 +122,24 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
     const own = organisations.find((organisation) => organisation.id === ctx.actor.organisation.id) ?? organisations[0];
     const chosen = organisations.find((organisation) => organisation.id === values["organisationId"]) ?? own;
     // Every type any reachable school offers: the domain refuses one that does not apply to the chosen school.
-    const offered = [...new Set(organisations.flatMap((organisation) => organisation.types))];
+    // The educational record is always offered in England: at an academy it becomes a subject access request.
+    const offered = [...new Set(organisations.flatMap((organisation) => (organisation.nation === "england" ? [...organisation.types, "educational-record" as const] : organisation.types)))]
+      .sort((a, b) => Object.keys(WORKFLOWS).indexOf(a) - Object.keys(WORKFLOWS).indexOf(b));
+    const academyNote = organisations.some((organisation) => organisation.nation === "england" && organisation.schoolType !== "maintained")
+      ? " At an academy or independent school this is logged as a subject access request (one month)."
+      : "";
     return reply.page(
       "cases/views/new.njk",
       {
         errors,
         values: { organisationId: chosen?.id, receivedOn: londonDateOf(services.clock.now()), ...values },
         organisations: organisations.map((organisation) => ({ value: organisation.id, text: organisation.name })),
-        types: offered.map((type) => ({ value: type, text: WORKFLOWS[type].name, hint: { text: WORKFLOWS[type].hint }, checked: values["type"] === type })),
+        types: offered.map((type) => ({
+          value: type,
+          text: WORKFLOWS[type].name,
+          hint: { text: WORKFLOWS[type].hint + (type === "educational-record" ? academyNote : "") },
+          checked: values["type"] === type,
+        })),
         channels: CHANNELS.map((channel) => ({ value: channel.id, text: channel.name })),
         subjectKinds: SUBJECT_KINDS.map((kind) => ({ value: kind.id, text: kind.name, checked: values["subjectKind"] === kind.id })),
       },
@@ -144,8 +155,8 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
       return showNewCaseForm(request, reply, form.errors, form.values);
     }
     try {
-      const { id } = await logCase(contextOf(request, services), form.data);
-      return reply.redirect(`/cases/${id}?done=logged`, 303);
+      const { id, asSubjectAccess } = await logCase(contextOf(request, services), form.data);
+      return reply.redirect(`/cases/${id}?done=${asSubjectAccess ? "logged-as-sar" : "logged"}`, 303);
     } catch (error) {
       if (error instanceof CaseFormError) {
         return showNewCaseForm(request, reply, error.errors, request.body as Record<string, string>);

@@ -97,7 +97,10 @@ export async function organisationsForLogging(ctx: Context) {
       .where("id", "in", ctx.actor.organisationIds)
       .orderBy("name")
       .execute();
-    return rows.map((row) => ({ ...row, types: typesOfferedTo(row.nation, row.schoolType) }));
+    return rows.map((row) => {
+      const schoolType = row.kind === "trust" ? ("academy" as const) : row.schoolType;
+      return { ...row, schoolType, types: typesOfferedTo(row.nation, schoolType) };
+    });
   });
 }
 
@@ -257,13 +260,12 @@ function caseLink(ctx: Pick<Context, "services">, caseId: string): string {
  * Logs a new case from the simple form. Everything about people is sealed; the deadline is worked
  * out at once; the DPOs are told (by reference only: no personal data in the email).
  */
-export async function logCase(ctx: Context, input: NewCase): Promise<{ id: string; reference: string }> {
+export async function logCase(ctx: Context, input: NewCase): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
   authorise(ctx.actor, "cases:log");
   if (!ctx.actor.organisationIds.includes(input.organisationId)) {
     throw new CaseFormError({ organisationId: "Choose the school" });
   }
   const now = ctx.services.clock.now();
-  const workflow = WORKFLOWS[input.type];
   if (input.type === "breach" && !input.receivedTime) {
     throw new CaseFormError({ receivedTime: "Enter the time the school became aware of the breach: the 72 hours run from then" });
   }
@@ -281,9 +283,17 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
   const organisationId = input.organisationId;
   return inActorScope(ctx, async (trx) => {
     const calendar = await loadOrganisationCalendar(trx, organisationId);
-    if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
-      throw new CaseFormError({ type: `${workflow.name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
+    // A parent's request for the educational record, where the 2005 Regulations do not apply (an
+    // academy, or outside England): it is the child's subject access request, on its one-month clock.
+    let asSubjectAccess = false;
+    if (input.type === "educational-record" && !typesOfferedTo(calendar.nation, calendar.schoolType).includes("educational-record")) {
+      input = { ...input, type: "sar" };
+      asSubjectAccess = true;
     }
+    if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
+      throw new CaseFormError({ type: `${WORKFLOWS[input.type].name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
+    }
+    const workflow = WORKFLOWS[input.type];
     const reference = await nextReference(trx, organisationId, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
     const seal = (column: SealedColumn, value: string) => sealCase(trx, ctx, organisationId, id, column, value);
     await trx
@@ -324,7 +334,16 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
       .execute();
     const { deadline } = await deadlineOf(trx, { orgId: organisationId, id, type: input.type, receivedAt, receivedOn: input.receivedOn, extended: false, extendedTo: null });
     await storeDeadline(trx, organisationId, id, deadline, now);
-    await addEvent(trx, ctx, organisationId, id, "logged", `${workflow.name} logged`);
+    await addEvent(
+      trx,
+      ctx,
+      organisationId,
+      id,
+      "logged",
+      asSubjectAccess
+        ? "Logged as a subject access request: the educational record rule (15 school days) is for maintained schools in England, so a parent’s request here is the child’s subject access request"
+        : `${WORKFLOWS[input.type].name} logged`,
+    );
     await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
     for (const recipient of await caseRecipients(trx, ctx, organisationId, null)) {
       if (recipient.userId !== ctx.actor.userId) {
@@ -335,7 +354,7 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
         });
       }
     }
-    return { id, reference };
+    return { id, reference, asSubjectAccess };
   });
 }
 
