@@ -114,6 +114,15 @@ describe(`case work (${testEngine})`, () => {
     for (const event of ["logged", "Given to", "Waiting for proof of identity", "the clock runs again", "Extended by two further months", "Closed: Disclosed in part"]) {
       expect(timeline).toContain(event);
     }
+    // The auditor's view: every look at and change to the case is in the trail, with no names in it.
+    const caseId = path.split("/").pop()!;
+    const trail = await dpo.agent.get(`/audit?record=${caseId}`);
+    for (const action of ["case.log", "case.view", "case.assign", "case.clock-stop", "case.clock-restart", "case.extend", "case.close"]) {
+      expect(trail.body).toContain(action);
+    }
+    expect(trail.body).not.toContain("Jordan Parent");
+    expect(steward.logs.join("\n")).not.toContain("Jordan Parent");
+    expect(steward.logs.join("\n")).not.toContain("Riley");
     steward.clock.set("2027-01-30T10:00:00Z");
   });
 

@@ -180,6 +180,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         workflow,
         notice: done ? CASE_NOTICES[done] : undefined,
         canManage,
+        canReadAudit: can(ctx.actor, "audit:view"),
         showSchool: ctx.actor.organisationIds.length > 1,
         today: londonDateOf(services.clock.now()),
         people: canManage && !record.closedAt ? await assignableTo(ctx, caseId) : [],
