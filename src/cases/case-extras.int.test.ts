@@ -109,6 +109,9 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
     expect(eicar.body).toContain("looks like malware");
     const big = await upload(staff.agent, path, "big.txt", Buffer.alloc(10 * 1024 * 1024 + 1, 97));
     expect(big.statusCode).toBe(413);
+    // Only the attachment route reads a multipart body; anywhere else, even signed out, it is refused unread.
+    const toLogin = await steward.app.inject({ method: "POST", url: "/login", payload: "--x\r\n", headers: { "content-type": "multipart/form-data; boundary=x" } });
+    expect(toLogin.statusCode).toBe(415);
 
     const page = await dpo.agent.get(path);
     const href = /href="(\/cases\/[^"]+\/attachments\/[^"]+)"/.exec(page.body)![1]!;

@@ -229,7 +229,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
   caseChange("close", "cases:manage", closeSchema, (ctx, id, data) => closeCase(ctx, id, data.outcome, data.detail), "closed");
   caseChange("notes", "cases:log", noteSchema, (ctx, id, data) => addNote(ctx, id, data.note), "note");
 
-  app.post("/cases/:id/attachments", { config: { access: "cases:log" } }, async (request, reply) => {
+  app.post("/cases/:id/attachments", { config: { access: "cases:log", acceptsFiles: true } }, async (request, reply) => {
     const caseId = caseIdFrom(request.params);
     const { _csrf: _token, file, ...rest } = (request.body ?? {}) as Record<string, unknown>;
     const upload = file as { filename?: unknown; bytes?: unknown } | undefined;

@@ -38,6 +38,8 @@ declare module "fastify" {
     duringTwoFactorSetup?: boolean;
     /** Sensitive: the person must have proved who they are in the last 15 minutes, or is asked to again. */
     recentConfirmation?: boolean;
+    /** Takes a file upload (multipart form). Every other route refuses one before reading it. */
+    acceptsFiles?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | undefined;
@@ -161,6 +163,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   // Who is asking: the session behind the cookie, checked on every non-public route.
   app.addHook("onRequest", async (request, reply) => {
+    // Uploads are read into memory: only the routes made for them may be sent one (before parsing).
+    if (String(request.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/") && !request.routeOptions.config.acceptsFiles) {
+      return reply.page("platform/views/problem.njk", { title: "There is a problem", message: "This form does not take files." }, 415);
+    }
     request.sessionCookie = readSessionCookie(request);
     const access = request.routeOptions.config.access ?? "public";
     if (access === "public") {
