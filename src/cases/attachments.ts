@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { inActorScope, type Context } from "../accounts/actor.ts";
-import { authorise, can } from "../accounts/permissions.ts";
+import { authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { openBytesFor, openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
-import { authoriseReading, CaseFormError } from "./cases.ts";
+import { addEvent, auditOfCase, authoriseReading, CaseFormError, findVisibleCase } from "./cases.ts";
 import { stripJpegMetadata, stripPngMetadata } from "./image-metadata.ts";
 
 /** The largest file a case takes, and all of an organisation's attachments together. */
@@ -148,14 +148,7 @@ export async function attachFile(ctx: Context, caseId: string, upload: { filenam
   const id = randomUUID();
   const now = ctx.services.clock.now();
   await inActorScope(ctx, async (trx) => {
-    let query = trx.selectFrom("cases").select(["orgId", "id"]).where("orgId", "in", ctx.actor.organisationIds).where("id", "=", caseId);
-    if (!can(ctx.actor, "cases:view-all")) {
-      query = query.where((eb) => eb.or([eb("createdBy", "=", ctx.actor.userId), eb("assigneeId", "=", ctx.actor.userId)]));
-    }
-    const found = /^[0-9a-f-]{36}$/i.test(caseId) ? await query.executeTakeFirst() : undefined;
-    if (!found) {
-      throw notFound();
-    }
+    const found = await findVisibleCase(trx, ctx, caseId);
     const used = await trx
       .selectFrom("caseAttachments")
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("sizeBytes"), eb.lit(0)).as("total"))
@@ -178,20 +171,8 @@ export async function attachFile(ctx: Context, caseId: string, upload: { filenam
         uploadedAt: now,
       })
       .execute();
-    const eventId = randomUUID();
-    await trx
-      .insertInto("caseEvents")
-      .values({
-        orgId: found.orgId,
-        id: eventId,
-        caseId,
-        at: now,
-        actorUserId: ctx.actor.userId,
-        kind: "attachment",
-        detail: await sealFor(trx, ctx.services.keyring, { organisationId: found.orgId, table: "caseEvents", column: "detail", rowId: eventId }, `Attached ${filename}`),
-      })
-      .execute();
-    await recordAudit(trx, { organisationId: found.orgId, actorUserId: ctx.actor.userId, action: "case.attach", recordType: "case", recordId: caseId, meta: ctx.request, at: now });
+    await addEvent(trx, ctx, found.orgId, caseId, "attachment", `Attached ${filename}`);
+    await recordAudit(trx, auditOfCase(ctx, found.orgId, "case.attach", caseId));
   });
   return id;
 }
@@ -199,25 +180,22 @@ export async function attachFile(ctx: Context, caseId: string, upload: { filenam
 /** Opens an attachment of a case the actor can see. Every download is audited. */
 export async function openAttachment(ctx: Context, caseId: string, attachmentId: string): Promise<{ filename: string; contentType: string; bytes: Buffer }> {
   authoriseReading(ctx.actor);
-  if (!/^[0-9a-f-]{36}$/i.test(caseId) || !/^[0-9a-f-]{36}$/i.test(attachmentId)) {
+  if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) {
     throw notFound();
   }
   return inActorScope(ctx, async (trx) => {
-    let query = trx
+    const found = await findVisibleCase(trx, ctx, caseId);
+    const row = await trx
       .selectFrom("caseAttachments")
-      .innerJoin("cases", (join) => join.onRef("cases.orgId", "=", "caseAttachments.orgId").onRef("cases.id", "=", "caseAttachments.caseId"))
-      .select(["caseAttachments.orgId", "caseAttachments.id", "caseAttachments.filename", "caseAttachments.fileType", "caseAttachments.content"])
-      .where("caseAttachments.orgId", "in", ctx.actor.organisationIds)
-      .where("caseAttachments.caseId", "=", caseId)
-      .where("caseAttachments.id", "=", attachmentId);
-    if (!can(ctx.actor, "cases:view-all")) {
-      query = query.where((eb) => eb.or([eb("cases.createdBy", "=", ctx.actor.userId), eb("cases.assigneeId", "=", ctx.actor.userId)]));
-    }
-    const row = await query.executeTakeFirst();
+      .select(["orgId", "id", "filename", "fileType", "content"])
+      .where("orgId", "=", found.orgId)
+      .where("caseId", "=", found.id)
+      .where("id", "=", attachmentId)
+      .executeTakeFirst();
     if (!row) {
       throw notFound();
     }
-    await recordAudit(trx, { organisationId: row.orgId, actorUserId: ctx.actor.userId, action: "case.attachment-download", recordType: "case", recordId: caseId, meta: ctx.request, at: ctx.services.clock.now() });
+    await recordAudit(trx, auditOfCase(ctx, row.orgId, "case.attachment-download", caseId));
     return {
       filename: await openFor(trx, ctx.services.keyring, attachmentPlace(row.orgId, row.id, "filename"), row.filename),
       contentType: contentTypeOf(row.fileType),

@@ -109,15 +109,17 @@ export function authoriseReading(actor: Actor): void {
   authorise(actor, can(actor, "cases:view-all") ? "cases:view-all" : "cases:log");
 }
 
-/** Staff follow the cases they logged or were given; those who may see all see their organisations'. */
-function visibleTo(actor: Actor) {
-  return (trx: Tx) => {
-    let query = trx.selectFrom("cases").innerJoin("organisations", "organisations.id", "cases.orgId").where("cases.orgId", "in", actor.organisationIds);
-    if (!can(actor, "cases:view-all")) {
-      query = query.where((eb) => eb.or([eb("cases.createdBy", "=", actor.userId), eb("cases.assigneeId", "=", actor.userId)]));
-    }
-    return query;
-  };
+/**
+ * The one visibility rule: the cases of the given organisations (by default all the actor reaches)
+ * that the actor may see. Staff follow the cases they logged or were given; those who may see all
+ * see every one. Lists, pages, the dashboard and attachments all start from here.
+ */
+export function visibleCases(trx: Tx, actor: Actor, organisationIds: readonly string[] = actor.organisationIds) {
+  let query = trx.selectFrom("cases").innerJoin("organisations", "organisations.id", "cases.orgId").where("cases.orgId", "in", organisationIds);
+  if (!can(actor, "cases:view-all")) {
+    query = query.where((eb) => eb.or([eb("cases.createdBy", "=", actor.userId), eb("cases.assigneeId", "=", actor.userId)]));
+  }
+  return query;
 }
 
 async function openCaseColumns<T extends Partial<Record<SealedColumn, string | null>>>(trx: Tx, ctx: Context, organisationId: string, caseId: string, row: T): Promise<T> {
@@ -148,7 +150,7 @@ async function peopleNames(trx: Tx, ctx: Context, userIds: readonly (string | nu
   return names;
 }
 
-function auditOfCase(ctx: Context, organisationId: string, action: AuditAction, caseId?: string) {
+export function auditOfCase(ctx: Context, organisationId: string, action: AuditAction, caseId?: string) {
   return {
     organisationId,
     actorUserId: ctx.actor.userId,
@@ -160,7 +162,8 @@ function auditOfCase(ctx: Context, organisationId: string, action: AuditAction, 
   };
 }
 
-async function addEvent(trx: Tx, ctx: Context, organisationId: string, caseId: string, kind: string, detail?: string): Promise<void> {
+/** Adds to a case's timeline; the detail is sealed (it may quote a note or a name). */
+export async function addEvent(trx: Tx, ctx: Context, organisationId: string, caseId: string, kind: string, detail?: string): Promise<void> {
   const id = randomUUID();
   await trx
     .insertInto("caseEvents")
@@ -392,7 +395,7 @@ export async function listCases(ctx: Context, filter: CaseFilter = {}, { audit =
   authoriseReading(ctx.actor);
   return inActorScope(ctx, async (trx) => {
     const today = londonDateOf(ctx.services.clock.now());
-    let query = visibleTo(ctx.actor)(trx).selectAll("cases").select("organisations.name as organisationName");
+    let query = visibleCases(trx, ctx.actor).selectAll("cases").select("organisations.name as organisationName");
     if (filter.organisationId) {
       query = query.where("cases.orgId", "=", filter.organisationId);
     }
@@ -425,11 +428,12 @@ export async function listCases(ctx: Context, filter: CaseFilter = {}, { audit =
   });
 }
 
-async function findVisibleCase(trx: Tx, ctx: Context, caseId: string): Promise<CaseRow & { organisationName: string }> {
+/** A case the actor may see, or 404: another organisation's case, or a colleague's for staff, is simply not found. */
+export async function findVisibleCase(trx: Tx, ctx: Context, caseId: string): Promise<CaseRow & { organisationName: string }> {
   if (!/^[0-9a-f-]{36}$/i.test(caseId)) {
     throw notFound();
   }
-  const row = await visibleTo(ctx.actor)(trx).selectAll("cases").select("organisations.name as organisationName").where("cases.id", "=", caseId).executeTakeFirst();
+  const row = await visibleCases(trx, ctx.actor).selectAll("cases").select("organisations.name as organisationName").where("cases.id", "=", caseId).executeTakeFirst();
   if (!row) {
     throw notFound();
   }

@@ -4,6 +4,7 @@ import { can } from "../accounts/permissions.ts";
 import { addCalendarMonths, addDays, londonDateOf } from "../calendar/dates.ts";
 import { countdownTo, type CaseType, type Countdown } from "../calendar/deadlines.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
+import { visibleCases } from "./cases.ts";
 import { WORKFLOWS } from "./workflows.ts";
 
 export interface DashboardCase {
@@ -40,13 +41,7 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
   const now = ctx.services.clock.now();
   const today = londonDateOf(now);
   return inActorScope(ctx, async (trx) => {
-    const visible = (t: Tx) => {
-      let query = t.selectFrom("cases").innerJoin("organisations", "organisations.id", "cases.orgId").where("cases.orgId", "in", organisationIds);
-      if (!can(actor, "cases:view-all")) {
-        query = query.where((eb) => eb.or([eb("cases.createdBy", "=", actor.userId), eb("cases.assigneeId", "=", actor.userId)]));
-      }
-      return query;
-    };
+    const visible = (t: Tx) => visibleCases(t, actor, organisationIds);
     const counts = await visible(trx)
       .select(["cases.type", "cases.status", (eb) => eb.fn.countAll<number>().as("count")])
       .where("cases.closedAt", "is", null)
