@@ -90,6 +90,26 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect(`/settings/calendar/${organisationId}?done=terms`, 303);
   });
 
+  // The same CSV as a file, for an admin who keeps term dates in a spreadsheet.
+  app.post("/settings/calendar/:id/terms-file", { config: { access: "calendar:manage", acceptsFiles: true } }, async (request, reply) => {
+    const organisationId = organisationIdFrom(request.params);
+    const { _csrf: _token, file, ...rest } = (request.body ?? {}) as Record<string, unknown>;
+    const upload = file as { filename?: unknown; bytes?: unknown } | undefined;
+    if (Object.keys(rest).length > 0 || !upload || !Buffer.isBuffer(upload.bytes) || upload.bytes.length === 0) {
+      return showCalendar(request, reply, organisationId, { termsFile: "Select a CSV file of term dates" });
+    }
+    const text = upload.bytes.toString("utf8");
+    if (upload.bytes.length > 50_000 || text.includes("\u0000")) {
+      return showCalendar(request, reply, organisationId, { termsFile: "The selected file must be a CSV file smaller than 50 KB" });
+    }
+    const result = readTermDatesCsv(text);
+    if (!result.ok) {
+      return showCalendar(request, reply, organisationId, { termsFile: result.errors.join(". ") });
+    }
+    await replaceTermDates(contextOf(request, services), organisationId, result.terms);
+    return reply.redirect(`/settings/calendar/${organisationId}?done=terms`, 303);
+  });
+
   app.get("/settings/calendar/:id/terms.csv", { config: { access: "calendar:manage" } }, async (request, reply) => {
     const calendar = await readCalendar(contextOf(request, services), organisationIdFrom(request.params));
     return reply.type("text/csv; charset=utf-8").header("content-disposition", downloadDisposition("term-dates.csv")).send(writeTermDatesCsv(calendar.terms));

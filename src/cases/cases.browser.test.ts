@@ -141,7 +141,7 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await scan(page, "closed case");
   });
 
-  it("the breach pages, the school calendar pages and the dashboard pass axe", async () => {
+  it("a breach is logged, assessed and printed, and shows on the dashboard with its hours left", async () => {
     const dpo = await signedIn("schoolDpo");
     await dpo.goto("/cases/new");
     await scan(dpo, "log a case");
@@ -175,7 +175,9 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await dpo.goto("/dashboard");
     expect(await dpo.locator("#breaches").textContent()).toMatch(/hours left/);
     await scan(dpo, "school dashboard with a breach");
+  });
 
+  it("an admin sets a school's term dates, by hand and from a file", async () => {
     const context = await browser.newContext({ baseURL: base });
     const admin = await context.newPage();
     // The owner signs in through the browser with the phone the test agent set up.
@@ -194,6 +196,15 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await admin.getByRole("button", { name: "Save term dates" }).click();
     await expect.poll(() => admin.locator(".govuk-error-summary").textContent()).toContain("Line 2");
     await scan(admin, "school calendar with errors");
+    await admin.getByLabel("Or import a CSV file").setInputFiles({
+      name: "terms.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("first_day,last_day,kind\n2026-11-02,2026-12-18,term\n2026-11-27,,closure\n2027-01-05,2027-02-12,term\n"),
+    });
+    await admin.getByRole("button", { name: "Import the file" }).click();
+    await admin.waitForURL(/done=terms/);
+    expect(await admin.getByLabel("Term dates (CSV)").inputValue()).toContain("2026-11-27,2026-11-27,closure");
+    await scan(admin, "school calendar saved");
   });
 
   it("found no accessibility or CSP violations on any page", () => {
