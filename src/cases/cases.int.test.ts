@@ -151,6 +151,8 @@ describe(`case work (${testEngine})`, () => {
     expect(list.body).toContain("Elm Academy");
     expect(list.body).toContain("Jordan Parent");
     expect((await trust.dpo.agent.get(path)).body).toContain("Elm Academy");
+    // The trust's DPO is told of a school's new case, as the school's own DPO would be.
+    expect((await emailsTo(steward.services, trust.dpo.email)).some((email) => email.subject.includes("SAR-2027-0001"))).toBe(true);
 
     // An academy has no educational record rule: a parent's request becomes a SAR, and says why.
     await elmStaff.agent.get("/cases/new");

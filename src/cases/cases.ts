@@ -10,15 +10,15 @@ import { computeDeadline, countdownTo, DeadlineInputError, type CaseType, type C
 import { queueEmail } from "../notify/outbox.ts";
 import type { Selectable } from "kysely";
 import type { CaseTable } from "../platform/database/schema.ts";
-import type { Tx } from "../platform/database/tenant-scope.ts";
-import { openFor, sealFor } from "../platform/encryption/keyring.ts";
+import { changeScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { BreachAssessment, CaseFilter, NewCase } from "./cases.schema.ts";
 import { breachDecision, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS, type Likelihood, type Severity } from "./workflows.ts";
 
 /** The free-text columns of a case, each sealed under its organisation's key. */
-const SEALED_COLUMNS = ["requesterName", "requesterContact", "subjectName", "summary", "details", "breachReport", "extensionReason", "outcomeDetail"] as const;
+const SEALED_COLUMNS = ["requesterName", "requesterContact", "subjectName", "summary", "breachReport", "extensionReason", "outcomeDetail"] as const;
 type SealedColumn = (typeof SEALED_COLUMNS)[number];
 
 export const casePlace = (organisationId: string, caseId: string, column: string) => ({ organisationId, table: "cases" as const, column, rowId: caseId });
@@ -240,18 +240,24 @@ export async function refreshOpenDeadlines(trx: Tx, organisationId: string, at: 
   return open.length;
 }
 
-/** The people a case's news goes to: its assignee, and the DPOs of its school and of the school's trust. */
-export async function caseRecipients(trx: Tx, ctx: Pick<Context, "services">, organisationId: string, assigneeId: string | null): Promise<{ userId: string; email: string }[]> {
+/**
+ * The people a case's news goes to: its assignee, and the DPOs of its school and of the school's
+ * trust. A school's own staff cannot reach the trust's records, so the scope widens to the trust
+ * for this one lookup (addresses to write to, never shown) and is put back before returning.
+ */
+export async function caseRecipients(trx: Tx, keyring: Keyring, organisationId: string, assigneeId: string | null, scope: readonly string[]): Promise<{ userId: string; email: string }[]> {
   const organisation = await trx.selectFrom("organisations").select(["parentId"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
   const organisationIds = organisation.parentId ? [organisationId, organisation.parentId] : [organisationId];
+  await changeScope(trx, { organisationIds: [...new Set([...scope, ...organisationIds])] });
   let query = trx.selectFrom("users").select(["orgId", "id", "email"]).where("orgId", "in", organisationIds).where("deactivatedAt", "is", null);
   query = query.where((eb) => (assigneeId ? eb.or([eb("role", "=", "dpo"), eb("id", "=", assigneeId)]) : eb("role", "=", "dpo")));
   const rows = await query.execute();
   const recipients: { userId: string; email: string }[] = [];
   for (const row of rows) {
-    const { email } = await openPersonalFields(trx, ctx.services.keyring, row.orgId, row.id, { email: row.email });
+    const { email } = await openPersonalFields(trx, keyring, row.orgId, row.id, { email: row.email });
     recipients.push({ userId: row.id, email });
   }
+  await changeScope(trx, { organisationIds: scope });
   return recipients;
 }
 
@@ -315,7 +321,6 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
         subjectKind: input.subjectKind,
         subjectName: input.subjectKind !== "requester" && input.subjectName ? await seal("subjectName", input.subjectName) : null,
         summary: await seal("summary", input.summary),
-        details: null,
         breachReport: null,
         createdBy: ctx.actor.userId,
         assigneeId: null,
@@ -348,7 +353,7 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
         : `${WORKFLOWS[input.type].name} logged`,
     );
     await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
-    for (const recipient of await caseRecipients(trx, ctx, organisationId, null)) {
+    for (const recipient of await caseRecipients(trx, ctx.services.keyring, organisationId, null, ctx.actor.organisationIds)) {
       if (recipient.userId !== ctx.actor.userId) {
         await queueEmail(trx, ctx.services, organisationId, {
           to: recipient.email,

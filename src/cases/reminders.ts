@@ -48,11 +48,7 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
   const organisations = await inScope(db, {}, (trx) => sql<{ id: string }>`select steward_organisations_with_open_deadlines() as id`.execute(trx));
   let sent = 0;
   for (const { id: organisationId } of organisations.rows) {
-    const parent = await inScope(db, { organisationIds: [organisationId] }, (trx) =>
-      trx.selectFrom("organisations").select("parentId").where("id", "=", organisationId).executeTakeFirst(),
-    );
-    const scope = parent?.parentId ? [organisationId, parent.parentId] : [organisationId];
-    sent += await inScope(db, { organisationIds: scope }, async (trx) => {
+    sent += await inScope(db, { organisationIds: [organisationId] }, async (trx) => {
       const open = await trx
         .selectFrom("cases")
         .select(["id", "reference", "type", "dueOn", "dueAt", "assigneeId", "icoReportedAt"])
@@ -82,7 +78,7 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
           continue;
         }
         const name = WORKFLOWS[type].name.toLowerCase();
-        for (const recipient of await caseRecipients(trx, { services: services as Services }, organisationId, item.assigneeId)) {
+        for (const recipient of await caseRecipients(trx, services.keyring, organisationId, item.assigneeId, [organisationId])) {
           await queueEmail(trx, services, organisationId, {
             to: recipient.email,
             subject: `${item.reference}: ${reminder.text}`,

@@ -204,13 +204,12 @@ export interface CaseTable {
   receivedAt: Timestamp;
   receivedOn: DateText;
   channel: string;
-  /** Sealed, as are requesterContact, subjectName, summary, details, extensionReason and outcomeDetail. */
+  /** Sealed, as are requesterContact, subjectName, summary, extensionReason and outcomeDetail. */
   requesterName: string;
   requesterContact: string | null;
   subjectKind: string;
   subjectName: string | null;
   summary: string;
-  details: string | null;
   /** Sealed JSON: the breach's risk assessment and what an Art 33(3) notification needs. */
   breachReport: string | null;
   createdBy: string;

@@ -71,7 +71,6 @@ const statements = [
      subject_kind text not null check (subject_kind in ('requester', 'pupil', 'parent', 'staff', 'other')),
      subject_name text,
      summary text not null,
-     details text,
      breach_report text,
      -- Users of the case's organisation or its trust (a trust DPO may log and handle a school's case).
      created_by uuid not null,
