@@ -83,6 +83,8 @@ export class HolidayCalendar {
   readonly #byDivision = new Map<Division, Map<IsoDate, string>>();
   /** Division → years loaded from a published file (so no longer projected). */
   readonly #publishedYears = new Map<Division, Set<number>>();
+  /** Years with any holidays known (New Year's Day at least, in every year). */
+  readonly #years = new Set<string>();
 
   constructor(updates: readonly BankHoliday[] = []) {
     const updatedYears = new Map<Division, Set<number>>();
@@ -105,6 +107,9 @@ export class HolidayCalendar {
         }
       }
       this.#byDivision.set(division, days);
+      for (const day of days.keys()) {
+        this.#years.add(day.slice(0, 4));
+      }
       this.#publishedYears.set(division, replaced);
     }
   }
@@ -131,10 +136,9 @@ export class HolidayCalendar {
     return year >= FIRST_PROJECTED_YEAR && !(this.#publishedYears.get(division)?.has(year) ?? false);
   }
 
-  /** True when no holiday data covers the year at all: deadlines then say so rather than guess silently. */
+  /** True when the year has holiday data; where it has none, deadlines say so rather than guess silently. */
   covers(date: IsoDate): boolean {
-    const year = date.slice(0, 4);
-    return [...(this.#byDivision.get("england-and-wales")?.keys() ?? [])].some((day) => day.startsWith(year));
+    return this.#years.has(date.slice(0, 4));
   }
 }
 

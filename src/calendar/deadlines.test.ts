@@ -91,6 +91,10 @@ describe("subject access and other rights requests: one calendar month (ICO meth
     expect(due({ type: "sar", received: "2026-11-30", extended: true }).due).toBe("2027-03-01");
   });
 
+  it("warns when it knows no bank holidays for the year at all", () => {
+    expect(due({ type: "sar", received: "2031-01-10" }).warnings.join(" ")).toContain("knows no bank holidays for 2031");
+  });
+
   it("warns that 2028 bank holidays are projected", () => {
     expect(due({ type: "sar", received: "2028-01-30" }).warnings.join(" ")).toContain("projected");
     expect(due({ type: "sar", received: "2026-01-30" }).warnings).toEqual([]);

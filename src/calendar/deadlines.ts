@@ -122,6 +122,12 @@ class Counter {
   }
 
   noteProjected(division: Parameters<HolidayCalendar["isProjected"]>[0], date: IsoDate): void {
+    if (!this.holidays.covers(date)) {
+      if (!this.warnings.some((warning) => warning.includes("knows no bank holidays"))) {
+        this.warnings.push(`Steward knows no bank holidays for ${date.slice(0, 4)}, so none were left out. Load GOV.UK’s list for that year.`);
+      }
+      return;
+    }
     if (this.holidays.isProjected(division, date) && !this.warnings.some((warning) => warning.includes("projected"))) {
       this.warnings.push(
         `The bank holidays for ${date.slice(0, 4)} are projected, not yet published by GOV.UK. Check this date when they are.`,
