@@ -163,6 +163,19 @@ describe(`case work (${testEngine})`, () => {
     expect(page.body).toContain("is the child’s subject access request");
   });
 
+  it("a rights request records which right, and needs one", async () => {
+    const { organisationId, staff } = await school();
+    await staff.agent.get("/cases/new");
+    const missing = await staff.agent.post("/cases", sarForm(organisationId, { type: "rights" }));
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain("Choose which right the request uses");
+    const path = await logSar(staff.agent, organisationId, { type: "rights", rightAsked: "erasure" });
+    const page = await staff.agent.get(path);
+    expect(page.body).toMatch(/RR-2027-0001/);
+    expect(page.body).toContain("Erasure (delete the data)");
+    expect(page.body).toContain("One calendar month from 30 Jan 2027");
+  });
+
   it("a maintained school's educational record request runs on 15 school days", async () => {
     const { organisationId, staff } = await school();
     const path = await logSar(staff.agent, organisationId, { type: "educational-record" });

@@ -39,7 +39,7 @@ import {
   stopClock,
 } from "./cases.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
-import { CHANNELS, LIKELIHOODS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
+import { CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
 
 const caseParams = z.object({ id: z.uuid() });
 const attachmentParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
@@ -141,6 +141,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
           checked: values["type"] === type,
         })),
         channels: CHANNELS.map((channel) => ({ value: channel.id, text: channel.name })),
+        rights: [{ value: "", text: "Not a rights request" }, ...RIGHTS.map((right) => ({ value: right.id, text: right.name }))],
         subjectKinds: SUBJECT_KINDS.map((kind) => ({ value: kind.id, text: kind.name, checked: values["subjectKind"] === kind.id })),
       },
       errors ? 400 : 200,

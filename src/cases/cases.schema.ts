@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isIsoDate } from "../calendar/dates.ts";
 import { CASE_TYPES, STOP_REASONS } from "../calendar/deadlines.ts";
 import { requiredText } from "../platform/forms.ts";
-import { CHANNELS, LIKELIHOODS, SEVERITIES, SUBJECT_KINDS } from "./workflows.ts";
+import { CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, SUBJECT_KINDS } from "./workflows.ts";
 
 const ids = <T extends readonly { id: string }[]>(items: T) => items.map((item) => item.id) as [T[number]["id"], ...T[number]["id"][]];
 
@@ -34,6 +34,10 @@ export const newCaseSchema = z.object({
     .optional()
     .refine((value) => !value || TIME.test(value), { error: "Enter the time like 09:30" })
     .transform((value) => (value ? value.padStart(5, "0") : undefined)),
+  rightAsked: z
+    .union([z.literal(""), z.enum(ids(RIGHTS))], { error: "Choose which right the request uses" })
+    .optional()
+    .transform((value) => (value ? value : undefined)),
   channel: z.enum(ids(CHANNELS), { error: "Choose how it arrived" }),
   requesterName: requiredText("the name of the person who made the request or reported it"),
   requesterContact: optionalText("Contact details", 500),

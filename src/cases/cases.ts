@@ -15,7 +15,7 @@ import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.t
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { BreachAssessment, CaseFilter, NewCase } from "./cases.schema.ts";
-import { breachDecision, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS, type Likelihood, type Severity } from "./workflows.ts";
+import { breachDecision, RIGHTS, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS, type Likelihood, type Severity } from "./workflows.ts";
 
 /** The free-text columns of a case, each sealed under its organisation's key. */
 const SEALED_COLUMNS = ["requesterName", "requesterContact", "subjectName", "summary", "breachReport", "extensionReason", "outcomeDetail"] as const;
@@ -63,6 +63,8 @@ export interface CaseEvent {
 }
 
 export interface CaseRecord extends CaseSummary {
+  /** For a rights request, which right, in words. */
+  rightAskedName: string | null;
   channel: string;
   requesterContact: string | null;
   subjectKind: string;
@@ -285,6 +287,9 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
   if (input.receivedOn < "2000-01-01") {
     throw new CaseFormError({ receivedOn: "The date it was received must be after 1 Jan 2000" });
   }
+  if (input.type === "rights" && !input.rightAsked) {
+    throw new CaseFormError({ rightAsked: "Choose which right the request uses" });
+  }
   if (input.subjectKind !== "requester" && !input.subjectName) {
     throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
   }
@@ -312,6 +317,7 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
         id,
         reference,
         type: input.type,
+        rightAsked: input.type === "rights" ? (input.rightAsked ?? null) : null,
         status: workflow.statuses[0]!.id,
         receivedAt,
         receivedOn: input.receivedOn,
@@ -490,6 +496,7 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
     return {
       ...summary,
       countdown: deadline.due && !row.closedAt ? countdownTo(deadline.due, now) : null,
+      rightAskedName: RIGHTS.find((right) => right.id === row.rightAsked)?.name ?? null,
       channel: row.channel,
       requesterContact: opened.requesterContact,
       subjectKind: row.subjectKind,

@@ -216,6 +216,15 @@ export function typesOfferedTo(nation: Nation, schoolType: "maintained" | "acade
   return types;
 }
 
+/** The rights an "other rights request" may use (UK GDPR Arts 16–18, 20, 21). */
+export const RIGHTS = [
+  { id: "rectification", name: "Rectification (correct the data)" },
+  { id: "erasure", name: "Erasure (delete the data)" },
+  { id: "restriction", name: "Restriction (stop using it for now)" },
+  { id: "objection", name: "Objection (stop using it)" },
+  { id: "portability", name: "Portability (a copy to take elsewhere)" },
+] as const;
+
 export const CHANNELS = [
   { id: "email", name: "Email" },
   { id: "letter", name: "Letter" },

@@ -199,6 +199,8 @@ export interface CaseTable {
   id: string;
   reference: string;
   type: string;
+  /** For a rights request: rectification, erasure, restriction, objection or portability. */
+  rightAsked: string | null;
   status: string;
   /** When it arrived (for a breach, when the school became aware), and that day in London. */
   receivedAt: Timestamp;

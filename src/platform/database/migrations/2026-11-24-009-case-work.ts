@@ -62,6 +62,9 @@ const statements = [
      id uuid not null,
      reference text not null,
      type text not null check (type in ('sar', 'rights', 'educational-record', 'foi', 'foi-school', 'eir', 'foi-scotland', 'breach', 'complaint', 'advice')),
+     -- Which right an "other rights" request uses.
+     right_asked text check (right_asked in ('rectification', 'erasure', 'restriction', 'objection', 'portability')),
+     check ((type = 'rights') = (right_asked is not null)),
      status text not null,
      received_at timestamptz not null,
      received_on date not null,
