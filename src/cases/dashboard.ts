@@ -121,5 +121,5 @@ export function monthlyChartSvg(months: readonly { label: string; count: number 
       );
     })
     .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" aria-hidden="true" focusable="false" class="steward-chart"><line x1="0" y1="${height - bottom}" x2="${width}" y2="${height - bottom}" stroke="#0b0c0c"/>${bars}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" aria-hidden="true" focusable="false" class="steward-chart" font-family="&quot;GDS Transport&quot;, arial, sans-serif"><line x1="0" y1="${height - bottom}" x2="${width}" y2="${height - bottom}" stroke="#0b0c0c"/>${bars}</svg>`;
 }
