@@ -232,5 +232,16 @@ describe(`a user's own account (${testEngine})`, () => {
     const { rows } = await sql<{ reason: string }>`select reason from erasure_requests where org_id = ${licence.organisationId}`.execute(db());
     expect(rows[0]!.reason).toMatch(/^v1\./);
     expect(await actions(licence.organisationId, "account.erasure")).toEqual(["account.erasure-request"]);
+
+    // Case work carries it: an erasure request on the one-month clock, which the owner can open.
+    const erasureCase = told.find((email) => email.subject.includes("erased"))!.body.match(/case (RR-\d{4}-\d{4})/)![1]!;
+    const cases = await owner.get("/cases?type=rights");
+    expect(cases.body).toContain(erasureCase);
+    expect(cases.body).toContain("Eri Erasure");
+    const casePath = /href="(\/cases\/[0-9a-f-]{36})">RR-/.exec(cases.body)![1]!;
+    const casePage = await owner.get(casePath);
+    expect(casePage.body).toContain("Erasure (delete the data)");
+    expect(casePage.body).toContain("I am leaving the school at Christmas.");
+    expect(casePage.body).toContain("One calendar month from");
   });
 });

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { londonDateOf } from "../calendar/dates.ts";
+import { recordCase } from "../cases/cases.ts";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { unusedRecoveryCodes } from "../auth/two-factor.ts";
@@ -371,6 +373,25 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
         closedAt: null,
       })
       .execute();
+    // Case work carries it from here: an erasure request on the one-month clock, with reminders.
+    const { id: caseId, reference } = await recordCase(
+      trx,
+      ctx,
+      {
+        organisationId,
+        type: "rights",
+        rightAsked: "erasure",
+        receivedOn: londonDateOf(now),
+        receivedTime: undefined,
+        channel: "web-form",
+        requesterName: actor.fullName,
+        requesterContact: undefined,
+        subjectKind: "requester",
+        subjectName: undefined,
+        summary: `Asked from their Steward account (username ${actor.username}) to erase the personal data Steward holds about them.${reason ? `\n\nTheir reason: ${reason}` : ""}`,
+      },
+      [organisationId],
+    );
     const deciders = await trx
       .selectFrom("users")
       .select(["id", "email"])
@@ -386,6 +407,7 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
           `${actor.fullName} (username ${actor.username}) has asked for the personal data Steward holds about them to be erased.`,
           "",
           `Read the request on their page in Steward: ${services.config.publicUrl}/users/${actor.userId}`,
+          `It is logged as case ${reference}, with its deadline: ${services.config.publicUrl}/cases/${caseId}`,
           "You must respond without undue delay and within one month.",
         ].join("\n"),
       });

@@ -293,83 +293,92 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
   if (input.subjectKind !== "requester" && !input.subjectName) {
     throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
   }
+  return inActorScope(ctx, (trx) => recordCase(trx, ctx, input, ctx.actor.organisationIds));
+}
+
+/**
+ * Records a new case inside the caller's transaction (`scope` is what it can see): reference,
+ * sealed details, deadline, timeline, audit and the DPOs' emails, all or nothing. logCase checks
+ * the form and the permission first; a person's own erasure request records one this way too.
+ */
+export async function recordCase(trx: Tx, ctx: Context, input: NewCase, scope: readonly string[]): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
+  const now = ctx.services.clock.now();
+  const receivedAt = parseDateTime(`${input.receivedOn}T${input.receivedTime ?? "00:00"}`)!;
   const id = randomUUID();
   const organisationId = input.organisationId;
-  return inActorScope(ctx, async (trx) => {
-    const calendar = await loadOrganisationCalendar(trx, organisationId);
-    // A parent's request for the educational record, where the 2005 Regulations do not apply (an
-    // academy, or outside England): it is the child's subject access request, on its one-month clock.
-    let asSubjectAccess = false;
-    if (input.type === "educational-record" && !typesOfferedTo(calendar.nation, calendar.schoolType).includes("educational-record")) {
-      input = { ...input, type: "sar" };
-      asSubjectAccess = true;
-    }
-    if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
-      throw new CaseFormError({ type: `${WORKFLOWS[input.type].name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
-    }
-    const workflow = WORKFLOWS[input.type];
-    const reference = await nextReference(trx, organisationId, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
-    const seal = (column: SealedColumn, value: string) => sealCase(trx, ctx, organisationId, id, column, value);
-    await trx
-      .insertInto("cases")
-      .values({
-        orgId: organisationId,
-        id,
-        reference,
-        type: input.type,
-        rightAsked: input.type === "rights" ? (input.rightAsked ?? null) : null,
-        status: workflow.statuses[0]!.id,
-        receivedAt,
-        receivedOn: input.receivedOn,
-        channel: input.channel,
-        requesterName: await seal("requesterName", input.requesterName),
-        requesterContact: input.requesterContact ? await seal("requesterContact", input.requesterContact) : null,
-        subjectKind: input.subjectKind,
-        subjectName: input.subjectKind !== "requester" && input.subjectName ? await seal("subjectName", input.subjectName) : null,
-        summary: await seal("summary", input.summary),
-        breachReport: null,
-        createdBy: ctx.actor.userId,
-        assigneeId: null,
-        extensionReason: null,
-        requesterToldOn: null,
-        extendedTo: null,
-        dueOn: null,
-        dueAt: null,
-        riskLikelihood: null,
-        riskSeverity: null,
-        icoReportedAt: null,
-        peopleToldAt: null,
-        outcome: null,
-        outcomeDetail: null,
-        closedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
-    const { deadline } = await deadlineOf(trx, { orgId: organisationId, id, type: input.type, receivedAt, receivedOn: input.receivedOn, extended: false, extendedTo: null });
-    await storeDeadline(trx, organisationId, id, deadline, now);
-    await addEvent(
-      trx,
-      ctx,
-      organisationId,
+  const calendar = await loadOrganisationCalendar(trx, organisationId);
+  // A parent's request for the educational record, where the 2005 Regulations do not apply (an
+  // academy, or outside England): it is the child's subject access request, on its one-month clock.
+  let asSubjectAccess = false;
+  if (input.type === "educational-record" && !typesOfferedTo(calendar.nation, calendar.schoolType).includes("educational-record")) {
+    input = { ...input, type: "sar" };
+    asSubjectAccess = true;
+  }
+  if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
+    throw new CaseFormError({ type: `${WORKFLOWS[input.type].name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
+  }
+  const workflow = WORKFLOWS[input.type];
+  const reference = await nextReference(trx, organisationId, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
+  const seal = (column: SealedColumn, value: string) => sealCase(trx, ctx, organisationId, id, column, value);
+  await trx
+    .insertInto("cases")
+    .values({
+      orgId: organisationId,
       id,
-      "logged",
-      asSubjectAccess
-        ? "Logged as a subject access request: the educational record rule (15 school days) is for maintained schools in England, so a parent’s request here is the child’s subject access request"
-        : `${WORKFLOWS[input.type].name} logged`,
-    );
-    await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
-    for (const recipient of await caseRecipients(trx, ctx.services.keyring, organisationId, null, ctx.actor.organisationIds)) {
-      if (recipient.userId !== ctx.actor.userId) {
-        await queueEmail(trx, ctx.services, organisationId, {
-          to: recipient.email,
-          subject: `New ${workflow.name.toLowerCase()}: ${reference}`,
-          text: `A ${workflow.name.toLowerCase()} has been logged as ${reference}.\n\n${deadline.due ? `Deadline: ${deadline.rule}\n\n` : ""}Open it in Steward: ${caseLink(ctx, id)}\n`,
-        });
-      }
+      reference,
+      type: input.type,
+      rightAsked: input.type === "rights" ? (input.rightAsked ?? null) : null,
+      status: workflow.statuses[0]!.id,
+      receivedAt,
+      receivedOn: input.receivedOn,
+      channel: input.channel,
+      requesterName: await seal("requesterName", input.requesterName),
+      requesterContact: input.requesterContact ? await seal("requesterContact", input.requesterContact) : null,
+      subjectKind: input.subjectKind,
+      subjectName: input.subjectKind !== "requester" && input.subjectName ? await seal("subjectName", input.subjectName) : null,
+      summary: await seal("summary", input.summary),
+      breachReport: null,
+      createdBy: ctx.actor.userId,
+      assigneeId: null,
+      extensionReason: null,
+      requesterToldOn: null,
+      extendedTo: null,
+      dueOn: null,
+      dueAt: null,
+      riskLikelihood: null,
+      riskSeverity: null,
+      icoReportedAt: null,
+      peopleToldAt: null,
+      outcome: null,
+      outcomeDetail: null,
+      closedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .execute();
+  const { deadline } = await deadlineOf(trx, { orgId: organisationId, id, type: input.type, receivedAt, receivedOn: input.receivedOn, extended: false, extendedTo: null });
+  await storeDeadline(trx, organisationId, id, deadline, now);
+  await addEvent(
+    trx,
+    ctx,
+    organisationId,
+    id,
+    "logged",
+    asSubjectAccess
+      ? "Logged as a subject access request: the educational record rule (15 school days) is for maintained schools in England, so a parent’s request here is the child’s subject access request"
+      : `${WORKFLOWS[input.type].name} logged`,
+  );
+  await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
+  for (const recipient of await caseRecipients(trx, ctx.services.keyring, organisationId, null, scope)) {
+    if (recipient.userId !== ctx.actor.userId) {
+      await queueEmail(trx, ctx.services, organisationId, {
+        to: recipient.email,
+        subject: `New ${workflow.name.toLowerCase()}: ${reference}`,
+        text: `A ${workflow.name.toLowerCase()} has been logged as ${reference}.\n\n${deadline.due ? `Deadline: ${deadline.rule}\n\n` : ""}Open it in Steward: ${caseLink(ctx, id)}\n`,
+      });
     }
-    return { id, reference, asSubjectAccess };
-  });
+  }
+  return { id, reference, asSubjectAccess };
 }
 
 function summaryOf(row: CaseRow & { organisationName: string }, names: Map<string, string>, now: Date, requesterName: string): CaseSummary {
