@@ -166,6 +166,34 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
     expect((await staff.agent.get("/cases/export.csv")).statusCode).toBe(403);
   });
 
+  it("pages a long list: every case on exactly one page, the count of all of them, and an export of them all", async () => {
+    const { organisationId, staff, dpo } = await school();
+    // 51 cases, received on different days so that the list's order by deadline is fixed.
+    for (let day = 1; day <= 51; day += 1) {
+      const receivedOn = new Date(Date.UTC(2026, 11, day)).toISOString().slice(0, 10);
+      await logCase(staff.agent, organisationId, { receivedOn, requesterName: `Requester ${day}` });
+    }
+    const references = (body: string) => [...body.matchAll(/>(SAR-\d{4}-\d{4})</g)].map((match) => match[1]);
+    const first = await dpo.agent.get("/cases?state=all&type=sar");
+    expect(first.body).toContain("51 cases");
+    expect(first.body).toContain("Showing 1 to 50, page 1 of 2");
+    expect(first.body).toContain('href="/cases?type=sar&amp;state=all&amp;page=2"');
+    const second = await dpo.agent.get("/cases?state=all&type=sar&page=2");
+    expect(second.body).toContain("Showing 51 to 51, page 2 of 2");
+    const seen = [...references(first.body), ...references(second.body)];
+    expect(seen).toHaveLength(51);
+    expect(new Set(seen).size).toBe(51);
+    // The earliest deadline comes first; the latest is alone on page 2.
+    expect(first.body.indexOf("Requester 1<")).toBeGreaterThan(-1);
+    expect(second.body).toContain("Requester 51<");
+    // A page past the end shows the last page; nonsense is the first page.
+    expect((await dpo.agent.get("/cases?state=all&type=sar&page=99")).body).toContain("page 2 of 2");
+    expect((await dpo.agent.get("/cases?state=all&type=sar&page=-1")).body).toContain("page 1 of 2");
+    // The export is not paged: it holds every case the filter matches.
+    const csv = await dpo.agent.get("/cases/export.csv?state=all&type=sar&page=2");
+    expect(csv.body.trim().split("\n")).toHaveLength(52);
+  });
+
   it("term dates entered by an admin move an FOI deadline; a bad CSV changes nothing", async () => {
     const { organisationId, owner, staff } = await school();
     const path = await logCase(staff.agent, organisationId, { type: "foi-school", receivedOn: "2027-01-25" });

@@ -7,6 +7,7 @@ import { NATION_NAMES } from "../calendar/bank-holidays.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
+import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
 import { contextOf } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { ALLOWED_EXTENSIONS, attachFile, downloadDisposition, MAX_ATTACHMENT_BYTES, openAttachment } from "./attachments.ts";
@@ -27,6 +28,7 @@ import {
   assessBreach,
   assignableTo,
   assignCase,
+  CASES_PER_PAGE,
   CaseFormError,
   changeStatus,
   closeCase,
@@ -40,6 +42,9 @@ import {
 } from "./cases.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
 import { CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
+
+/** An export is one file of every case the filter matches, up to this many. */
+const MAX_EXPORTED_CASES = 100_000;
 
 const caseParams = z.object({ id: z.uuid() });
 const attachmentParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
@@ -81,12 +86,16 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
   app.get("/cases", { config: { access: "signed-in" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const filter = caseFilterSchema.parse(request.query ?? {});
-    const cases = await listCases(ctx, filter);
+    const list = await listCases(ctx, filter);
     const organisations = ctx.actor.organisationIds.length > 1 ? (await listReachableOrganisations(ctx)).map((organisation) => ({ value: organisation.id, text: organisation.name })) : [];
+    const query = filterQuery({ ...filter, page: undefined });
     return reply.page("cases/views/list.njk", {
-      cases,
+      ...list,
+      first: (list.page - 1) * CASES_PER_PAGE + 1,
+      last: (list.page - 1) * CASES_PER_PAGE + list.cases.length,
+      pagination: paginationOf(list.page, list.pages, (page) => `/cases?${filterQuery({ ...filter, page })}`),
       filter: { state: filter.state ?? "open", type: filter.type ?? "", organisationId: filter.organisationId ?? "" },
-      query: new URLSearchParams(Object.entries(filter).filter(([, value]) => value) as [string, string][]).toString(),
+      query,
       types: Object.values(WORKFLOWS).map((workflow) => ({ value: workflow.type, text: workflow.name })),
       organisations,
       showSchool: ctx.actor.organisationIds.length > 1,
@@ -98,7 +107,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/cases/export.csv", { config: { access: "cases:view-all" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
-    const cases = await listCases(ctx, caseFilterSchema.parse(request.query ?? {}), { audit: "case.export", limit: 100_000 });
+    const { cases } = await listCases(ctx, { ...caseFilterSchema.parse(request.query ?? {}), page: 1 }, { audit: "case.export", perPage: MAX_EXPORTED_CASES });
     return reply
       .type("text/csv; charset=utf-8")
       .header("content-disposition", downloadDisposition(`steward-cases-${londonDateOf(services.clock.now())}.csv`))
@@ -108,7 +117,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/cases/export.xlsx", { config: { access: "cases:view-all" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
-    const cases = await listCases(ctx, caseFilterSchema.parse(request.query ?? {}), { audit: "case.export", limit: 100_000 });
+    const { cases } = await listCases(ctx, { ...caseFilterSchema.parse(request.query ?? {}), page: 1 }, { audit: "case.export", perPage: MAX_EXPORTED_CASES });
     return reply
       .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
       .header("content-disposition", downloadDisposition(`steward-cases-${londonDateOf(services.clock.now())}.xlsx`))

@@ -83,5 +83,6 @@ export const caseFilterSchema = z.object({
   type: z.enum(CASE_TYPES).optional().catch(undefined),
   state: z.enum(["open", "closed", "all", "overdue"]).optional().catch(undefined),
   organisationId: z.string().uuid().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(1_000_000).optional().catch(undefined),
 });
 export type CaseFilter = z.output<typeof caseFilterSchema>;
