@@ -23,6 +23,14 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
   let elmId = "";
   let casePath = "";
 
+  /** Types a date into GOV.UK's day, month and year boxes, found by the question they answer. */
+  async function fillDate(page: Page, question: string, [day, month, year]: [string, string, string]): Promise<void> {
+    const group = page.getByRole("group", { name: question });
+    await group.getByLabel("Day").fill(day);
+    await group.getByLabel("Month").fill(month);
+    await group.getByLabel("Year").fill(year);
+  }
+
   async function scan(page: Page, label: string): Promise<void> {
     scanned.set(label, await accessibilityViolations(page));
   }
@@ -78,11 +86,19 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await page.getByRole("button", { name: "Log it" }).click();
     await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Choose what kind of request");
     await page.getByLabel("Subject access request").check();
-    await page.getByLabel("Date it was received").fill("2026-11-24");
+    // 31 November is no date: the boxes come back as typed, with the reason, and nothing is logged.
+    await fillDate(page, "Date it was received", ["31", "11", "2026"]);
     await page.getByLabel("Who made the request or reported it?").fill("Jordan Parent");
     await page.getByLabel("A pupil").check();
     await page.getByLabel("Name of the person the data is about").fill("Riley Pupil");
     await page.getByLabel("What was asked for, or what happened?").fill("Please send everything you hold about my son Riley.");
+    await page.getByRole("button", { name: "Log it" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Date it was received must be a real date");
+    // The summary's link leads to the day box.
+    const target = await page.getByRole("link", { name: "Date it was received must be a real date" }).getAttribute("href");
+    expect(await page.locator(target!).getAttribute("name")).toBe("receivedOn-day");
+    expect(await page.getByRole("group", { name: "Date it was received" }).getByLabel("Day").inputValue()).toBe("31");
+    await page.getByRole("group", { name: "Date it was received" }).getByLabel("Day").fill("24");
     await page.getByRole("button", { name: "Log it" }).click();
     await page.waitForURL(/\/cases\/[0-9a-f-]+\?done=logged/);
     casePath = new URL(page.url()).pathname;
@@ -113,18 +129,18 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await page.waitForURL(/done=assigned/);
 
     await page.getByLabel("Waiting for proof of identity").check();
-    await page.getByLabel("Date you asked").fill("2026-11-24");
+    await fillDate(page, "Date you asked", ["24", "11", "2026"]);
     await page.getByRole("button", { name: "Stop the clock" }).click();
     await page.waitForURL(/done=stopped/);
     expect(await page.locator("#deadline").textContent()).toContain("Clock stopped");
     await scan(page, "case with the clock stopped");
 
-    await page.getByLabel("Date it arrived").fill("2026-11-24");
+    await fillDate(page, "Date it arrived", ["24", "11", "2026"]);
     await page.getByRole("button", { name: "Restart the clock" }).click();
     await page.waitForURL(/done=restarted/);
 
     await page.getByLabel("Reasons for the extension").fill("Records held across two schools.");
-    await page.getByLabel("Date you told the requester").fill("2026-11-24");
+    await fillDate(page, "Date you told the requester", ["24", "11", "2026"]);
     await page.getByRole("button", { name: "Extend" }).click();
     await page.waitForURL(/done=extended/);
     expect(await page.locator("#deadline").textContent()).toContain("Three calendar months");
@@ -145,10 +161,13 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     const dpo = await signedIn("schoolDpo");
     await dpo.goto("/cases/new");
     await scan(dpo, "log a case");
+    await dpo.getByRole("group", { name: "Date it was received" }).getByLabel("Month").fill("13");
     await dpo.getByRole("button", { name: "Log it" }).click();
+    await expect.poll(() => dpo.locator(".govuk-error-summary").textContent()).toContain("Date it was received must be a real date");
     await expect.poll(() => dpo.locator(".govuk-error-summary").textContent()).toContain("Choose what kind of request");
     await scan(dpo, "log a case with errors");
     await dpo.getByLabel("Personal data breach").check();
+    await dpo.getByRole("group", { name: "Date it was received" }).getByLabel("Month").fill("11");
     await dpo.getByLabel("Time (needed for a breach)").fill("08:30");
     await dpo.getByLabel("Who made the request or reported it?").fill("Sam Office");
     await dpo.getByLabel("The requester themselves").check();

@@ -1,18 +1,18 @@
 import { z } from "zod";
 import { isIsoDate } from "../calendar/dates.ts";
 import { CASE_TYPES, STOP_REASONS } from "../calendar/deadlines.ts";
-import { requiredText } from "../platform/forms.ts";
+import { capitalise, requiredText } from "../platform/forms.ts";
 import { CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, SUBJECT_KINDS } from "./workflows.ts";
 
 const ids = <T extends readonly { id: string }[]>(items: T) => items.map((item) => item.id) as [T[number]["id"], ...T[number]["id"][]];
 
-/** A date field written as three boxes (GOV.UK date input) or one YYYY-MM-DD value. */
+/** A date field: GOV.UK's three boxes (joined by readForm) or one YYYY-MM-DD value. */
 export const dateField = (what: string) =>
   z
     .string({ error: `Enter ${what}` })
     .trim()
     .min(1, { error: `Enter ${what}` })
-    .refine(isIsoDate, { error: `${what.charAt(0).toUpperCase()}${what.slice(1)} must be a real date, like 2027-01-30` });
+    .refine(isIsoDate, { error: `${capitalise(what)} must be a real date, for example 30 1 2027` });
 
 const optionalText = (what: string, max: number) =>
   z

@@ -699,7 +699,7 @@ export async function extendCase(ctx: Context, caseId: string, input: { reason: 
     const reason = await sealCase(trx, ctx, row.orgId, row.id, "extensionReason", input.reason);
     if (kind === "months") {
       if (!input.toldOn || !isIsoDate(input.toldOn)) {
-        throw new CaseFormError({ toldOn: "Enter the date you told the requester, like 2027-01-30" });
+        throw new CaseFormError({ toldOn: "Enter the date you told the requester, for example 30 1 2027" });
       }
       const { deadline } = await deadlineOf(trx, row);
       if (!deadline.due) {
@@ -717,7 +717,7 @@ export async function extendCase(ctx: Context, caseId: string, input: { reason: 
       return { event: "extended", detail: `Extended to 40 working days: ${input.reason}` };
     }
     if (!input.extendedTo || !isIsoDate(input.extendedTo)) {
-      throw new CaseFormError({ extendedTo: "Enter the new date, like 2027-03-01" });
+      throw new CaseFormError({ extendedTo: "Enter the new date, for example 1 3 2027" });
     }
     await trx.updateTable("cases").set({ extendedTo: input.extendedTo, extensionReason: reason }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
     return { event: "extended", detail: `Extended to ${formatDate(input.extendedTo)} to consider the public interest: ${input.reason}` };
@@ -764,7 +764,7 @@ export async function assessBreach(ctx: Context, caseId: string, input: BreachAs
   const { icoReportedOn, peopleToldOn, ...report } = input;
   for (const [field, value] of [["icoReportedOn", icoReportedOn], ["peopleToldOn", peopleToldOn]] as const) {
     if (value && !isIsoDate(value)) {
-      throw new CaseFormError({ [field]: "Enter a real date, like 2027-01-30, or leave it empty" });
+      throw new CaseFormError({ [field]: "Enter a real date, for example 30 1 2027, or leave it empty" });
     }
   }
   await changeCase(ctx, caseId, "case.breach-assess", async (trx, row) => {

@@ -29,4 +29,31 @@ describe("reading a form", () => {
     expect(() => readForm(schema, "name=Ada")).toThrow();
     expect(() => readForm(schema, null)).toThrow();
   });
+
+  describe("a date written in GOV.UK's three boxes", () => {
+    const dated = z.object({
+      receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Date it was received must be a real date" }),
+      toldOn: z.string().optional(),
+    });
+
+    it("becomes one YYYY-MM-DD value, padded", () => {
+      expect(readForm(dated, { "receivedOn-day": " 5 ", "receivedOn-month": "1", "receivedOn-year": "2027" })).toEqual({ ok: true, data: { receivedOn: "2027-01-05" } });
+    });
+
+    it("is empty when all three boxes are, and no date at all when they do not make one", () => {
+      expect(readForm(dated, { receivedOn: "2027-01-30", "toldOn-day": "", "toldOn-month": "", "toldOn-year": "" })).toEqual({ ok: true, data: { receivedOn: "2027-01-30", toldOn: "" } });
+      for (const [day, month, year] of [["30", "", "2027"], ["1", "1", "27"], ["x", "1", "2027"], ["123", "1", "2027"]]) {
+        const result = readForm(dated, { "receivedOn-day": day, "receivedOn-month": month, "receivedOn-year": year });
+        expect(result.ok).toBe(false);
+        // The boxes come back as typed, to be corrected.
+        expect(!result.ok && result.values).toEqual({ "receivedOn-day": day, "receivedOn-month": month, "receivedOn-year": year });
+        expect(!result.ok && result.errors["receivedOn"]).toBe("Date it was received must be a real date");
+      }
+    });
+
+    it("is refused for a field the form does not have, or sent twice", () => {
+      expect(() => readForm(dated, { receivedOn: "2027-01-30", "role-day": "1", "role-month": "1", "role-year": "2027" })).toThrow(/does not expect/);
+      expect(() => readForm(dated, { "receivedOn-day": ["1", "2"], "receivedOn-month": "1", "receivedOn-year": "2027" })).toThrow();
+    });
+  });
 });

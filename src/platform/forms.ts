@@ -20,7 +20,8 @@ export function readForm<Schema extends z.ZodObject>(schema: Schema, body: unkno
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badRequest();
   }
-  const { _csrf: _ignored, ...fields } = body as Record<string, unknown>;
+  const { _csrf: _ignored, ...submitted } = body as Record<string, unknown>;
+  const fields = joinDateParts(submitted, schema.shape);
   if (Object.keys(fields).some((key) => !(key in schema.shape))) {
     throw badRequest("The form had fields Steward does not expect.");
   }
@@ -35,13 +36,49 @@ export function readForm<Schema extends z.ZodObject>(schema: Schema, body: unkno
       errors[field] = issue.message;
     }
   }
+  // The boxes as typed, so that a date that is not one is shown back as it was written.
   const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fields)) {
+  for (const [key, value] of Object.entries(submitted)) {
     if (typeof value === "string" && !NEVER_ECHOED.has(key)) {
       values[key] = value;
     }
   }
   return { ok: false, errors, values };
+}
+
+const DATE_PARTS = ["day", "month", "year"] as const;
+
+/**
+ * GOV.UK's date input sends one date as three boxes, `<name>-day`, `-month` and `-year`. For a
+ * field the schema knows, they become one `YYYY-MM-DD` value: empty when all three are, and
+ * something no date check accepts when they do not make a date, so the schema's own message
+ * for that field is the one shown.
+ */
+function joinDateParts(submitted: Record<string, unknown>, shape: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(submitted)) {
+    const [, name, part] = /^(.+)-(day|month|year)$/.exec(key) ?? [];
+    if (!name || !part || !(name in shape) || name in submitted) {
+      fields[key] = value;
+      continue;
+    }
+    if (name in fields) {
+      continue;
+    }
+    const [day, month, year] = DATE_PARTS.map((which) => submitted[`${name}-${which}`] ?? "");
+    if (typeof day !== "string" || typeof month !== "string" || typeof year !== "string") {
+      throw badRequest();
+    }
+    const [d, m, y] = [day.trim(), month.trim(), year.trim()];
+    if (!d && !m && !y) {
+      fields[name] = "";
+    } else if (/^\d{1,2}$/.test(d) && /^\d{1,2}$/.test(m) && /^\d{4}$/.test(y)) {
+      fields[name] = `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+    } else {
+      fields[name] = `not a date: ${d} ${m} ${y}`;
+    }
+  }
+  return fields;
 }
 
 /** A required single-line text field, trimmed, with GOV.UK-style messages. */
@@ -53,7 +90,8 @@ export function requiredText(what: string, { max = 200 }: { max?: number } = {})
     .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer` });
 }
 
-function capitalise(text: string): string {
+/** "the date it was received" → "Date it was received", to begin a GOV.UK error message. */
+export function capitalise(text: string): string {
   const bare = text.replace(/^(your|the|a|an) /, "");
   return bare.charAt(0).toUpperCase() + bare.slice(1);
 }
