@@ -48,6 +48,7 @@ export type AuditAction =
   | "case.extend"
   | "case.note"
   | "case.close"
+  | "case.reopen"
   | "case.breach-assess"
   | "case.attach"
   | "case.attachment-download"

@@ -114,10 +114,31 @@ describe(`case work (${testEngine})`, () => {
     for (const event of ["logged", "Given to", "Waiting for proof of identity", "the clock runs again", "Extended by two further months", "Closed: Disclosed in part"]) {
       expect(timeline).toContain(event);
     }
+    await staff.agent.signIn(staff.username);
+    expect((await staff.agent.get("/cases?state=open")).body).not.toContain(">SAR-");
+
+    // Closed by mistake: staff cannot reopen it; the DPO must say why; then it is open on its deadline again.
+    await staff.agent.get(path);
+    expect((await staff.agent.post(`${path}/reopen`, { reopenReason: "Closed too soon" })).statusCode).toBe(403);
+    await dpo.agent.get(path);
+    const noReason = await dpo.agent.post(`${path}/reopen`, { reopenReason: "  " });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain("Enter why the case is being reopened");
+    expect((await dpo.agent.get(path)).body).toContain("Closed on");
+    expect((await dpo.agent.post(`${path}/reopen`, { reopenReason: "The requester says the 2025 reports are missing" })).statusCode).toBe(303);
+    page = await dpo.agent.get(path);
+    expect(page.body).not.toContain("Closed on");
+    expect(page.body).toContain("Monday 10 May 2027");
+    expect(page.body).not.toContain('<span id="outcome">');
+    expect(page.body.slice(page.body.indexOf('id="timeline"'))).toContain("Reopened (it had been closed as Disclosed in part). Why: The requester says the 2025 reports are missing");
+    expect((await staff.agent.get("/cases?state=open")).body).toContain(">SAR-");
+    const again = await dpo.agent.post(`${path}/reopen`, { reopenReason: "Twice" });
+    expect(again.statusCode).toBe(400);
+
     // The auditor's view: every look at and change to the case is in the trail, with no names in it.
     const caseId = path.split("/").pop()!;
     const trail = await dpo.agent.get(`/audit?record=${caseId}`);
-    for (const action of ["case.log", "case.view", "case.assign", "case.clock-stop", "case.clock-restart", "case.extend", "case.close"]) {
+    for (const action of ["case.log", "case.view", "case.assign", "case.clock-stop", "case.clock-restart", "case.extend", "case.close", "case.reopen"]) {
       expect(trail.body).toContain(action);
     }
     expect(trail.body).not.toContain("Jordan Parent");

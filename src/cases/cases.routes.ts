@@ -19,6 +19,7 @@ import {
   extendSchema,
   newCaseSchema,
   noteSchema,
+  reopenSchema,
   restartSchema,
   statusSchema,
   stopSchema,
@@ -37,6 +38,7 @@ import {
   listCases,
   logCase,
   organisationsForLogging,
+  reopenCase,
   restartClock,
   stopClock,
 } from "./cases.ts";
@@ -69,6 +71,7 @@ const CASE_NOTICES: Record<string, string> = {
   note: "Your note is added.",
   attached: "The file is attached.",
   closed: "The case is closed.",
+  reopened: "The case is open again. Check the deadline: it has been worked out afresh.",
   assessed: "The risk assessment is saved.",
 };
 
@@ -237,6 +240,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
   caseChange("restart", "cases:manage", restartSchema, (ctx, id, data) => restartClock(ctx, id, data.toOn), "restarted");
   caseChange("extend", "cases:manage", extendSchema, (ctx, id, data) => extendCase(ctx, id, { reason: data.extensionReason, toldOn: data.toldOn, extendedTo: data.extendedTo }), "extended");
   caseChange("close", "cases:manage", closeSchema, (ctx, id, data) => closeCase(ctx, id, data.outcome, data.detail), "closed");
+  caseChange("reopen", "cases:manage", reopenSchema, (ctx, id, data) => reopenCase(ctx, id, data.reopenReason), "reopened");
   caseChange("notes", "cases:log", noteSchema, (ctx, id, data) => addNote(ctx, id, data.note), "note");
 
   app.post("/cases/:id/attachments", { config: { access: "cases:log", acceptsFiles: true } }, async (request, reply) => {

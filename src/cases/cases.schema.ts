@@ -64,6 +64,7 @@ export const closeSchema = z.object({
   outcome: requiredText("the outcome"),
   detail: optionalText("The detail", 5000),
 });
+export const reopenSchema = z.object({ reopenReason: requiredText("why the case is being reopened", { max: 2000 }) });
 export const breachAssessmentSchema = z.object({
   likelihood: z.enum(ids(LIKELIHOODS), { error: "Choose how likely harm to people is" }),
   severity: z.enum(ids(SEVERITIES), { error: "Choose how severe the harm could be" }),

@@ -759,6 +759,28 @@ export async function closeCase(ctx: Context, caseId: string, outcome: string, d
   });
 }
 
+/**
+ * Opens a closed case again (closed by mistake, or the requester came back about the same
+ * request). The outcome is cleared and the deadline is worked out afresh; the timeline keeps the
+ * closing and says why it was reopened.
+ */
+export async function reopenCase(ctx: Context, caseId: string, reason: string): Promise<void> {
+  await changeCase(
+    ctx,
+    caseId,
+    "case.reopen",
+    async (trx, row) => {
+      if (!row.closedAt) {
+        throw badRequest("This case is open.");
+      }
+      const outcome = WORKFLOWS[row.type as CaseType].outcomes.find((item) => item.id === row.outcome)?.name ?? row.outcome;
+      await trx.updateTable("cases").set({ closedAt: null, outcome: null, outcomeDetail: null }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+      return { event: "reopened", detail: `Reopened (it had been closed as ${outcome}). Why: ${reason}` };
+    },
+    { allowClosed: true },
+  );
+}
+
 /** Records a breach's risk assessment and what an Art 33(3) notification needs; decides what to do. */
 export async function assessBreach(ctx: Context, caseId: string, input: BreachAssessment): Promise<void> {
   const { icoReportedOn, peopleToldOn, ...report } = input;
