@@ -84,14 +84,33 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
 
   it("reminds hourly about a breach inside its 72 hours, once per hour", async () => {
     const { organisationId, staff, dpo } = await school();
-    await logCase(staff.agent, organisationId, { type: "breach", receivedTime: "09:00", subjectKind: "pupil", subjectName: "Class 6 pupils", summary: "Spreadsheet emailed to the wrong parent." });
+    const path = await logCase(staff.agent, organisationId, { type: "breach", receivedTime: "09:00", subjectKind: "pupil", subjectName: "Class 6 pupils", summary: "Spreadsheet emailed to the wrong parent." });
     steward.clock.set("2027-01-30T10:30:00Z");
     await sendDueReminders(steward.services);
     await sendDueReminders(steward.services);
     steward.clock.set("2027-01-30T11:30:00Z");
     await sendDueReminders(steward.services);
-    const hourly = (await emailsTo(steward.services, dpo.email)).filter((email) => email.subject.includes("left to decide whether to report"));
-    expect(hourly).toHaveLength(2);
+    const hourly = async () => (await emailsTo(steward.services, dpo.email)).filter((email) => email.subject.includes("left to decide whether to report"));
+    expect(await hourly()).toHaveLength(2);
+
+    // Assessed as low risk, there is no report to make: the reminders stop. Reassessed upwards, they start again.
+    const assessment = {
+      likelihood: "remote", severity: "minimal", peopleCategories: "Pupils", peopleCount: "28", recordCategories: "Names", recordCount: "28",
+      consequences: "None likely", measures: "Recipient deleted it", contact: "The DPO", icoReportedOn: "", peopleToldOn: "",
+    };
+    const assess = async (fields: typeof assessment) => {
+      await dpo.agent.signIn(dpo.username);
+      await dpo.agent.get(`${path}/breach`);
+      const response = await dpo.agent.post(`${path}/breach`, fields);
+      expect(response.headers.location).toContain(path);
+    };
+    await assess(assessment);
+    steward.clock.set("2027-01-30T12:30:00Z");
+    expect(await sendDueReminders(steward.services)).toBe(0);
+    await assess({ ...assessment, likelihood: "likely", severity: "significant" });
+    steward.clock.set("2027-01-30T13:30:00Z");
+    await sendDueReminders(steward.services);
+    expect(await hourly()).toHaveLength(3);
   });
 
   it("attachments are checked, sealed at rest, downloaded never inline, and invisible to other organisations", async () => {

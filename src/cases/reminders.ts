@@ -5,7 +5,7 @@ import { queueEmail } from "../notify/outbox.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import type { Services } from "../platform/services.ts";
 import { caseRecipients } from "./cases.ts";
-import { WORKFLOWS } from "./workflows.ts";
+import { breachDecision, WORKFLOWS, type Likelihood, type Severity } from "./workflows.ts";
 
 type ReminderServices = Pick<Services, "database" | "clock" | "keyring" | "mailer" | "config">;
 
@@ -51,7 +51,7 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
     sent += await inScope(db, { organisationIds: [organisationId] }, async (trx) => {
       const open = await trx
         .selectFrom("cases")
-        .select(["id", "reference", "type", "dueOn", "dueAt", "assigneeId", "icoReportedAt"])
+        .select(["id", "reference", "type", "dueOn", "dueAt", "assigneeId", "icoReportedAt", "riskLikelihood", "riskSeverity"])
         .where("orgId", "=", organisationId)
         .where("closedAt", "is", null)
         .where("dueOn", "is not", null)
@@ -60,7 +60,10 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
       let sentHere = 0;
       for (const item of open) {
         const type = item.type as CaseType;
-        if (type === "breach" && item.icoReportedAt) {
+        // The 72 hours are for the decision: once the breach is reported, or assessed as one that
+        // need not be, there is nothing left to remind about (a reassessment upwards starts them again).
+        const decidedNotToReport = item.riskLikelihood && item.riskSeverity && !breachDecision(item.riskLikelihood as Likelihood, item.riskSeverity as Severity).reportToIco;
+        if (type === "breach" && (item.icoReportedAt || decidedNotToReport)) {
           continue;
         }
         const reminder = reminderDue(type, { on: item.dueOn!, at: item.dueAt }, now);
