@@ -24,11 +24,11 @@ function checkReachable(ctx: Context, organisationId: string): void {
   }
 }
 
-export async function readCalendar(ctx: Context, organisationId: string): Promise<OrganisationCalendar & { name: string }> {
+export async function readCalendar(ctx: Context, organisationId: string): Promise<OrganisationCalendar & { name: string; isTrust: boolean }> {
   checkReachable(ctx, organisationId);
   return inActorScope(ctx, async (trx) => {
-    const organisation = await trx.selectFrom("organisations").select("name").where("id", "=", organisationId).executeTakeFirstOrThrow();
-    return { ...(await loadOrganisationCalendar(trx, organisationId)), name: organisation.name };
+    const organisation = await trx.selectFrom("organisations").select(["name", "kind"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
+    return { ...(await loadOrganisationCalendar(trx, organisationId)), name: organisation.name, isTrust: organisation.kind === "trust" };
   });
 }
 
@@ -36,7 +36,9 @@ export async function readCalendar(ctx: Context, organisationId: string): Promis
 export async function changeCalendar(ctx: Context, organisationId: string, choices: CalendarChoices): Promise<void> {
   checkReachable(ctx, organisationId);
   await inActorScope(ctx, async (trx) => {
-    await trx.updateTable("organisations").set(choices).where("id", "=", organisationId).execute();
+    const { kind } = await trx.selectFrom("organisations").select("kind").where("id", "=", organisationId).executeTakeFirstOrThrow();
+    // A trust is no kind of school: its own cases always follow the academy rules.
+    await trx.updateTable("organisations").set({ ...choices, schoolType: kind === "trust" ? "academy" : choices.schoolType }).where("id", "=", organisationId).execute();
     await refreshOpenDeadlines(trx, organisationId, ctx.services.clock.now());
     await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.change", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: ctx.services.clock.now() });
   });

@@ -182,6 +182,12 @@ describe(`case work (${testEngine})`, () => {
     const page = await elmStaff.agent.get(asked.headers.location!);
     expect(page.body).toMatch(/SAR-2027-0002/);
     expect(page.body).toContain("is the child’s subject access request");
+
+    // The trust's own calendar asks no kind of school: a trust is none, and follows the academy rules.
+    const trustCalendar = await trust.owner.get(`/settings/calendar/${trust.organisationId}`);
+    expect(trustCalendar.body).toContain('id="trust-rules"');
+    expect(trustCalendar.body).not.toContain('name="schoolType" type="radio"');
+    expect((await trust.owner.get(`/settings/calendar/${elmId}`)).body).toContain('name="schoolType" type="radio"');
   });
 
   it("a rights request records which right, and needs one", async () => {
