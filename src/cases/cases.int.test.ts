@@ -147,6 +147,20 @@ describe(`case work (${testEngine})`, () => {
     steward.clock.set("2027-01-30T10:00:00Z");
   });
 
+  it("two people closing a case at the same moment close it once", async () => {
+    const { organisationId, owner, staff, dpo } = await school();
+    const path = await logSar(staff.agent, organisationId);
+    await owner.get(path);
+    await dpo.agent.get(path);
+    const answers = await Promise.all([
+      owner.post(`${path}/close`, { outcome: "disclosed-in-full", detail: "" }),
+      dpo.agent.post(`${path}/close`, { outcome: "withdrawn", detail: "" }),
+    ]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([303, 400]);
+    const page = (await dpo.agent.get(path)).body;
+    expect(page.slice(page.indexOf('id="timeline"')).match(/Closed: /g)).toHaveLength(1);
+  });
+
   it("staff see only their own cases and cannot manage them; another organisation's cases are not found", async () => {
     const first = await school();
     const second = await school();

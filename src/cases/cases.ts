@@ -573,9 +573,10 @@ async function changeCase(
 ): Promise<void> {
   authorise(ctx.actor, permission);
   await inActorScope(ctx, async (trx) => {
-    const row = await findVisibleCase(trx, ctx, caseId);
-    // One change at a time per case: a second person's change waits, then sees this one.
-    await trx.selectFrom("cases").select("id").where("orgId", "=", row.orgId).where("id", "=", row.id).forUpdate().execute();
+    const visible = await findVisibleCase(trx, ctx, caseId);
+    // One change at a time per case: lock it, then read it afresh, so that a second person's
+    // change waits for this one and then sees it (a case closed twice at once is closed once).
+    const row = await trx.selectFrom("cases").selectAll().where("orgId", "=", visible.orgId).where("id", "=", visible.id).forUpdate().executeTakeFirstOrThrow();
     if (row.closedAt && !allowClosed) {
       throw badRequest("This case is closed.");
     }
