@@ -59,7 +59,9 @@ for (let i = 0; i < 300; i += 1) {
   const logged = await agent.post("/cases", {
     organisationId, type: types[i % types.length]!, receivedOn: `2026-11-${day}`, receivedTime: "", channel: "email",
     requesterName: `Requester ${i}`, requesterContact: "", subjectKind: "requester", subjectName: "", summary: `Request ${i}`,
+    ...(types[i % types.length] === "rights" ? { rightAsked: "rectification" } : {}),
   });
+  if (logged.statusCode !== 303) throw new Error(`Logging case ${i} failed: ${logged.statusCode} ${logged.body.match(/govuk-error-summary__list[\s\S]{0,600}/)?.[0] ?? logged.body.slice(0, 300)}`);
   casePath = logged.headers.location!.replace(/\?.*$/, "");
 }
 const holidays = new HolidayCalendar();
