@@ -104,10 +104,18 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
       const response = await dpo.agent.post(`${path}/breach`, fields);
       expect(response.headers.location).toContain(path);
     };
+    const breachesPanel = async () => {
+      const body = (await dpo.agent.get("/dashboard")).body;
+      return body.slice(body.indexOf('id="breaches"'), body.indexOf("</table>", body.indexOf('id="breaches"')));
+    };
+    await dpo.agent.signIn(dpo.username);
+    expect(await breachesPanel()).toMatch(/\d+ hours left/);
     await assess(assessment);
+    expect(await breachesPanel()).toContain("Assessed: no need to report");
     steward.clock.set("2027-01-30T12:30:00Z");
     expect(await sendDueReminders(steward.services)).toBe(0);
     await assess({ ...assessment, likelihood: "likely", severity: "significant" });
+    expect(await breachesPanel()).toContain("Assessed: report to the ICO");
     steward.clock.set("2027-01-30T13:30:00Z");
     await sendDueReminders(steward.services);
     expect(await hourly()).toHaveLength(3);

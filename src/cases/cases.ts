@@ -15,7 +15,7 @@ import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.t
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { BreachAssessment, CaseFilter, NewCase } from "./cases.schema.ts";
-import { breachDecision, RIGHTS, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS, type Likelihood, type Severity } from "./workflows.ts";
+import { assessedDecision, breachDecision, RIGHTS, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS } from "./workflows.ts";
 
 /** The free-text columns of a case, each sealed under its organisation's key. */
 const SEALED_COLUMNS = ["requesterName", "requesterContact", "subjectName", "summary", "breachReport", "extensionReason", "outcomeDetail"] as const;
@@ -532,6 +532,7 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
     const now = ctx.services.clock.now();
     const summary = summaryOf(row, names, now, opened.requesterName);
     const breachReport = opened.breachReport ? (JSON.parse(opened.breachReport) as BreachReport) : null;
+    const decision = assessedDecision(row);
     return {
       ...summary,
       countdown: deadline.due && !row.closedAt ? countdownTo(deadline.due, now) : null,
@@ -550,7 +551,7 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
       extensionReason: opened.extensionReason,
       requesterToldOn: row.requesterToldOn,
       extendedTo: row.extendedTo,
-      breach: breachReport && row.riskLikelihood && row.riskSeverity ? { ...breachReport, ...breachDecision(row.riskLikelihood as Likelihood, row.riskSeverity as Severity) } : null,
+      breach: breachReport && decision ? { ...breachReport, ...decision } : null,
       icoReportedAt: row.icoReportedAt,
       peopleToldAt: row.peopleToldAt,
       outcomeDetail: opened.outcomeDetail,

@@ -5,7 +5,7 @@ import { addCalendarMonths, addDays, londonDateOf } from "../calendar/dates.ts";
 import { countdownTo, type CaseType, type Countdown } from "../calendar/deadlines.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { visibleCases } from "./cases.ts";
-import { WORKFLOWS } from "./workflows.ts";
+import { assessedDecision, WORKFLOWS } from "./workflows.ts";
 
 export interface DashboardCase {
   id: string;
@@ -15,6 +15,8 @@ export interface DashboardCase {
   dueOn: string | null;
   dueAt: Date | null;
   countdown: Countdown;
+  /** For a breach: what its risk assessment decided, if it has one. */
+  decision?: "report" | "no-report";
 }
 
 export interface CaseDashboard {
@@ -59,7 +61,8 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
       })
       .filter((item) => item.total > 0);
 
-    const listed = (rows: { id: string; reference: string; type: string; organisationName: string; dueOn: string | null; dueAt: Date | null }[]) =>
+    type ListedRow = { id: string; reference: string; type: string; organisationName: string; dueOn: string | null; dueAt: Date | null; riskLikelihood?: string | null; riskSeverity?: string | null };
+    const listed = (rows: ListedRow[]): DashboardCase[] =>
       rows.map((row) => ({
         id: row.id,
         reference: row.reference,
@@ -68,11 +71,16 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
         dueOn: row.dueOn,
         dueAt: row.dueAt,
         countdown: countdownTo(row.dueAt ? new Date(row.dueAt).toISOString() : row.dueOn!, now),
+        ...decisionOf(row),
       }));
+    const decisionOf = (row: ListedRow): Pick<DashboardCase, "decision"> => {
+      const decision = assessedDecision({ riskLikelihood: row.riskLikelihood ?? null, riskSeverity: row.riskSeverity ?? null });
+      return decision ? { decision: decision.reportToIco ? "report" : "no-report" } : {};
+    };
     const columns = ["cases.id", "cases.reference", "cases.type", "organisations.name as organisationName", "cases.dueOn", "cases.dueAt"] as const;
     const dueThisWeek = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)).orderBy("cases.dueOn").limit(50).execute();
     const overdue = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", "<", today).orderBy("cases.dueOn").limit(50).execute();
-    const breaches = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedAt", "is", null).where("cases.dueAt", ">", now).orderBy("cases.dueAt").limit(50).execute();
+    const breaches = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedAt", "is", null).where("cases.dueAt", ">", now).orderBy("cases.dueAt").limit(50).execute();
 
     const firstMonth = `${addCalendarMonths(today, -11).date.slice(0, 7)}-01`;
     const byMonth = await visible(trx)

@@ -5,7 +5,7 @@ import { queueEmail } from "../notify/outbox.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import type { Services } from "../platform/services.ts";
 import { caseRecipients } from "./cases.ts";
-import { breachDecision, WORKFLOWS, type Likelihood, type Severity } from "./workflows.ts";
+import { assessedDecision, WORKFLOWS } from "./workflows.ts";
 
 type ReminderServices = Pick<Services, "database" | "clock" | "keyring" | "mailer" | "config">;
 
@@ -62,8 +62,7 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
         const type = item.type as CaseType;
         // The 72 hours are for the decision: once the breach is reported, or assessed as one that
         // need not be, there is nothing left to remind about (a reassessment upwards starts them again).
-        const decidedNotToReport = item.riskLikelihood && item.riskSeverity && !breachDecision(item.riskLikelihood as Likelihood, item.riskSeverity as Severity).reportToIco;
-        if (type === "breach" && (item.icoReportedAt || decidedNotToReport)) {
+        if (type === "breach" && (item.icoReportedAt || assessedDecision(item)?.reportToIco === false)) {
           continue;
         }
         const reminder = reminderDue(type, { on: item.dueOn!, at: item.dueAt }, now);

@@ -282,6 +282,11 @@ export function breachDecision(likelihood: Likelihood, severity: Severity): { ri
   return { risk, reportToIco: risk !== "low", tellPeople: risk === "high" };
 }
 
+/** The decision a stored assessment gives, or undefined while the breach is not yet assessed. */
+export function assessedDecision(row: { riskLikelihood: string | null; riskSeverity: string | null }): ReturnType<typeof breachDecision> | undefined {
+  return row.riskLikelihood && row.riskSeverity ? breachDecision(row.riskLikelihood as Likelihood, row.riskSeverity as Severity) : undefined;
+}
+
 export function isOpenStatus(workflow: Workflow, status: string): boolean {
   return workflow.statuses.some((item) => item.id === status);
 }
