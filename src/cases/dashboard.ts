@@ -62,6 +62,10 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
       .filter((item) => item.total > 0);
 
     type ListedRow = { id: string; reference: string; type: string; organisationName: string; dueOn: string | null; dueAt: Date | null; riskLikelihood?: string | null; riskSeverity?: string | null };
+    const decisionOf = (row: ListedRow): Pick<DashboardCase, "decision"> => {
+      const decision = assessedDecision({ riskLikelihood: row.riskLikelihood ?? null, riskSeverity: row.riskSeverity ?? null });
+      return decision ? { decision: decision.reportToIco ? "report" : "no-report" } : {};
+    };
     const listed = (rows: ListedRow[]): DashboardCase[] =>
       rows.map((row) => ({
         id: row.id,
@@ -73,10 +77,6 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
         countdown: countdownTo(row.dueAt ? new Date(row.dueAt).toISOString() : row.dueOn!, now),
         ...decisionOf(row),
       }));
-    const decisionOf = (row: ListedRow): Pick<DashboardCase, "decision"> => {
-      const decision = assessedDecision({ riskLikelihood: row.riskLikelihood ?? null, riskSeverity: row.riskSeverity ?? null });
-      return decision ? { decision: decision.reportToIco ? "report" : "no-report" } : {};
-    };
     const columns = ["cases.id", "cases.reference", "cases.type", "organisations.name as organisationName", "cases.dueOn", "cases.dueAt"] as const;
     const dueThisWeek = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)).orderBy("cases.dueOn").limit(50).execute();
     const overdue = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", "<", today).orderBy("cases.dueOn").limit(50).execute();
