@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { listReachableOrganisations } from "../accounts/schools.ts";
-import { downloadDisposition } from "../cases/attachments.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
+import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
 import { contextOf } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { FIRST_PROJECTED_YEAR, NATION_NAMES, NATIONS } from "./bank-holidays.ts";
@@ -93,9 +93,8 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
   // The same CSV as a file, for an admin who keeps term dates in a spreadsheet.
   app.post("/settings/calendar/:id/terms-file", { config: { access: "calendar:manage", acceptsFiles: true } }, async (request, reply) => {
     const organisationId = organisationIdFrom(request.params);
-    const { _csrf: _token, file, ...rest } = (request.body ?? {}) as Record<string, unknown>;
-    const upload = file as { filename?: unknown; bytes?: unknown } | undefined;
-    if (Object.keys(rest).length > 0 || !upload || !Buffer.isBuffer(upload.bytes) || upload.bytes.length === 0) {
+    const upload = uploadedFile(request.body);
+    if (!upload || upload.bytes.length === 0) {
       return showCalendar(request, reply, organisationId, { termsFile: "Select a CSV file of term dates" });
     }
     const text = upload.bytes.toString("utf8");

@@ -4,11 +4,12 @@ import { authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { openBytesFor, openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
+import { MAX_UPLOAD_BYTES } from "../platform/http/files.ts";
 import { addEvent, auditOfCase, authoriseReading, CaseFormError, findVisibleCase } from "./cases.ts";
 import { stripJpegMetadata, stripPngMetadata } from "./image-metadata.ts";
 
 /** The largest file a case takes, and all of an organisation's attachments together. */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = MAX_UPLOAD_BYTES;
 export const ORGANISATION_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
@@ -202,10 +203,4 @@ export async function openAttachment(ctx: Context, caseId: string, attachmentId:
       bytes: await openBytesFor(trx, ctx.services.keyring, attachmentPlace(row.orgId, row.id, "content"), row.content),
     };
   });
-}
-
-/** Content-Disposition for a download: always an attachment, the name safe in any browser (RFC 6266, 5987). */
-export function downloadDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

@@ -1,4 +1,3 @@
-import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can } from "../accounts/permissions.ts";
@@ -9,8 +8,9 @@ import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
 import { contextOf } from "../platform/http/request-context.ts";
+import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
-import { ALLOWED_EXTENSIONS, attachFile, downloadDisposition, MAX_ATTACHMENT_BYTES, openAttachment } from "./attachments.ts";
+import { ALLOWED_EXTENSIONS, attachFile, openAttachment } from "./attachments.ts";
 import {
   assignSchema,
   breachAssessmentSchema,
@@ -76,16 +76,6 @@ const CASE_NOTICES: Record<string, string> = {
 };
 
 export function casesRoutes(app: FastifyInstance, services: Services): void {
-  // Files arrive as multipart forms: one file, small fields, read into memory within the limit,
-  // each field a plain string so the CSRF check and readForm see what they always see.
-  void app.register(multipart, {
-    attachFieldsToBody: "keyValues",
-    limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 10_000, parts: 6, headerPairs: 100 },
-    onFile: async (part) => {
-      (part as unknown as { value: unknown }).value = { filename: part.filename, bytes: await part.toBuffer() };
-    },
-  });
-
   app.get("/cases", { config: { access: "signed-in" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const filter = caseFilterSchema.parse(request.query ?? {});
@@ -245,13 +235,12 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
 
   app.post("/cases/:id/attachments", { config: { access: "cases:log", acceptsFiles: true } }, async (request, reply) => {
     const caseId = caseIdFrom(request.params);
-    const { _csrf: _token, file, ...rest } = (request.body ?? {}) as Record<string, unknown>;
-    const upload = file as { filename?: unknown; bytes?: unknown } | undefined;
-    if (Object.keys(rest).length > 0 || !upload || typeof upload.filename !== "string" || !Buffer.isBuffer(upload.bytes)) {
+    const upload = uploadedFile(request.body);
+    if (!upload) {
       return showCase(request, reply, caseId, { file: "Select a file to attach" });
     }
     try {
-      await attachFile(contextOf(request, services), caseId, { filename: upload.filename, bytes: upload.bytes });
+      await attachFile(contextOf(request, services), caseId, upload);
     } catch (error) {
       if (error instanceof CaseFormError) {
         return showCase(request, reply, caseId, error.errors);

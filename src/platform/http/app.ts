@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -23,6 +24,7 @@ import { csrfInvalid, forbidden, StewardError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
+import { multipartOptions } from "./files.ts";
 import { createViews } from "./views.ts";
 
 /**
@@ -134,6 +136,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   await app.register(cookie);
   await app.register(formbody);
+  await app.register(multipart, multipartOptions);
   await app.register(fastifyStatic, { root: PUBLIC_ASSETS, prefix: "/assets/", decorateReply: false, index: false });
 
   app.decorateRequest("actor", undefined);

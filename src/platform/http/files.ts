@@ -1,0 +1,38 @@
+import type { MultipartFile } from "@fastify/multipart";
+
+/** The largest file any form takes: the parser stops reading past it and answers 413. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Files arrive as multipart forms: one file, small fields, read into memory within the limit,
+ * each field a plain string so the CSRF check and readForm see what they always see. Only the
+ * routes marked `acceptsFiles` are ever sent one (the onRequest hook refuses the rest unread).
+ */
+export const multipartOptions = {
+  attachFieldsToBody: "keyValues" as const,
+  limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 10_000, parts: 6, headerPairs: 100 },
+  onFile: async (part: MultipartFile) => {
+    (part as unknown as { value: unknown }).value = { filename: part.filename, bytes: await part.toBuffer() };
+  },
+};
+
+export interface UploadedFile {
+  filename: string;
+  bytes: Buffer;
+}
+
+/** The one file a form sent as `file`, with nothing beside it but the CSRF token; otherwise undefined. */
+export function uploadedFile(body: unknown): UploadedFile | undefined {
+  const { _csrf: _token, file, ...rest } = (body ?? {}) as Record<string, unknown>;
+  const upload = file as { filename?: unknown; bytes?: unknown } | undefined;
+  if (Object.keys(rest).length > 0 || !upload || typeof upload.filename !== "string" || !Buffer.isBuffer(upload.bytes)) {
+    return undefined;
+  }
+  return { filename: upload.filename, bytes: upload.bytes };
+}
+
+/** Content-Disposition for a download: always an attachment, the name safe in any browser (RFC 6266, 5987). */
+export function downloadDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
