@@ -198,25 +198,26 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/cases/:id", { config: { access: "signed-in" } }, async (request, reply) => showCase(request, reply, caseIdFrom(request.params)));
 
-  /** A form that changes a case: read it, run the change, or show the case again with the problem. */
+  /** A form that changes a case: read it, run the change, or show its page again (the case, unless said) with the problem. */
   const caseChange = <Schema extends z.ZodObject>(
     path: string,
     access: "cases:manage" | "cases:log",
     schema: Schema,
     change: (ctx: ReturnType<typeof contextOf>, caseId: string, data: z.output<Schema>) => Promise<void>,
     done: string,
+    showForm: typeof showCase = showCase,
   ) => {
     app.post(`/cases/:id/${path}`, { config: { access } }, async (request, reply) => {
       const caseId = caseIdFrom(request.params);
       const form = readForm(schema, request.body);
       if (!form.ok) {
-        return showCase(request, reply, caseId, form.errors, form.values);
+        return showForm(request, reply, caseId, form.errors, form.values);
       }
       try {
         await change(contextOf(request, services), caseId, form.data);
       } catch (error) {
         if (error instanceof CaseFormError) {
-          return showCase(request, reply, caseId, error.errors, request.body as Record<string, string>);
+          return showForm(request, reply, caseId, error.errors, request.body as Record<string, string>);
         }
         throw error;
       }
@@ -287,22 +288,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/cases/:id/breach", { config: { access: "cases:manage" } }, async (request, reply) => showBreachForm(request, reply, caseIdFrom(request.params)));
 
-  app.post("/cases/:id/breach", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const caseId = caseIdFrom(request.params);
-    const form = readForm(breachAssessmentSchema, request.body);
-    if (!form.ok) {
-      return showBreachForm(request, reply, caseId, form.errors, form.values);
-    }
-    try {
-      await assessBreach(contextOf(request, services), caseId, form.data);
-    } catch (error) {
-      if (error instanceof CaseFormError) {
-        return showBreachForm(request, reply, caseId, error.errors, request.body as Record<string, string>);
-      }
-      throw error;
-    }
-    return reply.redirect(`/cases/${caseId}?done=assessed`, 303);
-  });
+  caseChange("breach", "cases:manage", breachAssessmentSchema, (ctx, id, data) => assessBreach(ctx, id, data), "assessed", showBreachForm);
 
   app.get("/cases/:id/breach-report", { config: { access: "signed-in" } }, async (request, reply) => {
     const record = await getCase(contextOf(request, services), caseIdFrom(request.params));
