@@ -4,7 +4,8 @@ import { inActorScope, type Actor, type Context } from "../accounts/actor.ts";
 import { authorise, can } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
 import { recordAudit, type AuditAction } from "../audit/audit.ts";
-import { loadHolidayCalendar, loadOrganisationCalendar } from "../calendar/calendar-store.ts";
+import type { HolidayCalendar } from "../calendar/bank-holidays.ts";
+import { loadHolidayCalendar, loadOrganisationCalendar, type OrganisationCalendar } from "../calendar/calendar-store.ts";
 import { formatDate, isIsoDate, londonDateOf, parseDateTime } from "../calendar/dates.ts";
 import { computeDeadline, countdownTo, DeadlineInputError, type CaseType, type ClockStop, type Countdown, type Deadline, type StopReason } from "../calendar/deadlines.ts";
 import { queueEmail } from "../notify/outbox.ts";
@@ -192,13 +193,24 @@ async function nextReference(trx: Tx, organisationId: string, prefix: string, ye
   return `${prefix}-${year}-${String(row.lastNumber).padStart(4, "0")}`;
 }
 
-/** Works out a case's deadline from what is recorded about it, now. */
-async function deadlineOf(trx: Tx, row: Pick<CaseRow, "orgId" | "id" | "type" | "receivedAt" | "receivedOn" | "extended" | "extendedTo">): Promise<{ deadline: Deadline; stops: ClockStop[] }> {
-  const [holidays, calendar, stopRows] = [
-    await loadHolidayCalendar(trx),
-    await loadOrganisationCalendar(trx, row.orgId),
-    await trx.selectFrom("caseStops").select(["reason", "fromOn", "toOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).orderBy("fromOn").execute(),
-  ];
+/** What every deadline of one organisation is worked out against: the bank holidays and its own calendar. */
+interface DeadlineCalendars {
+  holidays: HolidayCalendar;
+  calendar: OrganisationCalendar;
+}
+
+async function loadDeadlineCalendars(trx: Tx, organisationId: string, calendar?: OrganisationCalendar): Promise<DeadlineCalendars> {
+  return { holidays: await loadHolidayCalendar(trx), calendar: calendar ?? (await loadOrganisationCalendar(trx, organisationId)) };
+}
+
+/** Works out a case's deadline from what is recorded about it, now; give the calendars when working out many. */
+async function deadlineOf(
+  trx: Tx,
+  row: Pick<CaseRow, "orgId" | "id" | "type" | "receivedAt" | "receivedOn" | "extended" | "extendedTo">,
+  calendars?: DeadlineCalendars,
+): Promise<{ deadline: Deadline; stops: ClockStop[] }> {
+  const { holidays, calendar } = calendars ?? (await loadDeadlineCalendars(trx, row.orgId));
+  const stopRows = await trx.selectFrom("caseStops").select(["reason", "fromOn", "toOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).orderBy("fromOn").execute();
   const stops = stopRows.map((stop) => ({ reason: stop.reason, from: stop.fromOn, to: stop.toOn }));
   const type = row.type as CaseType;
   const deadline = computeDeadline(
@@ -236,8 +248,9 @@ export async function refreshOpenDeadlines(trx: Tx, organisationId: string, at: 
     .where("orgId", "=", organisationId)
     .where("closedAt", "is", null)
     .execute();
+  const calendars = await loadDeadlineCalendars(trx, organisationId);
   for (const row of open) {
-    await storeDeadline(trx, organisationId, row.id, (await deadlineOf(trx, row)).deadline, at);
+    await storeDeadline(trx, organisationId, row.id, (await deadlineOf(trx, row, calendars)).deadline, at);
   }
   return open.length;
 }
@@ -356,7 +369,11 @@ export async function recordCase(trx: Tx, ctx: Context, input: NewCase, scope: r
       updatedAt: now,
     })
     .execute();
-  const { deadline } = await deadlineOf(trx, { orgId: organisationId, id, type: input.type, receivedAt, receivedOn: input.receivedOn, extended: false, extendedTo: null });
+  const { deadline } = await deadlineOf(
+    trx,
+    { orgId: organisationId, id, type: input.type, receivedAt, receivedOn: input.receivedOn, extended: false, extendedTo: null },
+    await loadDeadlineCalendars(trx, organisationId, calendar),
+  );
   await storeDeadline(trx, organisationId, id, deadline, now);
   await addEvent(
     trx,
