@@ -672,6 +672,11 @@ function checkPastDate(ctx: Context, date: string, field: string, notBefore: str
   }
 }
 
+/** The clock stop still waiting on the requester, if there is one (there is at most one). */
+function openStopOf(trx: Tx, row: Pick<CaseRow, "orgId" | "id">) {
+  return trx.selectFrom("caseStops").select(["id", "reason", "fromOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+}
+
 /** Stops (or, for clarification, pauses) the clock while waiting on the requester. */
 export async function stopClock(ctx: Context, caseId: string, reason: StopReason, fromOn: string): Promise<void> {
   await changeCase(ctx, caseId, "case.clock-stop", async (trx, row) => {
@@ -679,7 +684,7 @@ export async function stopClock(ctx: Context, caseId: string, reason: StopReason
       throw new CaseFormError({ reason: "This kind of case cannot wait for that" });
     }
     checkPastDate(ctx, fromOn, "fromOn", row.receivedOn, `the day it was received, ${formatDate(row.receivedOn)}`);
-    const open = await trx.selectFrom("caseStops").select("id").where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+    const open = await openStopOf(trx, row);
     if (open) {
       throw badRequest("The clock is already stopped. Restart it first.");
     }
@@ -694,7 +699,7 @@ export async function stopClock(ctx: Context, caseId: string, reason: StopReason
 
 export async function restartClock(ctx: Context, caseId: string, toOn: string): Promise<void> {
   await changeCase(ctx, caseId, "case.clock-restart", async (trx, row) => {
-    const open = await trx.selectFrom("caseStops").select(["id", "reason", "fromOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+    const open = await openStopOf(trx, row);
     if (!open) {
       throw badRequest("The clock is not stopped.");
     }
@@ -758,7 +763,7 @@ export async function closeCase(ctx: Context, caseId: string, outcome: string, d
       throw new CaseFormError({ detail: choice.needsDetail });
     }
     const now = ctx.services.clock.now();
-    const openStop = await trx.selectFrom("caseStops").select("id").where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+    const openStop = await openStopOf(trx, row);
     if (openStop) {
       // A request withdrawn while waiting (say, identity never came): the wait ends with the case.
       await trx.updateTable("caseStops").set({ toOn: londonDateOf(now) }).where("orgId", "=", row.orgId).where("id", "=", openStop.id).execute();
