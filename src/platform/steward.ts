@@ -68,46 +68,37 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
   };
   const app = await buildApp(services);
 
-  const interval = options.mailIntervalMs ?? 5_000;
-  let sending: Promise<unknown> = Promise.resolve();
-  const timer =
-    mailer && interval > 0
-      ? setInterval(() => {
-          sending = deliverDueEmail(services).catch((error: unknown) => logger.error({ err: error }, "mail sender failed"));
-        }, interval)
-      : undefined;
-  timer?.unref();
-
-  const housekeepingInterval = options.housekeepingIntervalMs ?? 5 * 60_000;
-  const housekeeping =
-    housekeepingInterval > 0
-      ? setInterval(() => {
-          purgeEndedSessions(services).catch((error: unknown) => logger.error({ err: error }, "session purge failed"));
-        }, housekeepingInterval)
-      : undefined;
-  housekeeping?.unref();
-
-  // Deadline reminders: checked every few minutes (an hourly breach reminder needs no finer grain).
-  const reminderInterval = options.reminderIntervalMs ?? 5 * 60_000;
-  let reminding: Promise<unknown> = Promise.resolve();
-  const reminders =
-    reminderInterval > 0
-      ? setInterval(() => {
-          reminding = sendDueReminders(services).catch((error: unknown) => logger.error({ err: error }, "reminders failed"));
-        }, reminderInterval)
-      : undefined;
-  reminders?.unref();
+  /** Runs a job every `ms` (never when 0); stop() clears it at once, then waits for a run under way. */
+  const repeat = (ms: number, job: () => Promise<unknown>, failure: string) => {
+    let running: Promise<unknown> = Promise.resolve();
+    const timer =
+      ms > 0
+        ? setInterval(() => {
+            running = job().catch((error: unknown) => logger.error({ err: error }, failure));
+          }, ms)
+        : undefined;
+    timer?.unref();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  };
+  const jobs = [
+    repeat(mailer ? (options.mailIntervalMs ?? 5_000) : 0, () => deliverDueEmail(services), "mail sender failed"),
+    repeat(options.housekeepingIntervalMs ?? 5 * 60_000, () => purgeEndedSessions(services), "session purge failed"),
+    // Deadline reminders: checked every few minutes (an hourly breach reminder needs no finer grain).
+    repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendDueReminders(services), "reminders failed"),
+  ];
 
   return {
     app,
     services,
     async close() {
-      clearInterval(timer);
-      clearInterval(housekeeping);
-      clearInterval(reminders);
-      await reminding;
+      const stopped = Promise.all(jobs.map((job) => job.stop()));
       await app.close();
-      await sending;
+      await stopped;
       mailer?.close();
       await database.close();
     },
