@@ -9,6 +9,7 @@ import {
   formatLondonDateTime,
   formatLondonDateTimeForPeople,
   isIsoDate,
+  isWeekend,
   laterOf,
   londonDateOf,
   parseDateTime,
@@ -121,17 +122,20 @@ class Counter {
     return this.holidays.holidayIn(division, date);
   }
 
+  /** Adds a warning unless one containing `kind` is already there: each kind is said once per deadline. */
+  warnOnce(kind: string, warning: string): void {
+    if (!this.warnings.some((given) => given.includes(kind))) {
+      this.warnings.push(warning);
+    }
+  }
+
   noteProjected(division: Parameters<HolidayCalendar["isProjected"]>[0], date: IsoDate): void {
     if (!this.holidays.covers(date)) {
-      if (!this.warnings.some((warning) => warning.includes("knows no bank holidays"))) {
-        this.warnings.push(`Steward knows no bank holidays for ${date.slice(0, 4)}, so none were left out. Load GOV.UK’s list for that year.`);
-      }
+      this.warnOnce("knows no bank holidays", `Steward knows no bank holidays for ${date.slice(0, 4)}, so none were left out. Load GOV.UK’s list for that year.`);
       return;
     }
-    if (this.holidays.isProjected(division, date) && !this.warnings.some((warning) => warning.includes("projected"))) {
-      this.warnings.push(
-        `The bank holidays for ${date.slice(0, 4)} are projected, not yet published by GOV.UK. Check this date when they are.`,
-      );
+    if (this.holidays.isProjected(division, date)) {
+      this.warnOnce("projected", `The bank holidays for ${date.slice(0, 4)} are projected, not yet published by GOV.UK. Check this date when they are.`);
     }
   }
 
@@ -139,15 +143,15 @@ class Counter {
     for (const division of ["england-and-wales", "scotland", "northern-ireland"] as const) {
       this.noteProjected(division, date);
     }
-    return dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6 && this.holidays.holidayAnywhere(date) === undefined;
+    return !isWeekend(date) && this.holidays.holidayAnywhere(date) === undefined;
   };
 
   isScottishWorkingDay = (date: IsoDate): boolean => {
     this.noteProjected("scotland", date);
-    return dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6 && this.holidays.holidayIn("scotland", date) === undefined;
+    return !isWeekend(date) && this.holidays.holidayIn("scotland", date) === undefined;
   };
 
-  isNationalWorkingDay = (date: IsoDate): boolean => dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6 && this.nationalHoliday(date) === undefined;
+  isNationalWorkingDay = (date: IsoDate): boolean => !isWeekend(date) && this.nationalHoliday(date) === undefined;
 
   /** The n-th day after `start` that `counts`, skipping any day inside `setAside`. */
   nthDayAfter(start: IsoDate, n: number, counts: (date: IsoDate) => boolean, setAside: readonly ClockStop[] = []): IsoDate {
@@ -273,9 +277,7 @@ class Counter {
     const isSchoolDay = schoolDayTest(terms, (date) => this.nationalHoliday(date) !== undefined);
     return (date) => {
       if (date > lastDay) {
-        if (!this.warnings.some((warning) => warning.includes("term dates end"))) {
-          this.warnings.push(`The term dates entered end on ${formatDate(lastDay)}: days after that were counted as working days. Enter the next term's dates.`);
-        }
+        this.warnOnce("term dates end", `The term dates entered end on ${formatDate(lastDay)}: days after that were counted as working days. Enter the next term's dates.`);
         return isWorkingDay(date);
       }
       return isSchoolDay(date) && isWorkingDay(date);
