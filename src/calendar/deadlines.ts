@@ -90,6 +90,9 @@ export function computeDeadline(input: DeadlineInput, holidays: HolidayCalendar)
   }
 }
 
+/** What a stopped clock waits for, as the middle of a sentence. */
+export const WAITED_FOR: Record<StopReason, string> = { identity: "proof of identity", fee: "the fee", clarification: "clarification" };
+
 class Counter {
   readonly warnings: string[] = [];
 
@@ -184,8 +187,7 @@ class Counter {
   }
 
   waitingRule(stop: ClockStop): string {
-    const waitingFor = { identity: "proof of identity", fee: "the fee", clarification: "clarification" }[stop.reason];
-    return `Clock stopped on ${formatDate(stop.from)} while waiting for ${waitingFor}. It runs again from the day that arrives.`;
+    return `Clock stopped on ${formatDate(stop.from)} while waiting for ${WAITED_FOR[stop.reason]}. It runs again from the day that arrives.`;
   }
 
   /** UK GDPR Art 12 and 12A: one month (three if extended) from the relevant time, less paused days, rolled to a working day. */

@@ -7,7 +7,7 @@ import { recordAudit, type AuditAction } from "../audit/audit.ts";
 import type { HolidayCalendar } from "../calendar/bank-holidays.ts";
 import { loadHolidayCalendar, loadOrganisationCalendar, type OrganisationCalendar } from "../calendar/calendar-store.ts";
 import { formatDate, isIsoDate, londonDateOf, parseDateTime } from "../calendar/dates.ts";
-import { computeDeadline, countdownTo, DeadlineInputError, type CaseType, type ClockStop, type Countdown, type Deadline, type StopReason } from "../calendar/deadlines.ts";
+import { computeDeadline, countdownTo, DeadlineInputError, WAITED_FOR, type CaseType, type ClockStop, type Countdown, type Deadline, type StopReason } from "../calendar/deadlines.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import type { Selectable } from "kysely";
 import type { CaseTable } from "../platform/database/schema.ts";
@@ -705,8 +705,8 @@ export async function restartClock(ctx: Context, caseId: string, toOn: string): 
     }
     checkPastDate(ctx, toOn, "toOn", open.fromOn, `the day you asked, ${formatDate(open.fromOn)}`);
     await trx.updateTable("caseStops").set({ toOn }).where("orgId", "=", row.orgId).where("id", "=", open.id).execute();
-    const what = { identity: "Proof of identity", fee: "The fee", clarification: "Clarification" }[open.reason];
-    return { event: "clock-restarted", detail: `${what} arrived on ${formatDate(toOn)}: the clock runs again` };
+    const what = WAITED_FOR[open.reason];
+    return { event: "clock-restarted", detail: `${what.charAt(0).toUpperCase()}${what.slice(1)} arrived on ${formatDate(toOn)}: the clock runs again` };
   });
 }
 
