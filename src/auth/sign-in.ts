@@ -6,13 +6,13 @@ import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { afterFailure, attemptVerdict, type AttemptHistory } from "./lockout.ts";
 import { verifyAgainstNothing, verifyPassword } from "./passwords.ts";
 import { startSession } from "./sessions.ts";
+import { formatLondonTime } from "../calendar/dates.ts";
 
 export type SignInResult =
   | { ok: true; token: string; secondFactorNeeded: boolean }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "wait" | "locked"; until: Date };
 
-const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "numeric", minute: "2-digit", hour12: true });
 
 
 /**
@@ -100,7 +100,7 @@ export async function recordFailedAttempt(
       subject: "Your Steward account is locked for 15 minutes",
       text: [
         "Someone tried to sign in to your Steward account with the wrong password or two-factor code 10 times.",
-        `The account is locked until ${LONDON_TIME.format(next.lockedUntil)} (UK time).`,
+        `The account is locked until ${formatLondonTime(next.lockedUntil)} (UK time).`,
         "",
         "If this was you, wait and try again, or reset your password from the sign-in page.",
         "If it was not you, tell your Steward administrator: someone may be trying to get in.",
@@ -112,7 +112,7 @@ export async function recordFailedAttempt(
 /** What to tell the person at the sign-in form, for each way it can fail. */
 export function signInRefusal(result: Exclude<SignInResult, { ok: true }>): string {
   if (result.reason === "locked") {
-    return `This account is locked after too many failed sign-ins. Try again after ${LONDON_TIME.format(result.until)}, or reset your password`;
+    return `This account is locked after too many failed sign-ins. Try again after ${formatLondonTime(result.until)}, or reset your password`;
   }
   if (result.reason === "wait") {
     return "Too many failed sign-ins. Wait a minute, then try again";

@@ -163,11 +163,29 @@ export function formatLondonDateTime(instant: Date): string {
   return `${local}${offset === 0 ? "+00:00" : "+01:00"}`;
 }
 
-/** "9:15am on Tue 2 Feb 2027" for pages. */
-export function formatLondonDateTimeForPeople(instant: Date): string {
+/**
+ * A London clock time as GOV.UK writes it: "9am", "9:15am", "12:15pm", "midday", "midnight",
+ * "12:05am". (Intl's en-GB 12-hour clock says "0:15 pm" for a quarter past twelve.)
+ */
+export function formatLondonTime(instant: Date): string {
   const iso = formatLondonDateTime(instant);
   const hour = Number(iso.slice(11, 13));
   const minute = iso.slice(14, 16);
-  const time = `${hour % 12 === 0 ? 12 : hour % 12}:${minute}${hour < 12 ? "am" : "pm"}`;
-  return `${time} on ${formatDateWithWeekday(iso.slice(0, 10))}`;
+  if (minute === "00" && (hour === 0 || hour === 12)) {
+    return hour === 0 ? "midnight" : "midday";
+  }
+  return `${hour % 12 === 0 ? 12 : hour % 12}${minute === "00" ? "" : `:${minute}`}${hour < 12 ? "am" : "pm"}`;
+}
+
+/** "9:15am on Tuesday 2 Feb 2027", for sentences (a deadline's rule). */
+export function formatLondonDateTimeForPeople(instant: Date): string {
+  return `${formatLondonTime(instant)} on ${formatDateWithWeekday(londonDateOf(instant))}`;
+}
+
+const LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "1 July 2026 at 12:15pm", for tables and summaries: the one way pages show a moment. */
+export function formatLondonMoment(instant: Date): string {
+  const [year, month, day] = londonDateOf(instant).split("-").map(Number) as [number, number, number];
+  return `${day} ${LONG_MONTHS[month - 1]} ${year} at ${formatLondonTime(instant)}`;
 }

@@ -1,21 +1,11 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatDate, formatDateWithWeekday, isIsoDate } from "../../calendar/dates.ts";
+import { formatDate, formatDateWithWeekday, formatLondonMoment, isIsoDate } from "../../calendar/dates.ts";
 import nunjucks from "nunjucks";
 import type { FieldErrors } from "../forms.ts";
 
 const SOURCE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const GOVUK_FRONTEND = path.join(SOURCE_ROOT, "../node_modules/govuk-frontend/dist");
-
-const LONDON_DATE_TIME = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  hour: "numeric",
-  minute: "2-digit",
-  hour12: true,
-});
 
 /**
  * One Nunjucks environment for every page. Templates are named from src/, so a capability's views
@@ -34,7 +24,7 @@ export function createViews(): nunjucks.Environment {
     Object.entries(errors ?? {}).map(([field, text]) => ({ text, href: `#${field}` })),
   );
   env.addFilter("dateTime", (value: Date | string | null | undefined) =>
-    value ? LONDON_DATE_TIME.format(new Date(value)).replace(" am", "am").replace(" pm", "pm") : "",
+    value ? formatLondonMoment(new Date(value)) : "",
   );
   env.addFilter("date", (value: string | null | undefined) => (value && isIsoDate(value) ? formatDate(value) : ""));
   env.addFilter("longDate", (value: string | null | undefined) => (value && isIsoDate(value) ? formatDateWithWeekday(value) : ""));

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { formatLondonDateTimeForPeople, formatLondonMoment, formatLondonTime } from "./dates.ts";
+import { createViews } from "../platform/http/views.ts";
+
+describe("times as GOV.UK writes them, in London time", () => {
+  it.each([
+    // Summer (BST, UTC+1)
+    ["2026-07-01T11:15:00Z", "12:15pm"],
+    ["2026-07-01T11:00:00Z", "midday"],
+    ["2026-07-01T11:59:00Z", "12:59pm"],
+    ["2026-06-30T23:00:00Z", "midnight"],
+    ["2026-06-30T23:05:00Z", "12:05am"],
+    ["2026-07-01T08:30:00Z", "9:30am"],
+    ["2026-07-01T17:00:00Z", "6pm"],
+    // Winter (GMT)
+    ["2026-12-01T12:15:00Z", "12:15pm"],
+    ["2026-12-01T12:00:00Z", "midday"],
+    ["2026-12-01T00:00:00Z", "midnight"],
+    ["2026-12-01T00:45:00Z", "12:45am"],
+    ["2026-12-01T13:01:00Z", "1:01pm"],
+  ])("%s is %s", (instant, time) => {
+    expect(formatLondonTime(new Date(instant))).toBe(time);
+  });
+
+  it("says the London date with the time, in summer and in winter", () => {
+    expect(formatLondonMoment(new Date("2026-06-30T23:20:00Z"))).toBe("1 July 2026 at 12:20am");
+    expect(formatLondonMoment(new Date("2026-12-01T12:15:00Z"))).toBe("1 December 2026 at 12:15pm");
+    expect(formatLondonDateTimeForPeople(new Date("2027-02-02T12:30:00Z"))).toBe("12:30pm on Tuesday 2 Feb 2027");
+    expect(formatLondonDateTimeForPeople(new Date("2027-02-02T00:00:00Z"))).toBe("midnight on Tuesday 2 Feb 2027");
+  });
+
+  it("is what every page shows through the dateTime filter", () => {
+    const views = createViews();
+    expect(views.renderString("{{ at | dateTime }}", { at: new Date("2026-07-01T11:15:00Z") })).toBe("1 July 2026 at 12:15pm");
+    expect(views.renderString("{{ at | dateTime }}", { at: "2026-12-01T00:10:00.000Z" })).toBe("1 December 2026 at 12:10am");
+  });
+});
