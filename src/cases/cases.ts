@@ -81,8 +81,8 @@ export interface CaseRecord extends CaseSummary {
   requesterToldOn: string | null;
   extendedTo: string | null;
   breach: (BreachReport & ReturnType<typeof breachDecision>) | null;
-  icoReportedAt: Date | null;
-  peopleToldAt: Date | null;
+  icoReportedOn: string | null;
+  peopleToldOn: string | null;
   outcomeDetail: string | null;
   events: CaseEvent[];
   attachments: { id: string; filename: string; fileType: string; sizeBytes: number; uploadedAt: Date }[];
@@ -360,8 +360,8 @@ export async function recordCase(trx: Tx, ctx: Context, input: NewCase, scope: r
       dueAt: null,
       riskLikelihood: null,
       riskSeverity: null,
-      icoReportedAt: null,
-      peopleToldAt: null,
+      icoReportedOn: null,
+      peopleToldOn: null,
       outcome: null,
       outcomeDetail: null,
       closedAt: null,
@@ -569,8 +569,8 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
       requesterToldOn: row.requesterToldOn,
       extendedTo: row.extendedTo,
       breach: breachReport && decision ? { ...breachReport, ...decision } : null,
-      icoReportedAt: row.icoReportedAt,
-      peopleToldAt: row.peopleToldAt,
+      icoReportedOn: row.icoReportedOn,
+      peopleToldOn: row.peopleToldOn,
       outcomeDetail: opened.outcomeDetail,
       events: timeline,
       attachments,
@@ -774,7 +774,7 @@ export async function closeCase(ctx: Context, caseId: string, outcome: string, d
         outcome,
         outcomeDetail: detail ? await sealCase(trx, ctx, row.orgId, row.id, "outcomeDetail", detail) : null,
         closedAt: now,
-        icoReportedAt: row.type === "breach" && outcome === "reported" && !row.icoReportedAt ? now : row.icoReportedAt,
+        icoReportedOn: row.type === "breach" && outcome === "reported" && !row.icoReportedOn ? londonDateOf(now) : row.icoReportedOn,
       })
       .where("orgId", "=", row.orgId)
       .where("id", "=", row.id)
@@ -827,8 +827,9 @@ export async function assessBreach(ctx: Context, caseId: string, input: BreachAs
         riskLikelihood: report.likelihood,
         riskSeverity: report.severity,
         breachReport: await sealCase(trx, ctx, row.orgId, row.id, "breachReport", JSON.stringify(report)),
-        icoReportedAt: icoReportedOn ? parseDateTime(`${icoReportedOn}T12:00`) : row.icoReportedAt,
-        peopleToldAt: peopleToldOn ? parseDateTime(`${peopleToldOn}T12:00`) : row.peopleToldAt,
+        // Dates as typed: a day, not a moment (midday of it could read as before the school knew).
+        icoReportedOn: icoReportedOn || row.icoReportedOn,
+        peopleToldOn: peopleToldOn || row.peopleToldOn,
       })
       .where("orgId", "=", row.orgId)
       .where("id", "=", row.id)

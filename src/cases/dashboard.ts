@@ -80,7 +80,7 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
     const columns = ["cases.id", "cases.reference", "cases.type", "organisations.name as organisationName", "cases.dueOn", "cases.dueAt"] as const;
     const dueThisWeek = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)).orderBy("cases.dueOn").limit(50).execute();
     const overdue = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", "<", today).orderBy("cases.dueOn").limit(50).execute();
-    const breaches = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedAt", "is", null).where("cases.dueAt", ">", now).orderBy("cases.dueAt").limit(50).execute();
+    const breaches = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedOn", "is", null).where("cases.dueAt", ">", now).orderBy("cases.dueAt").limit(50).execute();
 
     const firstMonth = `${addCalendarMonths(today, -11).date.slice(0, 7)}-01`;
     const byMonth = await visible(trx)

@@ -51,7 +51,7 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
     sent += await inScope(db, { organisationIds: [organisationId] }, async (trx) => {
       const open = await trx
         .selectFrom("cases")
-        .select(["id", "reference", "type", "dueOn", "dueAt", "assigneeId", "icoReportedAt", "riskLikelihood", "riskSeverity"])
+        .select(["id", "reference", "type", "dueOn", "dueAt", "assigneeId", "icoReportedOn", "riskLikelihood", "riskSeverity"])
         .where("orgId", "=", organisationId)
         .where("closedAt", "is", null)
         .where("dueOn", "is not", null)
@@ -62,7 +62,7 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
         const type = item.type as CaseType;
         // The 72 hours are for the decision: once the breach is reported, or assessed as one that
         // need not be, there is nothing left to remind about (a reassessment upwards starts them again).
-        if (type === "breach" && (item.icoReportedAt || assessedDecision(item)?.reportToIco === false)) {
+        if (type === "breach" && (item.icoReportedOn || assessedDecision(item)?.reportToIco === false)) {
           continue;
         }
         const reminder = reminderDue(type, { on: item.dueOn!, at: item.dueAt }, now);

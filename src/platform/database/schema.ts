@@ -225,8 +225,9 @@ export interface CaseTable {
   dueAt: Timestamp | null;
   riskLikelihood: string | null;
   riskSeverity: string | null;
-  icoReportedAt: Timestamp | null;
-  peopleToldAt: Timestamp | null;
+  /** The days the breach was reported to the ICO and the people affected were told: dates, as recorded. */
+  icoReportedOn: DateText | null;
+  peopleToldOn: DateText | null;
   outcome: string | null;
   outcomeDetail: string | null;
   closedAt: Timestamp | null;

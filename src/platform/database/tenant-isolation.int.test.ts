@@ -71,7 +71,7 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
           orgId: tenant.org, id: caseId, reference: "SAR-2026-0001", type: "sar", rightAsked: null, status: "received", receivedAt: now, receivedOn: "2026-11-24", channel: "email",
           requesterName: "sealed", requesterContact: null, subjectKind: "requester", subjectName: null, summary: "sealed", breachReport: null,
           createdBy: tenant.user, assigneeId: null, extensionReason: null, requesterToldOn: null, extendedTo: null, dueOn: "2026-12-24", dueAt: null,
-          riskLikelihood: null, riskSeverity: null, icoReportedAt: null, peopleToldAt: null, outcome: null, outcomeDetail: null, closedAt: null, createdAt: now, updatedAt: now,
+          riskLikelihood: null, riskSeverity: null, icoReportedOn: null, peopleToldOn: null, outcome: null, outcomeDetail: null, closedAt: null, createdAt: now, updatedAt: now,
         })
         .execute();
       await trx.insertInto("caseStops").values({ orgId: tenant.org, id: randomUUID(), caseId, reason: "identity", fromOn: "2026-11-24", toOn: "2026-11-25" }).execute();
