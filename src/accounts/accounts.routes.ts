@@ -21,7 +21,20 @@ import { registerLicence } from "./registration.ts";
 import { addSchool, listReachableOrganisations } from "./schools.ts";
 import { recordHistory } from "../audit/trail.ts";
 import { changeSettings, readSettings } from "./settings.ts";
-import { changeRole, createUser, deactivateUser, findUser, listUsers, resetTwoFactor, signOutEverywhere, transferOwnership } from "./users.ts";
+import {
+  accountActionRefusal,
+  changeRole,
+  createUser,
+  deactivateUser,
+  findUser,
+  listUsers,
+  resetTwoFactor,
+  signOutEverywhere,
+  transferOwnership,
+  type AccountAction,
+} from "./users.ts";
+
+const ACCOUNT_ACTIONS: AccountAction[] = ["deactivate", "change-role", "sign-out", "reset-two-factor"];
 import { endOtherSessions, listOwnSessions } from "../auth/sessions.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
@@ -120,7 +133,9 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     const twoFactorReset = query["twoFactorReset"] === "1";
     const signedOut = query["signedOut"] === "1";
     const erasureRequests = await listOpenErasureRequests(ctx, { userId: user.id });
-    return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset, signedOut, erasureRequests });
+    // Only the actions this admin may take on this person are offered.
+    const may = Object.fromEntries(ACCOUNT_ACTIONS.map((action) => [action, accountActionRefusal(ctx.actor, user, action) === undefined]));
+    return reply.page("accounts/views/user.njk", { user, events, canTransfer, twoFactorReset, signedOut, erasureRequests, may });
   });
 
   app.get("/users/:id/role", { config: { access: "users:manage" } }, async (request, reply) => {

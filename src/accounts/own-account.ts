@@ -135,6 +135,7 @@ export async function requestEmailChange(ctx: Context, newEmail: string): Promis
       })
       .execute();
     await queueEmail(trx, services, organisationId, {
+      authentication: true,
       to: newEmail,
       subject: "Confirm your new email address for Steward",
       text: [

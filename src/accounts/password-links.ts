@@ -178,6 +178,7 @@ export async function requestPasswordReset(
       })
       .execute();
     await queueEmail(trx, services, user.orgId, {
+      authentication: true,
       to: person.email,
       subject: "Reset your Steward password",
       text: [

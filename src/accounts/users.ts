@@ -15,6 +15,49 @@ import type { Keyring } from "../platform/encryption/keyring.ts";
 import { tellAccountHolder } from "./notices.ts";
 import { fieldErrorsForClash } from "./registration.ts";
 
+/** What an admin can do to another person's account from their page. */
+export type AccountAction = "deactivate" | "change-role" | "sign-out" | "reset-two-factor";
+
+const OWN_ACCOUNT_REFUSALS: Record<AccountAction, string> = {
+  deactivate: "You cannot deactivate your own account.",
+  "change-role": "You cannot change your own role.",
+  "sign-out": "To sign out your other sessions, use your account page.",
+  "reset-two-factor": "You cannot reset your own two-factor authentication. Ask another administrator.",
+};
+
+/**
+ * Why the actor may not take `action` on `target`'s account, or undefined if they may. The owner
+ * is beyond every admin's reach (their role and activity change only by transferring ownership),
+ * and an admin's two-factor is reset by the owner alone: a reset followed by a password reset
+ * would otherwise hand one admin another's account, or the owner's.
+ */
+export function accountActionRefusal(actor: { userId: string; role: Role }, target: { id: string; role: Role }, action: AccountAction): string | undefined {
+  if (target.id === actor.userId) {
+    return OWN_ACCOUNT_REFUSALS[action];
+  }
+  if (target.role === "owner") {
+    return action === "reset-two-factor"
+      ? "Only the licence owner can look after their own two-factor authentication, with their recovery codes."
+      : action === "change-role"
+        ? "The licence owner's role changes only when ownership is transferred."
+        : action === "deactivate"
+          ? "The licence owner cannot be deactivated."
+          : "Only the licence owner can sign themselves out everywhere.";
+  }
+  if (target.role === "admin" && action === "reset-two-factor" && actor.role !== "owner") {
+    return "Only the licence owner can reset an administrator's two-factor authentication.";
+  }
+  return undefined;
+}
+
+/** Refuses the action (400, with the reason) unless the actor may take it. */
+function assertMayActOn(ctx: Context, target: UserSummary, action: AccountAction): void {
+  const refusal = accountActionRefusal(ctx.actor, target, action);
+  if (refusal) {
+    throw badRequest(refusal);
+  }
+}
+
 /** How long a new user's set-password link works. */
 export const INVITATION_VALID_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -135,6 +178,7 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
         })
         .execute();
       await queueEmail(trx, services, input.organisationId, {
+        authentication: true,
         to: input.email,
         subject: "Your Steward account",
         text: [
@@ -170,12 +214,7 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
  */
 export async function deactivateUser(ctx: Context, userId: string): Promise<void> {
   const user = await findUser(ctx, userId);
-  if (user.id === ctx.actor.userId) {
-    throw badRequest("You cannot deactivate your own account.");
-  }
-  if (user.role === "owner") {
-    throw badRequest("The licence owner cannot be deactivated.");
-  }
+  assertMayActOn(ctx, user, "deactivate");
   if (user.status === "deactivated") {
     return;
   }
@@ -201,6 +240,7 @@ export async function deactivateUser(ctx: Context, userId: string): Promise<void
 /** Signs a user out of every session at once (a lost or stolen device), without deactivating them. */
 export async function signOutEverywhere(ctx: Context, userId: string): Promise<void> {
   const user = await findUser(ctx, userId);
+  assertMayActOn(ctx, user, "sign-out");
   await inActorScope(ctx, async (trx) => {
     await endSessionsOfUser(trx, user.organisationId, user.id);
     await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "session.end-all" });
@@ -213,9 +253,7 @@ export async function signOutEverywhere(ctx: Context, userId: string): Promise<v
  */
 export async function resetTwoFactor(ctx: Context, userId: string): Promise<void> {
   const user = await findUser(ctx, userId);
-  if (user.id === ctx.actor.userId) {
-    throw badRequest("You cannot reset your own two-factor authentication. Ask another administrator.");
-  }
+  assertMayActOn(ctx, user, "reset-two-factor");
   const now = ctx.services.clock.now();
   await inActorScope(ctx, async (trx) => {
     await trx
@@ -243,12 +281,7 @@ export async function resetTwoFactor(ctx: Context, userId: string): Promise<void
  */
 export async function changeRole(ctx: Context, userId: string, input: ChangeRole): Promise<void> {
   const user = await findUser(ctx, userId);
-  if (user.id === ctx.actor.userId) {
-    throw badRequest("You cannot change your own role.");
-  }
-  if (user.role === "owner") {
-    throw badRequest("The licence owner's role changes only when ownership is transferred.");
-  }
+  assertMayActOn(ctx, user, "change-role");
   if (user.role === input.role) {
     return;
   }

@@ -23,13 +23,15 @@ function assertHeaderSafe(value: string): void {
 /**
  * Puts an email in the outbox inside the caller's transaction, so it exists if and only if the
  * change that caused it commits. With no mail server it is held there for an admin to read.
- * Recipient, subject and body are personal data (and may hold a one-time link): stored sealed.
+ * Recipient, subject and body are personal data: stored sealed. An email that carries a one-time
+ * sign-in link (set-password, reset, email change) is marked `authentication`: its body is for
+ * its recipient alone and never shown on the outbox page, or an admin could take the account.
  */
 export async function queueEmail(
   trx: Tx,
   services: Pick<Services, "clock" | "mailer" | "keyring">,
   organisationId: string,
-  email: Email,
+  email: Email & { authentication?: boolean },
 ): Promise<void> {
   assertHeaderSafe(email.to);
   assertHeaderSafe(email.subject);
@@ -45,6 +47,7 @@ export async function queueEmail(
       subject: await seal("subject", email.subject),
       body: await seal("body", email.text),
       status: services.mailer ? "pending" : "held",
+      authentication: email.authentication === true,
       nextAttemptAt: services.mailer ? now : null,
       lastError: null,
       createdAt: now,
@@ -58,7 +61,8 @@ export interface OutboxEntry {
   organisationName: string;
   recipient: string;
   subject: string;
-  body: string;
+  /** Undefined for an authentication email: only its recipient may read its link. */
+  body: string | undefined;
   status: EmailStatus;
   createdAt: Date;
   sentAt: Date | null;
@@ -87,6 +91,7 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
         "outbox.subject",
         "outbox.body",
         "outbox.status",
+        "outbox.authentication",
         "outbox.createdAt",
         "outbox.sentAt",
       ])
@@ -95,8 +100,9 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
       .limit(limit)
       .execute();
     const entries: OutboxEntry[] = [];
-    for (const { orgId, ...row } of rows) {
-      entries.push({ ...row, ...(await openEmail(trx, ctx.services, orgId, row)) });
+    for (const { orgId, authentication, ...row } of rows) {
+      const opened = await openEmail(trx, ctx.services, orgId, row);
+      entries.push({ ...row, ...opened, body: authentication ? undefined : opened.body });
     }
     return entries;
   });

@@ -9,6 +9,7 @@ import * as selfService from "./migrations/2026-11-24-007-self-service.ts";
 import * as sessionConfirmation from "./migrations/2026-11-24-008-session-confirmation.ts";
 import * as caseWork from "./migrations/2026-11-24-009-case-work.ts";
 import * as breachReportDates from "./migrations/2026-12-01-061-breach-report-dates.ts";
+import * as outboxAuthentication from "./migrations/2026-12-01-101-outbox-authentication.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24-008-session-confirmation": sessionConfirmation,
   "2026-11-24-009-case-work": caseWork,
   "2026-12-01-061-breach-report-dates": breachReportDates,
+  "2026-12-01-101-outbox-authentication": outboxAuthentication,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

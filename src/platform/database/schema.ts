@@ -109,6 +109,8 @@ export interface OutboxTable {
   subject: string;
   body: string;
   status: EmailStatus;
+  /** A set-password, reset or email-change email: its body (the link) is never shown on the outbox page. */
+  authentication: Generated<boolean>;
   attempts: Generated<number>;
   nextAttemptAt: Timestamp | null;
   lastError: string | null;
