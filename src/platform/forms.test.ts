@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { readForm, requiredText } from "./forms.ts";
+import { readForm, requiredText, UNSTORABLE_CHARACTER } from "./forms.ts";
 
 const schema = z.object({ name: requiredText("your name"), password: z.string().min(12, { error: "Too short" }) });
 
@@ -55,5 +55,17 @@ describe("reading a form", () => {
       expect(() => readForm(dated, { receivedOn: "2027-01-30", "role-day": "1", "role-month": "1", "role-year": "2027" })).toThrow(/does not expect/);
       expect(() => readForm(dated, { "receivedOn-day": ["1", "2"], "receivedOn-month": "1", "receivedOn-year": "2027" })).toThrow();
     });
+  });
+
+  it("refuses U+0000 in any field with that field's error, echoing the rest without it", () => {
+    const result = readForm(schema, { name: "Ada\u0000", password: "long enough pw" });
+    expect(result).toEqual({ ok: false, errors: { name: UNSTORABLE_CHARACTER }, values: { name: "Ada" } });
+    const dated = readForm(z.object({ receivedOn: z.string() }), { "receivedOn-day": "1\u0000", "receivedOn-month": "2", "receivedOn-year": "2026" });
+    expect(!dated.ok && dated.errors).toEqual({ receivedOn: UNSTORABLE_CHARACTER });
+  });
+
+  it("drops bidirectional override and isolate characters from every field but a password", () => {
+    const result = readForm(schema, { name: "\u202EAda\u2066 Lovelace\u2069\u202C", password: "long\u202Eenough pw" });
+    expect(result).toEqual({ ok: true, data: { name: "Ada Lovelace", password: "long\u202Eenough pw" } });
   });
 });

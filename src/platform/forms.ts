@@ -20,17 +20,21 @@ export function readForm<Schema extends z.ZodObject>(schema: Schema, body: unkno
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badRequest();
   }
-  const { _csrf: _ignored, ...submitted } = body as Record<string, unknown>;
+  const { _csrf: _ignored, ...raw } = body as Record<string, unknown>;
+  const { submitted, unstorable } = cleanText(raw, schema.shape);
   const fields = joinDateParts(submitted, schema.shape);
   if (Object.keys(fields).some((key) => !(key in schema.shape))) {
     throw badRequest("The form had fields Steward does not expect.");
   }
   const parsed = schema.safeParse(fields);
-  if (parsed.success) {
+  if (parsed.success && unstorable.length === 0) {
     return { ok: true, data: parsed.data };
   }
   const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
+  for (const field of unstorable) {
+    errors[field] = UNSTORABLE_CHARACTER;
+  }
+  for (const issue of parsed.error?.issues ?? []) {
     const field = String(issue.path[0] ?? "");
     if (field && !(field in errors)) {
       errors[field] = issue.message;
@@ -44,6 +48,43 @@ export function readForm<Schema extends z.ZodObject>(schema: Schema, body: unkno
     }
   }
   return { ok: false, errors, values };
+}
+
+/** What a field that held U+0000 says: PostgreSQL cannot store it in text, so it is refused, never silently dropped. */
+export const UNSTORABLE_CHARACTER = "Remove the hidden character (a null character, often pasted in by mistake) from this answer";
+
+/** Fields never changed in any way, even by stripping invisible characters: a password is as typed. */
+const KEPT_EXACTLY = new Set(["password"]);
+
+/**
+ * Bidirectional embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069): invisible,
+ * they make a name or a sentence display as something else ("Trojan Source"). Nobody types them on
+ * purpose in a school's records, so every form drops them wherever they appear.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Every text field as Steward will store it: bidirectional controls removed, and the names of the
+ * fields (or dates, for a date's boxes) that held U+0000, which no text column can take (a 500 otherwise).
+ */
+function cleanText(raw: Record<string, unknown>, shape: Record<string, unknown>): { submitted: Record<string, unknown>; unstorable: string[] } {
+  const submitted: Record<string, unknown> = {};
+  const unstorable = new Set<string>();
+  const clean = (key: string, value: unknown): unknown => {
+    if (typeof value !== "string") {
+      return Array.isArray(value) ? value.map((item) => clean(key, item)) : value;
+    }
+    if (value.includes("\u0000")) {
+      const [, dateName] = /^(.+)-(?:day|month|year)$/.exec(key) ?? [];
+      unstorable.add(dateName && dateName in shape ? dateName : key);
+      value = value.replaceAll("\u0000", "");
+    }
+    return KEPT_EXACTLY.has(key) ? value : (value as string).replace(BIDI_CONTROLS, "");
+  };
+  for (const [key, value] of Object.entries(raw)) {
+    submitted[key] = clean(key, value);
+  }
+  return { submitted, unstorable: [...unstorable] };
 }
 
 const DATE_PARTS = ["day", "month", "year"] as const;
