@@ -8,6 +8,7 @@ import { brokenUniqueConstraint } from "../platform/database/errors.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import type { RegisterLicence } from "./accounts.schema.ts";
 import { sealPersonalFields } from "./personal-fields.ts";
+import { referenceCodeFor } from "./reference-codes.ts";
 
 export type RegistrationResult =
   | { ok: true; organisationId: string; userId: string; sessionToken: string }
@@ -50,6 +51,8 @@ export async function registerLicence(
           postalAddress: input.postalAddress,
           telephone: input.telephone,
           createdAt: now,
+          // A trust's own cases (its central team's) get a code like each of its schools'.
+          referenceCode: input.organisationKind === "trust" ? referenceCodeFor(input.organisationName, new Set()) : null,
         })
         .execute();
       await trx

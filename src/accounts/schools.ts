@@ -3,6 +3,7 @@ import { recordAudit } from "../audit/audit.ts";
 import type { NewSchool } from "./accounts.schema.ts";
 import { inActorScope, type Context } from "./actor.ts";
 import { authorise } from "./permissions.ts";
+import { referenceCodeFor } from "./reference-codes.ts";
 
 export interface OrganisationSummary {
   id: string;
@@ -33,6 +34,12 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
   const now = ctx.services.clock.now();
   await inActorScope(ctx, async (trx) => {
     const trust = await trx.selectFrom("organisations").select(["twoFactorRequired"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow();
+    const codes = await trx
+      .selectFrom("organisations")
+      .select("referenceCode")
+      .where((eb) => eb.or([eb("id", "=", ctx.actor.organisation.id), eb("parentId", "=", ctx.actor.organisation.id)]))
+      .execute();
+    const taken = new Set(codes.map((row) => row.referenceCode).filter((code): code is string => code !== null));
     await trx
       .insertInto("organisations")
       .values({
@@ -46,6 +53,7 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
         twoFactorRequired: trust.twoFactorRequired,
         // A trust's school is an academy (its calendar page can say otherwise).
         schoolType: "academy",
+        referenceCode: referenceCodeFor(input.name, taken),
       })
       .execute();
     await recordAudit(trx, {

@@ -10,7 +10,8 @@ import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
 import { contextOf } from "../platform/http/request-context.ts";
 import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
-import { ALLOWED_EXTENSIONS, attachFile, openAttachment } from "./attachments.ts";
+import { ALLOWED_EXTENSIONS, attachFile, attachmentToRemove, openAttachment, removeAttachment } from "./attachments.ts";
+import { removeAttachmentSchema } from "./attachments.schema.ts";
 import {
   assignSchema,
   breachAssessmentSchema,
@@ -43,6 +44,7 @@ import {
   stopClock,
 } from "./cases.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
+import { responseChannelItems } from "./response.ts";
 import { CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
 
 /** An export is one file of every case the filter matches, up to this many. */
@@ -61,8 +63,8 @@ function caseIdFrom(params: unknown): string {
 
 /** What /cases/:id says after a change, from ?done=… */
 const CASE_NOTICES: Record<string, string> = {
-  logged: "The case is logged. The data protection officer has been told.",
-  "logged-as-sar": "Logged as a subject access request: this school has no educational record rule, so a parent’s request for the record is the child’s subject access request, due in one calendar month. The data protection officer has been told.",
+  logged: "The case is logged.",
+  "logged-as-sar": "Logged as a subject access request: this school has no educational record rule, so a parent’s request for the record is the child’s subject access request, due in one calendar month.",
   assigned: "The case has been assigned.",
   status: "The stage is changed.",
   stopped: "The clock is stopped.",
@@ -70,10 +72,21 @@ const CASE_NOTICES: Record<string, string> = {
   extended: "The deadline is extended.",
   note: "Your note is added.",
   attached: "The file is attached.",
+  "attachment-removed": "The file is removed.",
   closed: "The case is closed.",
   reopened: "The case is open again. Check the deadline: it has been worked out afresh.",
   assessed: "The risk assessment is saved.",
 };
+
+/** The notice after a change; after logging, it names who was emailed (from the timeline). */
+function noticeOf(done: string, record: { events: readonly { kind: string; detail: string | null }[] }): string | undefined {
+  const notice = CASE_NOTICES[done];
+  if (notice && done.startsWith("logged")) {
+    const told = record.events.findLast((event) => event.kind === "told")?.detail;
+    return told ? `${notice} ${told}` : notice;
+  }
+  return notice;
+}
 
 export function casesRoutes(app: FastifyInstance, services: Services): void {
   app.get("/cases", { config: { access: "signed-in" } }, async (request, reply) => {
@@ -170,10 +183,11 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
 
   const showCase = async (request: FastifyRequest, reply: FastifyReply, caseId: string, errors?: FieldErrors, values: Record<string, string> = {}) => {
     const ctx = contextOf(request, services);
-    const record = await getCase(ctx, caseId);
+    const done = (request.query as { done?: string } | undefined)?.done;
+    // Landing here from one's own change (?done=), that change's audit event already covers the view.
+    const record = await getCase(ctx, caseId, { afterOwnChange: Boolean(done) && !errors });
     const workflow = WORKFLOWS[record.type];
     const canManage = can(ctx.actor, "cases:manage");
-    const done = (request.query as { done?: string } | undefined)?.done;
     return reply.page(
       "cases/views/case.njk",
       {
@@ -181,7 +195,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         values,
         record,
         workflow,
-        notice: done ? CASE_NOTICES[done] : undefined,
+        notice: done ? noticeOf(done, record) : undefined,
         canManage,
         canReadAudit: can(ctx.actor, "audit:view"),
         showSchool: ctx.actor.organisationIds.length > 1,
@@ -191,6 +205,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         subjectKindName: SUBJECT_KINDS.find((kind) => kind.id === record.subjectKind)?.name ?? record.subjectKind,
         stopReasons: workflow.stopReasons.map((reason) => ({ value: reason, text: STOP_REASON_NAMES[reason] })),
         allowedExtensions: ALLOWED_EXTENSIONS.map((extension) => `.${extension}`).join(","),
+        responseChannels: responseChannelItems(values),
       },
       errors ? 400 : 200,
     );
@@ -230,7 +245,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
   caseChange("stop", "cases:manage", stopSchema, (ctx, id, data) => stopClock(ctx, id, data.reason, data.fromOn), "stopped");
   caseChange("restart", "cases:manage", restartSchema, (ctx, id, data) => restartClock(ctx, id, data.toOn), "restarted");
   caseChange("extend", "cases:manage", extendSchema, (ctx, id, data) => extendCase(ctx, id, { reason: data.extensionReason, toldOn: data.toldOn, extendedTo: data.extendedTo }), "extended");
-  caseChange("close", "cases:manage", closeSchema, (ctx, id, data) => closeCase(ctx, id, data.outcome, data.detail), "closed");
+  caseChange("close", "cases:manage", closeSchema, (ctx, id, data) => closeCase(ctx, id, data), "closed");
   caseChange("reopen", "cases:manage", reopenSchema, (ctx, id, data) => reopenCase(ctx, id, data.reopenReason), "reopened");
   caseChange("notes", "cases:log", noteSchema, (ctx, id, data) => addNote(ctx, id, data.note), "note");
 
@@ -265,6 +280,33 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
       .header("content-security-policy", "sandbox; default-src 'none'")
       .header("cache-control", "no-store")
       .send(file.bytes);
+  });
+
+  // Removing a wrong attachment: one page, saying why.
+  const showRemoveAttachment = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, string> = {}) => {
+    const params = attachmentParams.safeParse(request.params);
+    if (!params.success) {
+      throw notFound();
+    }
+    const ctx = contextOf(request, services);
+    const file = await attachmentToRemove(ctx, params.data.id, params.data.attachmentId);
+    const record = await getCase(ctx, params.data.id);
+    return reply.page("cases/views/remove-attachment.njk", { errors, values, record, file }, errors ? 400 : 200);
+  };
+
+  app.get("/cases/:id/attachments/:attachmentId/remove", { config: { access: "cases:manage" } }, async (request, reply) => showRemoveAttachment(request, reply));
+
+  app.post("/cases/:id/attachments/:attachmentId/remove", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const params = attachmentParams.safeParse(request.params);
+    if (!params.success) {
+      throw notFound();
+    }
+    const form = readForm(removeAttachmentSchema, request.body);
+    if (!form.ok) {
+      return showRemoveAttachment(request, reply, form.errors, form.values);
+    }
+    await removeAttachment(contextOf(request, services), params.data.id, params.data.attachmentId, form.data.removalReason);
+    return reply.redirect(`/cases/${params.data.id}?done=attachment-removed`, 303);
   });
 
   const showBreachForm = async (request: FastifyRequest, reply: FastifyReply, caseId: string, errors?: FieldErrors, values?: Record<string, string>) => {

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { inActorScope, type Actor, type Context } from "../accounts/actor.ts";
 import { authorise, can } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
-import { recordAudit, type AuditAction } from "../audit/audit.ts";
+import { recordAudit, recordView, type AuditAction } from "../audit/audit.ts";
 import type { HolidayCalendar } from "../calendar/bank-holidays.ts";
 import { loadHolidayCalendar, loadOrganisationCalendar, type OrganisationCalendar } from "../calendar/calendar-store.ts";
 import { formatDate, isIsoDate, londonDateOf, parseDateTime } from "../calendar/dates.ts";
@@ -11,11 +11,13 @@ import { computeDeadline, countdownTo, DeadlineInputError, WAITED_FOR, type Case
 import { queueEmail } from "../notify/outbox.ts";
 import type { Selectable } from "kysely";
 import type { CaseTable } from "../platform/database/schema.ts";
-import { changeScope, type Tx } from "../platform/database/tenant-scope.ts";
-import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
+import type { Tx } from "../platform/database/tenant-scope.ts";
+import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { BreachAssessment, CaseFilter, NewCase } from "./cases.schema.ts";
+import { caseRecipients, dueInWords, toldText } from "./recipients.ts";
+import { needsResponse, responseSummaryOf, type ResponseChannel, type ResponseSummary } from "./response.ts";
 import { assessedDecision, breachDecision, RIGHTS, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS } from "./workflows.ts";
 
 /** The free-text columns of a case, each sealed under its organisation's key. */
@@ -54,6 +56,10 @@ export interface CaseSummary {
   closedAt: Date | null;
   outcome: string | null;
   outcomeName: string | null;
+  /** For a breach: the day it was reported to the ICO. */
+  icoReportedOn: string | null;
+  /** For a closed case: when and how the response went, and whether on time. */
+  response: ResponseSummary;
 }
 
 export interface CaseEvent {
@@ -182,15 +188,19 @@ export async function addEvent(trx: Tx, ctx: Context, organisationId: string, ca
     .execute();
 }
 
-/** The next reference for a type this year, e.g. SAR-2026-0007; safe when two people log at once. */
-async function nextReference(trx: Tx, organisationId: string, prefix: string, year: number): Promise<string> {
+/**
+ * The next reference for a type this year, e.g. SAR-2026-0007; safe when two people log at once.
+ * In a trust each school's references begin with its code (OHP-SAR-2026-0007), so no two cases
+ * across the trust share one.
+ */
+async function nextReference(trx: Tx, organisationId: string, code: string | null, prefix: string, year: number): Promise<string> {
   const row = await trx
     .insertInto("caseCounters")
     .values({ orgId: organisationId, prefix, year, lastNumber: 1 })
     .onConflict((oc) => oc.columns(["orgId", "prefix", "year"]).doUpdateSet({ lastNumber: sql`case_counters.last_number + 1` }))
     .returning("lastNumber")
     .executeTakeFirstOrThrow();
-  return `${prefix}-${year}-${String(row.lastNumber).padStart(4, "0")}`;
+  return `${code ? `${code}-` : ""}${prefix}-${year}-${String(row.lastNumber).padStart(4, "0")}`;
 }
 
 /** What every deadline of one organisation is worked out against: the bank holidays and its own calendar. */
@@ -255,27 +265,6 @@ export async function refreshOpenDeadlines(trx: Tx, organisationId: string, at: 
   return open.length;
 }
 
-/**
- * The people a case's news goes to: its assignee, and the DPOs of its school and of the school's
- * trust. A school's own staff cannot reach the trust's records, so the scope widens to the trust
- * for this one lookup (addresses to write to, never shown) and is put back before returning.
- */
-export async function caseRecipients(trx: Tx, keyring: Keyring, organisationId: string, assigneeId: string | null, scope: readonly string[]): Promise<{ userId: string; email: string }[]> {
-  const organisation = await trx.selectFrom("organisations").select(["parentId"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
-  const organisationIds = organisation.parentId ? [organisationId, organisation.parentId] : [organisationId];
-  await changeScope(trx, { organisationIds: [...new Set([...scope, ...organisationIds])] });
-  let query = trx.selectFrom("users").select(["orgId", "id", "email"]).where("orgId", "in", organisationIds).where("deactivatedAt", "is", null);
-  query = query.where((eb) => (assigneeId ? eb.or([eb("role", "=", "dpo"), eb("id", "=", assigneeId)]) : eb("role", "=", "dpo")));
-  const rows = await query.execute();
-  const recipients: { userId: string; email: string }[] = [];
-  for (const row of rows) {
-    const { email } = await openPersonalFields(trx, keyring, row.orgId, row.id, { email: row.email });
-    recipients.push({ userId: row.id, email });
-  }
-  await changeScope(trx, { organisationIds: scope });
-  return recipients;
-}
-
 function caseLink(ctx: Pick<Context, "services">, caseId: string): string {
   return `${ctx.services.config.publicUrl}/cases/${caseId}`;
 }
@@ -320,6 +309,7 @@ export async function recordCase(trx: Tx, ctx: Context, input: NewCase, scope: r
   const id = randomUUID();
   const organisationId = input.organisationId;
   const calendar = await loadOrganisationCalendar(trx, organisationId);
+  const organisation = await trx.selectFrom("organisations").select(["name", "referenceCode"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
   // A parent's request for the educational record, where the 2005 Regulations do not apply (an
   // academy, or outside England): it is the child's subject access request, on its one-month clock.
   let asSubjectAccess = false;
@@ -331,7 +321,7 @@ export async function recordCase(trx: Tx, ctx: Context, input: NewCase, scope: r
     throw new CaseFormError({ type: `${WORKFLOWS[input.type].name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
   }
   const workflow = WORKFLOWS[input.type];
-  const reference = await nextReference(trx, organisationId, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
+  const reference = await nextReference(trx, organisationId, organisation.referenceCode, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
   const seal = (column: SealedColumn, value: string) => sealCase(trx, ctx, organisationId, id, column, value);
   await trx
     .insertInto("cases")
@@ -386,12 +376,14 @@ export async function recordCase(trx: Tx, ctx: Context, input: NewCase, scope: r
       : `${WORKFLOWS[input.type].name} logged`,
   );
   await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
-  for (const recipient of await caseRecipients(trx, ctx.services.keyring, organisationId, null, scope)) {
+  const recipients = await caseRecipients(trx, ctx.services.keyring, organisationId, null, scope);
+  await addEvent(trx, ctx, organisationId, id, "told", toldText(recipients, ctx.actor.userId));
+  for (const recipient of recipients) {
     if (recipient.userId !== ctx.actor.userId) {
       await queueEmail(trx, ctx.services, organisationId, {
         to: recipient.email,
-        subject: `New ${workflow.name.toLowerCase()}: ${reference}`,
-        text: `A ${workflow.name.toLowerCase()} has been logged as ${reference}.\n\n${deadline.due ? `Deadline: ${deadline.rule}\n\n` : ""}Open it in Steward: ${caseLink(ctx, id)}\n`,
+        subject: `New ${workflow.name.toLowerCase()} at ${organisation.name}: ${reference}, due ${dueInWords(deadline.due)}`,
+        text: `A ${workflow.name.toLowerCase()} has been logged at ${organisation.name} as ${reference}.\n\nDue: ${dueInWords(deadline.due)}.\n${deadline.rule}\n\nOpen it in Steward: ${caseLink(ctx, id)}\n`,
       });
     }
   }
@@ -421,6 +413,8 @@ function summaryOf(row: CaseRow & { organisationName: string }, names: Map<strin
     closedAt: row.closedAt,
     outcome: row.outcome,
     outcomeName: row.outcome ? (workflow.outcomes.find((outcome) => outcome.id === row.outcome)?.name ?? row.outcome) : null,
+    icoReportedOn: row.icoReportedOn,
+    response: responseSummaryOf(row),
   };
 }
 
@@ -508,7 +502,8 @@ export async function findVisibleCase(trx: Tx, ctx: Context, caseId: string): Pr
 }
 
 /** One case in full: details, deadline with its rule, clock stops, timeline and attachments. Audited. */
-export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord> {
+/** `afterOwnChange`: the page is where the person's own change sent them back (see recordView). */
+export async function getCase(ctx: Context, caseId: string, { afterOwnChange = false }: { afterOwnChange?: boolean } = {}): Promise<CaseRecord> {
   authoriseReading(ctx.actor);
   return inActorScope(ctx, async (trx) => {
     const row = await findVisibleCase(trx, ctx, caseId);
@@ -536,6 +531,7 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
       .select(["id", "filename", "fileType", "sizeBytes", "uploadedAt"])
       .where("orgId", "=", row.orgId)
       .where("caseId", "=", row.id)
+      .where("removedAt", "is", null)
       .orderBy("uploadedAt")
       .execute();
     const attachments = [];
@@ -545,7 +541,7 @@ export async function getCase(ctx: Context, caseId: string): Promise<CaseRecord>
         filename: await openFor(trx, ctx.services.keyring, { organisationId: row.orgId, table: "caseAttachments", column: "filename", rowId: attachment.id }, attachment.filename),
       });
     }
-    await recordAudit(trx, auditOfCase(ctx, row.orgId, "case.view", row.id));
+    await recordView(trx, { ...auditOfCase(ctx, row.orgId, "case.view", row.id), recordId: row.id }, { afterOwnChange });
     const now = ctx.services.clock.now();
     const summary = summaryOf(row, names, now, opened.requesterName);
     const breachReport = opened.breachReport ? (JSON.parse(opened.breachReport) as BreachReport) : null;
@@ -672,6 +668,22 @@ function checkPastDate(ctx: Context, date: string, field: string, notBefore: str
   }
 }
 
+/** The response's date and channel, as closing needs them: both given, the date neither in the future nor before receipt. */
+function checkResponseSent(ctx: Context, row: Pick<CaseRow, "receivedOn">, sentOn: string | undefined, channel: string | undefined): void {
+  if (!sentOn) {
+    throw new CaseFormError({ sentOn: "Enter the date the response was sent" });
+  }
+  if (sentOn > londonDateOf(ctx.services.clock.now())) {
+    throw new CaseFormError({ sentOn: "Date the response was sent must be today or in the past" });
+  }
+  if (sentOn < row.receivedOn) {
+    throw new CaseFormError({ sentOn: `Date the response was sent must be on or after the day it was received, ${formatDate(row.receivedOn)}` });
+  }
+  if (!channel) {
+    throw new CaseFormError({ responseChannel: "Choose how the response was sent" });
+  }
+}
+
 /** The clock stop still waiting on the requester, if there is one (there is at most one). */
 function openStopOf(trx: Tx, row: Pick<CaseRow, "orgId" | "id">) {
   return trx.selectFrom("caseStops").select(["id", "reason", "fromOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
@@ -753,7 +765,15 @@ export async function addNote(ctx: Context, caseId: string, note: string): Promi
   await changeCase(ctx, caseId, "case.note", async () => ({ event: "note", detail: note }), { permission: "cases:log", allowClosed: true });
 }
 
-export async function closeCase(ctx: Context, caseId: string, outcome: string, detail: string | undefined): Promise<void> {
+/** What closing a case records: the outcome, and (unless there was nothing to send) when and how the response went. */
+export interface Closing {
+  outcome: string;
+  detail?: string | undefined;
+  sentOn?: string | undefined;
+  responseChannel?: ResponseChannel | undefined;
+}
+
+export async function closeCase(ctx: Context, caseId: string, { outcome, detail, sentOn, responseChannel }: Closing): Promise<void> {
   await changeCase(ctx, caseId, "case.close", async (trx, row) => {
     const choice = WORKFLOWS[row.type as CaseType].outcomes.find((item) => item.id === outcome);
     if (!choice) {
@@ -761,6 +781,10 @@ export async function closeCase(ctx: Context, caseId: string, outcome: string, d
     }
     if ("needsDetail" in choice && choice.needsDetail && !detail) {
       throw new CaseFormError({ detail: choice.needsDetail });
+    }
+    const response = needsResponse(row.type, outcome);
+    if (response) {
+      checkResponseSent(ctx, row, sentOn, responseChannel);
     }
     const now = ctx.services.clock.now();
     const openStop = await openStopOf(trx, row);
@@ -775,11 +799,14 @@ export async function closeCase(ctx: Context, caseId: string, outcome: string, d
         outcomeDetail: detail ? await sealCase(trx, ctx, row.orgId, row.id, "outcomeDetail", detail) : null,
         closedAt: now,
         icoReportedOn: row.type === "breach" && outcome === "reported" && !row.icoReportedOn ? londonDateOf(now) : row.icoReportedOn,
+        responseSentOn: response ? sentOn! : null,
+        responseChannel: response ? responseChannel! : null,
       })
       .where("orgId", "=", row.orgId)
       .where("id", "=", row.id)
       .execute();
-    return { event: "closed", detail: `Closed: ${choice.name}${detail ? `. ${detail}` : ""}` };
+    const sent = response ? `. ${responseSummaryOf({ ...row, responseSentOn: sentOn!, responseChannel: responseChannel!, closedAt: now, outcome }).text}` : "";
+    return { event: "closed", detail: `Closed: ${choice.name}${sent}${detail ? `. ${detail}` : ""}` };
   });
 }
 
@@ -798,7 +825,7 @@ export async function reopenCase(ctx: Context, caseId: string, reason: string): 
         throw badRequest("This case is open.");
       }
       const outcome = WORKFLOWS[row.type as CaseType].outcomes.find((item) => item.id === row.outcome)?.name ?? row.outcome;
-      await trx.updateTable("cases").set({ closedAt: null, outcome: null, outcomeDetail: null }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+      await trx.updateTable("cases").set({ closedAt: null, outcome: null, outcomeDetail: null, responseSentOn: null, responseChannel: null }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
       return { event: "reopened", detail: `Reopened (it had been closed as ${outcome}). Why: ${reason}` };
     },
     { allowClosed: true },

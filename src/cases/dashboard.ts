@@ -5,6 +5,7 @@ import { addCalendarMonths, addDays, londonDateOf } from "../calendar/dates.ts";
 import { countdownTo, type CaseType, type Countdown } from "../calendar/deadlines.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { visibleCases } from "./cases.ts";
+import { timelinessOf, type Timeliness, type TimelinessFacts } from "./response.ts";
 import { assessedDecision, WORKFLOWS } from "./workflows.ts";
 
 export interface DashboardCase {
@@ -14,7 +15,7 @@ export interface DashboardCase {
   organisationName: string;
   dueOn: string | null;
   dueAt: Date | null;
-  countdown: Countdown;
+  countdown: Countdown | null;
   /** For a breach: what its risk assessment decided, if it has one. */
   decision?: "report" | "no-report";
 }
@@ -22,10 +23,35 @@ export interface DashboardCase {
 export interface CaseDashboard {
   openByType: { type: CaseType; typeName: string; total: number; byStatus: { name: string; count: number }[] }[];
   openTotal: number;
+  /** Open cases nobody has been given yet, newest first: the DPO's first look on a Monday. */
+  newAndUnassigned: DashboardCase[];
   dueThisWeek: DashboardCase[];
   overdue: DashboardCase[];
   breachesInside72Hours: DashboardCase[];
   months: { month: string; label: string; count: number }[];
+  /** Cases closed in the last 12 months, by type: how many were answered, on time and late. */
+  answered: AnsweredByType[];
+}
+
+export interface AnsweredByType {
+  type: CaseType;
+  typeName: string;
+  answered: number;
+  onTime: number;
+  late: number;
+  notRecorded: number;
+}
+
+/** Counts closed cases' timeliness by type; cases with nothing to answer (withdrawn, breaches not reported) are left out. */
+export function answeredByType(rows: readonly TimelinessFacts[]): AnsweredByType[] {
+  return Object.values(WORKFLOWS)
+    .map((workflow) => {
+      const judged = rows.filter((row) => row.type === workflow.type).map(timelinessOf);
+      const count = (which: Timeliness) => judged.filter((timeliness) => timeliness === which).length;
+      const [onTime, late, notRecorded] = [count("on-time"), count("late"), count("not-recorded")];
+      return { type: workflow.type, typeName: workflow.name, answered: onTime + late + notRecorded, onTime, late, notRecorded };
+    })
+    .filter((item) => item.answered > 0);
 }
 
 const MONTH_LABELS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -74,10 +100,12 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
         organisationName: row.organisationName,
         dueOn: row.dueOn,
         dueAt: row.dueAt,
-        countdown: countdownTo(row.dueAt ? new Date(row.dueAt).toISOString() : row.dueOn!, now),
+        // A case waiting on the requester has no due date until its clock runs again.
+        countdown: row.dueAt || row.dueOn ? countdownTo(row.dueAt ? new Date(row.dueAt).toISOString() : row.dueOn!, now) : null,
         ...decisionOf(row),
       }));
     const columns = ["cases.id", "cases.reference", "cases.type", "organisations.name as organisationName", "cases.dueOn", "cases.dueAt"] as const;
+    const unassigned = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.assigneeId", "is", null).orderBy("cases.receivedAt", "desc").limit(50).execute();
     const dueThisWeek = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)).orderBy("cases.dueOn").limit(50).execute();
     const overdue = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", "<", today).orderBy("cases.dueOn").limit(50).execute();
     const breaches = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedOn", "is", null).where("cases.dueAt", ">", now).orderBy("cases.dueAt").limit(50).execute();
@@ -92,9 +120,15 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
       const month = addCalendarMonths(firstMonth, index).date.slice(0, 7);
       return { month, label: `${MONTH_LABELS[Number(month.slice(5)) - 1]} ${month.slice(0, 4)}`, count: Number(byMonth.find((row) => row.month === month)?.count ?? 0) };
     });
+    const closed = await visible(trx)
+      .select(["cases.type", "cases.outcome", "cases.closedAt", "cases.receivedOn", "cases.dueOn", "cases.icoReportedOn", "cases.responseSentOn"])
+      .where("cases.closedAt", ">=", new Date(`${firstMonth}T00:00:00Z`))
+      .execute();
     return {
+      answered: answeredByType(closed),
       openByType,
       openTotal: openByType.reduce((sum, item) => sum + item.total, 0),
+      newAndUnassigned: listed(unassigned),
       dueThisWeek: listed(dueThisWeek),
       overdue: listed(overdue),
       breachesInside72Hours: listed(breaches),

@@ -4,7 +4,7 @@ import type { CaseType } from "../calendar/deadlines.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import type { Services } from "../platform/services.ts";
-import { caseRecipients } from "./cases.ts";
+import { caseRecipients, dueInWords } from "./recipients.ts";
 import { assessedDecision, WORKFLOWS } from "./workflows.ts";
 
 type ReminderServices = Pick<Services, "database" | "clock" | "keyring" | "mailer" | "config">;
@@ -49,6 +49,7 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
   let sent = 0;
   for (const { id: organisationId } of organisations.rows) {
     sent += await inScope(db, { organisationIds: [organisationId] }, async (trx) => {
+      const school = await trx.selectFrom("organisations").select("name").where("id", "=", organisationId).executeTakeFirstOrThrow();
       const open = await trx
         .selectFrom("cases")
         .select(["id", "reference", "type", "dueOn", "dueAt", "assigneeId", "icoReportedOn", "riskLikelihood", "riskSeverity"])
@@ -83,8 +84,8 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
         for (const recipient of await caseRecipients(trx, services.keyring, organisationId, item.assigneeId, [organisationId])) {
           await queueEmail(trx, services, organisationId, {
             to: recipient.email,
-            subject: `${item.reference}: ${reminder.text}`,
-            text: `${reminder.text}: ${item.reference}, a ${name}.\n\nOpen it in Steward: ${services.config.publicUrl}/cases/${item.id}\n`,
+            subject: `${item.reference} at ${school.name}: ${reminder.text}`,
+            text: `${reminder.text}: ${item.reference}, a ${name} at ${school.name}.\n\nDue: ${dueInWords(item.dueAt ? new Date(item.dueAt).toISOString() : item.dueOn)}.\n\nOpen it in Steward: ${services.config.publicUrl}/cases/${item.id}\n`,
           });
         }
         sentHere += 1;

@@ -23,6 +23,7 @@ export interface Database {
   caseEvents: CaseEventTable;
   caseAttachments: CaseAttachmentTable;
   caseReminders: CaseReminderTable;
+  pendingForms: PendingFormTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -44,6 +45,10 @@ export interface OrganisationTable {
   schoolType: Generated<"maintained" | "academy" | "independent">;
   /** The organisation's own service target for advice requests, in working days. */
   adviceTargetDays: Generated<number>;
+  /** What a licence's attachments may take in all: only the licence's own (top) organisation's counts. Set by an operator. */
+  storageLimitBytes: Generated<string | number>;
+  /** In a trust, the short code that begins each of the organisation's case references (unique in the trust). */
+  referenceCode: string | null;
 }
 
 export type Role = "owner" | "admin" | "dpo" | "staff" | "adviser" | "auditor";
@@ -233,6 +238,9 @@ export interface CaseTable {
   outcome: string | null;
   outcomeDetail: string | null;
   closedAt: Timestamp | null;
+  /** When and how the response went to the requester (recorded on closing; null before it was asked). */
+  responseSentOn: Generated<DateText | null>;
+  responseChannel: Generated<string | null>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -262,13 +270,19 @@ export interface CaseAttachmentTable {
   orgId: string;
   id: string;
   caseId: string;
-  /** Sealed, as is content (the file itself, base64 inside the seal). */
+  /** Sealed, as is removalReason. */
   filename: string;
   fileType: string;
   sizeBytes: number;
-  content: string;
+  /** Null: the sealed file is in the file store (services.files), its hash in contentSha256. Older rows hold it here, sealed as text. */
+  content: string | null;
+  contentSha256: string | null;
   uploadedBy: string;
   uploadedAt: Timestamp;
+  /** A wrong attachment removed: its bytes are gone; the row and the timeline keep that it was, who removed it and why. */
+  removedAt: Timestamp | null;
+  removedBy: string | null;
+  removalReason: string | null;
 }
 
 export interface CaseReminderTable {
@@ -277,4 +291,18 @@ export interface CaseReminderTable {
   kind: string;
   dueKey: string;
   sentAt: Timestamp;
+}
+
+/** A form posted after its session ran out, kept (sealed) for its author to see again after signing in. */
+export interface PendingFormTable {
+  orgId: string;
+  id: string;
+  tokenHash: string;
+  userId: string;
+  /** The page the form belongs to (a path on this site). */
+  path: string;
+  /** Sealed JSON of the fields as typed (never passwords or files). */
+  fields: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
 }
