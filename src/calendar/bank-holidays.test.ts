@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { builtInBankHolidays, HolidayCalendar, readGovUkBankHolidays, type Division } from "./bank-holidays.ts";
+import { builtInBankHolidays, HolidayCalendar, PROCLAIMED_BANK_HOLIDAYS, readGovUkBankHolidays, type Division } from "./bank-holidays.ts";
 import { addDays, dayOfWeek, type IsoDate } from "./dates.ts";
 
 /*
@@ -67,6 +67,47 @@ describe("built-in bank holidays", () => {
     const calendar = new HolidayCalendar();
     expect(calendar.isProjected("scotland", "2027-11-30")).toBe(false);
     expect(calendar.isProjected("scotland", "2028-11-30")).toBe(true);
+  });
+});
+
+describe("one-off bank holidays proclaimed under s1(3) of the 1971 Act", () => {
+  it("Monday 15 June 2026 is a bank holiday in Scotland only, kept with its source", () => {
+    const calendar = new HolidayCalendar();
+    expect(calendar.holidayIn("scotland", "2026-06-15")).toBe("World Cup bank holiday");
+    expect(calendar.holidayIn("england-and-wales", "2026-06-15")).toBeUndefined();
+    expect(calendar.holidayIn("northern-ireland", "2026-06-15")).toBeUndefined();
+    expect(calendar.holidayAnywhere("2026-06-15")).toBe("World Cup bank holiday");
+    const [day] = calendar.proclaimedBetween(["scotland"], "2026-06-01", "2026-06-30");
+    expect(day).toMatchObject({ proclaimedOn: "2026-02-04" });
+    expect(day!.source).toContain("s1(3) of the Banking and Financial Dealings Act 1971");
+    expect(calendar.proclaimedBetween(["england-and-wales", "northern-ireland"], "2026-01-01", "2026-12-31")).toEqual([]);
+  });
+
+  it("every one-off is on a weekday, inside the built-in years, and not one the standing rules already give", () => {
+    for (const day of PROCLAIMED_BANK_HOLIDAYS) {
+      expect(dayOfWeek(day.date)).not.toBe(0);
+      expect(dayOfWeek(day.date)).not.toBe(6);
+      expect(builtInBankHolidays().some((standing) => standing.division === day.division && standing.date === day.date)).toBe(false);
+    }
+  });
+
+  it("survives a published file for that year that lacks it", () => {
+    const published = readGovUkBankHolidays({
+      "england-and-wales": { events: [] },
+      scotland: { events: builtInBankHolidays().filter((day) => day.division === "scotland" && day.date.startsWith("2026")) },
+      "northern-ireland": { events: [] },
+    });
+    const calendar = new HolidayCalendar(published);
+    expect(calendar.holidayIn("scotland", "2026-06-15")).toBe("World Cup bank holiday");
+  });
+
+  it("keeps the published title when the file has the day too", () => {
+    const published = readGovUkBankHolidays({
+      "england-and-wales": { events: [] },
+      scotland: { events: [{ title: "Bank holiday for the FIFA World Cup", date: "2026-06-15" }] },
+      "northern-ireland": { events: [] },
+    });
+    expect(new HolidayCalendar(published).holidayIn("scotland", "2026-06-15")).toBe("Bank holiday for the FIFA World Cup");
   });
 });
 

@@ -1,4 +1,4 @@
-import { isIsoDate, type IsoDate } from "./dates.ts";
+import { formatDate, isIsoDate, type IsoDate } from "./dates.ts";
 
 /** The four nations a school can be in. England and Wales share one bank-holiday calendar. */
 export type Nation = "england" | "wales" | "scotland" | "northern-ireland";
@@ -63,6 +63,37 @@ const NORTHERN_IRELAND: Record<number, [string, string][]> = {
   2030: [["01-01", "New Year’s Day"], ["03-18", "St Patrick’s Day (substitute day)"], ["04-19", "Good Friday"], ["04-22", "Easter Monday"], ["05-06", "Early May bank holiday"], ["05-27", "Spring bank holiday"], ["07-12", "Battle of the Boyne (Orangemen’s Day)"], ["08-26", "Summer bank holiday"], ["12-25", "Christmas Day"], ["12-26", "Boxing Day"]],
 };
 
+/**
+ * A one-off bank holiday appointed by royal proclamation under s1(3) of the Banking and Financial
+ * Dealings Act 1971. The standing rules cannot produce these, so each is kept as data with its
+ * source, and counts in every calendar that includes its division (FOIA's "any part of the UK",
+ * FOISA's Scotland, a SAR rolled forward in that nation), whatever an operator has imported.
+ */
+export interface ProclaimedBankHoliday extends BankHoliday {
+  /** The day the proclamation was made. */
+  proclaimedOn: IsoDate;
+  /** Where it is recorded, for a DPO who wants to check. */
+  source: string;
+}
+
+export const PROCLAIMED_BANK_HOLIDAYS: readonly ProclaimedBankHoliday[] = [
+  {
+    division: "scotland",
+    date: "2026-06-15",
+    title: "World Cup bank holiday",
+    proclaimedOn: "2026-02-04",
+    source:
+      "Royal proclamation of 4 February 2026 under s1(3) of the Banking and Financial Dealings Act 1971, appointing Monday 15 June 2026 a bank holiday in Scotland (reported by the Scottish Government and the national press, quoting the proclamation; uk-rules.md §9.3)",
+  },
+];
+
+const DIVISION_NAMES: Record<Division, string> = { "england-and-wales": "England and Wales", scotland: "Scotland", "northern-ireland": "Northern Ireland" };
+
+/** "15 Jun 2026 is a bank holiday in Scotland, proclaimed 4 Feb 2026 under s1(3) of the 1971 Act", for a deadline's rule. */
+export function describeProclaimed(day: ProclaimedBankHoliday): string {
+  return `${formatDate(day.date)} is a bank holiday in ${DIVISION_NAMES[day.division]}, proclaimed ${formatDate(day.proclaimedOn)} under s1(3) of the Banking and Financial Dealings Act 1971`;
+}
+
 const BUILT_IN: Record<Division, Record<number, [string, string][]>> = {
   "england-and-wales": ENGLAND_AND_WALES,
   scotland: SCOTLAND,
@@ -77,7 +108,8 @@ export function builtInBankHolidays(): BankHoliday[] {
 
 /**
  * The bank holidays every deadline is counted against: the built-in list, with any year an
- * operator loaded from GOV.UK replacing that year's built-in days for that division.
+ * operator loaded from GOV.UK replacing that year's built-in days for that division, and the
+ * proclaimed one-off days on top (a published file without one, or an older one, cannot drop it).
  */
 export class HolidayCalendar {
   readonly #byDivision = new Map<Division, Map<IsoDate, string>>();
@@ -106,6 +138,11 @@ export class HolidayCalendar {
           days.set(update.date, update.title);
         }
       }
+      for (const proclaimed of PROCLAIMED_BANK_HOLIDAYS) {
+        if (proclaimed.division === division) {
+          days.set(proclaimed.date, days.get(proclaimed.date) ?? proclaimed.title);
+        }
+      }
       this.#byDivision.set(division, days);
       for (const day of days.keys()) {
         this.#years.add(day.slice(0, 4));
@@ -128,6 +165,13 @@ export class HolidayCalendar {
       }
     }
     return undefined;
+  }
+
+  /** The one-off days proclaimed in these divisions from `first` to `last` inclusive, in date order. */
+  proclaimedBetween(divisions: readonly Division[], first: IsoDate, last: IsoDate): ProclaimedBankHoliday[] {
+    return PROCLAIMED_BANK_HOLIDAYS.filter((day) => divisions.includes(day.division) && day.date >= first && day.date <= last).sort((a, b) =>
+      a.date.localeCompare(b.date),
+    );
   }
 
   /** True when a date's year is only projected for the division (not yet published by GOV.UK). */

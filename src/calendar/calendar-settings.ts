@@ -59,18 +59,48 @@ export async function replaceTermDates(ctx: Context, organisationId: string, ter
 
 /**
  * An operator's command: loads GOV.UK's published bank holidays over the years they cover, then
- * works out again the deadline of every open case, organisation by organisation in its own scope.
+ * works out again the deadline of every open case.
  */
 export async function importPublishedBankHolidays(
   services: Pick<Services, "database" | "clock">,
   holidays: readonly BankHoliday[],
 ): Promise<{ years: string[]; refreshed: number }> {
+  const { years } = await services.database.db.transaction().execute((trx) => importBankHolidays(trx, holidays));
+  return { years, refreshed: await refreshEveryOpenDeadline(services) };
+}
+
+/** Works out again the deadline of every open case, organisation by organisation in its own scope. */
+async function refreshEveryOpenDeadline(services: Pick<Services, "database" | "clock">): Promise<number> {
   const db = services.database.db;
-  const { years } = await db.transaction().execute((trx) => importBankHolidays(trx, holidays));
   const organisations = await inScope(db, {}, (trx) => sql<{ id: string }>`select steward_organisations_with_open_deadlines() as id`.execute(trx));
   let refreshed = 0;
   for (const { id } of organisations.rows) {
     refreshed += await inScope(db, { organisationIds: [id] }, (trx) => refreshOpenDeadlines(trx, id, services.clock.now()));
   }
-  return { years, refreshed };
+  return refreshed;
+}
+
+/**
+ * Each change to how Steward counts deadlines, by name. An open case stores its due date (lists,
+ * the dashboard and reminders query it), so after a change those dates may be stale: the first
+ * start-up that does not find a change's name recorded works them all out again, once.
+ */
+export const DEADLINE_RULE_CHANGES: readonly string[] = [
+  "2026-12-01: proclaimed one-off bank holidays (15 Jun 2026, Scotland); a complaint's 30th day rolls to a working day; Scottish educational records",
+];
+
+/** Runs at start-up after the migrations, as the migrating role; one query once nothing is pending. */
+export async function applyDeadlineRuleChanges(services: Pick<Services, "database" | "clock">): Promise<{ changes: string[]; refreshed: number }> {
+  const db = services.database.db;
+  const { rows } = await sql<{ name: string }>`select name from deadline_rule_changes`.execute(db);
+  const applied = new Set(rows.map((row) => row.name));
+  const changes = DEADLINE_RULE_CHANGES.filter((name) => !applied.has(name));
+  if (changes.length === 0) {
+    return { changes, refreshed: 0 };
+  }
+  const refreshed = await refreshEveryOpenDeadline(services);
+  for (const name of changes) {
+    await sql`insert into deadline_rule_changes (name, applied_at) values (${name}, ${services.clock.now()}) on conflict (name) do nothing`.execute(db);
+  }
+  return { changes, refreshed };
 }

@@ -15,6 +15,12 @@ describe("npm run steward -- deadline", () => {
     expect(JSON.parse(await deadlineCommand(["sar", "2026-12-02", "--nation", "scotland"])).due).toBe("2027-01-05");
   });
 
+  it("counts an environmental request in Scotland in Scottish working days (EISR)", async () => {
+    const printed = JSON.parse(await deadlineCommand(["eir-scotland", "2026-06-01", "--nation", "scotland"]));
+    expect(printed).toMatchObject({ type: "eir-scotland", due: "2026-06-30" });
+    expect(printed.rule).toContain("15 Jun 2026 is a bank holiday in Scotland, proclaimed 4 Feb 2026");
+  });
+
   it("reads term dates from --school-days", async () => {
     const folder = await mkdtemp(join(tmpdir(), "steward-terms-"));
     const file = join(folder, "terms.csv");

@@ -91,6 +91,20 @@ describe("subject access and other rights requests: one calendar month (ICO meth
     expect(due({ type: "sar", received: "2026-11-30", extended: true }).due).toBe("2027-03-01");
   });
 
+  it("a Scottish deadline on the proclaimed 15 Jun 2026 moves to Tuesday, and says where the day came from", () => {
+    const deadline = due({ type: "sar", received: "2026-05-15", nation: "scotland" });
+    expect(deadline.due).toBe("2026-06-16");
+    expect(deadline.rule).toContain("15 Jun 2026 is a bank holiday in Scotland (World Cup bank holiday, proclaimed 4 Feb 2026 under s1(3) of the Banking and Financial Dealings Act 1971)");
+    expect(due({ type: "sar", received: "2026-05-15", nation: "england" }).due).toBe("2026-06-15");
+  });
+
+  it("a weekend then the proclaimed Monday: 13 Jun 2026 (a Saturday) rolls to Tuesday 16 Jun in Scotland", () => {
+    const deadline = due({ type: "sar", received: "2026-05-13", nation: "scotland" });
+    expect(deadline.due).toBe("2026-06-16");
+    expect(deadline.rule).toContain("13 Jun 2026 is a Saturday and 15 Jun 2026 is a bank holiday in Scotland");
+    expect(due({ type: "sar", received: "2026-05-13", nation: "northern-ireland" }).due).toBe("2026-06-15");
+  });
+
   it("warns when it knows no bank holidays for the year at all", () => {
     expect(due({ type: "sar", received: "2031-01-10" }).warnings.join(" ")).toContain("knows no bank holidays for 2031");
   });
@@ -112,8 +126,35 @@ describe("freedom of information: the 20th working day after receipt", () => {
     ["FOISA counts Scottish bank holidays only", "foi-scotland", "2027-07-01", "2027-07-29"],
     ["FOISA and St Andrew's Day", "foi-scotland", "2026-11-23", "2026-12-22"],
     ["EIR: 20 working days", "eir", "2026-01-05", "2026-02-02"],
+    ["Scotland's proclaimed 15 Jun 2026 is not a working day for FOIA anywhere", "foi", "2026-06-01", "2026-06-30"],
+    ["nor for the EIR", "eir", "2026-06-01", "2026-06-30"],
+    ["FOISA leaves out the proclaimed 15 Jun 2026", "foi-scotland", "2026-06-01", "2026-06-30"],
+    ["EISR: 20 Scottish working days, leaving out the proclaimed 15 Jun 2026", "eir-scotland", "2026-06-01", "2026-06-30"],
+    ["EISR and St Andrew's Day", "eir-scotland", "2026-11-23", "2026-12-22"],
+    ["EISR counts Scottish bank holidays only: the Boyne is a working day", "eir-scotland", "2027-07-01", "2027-07-29"],
+    ["EISR over Christmas, New Year and Scotland's 2 January substitute", "eir-scotland", "2026-12-14", "2027-01-15"],
   ])("%s: %s received %s → %s", (_why, type, received, expected) => {
     expect(due({ type, received }).due).toBe(expected);
+  });
+
+  it("names the proclaimed day it left out, for FOIA and FOISA alike", () => {
+    for (const type of ["foi", "foi-scotland", "eir-scotland"] as const) {
+      expect(due({ type, received: "2026-06-01" }).rule).toContain(
+        "15 Jun 2026 is a bank holiday in Scotland, proclaimed 4 Feb 2026 under s1(3) of the Banking and Financial Dealings Act 1971, so it was not counted.",
+      );
+    }
+    expect(due({ type: "foi", received: "2026-07-01" }).rule).not.toContain("proclaimed");
+  });
+
+  it("EISR extends to the 40th Scottish working day for volume and complexity (reg 7): the Boyne substitute counts", () => {
+    const deadline = due({ type: "eir-scotland", received: "2026-06-01", extended: true });
+    expect(deadline.due).toBe("2026-07-28");
+    expect(deadline.rule).toContain("EISR 2004 reg 7");
+    expect(due({ type: "eir", received: "2026-06-01", extended: true }).due).toBe("2026-07-29");
+  });
+
+  it("EISR: a fees notice sets aside the days until the fee arrives", () => {
+    expect(due({ type: "eir-scotland", received: "2026-01-05", stops: [{ reason: "fee", from: "2026-01-12", to: "2026-01-16" }] }).due).toBe("2026-02-09");
   });
 
   it("EIR extends to the 40th working day when complex and voluminous", () => {
@@ -177,8 +218,28 @@ describe("educational record (England): 15 school days", () => {
     expect(due({ type: "educational-record", received: "2026-11-20", schoolTerms: autumn2026AndSpring2027 }).due).toBe("2026-12-14");
   });
 
-  it("warns that the rule is England's when the school is elsewhere", () => {
-    expect(due({ type: "educational-record", received: "2026-10-19", nation: "wales", schoolTerms: autumn2026AndSpring2027 }).warnings.join(" ")).toContain("England");
+  it("Scotland: 15 school days too, and St Andrew's Day is not a school day there", () => {
+    const deadline = due({ type: "educational-record", received: "2026-11-20", nation: "scotland", schoolTerms: autumn2026AndSpring2027 });
+    expect(deadline.due).toBe("2026-12-15");
+    expect(deadline.rule).toContain("Pupils' Educational Records (Scotland) Regulations 2003, reg 5");
+    expect(deadline.warnings).toEqual([]);
+  });
+
+  it("Scotland: the proclaimed 15 Jun 2026 is not a school day", () => {
+    const summer2026: TermDates[] = [{ kind: "term", firstDay: "2026-04-13", lastDay: "2026-06-26" }];
+    const deadline = due({ type: "educational-record", received: "2026-06-01", nation: "scotland", schoolTerms: summer2026 });
+    expect(deadline.due).toBe("2026-06-23");
+    expect(deadline.rule).toContain("15 Jun 2026 is a bank holiday in Scotland, proclaimed 4 Feb 2026");
+    expect(due({ type: "educational-record", received: "2026-06-01", schoolTerms: summer2026 }).due).toBe("2026-06-22");
+  });
+
+  it("Wales and Northern Ireland: counted the same, with a warning naming what to check", () => {
+    const wales = due({ type: "educational-record", received: "2026-10-19", nation: "wales", schoolTerms: autumn2026AndSpring2027 });
+    expect(wales.due).toBe("2026-11-16");
+    expect(wales.warnings.join(" ")).toContain("Pupil Information (Wales) Regulations 2011 (SI 2011/1942, reg 5)");
+    const northernIreland = due({ type: "educational-record", received: "2026-10-19", nation: "northern-ireland", schoolTerms: autumn2026AndSpring2027 });
+    expect(northernIreland.warnings.join(" ")).toContain("SR 2007/43");
+    expect(due({ type: "educational-record", received: "2026-10-19", schoolTerms: autumn2026AndSpring2027 }).warnings).toEqual([]);
   });
 });
 
@@ -196,8 +257,23 @@ describe("personal data breach: 72 clock hours from awareness", () => {
 });
 
 describe("complaints and advice", () => {
-  it("a complaint is acknowledged within 30 days", () => {
-    expect(due({ type: "complaint", received: "2026-11-24" }).due).toBe("2026-12-24");
+  it("a complaint is acknowledged within 30 days, counting from the day after receipt", () => {
+    const deadline = due({ type: "complaint", received: "2026-11-24" });
+    expect(deadline.due).toBe("2026-12-24");
+    expect(deadline.rule).toContain("counting from the next day");
+  });
+
+  it("a 30th day on a weekend and then a bank holiday moves to the next working day (ICO, February 2026)", () => {
+    // Received Friday 27 Nov 2026: day 1 is 28 Nov, day 30 is Sunday 27 Dec; Monday 28 Dec is the Boxing Day substitute.
+    const deadline = due({ type: "complaint", received: "2026-11-27" });
+    expect(deadline.due).toBe("2026-12-29");
+    expect(deadline.rule).toContain("27 Dec 2026 is a Sunday and 28 Dec 2026 is a bank holiday in England (Boxing Day (substitute day))");
+    expect(deadline.rule).toContain("Tuesday 29 Dec 2026");
+  });
+
+  it("a complaint's 30th day on Scotland's proclaimed 15 Jun 2026 moves to Tuesday there only", () => {
+    expect(due({ type: "complaint", received: "2026-05-16", nation: "scotland" }).due).toBe("2026-06-16");
+    expect(due({ type: "complaint", received: "2026-05-16", nation: "england" }).due).toBe("2026-06-15");
   });
 
   it("advice follows the organisation's service target in working days", () => {

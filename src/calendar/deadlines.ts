@@ -1,4 +1,4 @@
-import { divisionOf, type HolidayCalendar, type Nation, NATION_NAMES } from "./bank-holidays.ts";
+import { describeProclaimed, DIVISIONS, divisionOf, type Division, type HolidayCalendar, type Nation, NATION_NAMES } from "./bank-holidays.ts";
 import {
   addCalendarMonths,
   addDays,
@@ -18,7 +18,7 @@ import {
 import { lastTermDay, schoolDayTest, type TermDates } from "./school-days.ts";
 
 /** Every kind of case Steward runs a clock for, by its short name (also the CLI's). */
-export const CASE_TYPES = ["sar", "rights", "educational-record", "foi", "foi-school", "eir", "foi-scotland", "breach", "complaint", "advice"] as const;
+export const CASE_TYPES = ["sar", "rights", "educational-record", "foi", "foi-school", "eir", "foi-scotland", "eir-scotland", "breach", "complaint", "advice"] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
 /**
@@ -45,7 +45,7 @@ export interface DeadlineInput {
   /** The school's term dates, where it has entered them (school-day counts need them). */
   schoolTerms?: readonly TermDates[] | undefined;
   stops?: readonly ClockStop[] | undefined;
-  /** SAR and rights: two further months. EIR: 40 working days. */
+  /** SAR and rights: two further months. EIR (either): 40 working days. */
   extended?: boolean | undefined;
   /** FOI: the new date set for considering the public interest (s10(3)). */
   extendedTo?: IsoDate | undefined;
@@ -80,6 +80,7 @@ export function computeDeadline(input: DeadlineInput, holidays: HolidayCalendar)
     case "foi-school":
     case "eir":
     case "foi-scotland":
+    case "eir-scotland":
       return count.workingDays();
     case "breach":
       return count.breach();
@@ -140,6 +141,15 @@ class Counter {
     if (this.holidays.isProjected(division, date)) {
       this.warnOnce("projected", `The bank holidays for ${date.slice(0, 4)} are projected, not yet published by GOV.UK. Check this date when they are.`);
     }
+  }
+
+  /**
+   * Names each one-off proclaimed bank holiday a count left out (from the day after `start` to
+   * `end`): the standing rules do not produce them, so the DPO is told where each came from.
+   */
+  withProclaimed(rule: string, divisions: readonly Division[], start: IsoDate, end: IsoDate): string {
+    const skipped = this.holidays.proclaimedBetween(divisions, addDays(start, 1), end).filter((day) => !isWeekend(day.date));
+    return [rule, ...skipped.map((day) => `${describeProclaimed(day)}, so it was not counted.`)].join(" ");
   }
 
   isFoiaWorkingDay = (date: IsoDate): boolean => {
@@ -234,8 +244,11 @@ class Counter {
    */
   rollToWorkingDay(date: IsoDate): { date: IsoDate; reason: string } {
     const nation = NATION_NAMES[this.input.nation];
+    const division = divisionOf(this.input.nation);
     const why = (day: IsoDate): string | undefined => {
       const holiday = this.nationalHoliday(day);
+      const [proclaimed] = this.holidays.proclaimedBetween([division], day, day);
+      if (proclaimed) return `a bank holiday in ${nation} (${holiday}, proclaimed ${formatDate(proclaimed.proclaimedOn)} under s1(3) of the Banking and Financial Dealings Act 1971)`;
       if (holiday) return `a bank holiday in ${nation} (${holiday})`;
       return dayOfWeek(day) === 6 ? "a Saturday" : dayOfWeek(day) === 0 ? "a Sunday" : undefined;
     };
@@ -253,16 +266,21 @@ class Counter {
     return { date: rolled, reason: reasons.join(" and ") };
   }
 
-  /** Education (Pupil Information) (England) Regulations 2005, reg 5: 15 school days. */
+  /**
+   * A parent's own right to the educational record, 15 school days in England and Scotland (the
+   * school's own bank holidays are not school days). Wales and Northern Ireland are counted the
+   * same way, with a warning naming what is still to be confirmed (uk-rules.md §2.4).
+   */
   educationalRecord(): Deadline {
-    if (this.input.nation !== "england") {
-      this.warnings.push(
-        `The 15-school-day rule is England's. The rules in ${NATION_NAMES[this.input.nation]} are not confirmed in Steward's reference: treat this as a subject access request unless your adviser says otherwise.`,
-      );
+    const { nation } = this.input;
+    const unconfirmed = EDUCATIONAL_RECORD_UNCONFIRMED[nation];
+    if (unconfirmed) {
+      this.warnings.push(unconfirmed);
     }
     const received = this.receivedDay();
     const due = this.nthDayAfter(received, 15, this.schoolDayCounter(this.isNationalWorkingDay));
-    return this.done(due, `The 15th school day after ${formatDate(received)}, the day the written request was received: ${formatDateWithWeekday(due)}.`);
+    const rule = `The 15th school day after ${formatDate(received)}, the day the ${nation === "scotland" ? "" : "written "}request was received (${EDUCATIONAL_RECORD_RULE[nation]}): ${formatDateWithWeekday(due)}.`;
+    return this.done(due, this.withProclaimed(rule, [divisionOf(nation)], received, due));
   }
 
   /**
@@ -286,7 +304,7 @@ class Counter {
     };
   }
 
-  /** FOIA s10, EIR reg 5 and 7, FOISA s10: the 20th working day after receipt. */
+  /** FOIA s10, EIR reg 5 and 7, FOISA s10, EISR reg 5 and 7: the 20th working day after receipt. */
   workingDays(): Deadline {
     const { type } = this.input;
     const waiting = this.openStop(["fee", "clarification"]);
@@ -303,16 +321,28 @@ class Counter {
     }
     const feeDays = this.stops(["fee"]).filter((stop) => stop.to !== null && stop.to >= received);
     const feeNote = feeDays.length > 0 ? ", leaving out the days from the fees notice to the fee's arrival" : "";
+    const scottish = "working days leave out weekends and Scottish bank holidays only";
     if (type === "foi-scotland") {
       const due = this.nthDayAfter(received, 20, this.isScottishWorkingDay, feeDays);
-      return this.done(due, `The 20th working day after ${from} (FOISA s10; working days leave out weekends and Scottish bank holidays only)${feeNote}: ${formatDateWithWeekday(due)}.`);
+      const rule = `The 20th working day after ${from} (FOISA s10; ${scottish})${feeNote}: ${formatDateWithWeekday(due)}.`;
+      return this.done(due, this.withProclaimed(rule, ["scotland"], received, due));
+    }
+    if (type === "eir-scotland") {
+      const days = this.input.extended ? 40 : 20;
+      const due = this.nthDayAfter(received, days, this.isScottishWorkingDay, feeDays);
+      const why = this.input.extended
+        ? "extended by up to 20 further working days because the volume and complexity of the information make 20 impracticable (EISR 2004 reg 7)"
+        : "Environmental Information (Scotland) Regulations 2004, reg 5(2)(a)";
+      const rule = `The ${days}th working day after ${from} (${why}; working days as in FOISA s73 leave out weekends and Scottish bank holidays only)${feeNote}: ${formatDateWithWeekday(due)}.`;
+      return this.done(due, this.withProclaimed(rule, ["scotland"], received, due));
     }
     const anyNation = "working days leave out weekends and bank holidays in any part of the UK";
     if (type === "eir") {
       const days = this.input.extended ? 40 : 20;
       const due = this.nthDayAfter(received, days, this.isFoiaWorkingDay, feeDays);
       const why = this.input.extended ? "extended to 40 because the request is complex and voluminous (EIR reg 7)" : "EIR reg 5(2)";
-      return this.done(due, `The ${days}th working day after ${from} (${why}; ${anyNation})${feeNote}: ${formatDateWithWeekday(due)}.`);
+      const rule = `The ${days}th working day after ${from} (${why}; ${anyNation})${feeNote}: ${formatDateWithWeekday(due)}.`;
+      return this.done(due, this.withProclaimed(rule, DIVISIONS, received, due));
     }
     const twentieth = this.nthDayAfter(received, 20, this.isFoiaWorkingDay, feeDays);
     let due = twentieth;
@@ -327,6 +357,7 @@ class Counter {
         `For a school, the earlier of the 20th school day after ${from}, ${formatDate(schoolTwentieth)}${countedAsWorkingDays ? " (see the note on term dates)" : ""}, ` +
         `and the 60th working day, ${formatDate(sixtieth)} (FOI Time for Compliance Regulations; ${anyNation})${feeNote}: ${formatDateWithWeekday(due)}.`;
     }
+    rule = this.withProclaimed(rule, DIVISIONS, received, due);
     const { extendedTo } = this.input;
     if (extendedTo) {
       if (extendedTo <= due) {
@@ -357,11 +388,18 @@ class Counter {
     );
   }
 
-  /** DPA 2018 as amended by DUAA s103 (from 19 Jun 2026): acknowledge within 30 days. */
+  /**
+   * DPA 2018 as amended by DUAA s103 (from 19 Jun 2026): acknowledge within 30 days. The ICO's
+   * guidance on data protection complaints (February 2026): day one is the day after receipt, and a
+   * 30th day on a weekend or bank holiday moves to the next working day (the school's own nation's).
+   */
   complaint(): Deadline {
     const received = this.receivedDay();
-    const due = addDays(received, 30);
-    return this.done(due, `Acknowledge within 30 days of receiving the complaint, ${formatDate(received)}: by ${formatDateWithWeekday(due)}. Then respond without undue delay, keeping the complainant told of progress.`);
+    const thirtieth = addDays(received, 30);
+    const counted = `Acknowledge within 30 days of receiving the complaint on ${formatDate(received)}, counting from the next day (ICO guidance on data protection complaints, February 2026)`;
+    const rolled = this.rollToWorkingDay(thirtieth);
+    const moved = rolled.date === thirtieth ? "" : `: day 30 is ${formatDate(thirtieth)}; ${formatDate(thirtieth)} is ${rolled.reason}, so the deadline moves to the next working day`;
+    return this.done(rolled.date, `${counted}${moved}: by ${formatDateWithWeekday(rolled.date)}. Then respond without undue delay, keeping the complainant told of progress.`);
   }
 
   /** No legal clock: the organisation's own service target. */
@@ -369,9 +407,28 @@ class Counter {
     const received = this.receivedDay();
     const days = this.input.adviceTargetDays ?? 10;
     const due = this.nthDayAfter(received, days, this.isNationalWorkingDay);
-    return this.done(due, `No legal deadline. Your organisation's service target is ${days} working days from ${formatDate(received)}: ${formatDateWithWeekday(due)}.`);
+    const rule = `No legal deadline. Your organisation's service target is ${days} working days from ${formatDate(received)}: ${formatDateWithWeekday(due)}.`;
+    return this.done(due, this.withProclaimed(rule, [divisionOf(this.input.nation)], received, due));
   }
 }
+
+/** The regulation behind the 15 school days, by nation, as a rule's citation. */
+const EDUCATIONAL_RECORD_RULE: Record<Nation, string> = {
+  england: "Education (Pupil Information) (England) Regulations 2005, reg 5(2)",
+  scotland: "Pupils' Educational Records (Scotland) Regulations 2003, reg 5; school days leave out Scottish bank holidays",
+  wales: "counted as England's 15 school days; see the warning",
+  "northern-ireland": "counted as England's 15 school days; see the warning",
+};
+
+/** What is not yet confirmed for a nation's educational-record rule, said on every such deadline there. */
+const EDUCATIONAL_RECORD_UNCONFIRMED: Record<Nation, string | undefined> = {
+  england: undefined,
+  scotland: undefined,
+  wales:
+    "Steward's reference has not confirmed the time limit in the Pupil Information (Wales) Regulations 2011 (SI 2011/1942, reg 5), commonly cited as 15 school days. Check it, and treat this as a subject access request too unless your adviser says otherwise.",
+  "northern-ireland":
+    "Steward's reference has not confirmed a time limit for a parent's request in Northern Ireland: the Education (Pupil Records) Regulations (NI) 1998 were revoked by SR 2007/43, whose reg 9 gives the right without a confirmed time limit. Check which regulations are in force, and treat this as a subject access request too unless your adviser says otherwise.",
+};
 
 function sentence(parts: string[]): string {
   const text = parts.join("; ");

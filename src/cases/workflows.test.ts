@@ -21,10 +21,18 @@ describe("which kinds of case a school is offered", () => {
   it("an academy does not: a parent's request for the record is a SAR", () => {
     expect(typesOfferedTo("england", "academy")).not.toContain("educational-record");
   });
-  it("a Scottish school answers FOI under FOISA", () => {
+  it("a Scottish school answers FOI under FOISA and environmental requests under the Scottish regulations", () => {
     const types = typesOfferedTo("scotland", "maintained");
     expect(types).toContain("foi-scotland");
+    expect(types).toContain("eir-scotland");
     expect(types).not.toContain("foi");
+    expect(types).not.toContain("eir");
+  });
+  it("every Scottish school has the educational record rule (Pupils' Educational Records (Scotland) Regulations 2003)", () => {
+    for (const schoolType of ["maintained", "academy", "independent"] as const) {
+      expect(typesOfferedTo("scotland", schoolType)).toContain("educational-record");
+    }
+    expect(typesOfferedTo("wales", "maintained")).not.toContain("educational-record");
   });
   it("an independent school is not a public authority for FOI", () => {
     expect(typesOfferedTo("england", "independent")).not.toContain("foi");

@@ -138,6 +138,16 @@ export const WORKFLOWS: Record<CaseType, Workflow> = {
     stopReasons: ["fee", "clarification"],
     extension: null,
   },
+  "eir-scotland": {
+    type: "eir-scotland",
+    name: "Environmental information request (Scotland)",
+    hint: "A request for environmental information (buildings, energy, land) under the Environmental Information (Scotland) Regulations 2004; may be spoken",
+    prefix: "EIR",
+    statuses: FOI_STATUSES,
+    outcomes: FOI_OUTCOMES,
+    stopReasons: ["fee", "clarification"],
+    extension: "eir",
+  },
   breach: {
     type: "breach",
     name: "Personal data breach",
@@ -198,17 +208,20 @@ export const WORKFLOWS: Record<CaseType, Workflow> = {
 };
 
 /**
- * The types offered to an organisation: FOISA replaces FOIA in Scotland; a maintained school (or a
- * trust, which may log for any school) is offered FOI counted in school days; the 15-school-day
- * educational record right belongs to maintained schools in England.
+ * The types offered to an organisation: in Scotland FOISA and the Environmental Information
+ * (Scotland) Regulations replace FOIA and the EIR; a maintained school (or a trust, which may log
+ * for any school) is offered FOI counted in school days. The 15-school-day educational record right
+ * belongs to maintained schools in England and to every school in Scotland (the Scottish
+ * regulations name the education authority, the managers of a grant-aided school and the
+ * proprietor of an independent one).
  */
 export function typesOfferedTo(nation: Nation, schoolType: "maintained" | "academy" | "independent"): CaseType[] {
   const types: CaseType[] = ["sar", "rights"];
-  if (nation === "england" && schoolType === "maintained") {
+  if ((nation === "england" && schoolType === "maintained") || nation === "scotland") {
     types.push("educational-record");
   }
   if (nation === "scotland") {
-    types.push("foi-scotland", "eir");
+    types.push("foi-scotland", "eir-scotland");
   } else if (schoolType !== "independent") {
     types.push("foi", "foi-school", "eir");
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { purgeEndedSessions } from "../auth/sessions.ts";
+import { applyDeadlineRuleChanges } from "../calendar/calendar-settings.ts";
 import { deliverDueEmail } from "../notify/outbox.ts";
 import { sendDueReminders } from "../cases/reminders.ts";
 import { createSmtpMailer, type Mailer } from "../notify/mailer.ts";
@@ -66,6 +67,10 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     csrfKey: await loadCsrfKey(database.db),
     keyring,
   };
+  const rules = await applyDeadlineRuleChanges(services);
+  if (rules.changes.length > 0) {
+    logger.info({ refreshed: rules.refreshed }, "the deadline rules changed: every open case's due date was worked out again");
+  }
   const app = await buildApp(services);
 
   /** Runs a job every `ms` (never when 0); stop() clears it at once, then waits for a run under way. */
