@@ -9,8 +9,12 @@ import * as selfService from "./migrations/2026-11-24-007-self-service.ts";
 import * as sessionConfirmation from "./migrations/2026-11-24-008-session-confirmation.ts";
 import * as caseWork from "./migrations/2026-11-24-009-case-work.ts";
 import * as eirScotland from "./migrations/2026-12-01-110-eir-scotland.ts";
+import * as attachmentStorage from "./migrations/2026-12-01-070-attachment-storage.ts";
 import * as breachReportDates from "./migrations/2026-12-01-061-breach-report-dates.ts";
 import * as outboxAuthentication from "./migrations/2026-12-01-101-outbox-authentication.ts";
+import * as oneOpenErasure from "./migrations/2026-12-01-102-one-open-erasure.ts";
+import * as caseReferenceCodes from "./migrations/2026-12-01-010-case-reference-codes.ts";
+import * as responseSent from "./migrations/2026-12-01-120-response-sent.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -24,8 +28,12 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24-008-session-confirmation": sessionConfirmation,
   "2026-11-24-009-case-work": caseWork,
   "2026-12-01-110-eir-scotland": eirScotland,
+  "2026-12-01-070-attachment-storage": attachmentStorage,
   "2026-12-01-061-breach-report-dates": breachReportDates,
   "2026-12-01-101-outbox-authentication": outboxAuthentication,
+  "2026-12-01-102-one-open-erasure": oneOpenErasure,
+  "2026-12-01-010-case-reference-codes": caseReferenceCodes,
+  "2026-12-01-120-response-sent": responseSent,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */
