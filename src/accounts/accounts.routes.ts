@@ -12,6 +12,7 @@ import {
   describeEmailChange,
   exportOwnData,
   listOpenErasureRequests,
+  ownOpenErasureRequest,
   readOwnAccount,
   requestEmailChange,
   requestErasure,
@@ -272,8 +273,8 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
       .send(JSON.stringify(data, null, 2));
   });
 
-  app.get("/account/erasure", { config: { access: "signed-in" } }, async (_request, reply) => {
-    return reply.page("accounts/views/erasure.njk", { values: {} });
+  app.get("/account/erasure", { config: { access: "signed-in" } }, async (request, reply) => {
+    return reply.page("accounts/views/erasure.njk", { values: {}, openSince: await ownOpenErasureRequest(contextOf(request, services)) });
   });
 
   app.post("/account/erasure", { config: { access: "signed-in" } }, async (request, reply) => {
@@ -281,7 +282,10 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     if (!form.ok) {
       return reply.page("accounts/views/erasure.njk", { errors: form.errors, values: form.values }, 400);
     }
-    await requestErasure(contextOf(request, services), form.data.reason || undefined);
+    const result = await requestErasure(contextOf(request, services), form.data.reason || undefined);
+    if (!result.ok) {
+      return reply.page("accounts/views/erasure.njk", { values: {}, openSince: result.openSince }, 409);
+    }
     return reply.redirect("/account?done=erasure", 303);
   });
 

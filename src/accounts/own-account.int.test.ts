@@ -243,5 +243,17 @@ describe(`a user's own account (${testEngine})`, () => {
     expect(casePage.body).toContain("Erasure (delete the data)");
     expect(casePage.body).toContain("I am leaving the school at Christmas.");
     expect(casePage.body).toContain("One calendar month from");
+
+    // Asking again while the request is open says so, and records, emails and logs nothing new.
+    const emailsBefore = (await emailsTo(steward.services, licence.email)).length;
+    expect((await staff.get("/account/erasure")).body).toContain("You do not need to ask again");
+    const again = await staff.post("/account/erasure", { reason: "Again, in case you missed it." });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain("You asked for your data to be erased on");
+    const { rows: requests } = await sql`select 1 from erasure_requests where org_id = ${licence.organisationId}`.execute(db());
+    expect(requests).toHaveLength(1);
+    expect(await actions(licence.organisationId, "account.erasure")).toEqual(["account.erasure-request"]);
+    expect((await emailsTo(steward.services, licence.email)).length).toBe(emailsBefore);
+    expect((await owner.get("/cases?type=rights")).body.match(/href="\/cases\/[0-9a-f-]{36}">RR-/g)).toHaveLength(1);
   });
 });

@@ -357,11 +357,16 @@ export async function exportOwnData(ctx: Context): Promise<Record<string, unknow
  * organisation's owner and admins, who decide it: an organisation may have to keep some records
  * (the audit trail, for one). Until case work exists, the request lives here and on the users page.
  */
-export async function requestErasure(ctx: Context, reason: string | undefined): Promise<void> {
+export async function requestErasure(ctx: Context, reason: string | undefined): Promise<{ ok: true } | { ok: false; openSince: Date }> {
   const { actor, services } = ctx;
   const organisationId = actor.organisation.id;
   const now = services.clock.now();
-  await inOwnOrganisationScope(ctx, async (trx) => {
+  return inOwnOrganisationScope(ctx, async (trx) => {
+    // One open request per person (a unique index holds it too): asking again changes nothing.
+    const open = await openErasureRequestOf(trx, organisationId, actor.userId);
+    if (open) {
+      return { ok: false, openSince: open.createdAt };
+    }
     const requestId = randomUUID();
     await trx
       .insertInto("erasureRequests")
@@ -414,7 +419,24 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
       });
     }
     await recordAudit(trx, { ...auditOfOwnAccount(ctx), action: "account.erasure-request" });
+    return { ok: true };
   });
+}
+
+function openErasureRequestOf(trx: Tx, organisationId: string, userId: string) {
+  return trx
+    .selectFrom("erasureRequests")
+    .select("createdAt")
+    .where("orgId", "=", organisationId)
+    .where("userId", "=", userId)
+    .where("closedAt", "is", null)
+    .executeTakeFirst();
+}
+
+/** When the person's own open erasure request was made, if they have one. */
+export async function ownOpenErasureRequest(ctx: Context): Promise<Date | undefined> {
+  const open = await inOwnOrganisationScope(ctx, (trx) => openErasureRequestOf(trx, ctx.actor.organisation.id, ctx.actor.userId));
+  return open?.createdAt;
 }
 
 /** The open erasure requests of the organisations the admin reaches (or of one user), for the users pages. */
