@@ -153,6 +153,14 @@ describe("freedom of information: the 20th working day after receipt", () => {
     expect(due({ type: "eir", received: "2026-06-01", extended: true }).due).toBe("2026-07-29");
   });
 
+  it("a Scottish school outside the council's is warned that a school-day rule may apply, and counted in working days", () => {
+    const foisa = due({ type: "foi-scotland", received: "2026-06-01", nation: "scotland", schoolType: "independent" });
+    expect(foisa.due).toBe("2026-06-30");
+    expect(foisa.warnings.join(" ")).toContain("FOISA s10(4)");
+    expect(due({ type: "eir-scotland", received: "2026-06-01", nation: "scotland", schoolType: "independent" }).warnings.join(" ")).toContain("school-day variation");
+    expect(due({ type: "foi-scotland", received: "2026-06-01", nation: "scotland", schoolType: "maintained" }).warnings).toEqual([]);
+  });
+
   it("EISR: a fees notice sets aside the days until the fee arrives", () => {
     expect(due({ type: "eir-scotland", received: "2026-01-05", stops: [{ reason: "fee", from: "2026-01-12", to: "2026-01-16" }] }).due).toBe("2026-02-09");
   });

@@ -42,6 +42,8 @@ export interface DeadlineInput {
   /** A date (YYYY-MM-DD), or for a breach the date-time the school became aware. */
   received: string;
   nation: Nation;
+  /** The kind of school, where a rule depends on it (a Scottish school outside the council's). */
+  schoolType?: "maintained" | "academy" | "independent" | undefined;
   /** The school's term dates, where it has entered them (school-day counts need them). */
   schoolTerms?: readonly TermDates[] | undefined;
   stops?: readonly ClockStop[] | undefined;
@@ -322,6 +324,9 @@ class Counter {
     const feeDays = this.stops(["fee"]).filter((stop) => stop.to !== null && stop.to >= received);
     const feeNote = feeDays.length > 0 ? ", leaving out the days from the fees notice to the fee's arrival" : "";
     const scottish = "working days leave out weekends and Scottish bank holidays only";
+    if ((type === "foi-scotland" || type === "eir-scotland") && this.input.schoolType !== undefined && this.input.schoolType !== "maintained") {
+      this.warnings.push(SCOTTISH_SCHOOL_DAYS_UNCONFIRMED[type]);
+    }
     if (type === "foi-scotland") {
       const due = this.nthDayAfter(received, 20, this.isScottishWorkingDay, feeDays);
       const rule = `The 20th working day after ${from} (FOISA s10; ${scottish})${feeNote}: ${formatDateWithWeekday(due)}.`;
@@ -411,6 +416,18 @@ class Counter {
     return this.done(due, this.withProclaimed(rule, [divisionOf(this.input.nation)], received, due));
   }
 }
+
+/**
+ * A grant-aided or independent special school in Scotland is a Scottish public authority itself
+ * (from 1 Sep 2016), and may have longer in the holidays; Steward's reference has not confirmed the
+ * regulations (uk-rules.md §3.4), so the plain count stands, which is never later.
+ */
+const SCOTTISH_SCHOOL_DAYS_UNCONFIRMED: Record<"foi-scotland" | "eir-scotland", string> = {
+  "foi-scotland":
+    "A grant-aided or independent special school may have 20 school days, up to the 60th working day, under regulations made under FOISA s10(4) in 2016. Steward's reference has not confirmed them, so this counts 20 working days, which is never later. Check with your adviser.",
+  "eir-scotland":
+    "Steward's reference has not confirmed whether a grant-aided or independent special school has any school-day variation for environmental requests, so this counts 20 working days, which is never later. Check with your adviser.",
+};
 
 /** The regulation behind the 15 school days, by nation, as a rule's citation. */
 const EDUCATIONAL_RECORD_RULE: Record<Nation, string> = {
