@@ -147,6 +147,8 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     expect(await page.locator("#deadline").textContent()).toContain("24 Feb 2027");
 
     await page.getByLabel("Disclosed in full").check();
+    // The date the response was sent starts as today; how it went is chosen.
+    await page.getByLabel("By email").check();
     await page.getByRole("button", { name: "Close the case" }).click();
     await page.waitForURL(/done=closed/);
     expect(await page.locator("#stage").textContent()).toContain("Closed");

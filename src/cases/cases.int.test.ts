@@ -107,7 +107,7 @@ describe(`case work (${testEngine})`, () => {
     expect(noDetail.statusCode).toBe(400);
     expect(noDetail.body).toContain("Name the exemptions applied");
     await dpo.agent.get(path);
-    expect((await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-part", detail: "Third-party data redacted (DPA 2018 Sch 2 para 16)" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-part", detail: "Third-party data redacted (DPA 2018 Sch 2 para 16)", sentOn: "2027-01-30", responseChannel: "email" })).statusCode).toBe(303);
     page = await dpo.agent.get(path);
     expect(page.body).toContain("Disclosed in part");
     const timeline = page.body.slice(page.body.indexOf('id="timeline"'));
@@ -153,7 +153,7 @@ describe(`case work (${testEngine})`, () => {
     await owner.get(path);
     await dpo.agent.get(path);
     const answers = await Promise.all([
-      owner.post(`${path}/close`, { outcome: "disclosed-in-full", detail: "" }),
+      owner.post(`${path}/close`, { outcome: "disclosed-in-full", detail: "", sentOn: "2027-01-30", responseChannel: "email" }),
       dpo.agent.post(`${path}/close`, { outcome: "withdrawn", detail: "" }),
     ]);
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([303, 400]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isIsoDate } from "../calendar/dates.ts";
 import { CASE_TYPES, STOP_REASONS } from "../calendar/deadlines.ts";
 import { capitalise, requiredText } from "../platform/forms.ts";
+import { RESPONSE_CHANNELS } from "./response.ts";
 import { CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, SUBJECT_KINDS } from "./workflows.ts";
 
 const ids = <T extends readonly { id: string }[]>(items: T) => items.map((item) => item.id) as [T[number]["id"], ...T[number]["id"][]];
@@ -63,6 +64,17 @@ export const extendSchema = z.object({
 export const closeSchema = z.object({
   outcome: requiredText("the outcome"),
   detail: optionalText("The detail", 5000),
+  // Required by closeCase unless there is no response to send (a withdrawn request, a breach).
+  sentOn: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || isIsoDate(value), { error: "Date the response was sent must be a real date, for example 30 1 2027" })
+    .transform((value) => (value ? value : undefined)),
+  responseChannel: z
+    .union([z.literal(""), z.enum(ids(RESPONSE_CHANNELS))], { error: "Choose how the response was sent" })
+    .optional()
+    .transform((value) => (value ? value : undefined)),
 });
 export const reopenSchema = z.object({ reopenReason: requiredText("why the case is being reopened", { max: 2000 }) });
 export const breachAssessmentSchema = z.object({
