@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "./actor.ts";
-import { can, PERMISSIONS, ROLES, type Action } from "./permissions.ts";
+import { can, mustUseTwoFactor, PERMISSIONS, ROLES, type Action } from "./permissions.ts";
 
 function actor(role: Actor["role"], kind: "trust" | "school"): Actor {
   return { userId: "u", username: "u", fullName: "U", role, organisation: { id: "o", name: "O", kind }, organisationIds: ["o"], twoFactor: { enabled: true, required: true } };
@@ -25,5 +25,16 @@ describe("the permission table", () => {
       const expected = ROLES.map((role) => (can(actor(role, "trust"), action) ? "yes" : "no"));
       expect(cells, action).toEqual(expected);
     }
+  });
+
+  it("requires two-factor sign-in of everyone who can read every case's content, auditors included", () => {
+    for (const role of ROLES) {
+      if (can(actor(role, "school"), "cases:view-all") || can(actor(role, "school"), "users:manage")) {
+        expect(mustUseTwoFactor(role, false), role).toBe(true);
+      }
+    }
+    expect(mustUseTwoFactor("auditor", false)).toBe(true);
+    expect(mustUseTwoFactor("staff", false)).toBe(false);
+    expect(mustUseTwoFactor("staff", true)).toBe(true);
   });
 });

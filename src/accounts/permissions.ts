@@ -48,6 +48,11 @@ export const PERMISSIONS = {
     trustOnly: false,
     meaning: "Set each school's nation, kind of school, term dates and advice target",
   },
+  "reports:view": {
+    roles: ["owner", "admin", "dpo", "adviser", "auditor"],
+    trustOnly: false,
+    meaning: "See the governors' report: each school's case figures for a school year or term, with nobody named",
+  },
   "outbox:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read the email outbox" },
   "audit:view": { roles: ["owner", "admin", "dpo", "auditor"], trustOnly: false, meaning: "Read and export the audit trail" },
   "ownership:transfer": { roles: ["owner"], trustOnly: false, meaning: "Hand the licence to another admin" },
@@ -61,11 +66,13 @@ export const ROLES: readonly Role[] = ["owner", "admin", "dpo", "staff", "advise
 export const SENSITIVE_ROLES: readonly Role[] = ["admin", "dpo", "adviser"];
 
 /**
- * Two-factor sign-in is required of everyone who can open sensitive records or manage users (the
- * owner and the sensitive roles), and of everyone when their organisation says so.
+ * Two-factor sign-in is required of everyone who can open sensitive records, manage users or read
+ * every case (the owner, the sensitive roles, and auditors, who read case content though they
+ * change nothing), and of everyone when their organisation says so.
  */
 export function mustUseTwoFactor(role: Role, organisationRequiresIt: boolean): boolean {
-  return organisationRequiresIt || role === "owner" || SENSITIVE_ROLES.includes(role);
+  const readsEveryCase = (PERMISSIONS["cases:view-all"].roles as readonly Role[]).includes(role);
+  return organisationRequiresIt || role === "owner" || SENSITIVE_ROLES.includes(role) || readsEveryCase;
 }
 
 /** What each role is for, in the words the pages use. */

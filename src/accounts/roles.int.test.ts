@@ -78,6 +78,9 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
     await admin.agent.get(`/users/${staff.id}/role`);
     expect((await admin.agent.post(`/users/${staff.id}/role`, { role: "admin" })).statusCode).toBe(400);
     expect((await admin.agent.post(`/users/${staff.id}/role`, { role: "auditor" })).headers.location).toBe(`/users/${staff.id}`);
+    // An auditor reads every case's content: two-factor sign-in first, like the DPO.
+    expect((await staff.agent.get("/audit")).headers.location).toBe("/account/two-factor");
+    await staff.agent.setUpTwoFactor(staff.username);
     expect((await staff.agent.get("/audit")).statusCode).toBe(200);
     expect((await staff.agent.get("/users")).statusCode).toBe(403);
 
