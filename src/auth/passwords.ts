@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { hash, verify } from "@node-rs/argon2";
+import { busy } from "../platform/errors.ts";
 
 /**
  * argon2id at the ASVS minimum (19 MiB, 2 passes, 1 lane). The value 2 is Algorithm.Argon2id,
@@ -11,16 +12,49 @@ const HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, par
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
+/**
+ * How many password hashes may run at once, and wait. Each takes one of libuv's threads (four by
+ * default, shared with file and DNS work) and 19 MiB for about 50 ms: a burst of sign-ins beyond
+ * this would stall every other request, so past the queue Steward answers 503 with Retry-After.
+ */
+export const HASHING_LIMITS = { running: 2, waiting: 16 };
+
+let running = 0;
+const queue: (() => void)[] = [];
+
+async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running < HASHING_LIMITS.running) {
+    running += 1;
+  } else if (queue.length < HASHING_LIMITS.waiting) {
+    // The slot is handed over by the one finishing, so `running` stays counted.
+    await new Promise<void>((resolve) => queue.push(resolve));
+  } else {
+    throw busy();
+  }
+  try {
+    return await work();
+  } finally {
+    const next = queue.shift();
+    if (next) {
+      next();
+    } else {
+      running -= 1;
+    }
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, HASH_OPTIONS);
+  return inHashingSlot(() => hash(password, HASH_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
-  }
+  return inHashingSlot(async () => {
+    try {
+      return await verify(passwordHash, password);
+    } catch {
+      return false;
+    }
+  });
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -30,8 +64,12 @@ let dummyHash: Promise<string> | undefined;
  * wrong username and a wrong password cannot be told apart by timing.
  */
 export async function verifyAgainstNothing(password: string): Promise<false> {
-  dummyHash ??= hashPassword("steward-dummy-password-for-timing");
-  await verify(await dummyHash, password);
+  dummyHash ??= hashPassword("steward-dummy-password-for-timing").catch((error: unknown) => {
+    dummyHash = undefined; // a busy moment must not leave a failed hash behind for ever
+    throw error;
+  });
+  const against = await dummyHash;
+  await inHashingSlot(() => verify(against, password));
   return false;
 }
 

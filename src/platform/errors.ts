@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | "bad_request"
+  | "busy"
   | "csrf_invalid"
   | "forbidden"
   | "not_found"
@@ -11,6 +12,7 @@ export type ErrorCode =
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
+  busy: 503,
   csrf_invalid: 403,
   forbidden: 403,
   not_found: 404,
@@ -37,3 +39,7 @@ export const forbidden = () => new StewardError("forbidden", "You do not have pe
 /** Also used for another organisation's records, so that their existence does not leak. */
 export const notFound = () => new StewardError("not_found", "Page not found");
 export const notSignedIn = () => new StewardError("not_signed_in", "Sign in to continue.");
+/** Too much of one costly kind of work at once (password hashing): answered 503 with Retry-After. */
+export const busy = () => new StewardError("busy", "Steward is busy signing other people in. Wait a few seconds, then try again.");
+/** How long a `busy` answer asks the browser to wait, in seconds. */
+export const BUSY_RETRY_AFTER_SECONDS = 5;

@@ -20,7 +20,7 @@ import { casesRoutes } from "../../cases/cases.routes.ts";
 import { calendarRoutes } from "../../calendar/calendar.routes.ts";
 import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "../../notify/notify.routes.ts";
-import { csrfInvalid, forbidden, StewardError } from "../errors.ts";
+import { BUSY_RETRY_AFTER_SECONDS, csrfInvalid, forbidden, StewardError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
@@ -245,6 +245,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | StewardError, request, reply) => {
     if (error instanceof StewardError) {
+      if (error.code === "busy") {
+        reply.header("retry-after", String(BUSY_RETRY_AFTER_SECONDS));
+      }
       if (error.code === "not_signed_in") {
         return reply.redirect("/login", 303);
       }
