@@ -6,7 +6,7 @@ import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
 import { contextOf } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
-import { FIRST_PROJECTED_YEAR, NATION_NAMES, NATIONS } from "./bank-holidays.ts";
+import { describeProclaimed, FIRST_PROJECTED_YEAR, NATION_NAMES, NATIONS, PROCLAIMED_BANK_HOLIDAYS } from "./bank-holidays.ts";
 import { changeCalendar, readCalendar, replaceTermDates } from "./calendar-settings.ts";
 import { readTermDatesCsv, writeTermDatesCsv } from "./school-days.ts";
 
@@ -43,7 +43,7 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
       const calendar = await readCalendar(ctx, organisation.id);
       calendars.push({ ...organisation, nationName: NATION_NAMES[calendar.nation], schoolType: calendar.schoolType, terms: calendar.terms.length });
     }
-    return reply.page("calendar/views/calendars.njk", { calendars, firstProjectedYear: FIRST_PROJECTED_YEAR });
+    return reply.page("calendar/views/calendars.njk", { calendars, firstProjectedYear: FIRST_PROJECTED_YEAR, proclaimed: PROCLAIMED_BANK_HOLIDAYS.map(describeProclaimed) });
   });
 
   const showCalendar = async (request: FastifyRequest, reply: FastifyReply, organisationId: string, errors?: FieldErrors, values?: Record<string, string>) => {

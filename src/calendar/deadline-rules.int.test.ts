@@ -67,6 +67,16 @@ describe(`a change to the deadline rules reaches open cases' stored due dates ($
     expect(page).toContain("Environmental Information (Scotland) Regulations 2004, reg 5(2)(a)");
   });
 
+  it("the school calendars page lists the proclaimed one-off bank holidays with their proclamation", async () => {
+    steward.clock.set("2026-12-01T10:00:00Z");
+    const licence = await buildLicence(steward.services, { organisationKind: "school" });
+    const owner = new TestAgent(steward.app, steward.clock);
+    await owner.signIn(licence.username);
+    const page = (await owner.get("/settings/calendar")).body;
+    expect(page).toContain("15 Jun 2026 is a bank holiday in Scotland, proclaimed 4 Feb 2026 under s1(3) of the Banking and Financial Dealings Act 1971");
+    expect(page).toContain("every school in Scotland, have the educational record rule");
+  });
+
   it("an English school is not offered it, and the server refuses it", async () => {
     const { organisationId, dpo } = await schoolIn("england");
     expect((await dpo.agent.get("/cases/new")).body).not.toContain("eir-scotland");
