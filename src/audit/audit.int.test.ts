@@ -49,6 +49,17 @@ describe(`the audit trail (${testEngine})`, () => {
     return { userId, link, username: `ula-${id}`, fullName: `Ula User ${id}`, email: `ula-${id}@school.example` };
   }
 
+  /** Logs a subject access request for the organisation as the signed-in agent; returns the case's id. */
+  async function logCase(agent: TestAgent, organisationId: string) {
+    await agent.get("/cases/new");
+    const response = await agent.post("/cases", {
+      organisationId, type: "sar", receivedOn: steward.clock.now().toISOString().slice(0, 10), receivedTime: "", channel: "email", requesterName: "Jordan Parent",
+      requesterContact: "", subjectKind: "requester", subjectName: "", summary: "All my data, please.",
+    });
+    expect(response.statusCode, response.body.slice(0, 1500)).toBe(303);
+    return /\/cases\/([0-9a-f-]{36})/.exec(response.headers.location!)![1]!;
+  }
+
   it("records every change, sign-in and sign-out, with who, what record, when and from where", async () => {
     const { agent, licence } = await signedInOwner();
     const user = await addUser(agent, licence.organisationId);
@@ -146,15 +157,15 @@ describe(`the audit trail (${testEngine})`, () => {
 
     const byRecord = await agent.get(`/audit?record=${user.userId}`);
     expect(byRecord.statusCode).toBe(200);
-    expect(byRecord.body).toContain("user.create");
-    expect(byRecord.body).toContain("user.view");
-    expect(byRecord.body).not.toContain("licence.register");
+    expect(byRecord.body).toContain("Added a user");
+    expect(byRecord.body).toContain("Looked at a user");
+    expect(byRecord.body).not.toContain("Registered the licence");
 
     const byUser = await agent.get(`/audit?user=${licence.userId}`);
-    expect(byUser.body).toContain("licence.register");
+    expect(byUser.body).toContain("Registered the licence");
 
     const today = steward.clock.now().toISOString().slice(0, 10);
-    expect((await agent.get(`/audit?from=${today}&to=${today}`)).body).toContain("licence.register");
+    expect((await agent.get(`/audit?from=${today}&to=${today}`)).body).toContain("Registered the licence");
     expect((await agent.get("/audit?from=2020-01-01&to=2020-01-31")).body).toContain("No events match");
 
     const bad = await agent.get("/audit?from=yesterday&user=nobody");
@@ -166,9 +177,68 @@ describe(`the audit trail (${testEngine})`, () => {
     expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
     expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="steward-audit-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = csv.body.trim().split("\r\n");
-    expect(lines[0]).toBe("time,organisation,user,user id,action,record type,record id,ip,user agent,sequence,hash");
+    expect(lines[0]).toBe("time,organisation,user,user id,what happened,action,record,record type,record id,ip,user agent,sequence,hash");
     expect(lines.slice(1).every((line) => line.includes(user.userId))).toBe(true);
     expect(lines.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("says what happened in words and names a case by its reference, not an action code and a UUID", async () => {
+    const { agent, licence } = await signedInOwner();
+    const caseId = await logCase(agent, licence.organisationId);
+    const reference = /id="reference">([^<]+)</.exec((await agent.get(`/cases/${caseId}`)).body)?.[1];
+    const page = (await agent.get("/audit?kind=cases")).body;
+    expect(page).toContain("Logged a case");
+    expect(page).toContain(`href="/cases/${caseId}"`);
+    expect(page).toContain(`Case ${reference}`);
+    expect(page).not.toContain("<code>case.log</code>");
+    expect(page).not.toContain("Signed in");
+    // A case can be found by its reference.
+    expect((await agent.get(`/audit?record=${reference!.toLowerCase()}`)).body).toContain("Logged a case");
+  });
+
+  it("logs no view on the page a person's own change sends them back to, and every other view", async () => {
+    const { agent, licence } = await signedInOwner();
+    const caseId = await logCase(agent, licence.organisationId);
+    await agent.get(`/cases/${caseId}`);
+    const views = async () => (await trailOf(licence.organisationId)).filter((event) => event.action === "case.view" && event.recordId === caseId).length;
+    const before = await views();
+    expect(before).toBe(1);
+    const noted = await agent.post(`/cases/${caseId}/notes`, { note: "Rang the parent back." });
+    expect(noted.statusCode).toBe(303);
+    await agent.get(noted.headers.location!);
+    expect(await views()).toBe(before);
+    // A later visit is a view; so is one that only claims to follow a change.
+    steward.clock.advance({ minutes: 2 });
+    await agent.get(noted.headers.location!);
+    await agent.get(`/cases/${caseId}`);
+    expect(await views()).toBe(before + 2);
+  });
+
+  it("filters by kind of action, school and GOV.UK date boxes, and pages long results", async () => {
+    const { agent, licence } = await signedInOwner();
+    const user = await addUser(agent, licence.organisationId);
+    for (let i = 0; i < 55; i += 1) await agent.get(`/users/${user.userId}`);
+    const first = (await agent.get("/audit?kind=people")).body;
+    expect(first).toMatch(/Showing 1 to 50, page 1 of 2/);
+    expect(first).toContain("Pages of the audit trail");
+    expect(first).toMatch(/href="\/audit\?kind=people&amp;page=2"/);
+    const second = (await agent.get("/audit?kind=people&page=2")).body;
+    expect(second).toMatch(/Showing 51 to \d+, page 2 of 2/);
+    expect(first).not.toContain("Signed in");
+
+    const [year, month, day] = steward.clock.now().toISOString().slice(0, 10).split("-");
+    const boxes = `from-day=${Number(day)}&from-month=${Number(month)}&from-year=${year}&to-day=${Number(day)}&to-month=${Number(month)}&to-year=${year}`;
+    expect((await agent.get(`/audit?kind=settings&${boxes}`)).body).toContain("Registered the licence");
+    expect((await agent.get("/audit?from-day=1&from-month=1&from-year=2020&to-day=31&to-month=1&to-year=2020")).body).toContain("No events match");
+    const wrong = await agent.get("/audit?from-day=31&from-month=2&from-year=2026");
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain("From date must be a real date");
+    expect(wrong.body).toContain('value="31"');
+    const backwards = await agent.get("/audit?from=2026-02-02&to=2026-02-01");
+    expect(backwards.body).toContain("To date must be the same as or after the from date");
+
+    expect((await agent.get(`/audit?kind=settings&organisationId=${licence.organisationId}`)).body).toContain("Registered the licence");
+    expect((await agent.get("/audit?organisationId=3f1b7a52-7a3c-4c1e-9c55-1d2f0e6b9a10")).body).toContain("No events match");
   });
 
   it("shows a record's own history on its page", async () => {
@@ -177,8 +247,8 @@ describe(`the audit trail (${testEngine})`, () => {
     const page = await agent.get(`/users/${user.userId}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("History");
-    expect(page.body).toContain("user.create");
-    expect(page.body).not.toContain("licence.register");
+    expect(page.body).toContain("Added a user");
+    expect(page.body).not.toContain("Registered the licence");
   });
 
   it("never shows one organisation another's events, and keeps staff out", async () => {

@@ -128,6 +128,42 @@ export async function recordAudit(trx: Tx, entry: AuditEntry): Promise<void> {
     .execute();
 }
 
+/** Actions that only read: what a change's own event already covers when it is the page that follows it. */
+const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
+
+/** How soon after a change its redirect lands: the page the form sends the person back to. */
+const REDIRECT_WINDOW_MS = 60_000;
+
+/**
+ * Records a view of a record, except on the page a person is sent back to by their own change
+ * (POST, then redirect to the record, which says so with `afterOwnChange`): when the record's
+ * latest event is that same person's change, made moments ago, it already says who had the record
+ * open and when, and a "looked at it" after every change would bury the reads that matter.
+ * The marker alone is not trusted (it is in the address): the change must be in the trail.
+ */
+export async function recordView(trx: Tx, entry: AuditEntry & { recordType: NonNullable<AuditEntry["recordType"]>; recordId: string }, { afterOwnChange = false }: { afterOwnChange?: boolean } = {}): Promise<void> {
+  if (afterOwnChange && entry.actorUserId) {
+    const last = await trx
+      .selectFrom("auditEvents")
+      .select(["action", "actorUserId", "occurredAt"])
+      .where("orgId", "=", entry.organisationId)
+      .where("recordType", "=", entry.recordType)
+      .where("recordId", "=", entry.recordId)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (
+      last &&
+      last.actorUserId === entry.actorUserId &&
+      !READS.has(last.action as AuditAction) &&
+      entry.at.getTime() - new Date(last.occurredAt).getTime() < REDIRECT_WINDOW_MS
+    ) {
+      return;
+    }
+  }
+  await recordAudit(trx, entry);
+}
+
 export interface ChainBreak {
   organisationId: string;
   seq: number;

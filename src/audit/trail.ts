@@ -1,11 +1,16 @@
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
-import { recordAudit } from "./audit.ts";
+import { sql } from "kysely";
+import { recordAudit, type AuditAction } from "./audit.ts";
 
 export interface AuditFilters {
   userId?: string | undefined;
+  /** A record's id, or a case's reference. */
   recordId?: string | undefined;
+  /** One of ACTION_KINDS' ids. */
+  kind?: string | undefined;
+  organisationId?: string | undefined;
   /** Inclusive, as London calendar days turned into instants by the caller. */
   from?: Date | undefined;
   to?: Date | undefined;
@@ -18,23 +23,142 @@ export interface AuditRow {
   actorUserId: string | null;
   actorName: string | null;
   action: string;
+  /** What happened, in words ("Looked at a case"). */
+  actionName: string;
   recordType: string | null;
   recordId: string | null;
+  /** The record as people know it: a case's reference, a person's name, an organisation's name. */
+  recordName: string | null;
+  /** Where the record can be seen, when it has a page. */
+  recordHref: string | null;
   ip: string | null;
   userAgent: string | null;
   hash: string;
 }
 
-export const AUDIT_PAGE_LIMIT = 500;
+type ActionKind = "cases" | "signing-in" | "people" | "settings" | "oversight";
 
-/** The trail of every organisation the actor can reach, newest first, filtered. Reading it is itself recorded. */
-export async function listAuditEvents(ctx: Context, filters: AuditFilters, { purpose = "audit.read" }: { purpose?: "audit.read" | "audit.export" } = {}): Promise<AuditRow[]> {
+/** The kinds of action the trail can be filtered by, in the order the filter lists them. */
+export const ACTION_KINDS: { id: ActionKind; name: string }[] = [
+  { id: "cases", name: "Case work" },
+  { id: "people", name: "People, roles and accounts" },
+  { id: "signing-in", name: "Signing in and two-factor" },
+  { id: "settings", name: "Licence, schools and calendars" },
+  { id: "oversight", name: "Audit trail and outbox" },
+];
+
+interface ActionWords {
+  name: string;
+  kind: ActionKind;
+}
+
+/**
+ * Every action in words, with its kind: a Record of AuditAction, so a new action cannot be added
+ * without its words (an action still on its way into AuditAction may be listed ahead of it).
+ */
+export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWords> = {
+  "licence.register": { name: "Registered the licence", kind: "settings" },
+  "school.add": { name: "Added a school", kind: "settings" },
+  "organisation.settings-change": { name: "Changed the organisation's settings", kind: "settings" },
+  "calendar.change": { name: "Changed a school calendar", kind: "settings" },
+  "calendar.terms-import": { name: "Imported term dates", kind: "settings" },
+  "report.view": { name: "Looked at the governors' report", kind: "oversight" },
+  "user.create": { name: "Added a user", kind: "people" },
+  "user.deactivate": { name: "Deactivated a user", kind: "people" },
+  "role.grant": { name: "Changed a user's role", kind: "people" },
+  "ownership.transfer": { name: "Transferred ownership of the licence", kind: "people" },
+  "user.list": { name: "Looked at the list of users", kind: "people" },
+  "user.view": { name: "Looked at a user", kind: "people" },
+  "account.view": { name: "Looked at their own account", kind: "people" },
+  "account.name-change": { name: "Changed their name", kind: "people" },
+  "account.email-change-request": { name: "Asked to change their email address", kind: "people" },
+  "account.email-change": { name: "Changed their email address", kind: "people" },
+  "account.export": { name: "Downloaded their own data", kind: "people" },
+  "account.erasure-request": { name: "Asked for their data to be erased", kind: "people" },
+  "password.set": { name: "Set a password", kind: "signing-in" },
+  "password-reset.request": { name: "Asked for a password reset", kind: "signing-in" },
+  "session.start": { name: "Signed in", kind: "signing-in" },
+  "session.end": { name: "Signed out", kind: "signing-in" },
+  "session.end-others": { name: "Signed out their other sessions", kind: "signing-in" },
+  "session.end-all": { name: "Signed a user out everywhere", kind: "signing-in" },
+  "session.confirm": { name: "Confirmed it was them (password again)", kind: "signing-in" },
+  "sign-in.refused": { name: "Sign-in refused", kind: "signing-in" },
+  "sign-in.locked": { name: "Account locked after failed sign-ins", kind: "signing-in" },
+  "two-factor.enable": { name: "Set up two-factor authentication", kind: "signing-in" },
+  "two-factor.refused": { name: "Two-factor code refused", kind: "signing-in" },
+  "two-factor.recovery-code-used": { name: "Signed in with a recovery code", kind: "signing-in" },
+  "two-factor.reset": { name: "Reset a user's two-factor authentication", kind: "signing-in" },
+  "two-factor.recovery-codes-replace": { name: "Replaced their recovery codes", kind: "signing-in" },
+  "outbox.read": { name: "Read the outbox", kind: "oversight" },
+  "audit.read": { name: "Looked at the audit trail", kind: "oversight" },
+  "audit.export": { name: "Downloaded the audit trail", kind: "oversight" },
+  "case.log": { name: "Logged a case", kind: "cases" },
+  "case.list": { name: "Looked at the list of cases", kind: "cases" },
+  "case.view": { name: "Looked at a case", kind: "cases" },
+  "case.export": { name: "Downloaded the cases", kind: "cases" },
+  "case.assign": { name: "Assigned a case", kind: "cases" },
+  "case.status": { name: "Changed a case's stage", kind: "cases" },
+  "case.clock-stop": { name: "Stopped a case's clock", kind: "cases" },
+  "case.clock-restart": { name: "Restarted a case's clock", kind: "cases" },
+  "case.extend": { name: "Extended a case's deadline", kind: "cases" },
+  "case.note": { name: "Added a note to a case", kind: "cases" },
+  "case.close": { name: "Closed a case", kind: "cases" },
+  "case.reopen": { name: "Reopened a case", kind: "cases" },
+  "case.breach-assess": { name: "Assessed a breach's risk", kind: "cases" },
+  "case.attach": { name: "Attached a file to a case", kind: "cases" },
+  "case.attachment-download": { name: "Downloaded a case's file", kind: "cases" },
+  "case.attachment-remove": { name: "Removed a file from a case", kind: "cases" },
+};
+
+function actionsOfKind(kind: string): string[] {
+  return Object.keys(ACTIONS).filter((action) => ACTIONS[action]!.kind === kind);
+}
+
+/** One page of the trail, for the page; the CSV takes every event the filter matches, up to this. */
+export const AUDIT_PER_PAGE = 50;
+export const MAX_EXPORTED_EVENTS = 100_000;
+
+export interface AuditPage {
+  events: AuditRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/**
+ * The trail of every organisation the actor can reach, newest first, filtered, a page at a time
+ * (or, for the CSV, all of it). Reading it is itself recorded.
+ */
+export async function listAuditEvents(
+  ctx: Context,
+  filters: AuditFilters,
+  { purpose = "audit.read", page = 1, perPage = AUDIT_PER_PAGE }: { purpose?: "audit.read" | "audit.export"; page?: number; perPage?: number } = {},
+): Promise<AuditPage> {
   authorise(ctx.actor, "audit:view");
   return inActorScope(ctx, async (trx) => {
     let query = trx
       .selectFrom("auditEvents as e")
       .innerJoin("organisations as o", "o.id", "e.orgId")
       .leftJoin("users as u", "u.id", "e.actorUserId")
+      // The case or person an event is about, to name it as people know it (ids are text in the trail).
+      .leftJoin("cases as c", (join) => join.onRef("c.orgId", "=", "e.orgId").on(sql<boolean>`e.record_type = 'case' and c.id::text = e.record_id`))
+      .leftJoin("users as ru", (join) => join.on(sql<boolean>`e.record_type = 'user' and ru.id::text = e.record_id`))
+      .leftJoin("organisations as ro", (join) => join.on(sql<boolean>`e.record_type = 'organisation' and ro.id::text = e.record_id`))
+      .where("e.orgId", "in", ctx.actor.organisationIds);
+    if (filters.userId) query = query.where("e.actorUserId", "=", filters.userId);
+    if (filters.recordId) {
+      const record = filters.recordId;
+      query = query.where((where) => where.or([where("e.recordId", "=", record), where("c.reference", "=", record.toUpperCase())]));
+    }
+    if (filters.kind) query = query.where("e.action", "in", actionsOfKind(filters.kind));
+    if (filters.organisationId) query = query.where("e.orgId", "=", filters.organisationId);
+    if (filters.from) query = query.where("e.occurredAt", ">=", filters.from);
+    if (filters.to) query = query.where("e.occurredAt", "<", filters.to);
+    const { count } = await query.select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow();
+    const total = Number(count);
+    const pages = Math.max(1, Math.ceil(total / perPage));
+    const shown = Math.min(Math.max(1, page), pages);
+    const sealedRows = await query
       .select([
         "e.seq",
         "e.occurredAt",
@@ -45,25 +169,39 @@ export async function listAuditEvents(ctx: Context, filters: AuditFilters, { pur
         "e.action",
         "e.recordType",
         "e.recordId",
+        "c.reference as caseReference",
+        "ru.orgId as recordUserOrganisationId",
+        "ru.fullName as recordUserName",
+        "ro.name as recordOrganisationName",
         "e.ip",
         "e.userAgent",
         "e.hash",
-      ]);
-    if (filters.userId) query = query.where("e.actorUserId", "=", filters.userId);
-    if (filters.recordId) query = query.where("e.recordId", "=", filters.recordId);
-    if (filters.from) query = query.where("e.occurredAt", ">=", filters.from);
-    if (filters.to) query = query.where("e.occurredAt", "<", filters.to);
-    const sealedRows = await query.orderBy("e.occurredAt", "desc").orderBy("e.seq", "desc").limit(AUDIT_PAGE_LIMIT).execute();
+      ])
+      .orderBy("e.occurredAt", "desc")
+      .orderBy("e.seq", "desc")
+      .limit(perPage)
+      .offset((shown - 1) * perPage)
+      .execute();
     // Each person's sealed name opened once, however many of their events the page shows.
     const names = new Map<string, string>();
-    const rows: AuditRow[] = [];
-    for (const { actorOrganisationId, actorName, ...row } of sealedRows) {
-      let name: string | null = null;
-      if (row.actorUserId && actorOrganisationId && actorName) {
-        name = names.get(row.actorUserId) ?? (await openPersonalFields(trx, ctx.services.keyring, actorOrganisationId, row.actorUserId, { fullName: actorName })).fullName;
-        names.set(row.actorUserId, name);
+    const nameOf = async (organisationId: string, userId: string, sealed: string) => {
+      const name = names.get(userId) ?? (await openPersonalFields(trx, ctx.services.keyring, organisationId, userId, { fullName: sealed })).fullName;
+      names.set(userId, name);
+      return name;
+    };
+    const events: AuditRow[] = [];
+    for (const { actorOrganisationId, actorName, caseReference, recordUserOrganisationId, recordUserName, recordOrganisationName, ...row } of sealedRows) {
+      const actor = row.actorUserId && actorOrganisationId && actorName ? await nameOf(actorOrganisationId, row.actorUserId, actorName) : null;
+      let recordName: string | null = null;
+      let recordHref: string | null = null;
+      if (caseReference) {
+        [recordName, recordHref] = [`Case ${caseReference}`, `/cases/${row.recordId}`];
+      } else if (recordUserName && recordUserOrganisationId && row.recordId) {
+        [recordName, recordHref] = [await nameOf(recordUserOrganisationId, row.recordId, recordUserName), `/users/${row.recordId}`];
+      } else if (recordOrganisationName) {
+        recordName = recordOrganisationName;
       }
-      rows.push({ ...row, actorName: name });
+      events.push({ ...row, actorName: actor, actionName: ACTIONS[row.action]?.name ?? row.action, recordName, recordHref });
     }
     await recordAudit(trx, {
       organisationId: ctx.actor.organisation.id,
@@ -73,7 +211,7 @@ export async function listAuditEvents(ctx: Context, filters: AuditFilters, { pur
       meta: ctx.request,
       at: ctx.services.clock.now(),
     });
-    return rows;
+    return { events, total, page: shown, pages };
   });
 }
 
@@ -92,7 +230,8 @@ export async function listAuditActors(ctx: Context): Promise<{ id: string; fullN
 
 /** One record's own history, for its page: what happened to it and who looked at it. */
 export async function recordHistory(ctx: Context, recordType: "user", recordId: string): Promise<AuditRow[]> {
-  return listAuditEvents(ctx, { recordId }).then((rows) => rows.filter((row) => row.recordType === recordType));
+  const { events } = await listAuditEvents(ctx, { recordId }, { perPage: 500 });
+  return events.filter((row) => row.recordType === recordType);
 }
 
 /** A spreadsheet cell that cannot run as a formula, quoted as RFC 4180 asks. */
@@ -105,9 +244,9 @@ export function csvCell(value: string | number | null | undefined): string {
 }
 
 export function auditCsv(rows: AuditRow[]): string {
-  const header = ["time", "organisation", "user", "user id", "action", "record type", "record id", "ip", "user agent", "sequence", "hash"];
+  const header = ["time", "organisation", "user", "user id", "what happened", "action", "record", "record type", "record id", "ip", "user agent", "sequence", "hash"];
   const lines = rows.map((row) =>
-    [row.occurredAt.toISOString(), row.organisationName, row.actorName, row.actorUserId, row.action, row.recordType, row.recordId, row.ip, row.userAgent, row.seq, row.hash]
+    [row.occurredAt.toISOString(), row.organisationName, row.actorName, row.actorUserId, row.actionName, row.action, row.recordName, row.recordType, row.recordId, row.ip, row.userAgent, row.seq, row.hash]
       .map(csvCell)
       .join(","),
   );
