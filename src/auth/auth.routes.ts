@@ -51,44 +51,58 @@ function signInNotice(query: unknown): string | undefined {
   return undefined;
 }
 
+/** Where to go once signed in: the same-site page that was asked for (?next=…), or the dashboard. */
+function landingOf(query: unknown): string {
+  return safeReturnPath(((query ?? {}) as Record<string, unknown>)["next"], "/dashboard");
+}
+
+/** A sign-in page's address, carrying where to land afterwards when that is not the dashboard. */
+function carryingLanding(path: string, landing: string): string {
+  return landing === "/dashboard" ? path : `${path}?next=${encodeURIComponent(landing)}`;
+}
+
 export function authRoutes(app: FastifyInstance, services: Services): void {
   app.get("/login", { config: { access: "public" } }, async (request, reply) => {
-    return reply.page("auth/views/login.njk", { notice: signInNotice(request.query) });
+    return reply.page("auth/views/login.njk", { notice: signInNotice(request.query), action: carryingLanding("/login", landingOf(request.query)) });
   });
 
   app.post("/login", { config: { access: "public", rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+    const landing = landingOf(request.query);
+    const action = carryingLanding("/login", landing);
     const form = readForm(signInSchema, request.body);
     if (!form.ok) {
-      return reply.page("auth/views/login.njk", { errors: form.errors, values: form.values }, 400);
+      return reply.page("auth/views/login.njk", { errors: form.errors, values: form.values, action }, 400);
     }
     const result = await signIn(services, form.data, requestMeta(request));
     if (!result.ok) {
       return reply.page(
         "auth/views/login.njk",
-        { errors: { login: signInRefusal(result) }, values: { login: form.data.login } },
+        { errors: { login: signInRefusal(result) }, values: { login: form.data.login }, action },
         result.reason === "invalid" ? 401 : 429,
       );
     }
     writeSessionCookie(request, reply, result.token);
-    return reply.redirect(result.secondFactorNeeded ? "/login/two-factor" : "/dashboard", 303);
+    return reply.redirect(result.secondFactorNeeded ? carryingLanding("/login/two-factor", landing) : landing, 303);
   });
 
-  app.get("/login/two-factor", { config: { access: "second-factor" } }, async (_request, reply) => {
-    return reply.page("auth/views/second-factor.njk", { values: {} });
+  app.get("/login/two-factor", { config: { access: "second-factor" } }, async (request, reply) => {
+    return reply.page("auth/views/second-factor.njk", { values: {}, action: carryingLanding("/login/two-factor", landingOf(request.query)) });
   });
 
   app.post("/login/two-factor", { config: { access: "second-factor", rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+    const landing = landingOf(request.query);
+    const action = carryingLanding("/login/two-factor", landing);
     const form = readForm(secondFactorSchema, request.body);
     if (!form.ok) {
-      return reply.page("auth/views/second-factor.njk", { errors: form.errors, values: {} }, 400);
+      return reply.page("auth/views/second-factor.njk", { errors: form.errors, values: {}, action }, 400);
     }
     const result = await passSecondFactor(services, request.sessionCookie ?? "", form.data.code, requestMeta(request));
     if (!result.ok) {
       const message = result.reason === "invalid" ? "That code is not right, or has been used already. Enter the code your app shows now" : signInRefusal(result);
-      return reply.page("auth/views/second-factor.njk", { errors: { code: message }, values: {} }, result.reason === "invalid" ? 401 : 429);
+      return reply.page("auth/views/second-factor.njk", { errors: { code: message }, values: {}, action }, result.reason === "invalid" ? 401 : 429);
     }
     writeSessionCookie(request, reply, result.token);
-    return reply.redirect("/dashboard", 303);
+    return reply.redirect(landing, 303);
   });
 
   app.get("/account/confirm", { config: { access: "signed-in" } }, async (request, reply) => {

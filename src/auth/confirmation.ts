@@ -17,9 +17,31 @@ export function isRecentlyConfirmed(confirmedAt: Date, now: Date): boolean {
   return now.getTime() - confirmedAt.getTime() < RECENT_CONFIRMATION_MS;
 }
 
-/** A `next` address to return to after confirming: only a path on this site, never another site. */
-export function safeReturnPath(next: unknown): string {
-  return typeof next === "string" && /^\/(?![/\\])[^\s]*$/.test(next) ? next : "/account";
+const SITE = "http://steward.invalid";
+
+/**
+ * A `next` address to return to (after confirming, after signing in): only a path on this site,
+ * never another site, however it is disguised (`//host`, `/\\host`, `/%5Chost`, a scheme, a tab or
+ * line break that browsers drop), nor the sign-in pages themselves. Anything else is `fallback`.
+ */
+export function safeReturnPath(next: unknown, fallback = "/account"): string {
+  if (typeof next !== "string" || next.length > 2000 || !/^\/[^\s\\]*$/.test(next)) {
+    return fallback;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return fallback;
+  }
+  if (/^\/[/\\]/.test(next) || /^\/[/\\]/.test(decoded) || /[\\\p{Cc}]/u.test(decoded)) {
+    return fallback;
+  }
+  const url = new URL(next, SITE);
+  if (url.origin !== SITE || url.pathname.startsWith("//") || /^\/(login|logout)(\/|$)/.test(url.pathname)) {
+    return fallback;
+  }
+  return url.pathname + url.search;
 }
 
 /**

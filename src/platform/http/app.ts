@@ -177,7 +177,12 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
     const lookup = request.sessionCookie ? await resolveSession(services, request.sessionCookie) : { kind: "none" as const };
     if (lookup.kind !== "active") {
-      return reply.redirect(lookup.kind === "expired" ? "/login?expired=1" : "/login", 303);
+      // A page asked for (a link from an email, a bookmark) is where sign-in lands afterwards.
+      const signIn = new URLSearchParams(lookup.kind === "expired" ? { expired: "1" } : {});
+      if (request.method === "GET" && request.url !== "/dashboard") {
+        signIn.set("next", request.url);
+      }
+      return reply.redirect(signIn.size ? `/login?${signIn.toString()}` : "/login", 303);
     }
     // Half signed in (password only): nothing but the second factor, whatever the address.
     if (lookup.awaitingSecondFactor !== (access === "second-factor")) {
