@@ -56,7 +56,7 @@ describe(`a change to the deadline rules reaches open cases' stored due dates ($
     expect(await dueOn(id)).toBe("2026-12-29");
   });
 
-  it("a Scottish school logs an environmental request under the Scottish regulations, counted in Scottish working days", async () => {
+  it("a Scottish school logs an environmental request under the Scottish regulations, and an educational record request as one, counted in Scottish days", async () => {
     const { organisationId, dpo } = await schoolIn("scotland");
     const form = (await dpo.agent.get("/cases/new")).body;
     expect(form).toContain("Environmental information request (Scotland)");
@@ -65,6 +65,13 @@ describe(`a change to the deadline rules reaches open cases' stored due dates ($
     expect(await dueOn(id)).toBe("2026-12-22");
     const page = (await dpo.agent.get(`/cases/${id}`)).body;
     expect(page).toContain("Environmental Information (Scotland) Regulations 2004, reg 5(2)(a)");
+    // The parent's own right applies in every Scottish school: 15 school days, here (no term dates
+    // entered) 15 Scottish working days, St Andrew's Day left out.
+    const record = await logCase(dpo.agent, organisationId, "educational-record", "2026-11-20");
+    const { rows } = await sql<{ type: string }>`select type from cases where id = ${record}`.execute(steward.services.database.db);
+    expect(rows[0]!.type).toBe("educational-record");
+    expect(await dueOn(record)).toBe("2026-12-14");
+    expect((await dpo.agent.get(`/cases/${record}`)).body).toContain("Pupils&#39; Educational Records (Scotland) Regulations 2003, reg 5");
   });
 
   it("the school calendars page lists the proclaimed one-off bank holidays with their proclamation", async () => {
