@@ -52,6 +52,7 @@ export type AuditAction =
   | "case.breach-assess"
   | "case.attach"
   | "case.attachment-download"
+  | "case.attachment-remove"
   | "calendar.change"
   | "calendar.terms-import";
 

@@ -1,16 +1,21 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { createInflateRaw } from "node:zlib";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
-import { openBytesFor, openFor, sealFor } from "../platform/encryption/keyring.ts";
-import { badRequest, notFound } from "../platform/errors.ts";
+import type { Tx } from "../platform/database/tenant-scope.ts";
+import { openBytesFor, openFileFor, openFor, sealFileFor, sealFor } from "../platform/encryption/keyring.ts";
+import type { StoredFileKey } from "../platform/files/file-store.ts";
+import { notFound } from "../platform/errors.ts";
 import { MAX_UPLOAD_BYTES } from "../platform/http/files.ts";
 import { addEvent, auditOfCase, authoriseReading, CaseFormError, findVisibleCase } from "./cases.ts";
+import { ensureRoomFor } from "./storage.ts";
 import { stripJpegMetadata, stripPngMetadata } from "./image-metadata.ts";
 
-/** The largest file a case takes, and all of an organisation's attachments together. */
+/** The largest file a case takes. What a licence's files may take in all is its own limit (storage.ts). */
 export const MAX_ATTACHMENT_BYTES = MAX_UPLOAD_BYTES;
-export const ORGANISATION_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
+/** What an Office file may unpack to, counted as it is inflated, whatever its zip says. */
+export const MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
 
 /**
  * What may be attached: the documents a SAR or breach produces. Each is known by its first bytes,
@@ -31,19 +36,21 @@ export type FileType = keyof typeof FILE_TYPES;
 
 export const ALLOWED_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "txt", "csv", "eml"];
 
+const TOO_LARGE = "The selected file must be smaller than 10 MB";
+
 const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 
 /**
  * Checks a file is what its name says and safe to keep; returns its type and the bytes to keep
  * (an image without its metadata), or a message for the person.
  */
-export function checkAttachment(filename: string, bytes: Buffer): { ok: true; type: FileType; bytes: Buffer } | { ok: false; message: string } {
+export async function checkAttachment(filename: string, bytes: Buffer): Promise<{ ok: true; type: FileType; bytes: Buffer } | { ok: false; message: string }> {
   const extension = filename.toLowerCase().split(".").pop() ?? "";
   if (bytes.length === 0) {
     return { ok: false, message: "The selected file is empty" };
   }
   if (bytes.length > MAX_ATTACHMENT_BYTES) {
-    return { ok: false, message: "The selected file must be smaller than 10 MB" };
+    return { ok: false, message: TOO_LARGE };
   }
   if (!ALLOWED_EXTENSIONS.includes(extension)) {
     return { ok: false, message: "The selected file must be a PDF, Word, Excel, PNG, JPEG, text, CSV or email file" };
@@ -54,7 +61,7 @@ export function checkAttachment(filename: string, bytes: Buffer): { ok: true; ty
   }
   const type: FileType = extension === "jpeg" ? "jpg" : (extension as FileType);
   const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
-  const matches: Record<FileType, () => boolean> = {
+  const matches: Record<FileType, () => boolean | Promise<boolean>> = {
     pdf: () => bytes.subarray(0, 5).toString("latin1") === "%PDF-",
     png: () => starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     jpg: () => starts(0xff, 0xd8, 0xff),
@@ -64,7 +71,7 @@ export function checkAttachment(filename: string, bytes: Buffer): { ok: true; ty
     csv: () => isText(bytes),
     eml: () => isText(bytes),
   };
-  if (!matches[type]()) {
+  if (!(await matches[type]())) {
     return { ok: false, message: `The selected file is not really a ${FILE_TYPES[type].name} file` };
   }
   if (type === "png" || type === "jpg") {
@@ -79,11 +86,12 @@ function isText(bytes: Buffer): boolean {
 }
 
 /**
- * An Office file is a ZIP. Read its central directory without unpacking anything: refuse too many
- * entries, a declared unpacked size out of all proportion (a zip bomb), paths that climb out
- * (`../`) or start at the root, and symbolic links.
+ * An Office file is a ZIP. Read its central directory, then inflate every entry and count what
+ * comes out, never trusting the sizes the zip declares: refuse too many entries, more than
+ * MAX_UNPACKED_BYTES unpacked (a zip bomb), an entry whose real size is not the one declared,
+ * paths that climb out (`../`) or start at the root, and symbolic links.
  */
-export function officeFileHas(bytes: Buffer, folder: string): boolean {
+export async function officeFileHas(bytes: Buffer, folder: string): Promise<boolean> {
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
     return false;
   }
@@ -96,111 +104,224 @@ export function officeFileHas(bytes: Buffer, folder: string): boolean {
   if (entries > 2000) {
     return false;
   }
-  let unpacked = 0;
+  const budget = { left: MAX_UNPACKED_BYTES };
   let hasFolder = false;
   for (let index = 0; index < entries; index += 1) {
     if (offset + 46 > bytes.length || bytes.readUInt32LE(offset) !== 0x02014b50) {
       return false;
     }
     const madeBy = bytes.readUInt16LE(offset + 4) >> 8;
-    unpacked += bytes.readUInt32LE(offset + 24);
+    const method = bytes.readUInt16LE(offset + 10);
+    const compressedSize = bytes.readUInt32LE(offset + 20);
+    const declaredSize = bytes.readUInt32LE(offset + 24);
     const nameLength = bytes.readUInt16LE(offset + 28);
     const extraLength = bytes.readUInt16LE(offset + 30);
     const commentLength = bytes.readUInt16LE(offset + 32);
     const externalAttributes = bytes.readUInt32LE(offset + 38);
+    const localHeader = bytes.readUInt32LE(offset + 42);
     const name = bytes.subarray(offset + 46, offset + 46 + nameLength).toString("utf8");
     const isSymlink = madeBy === 3 && ((externalAttributes >>> 16) & 0o170000) === 0o120000;
     if (name.startsWith("/") || name.includes("\\") || name.split("/").includes("..") || isSymlink) {
       return false;
     }
+    if (localHeader + 30 > bytes.length || bytes.readUInt32LE(localHeader) !== 0x04034b50) {
+      return false;
+    }
+    const dataStart = localHeader + 30 + bytes.readUInt16LE(localHeader + 26) + bytes.readUInt16LE(localHeader + 28);
+    const data = bytes.subarray(dataStart, Math.min(bytes.length, dataStart + compressedSize));
+    const unpacked = await unpackedSize(method, data, budget);
+    if (unpacked === undefined || unpacked !== declaredSize) {
+      return false;
+    }
     hasFolder ||= name.startsWith(folder);
     offset += 46 + nameLength + extraLength + commentLength;
   }
-  return hasFolder && unpacked <= 200 * 1024 * 1024;
+  return hasFolder;
+}
+
+/**
+ * The real size of one entry's data, inflated as a stream (native zlib, off the event loop, a
+ * chunk at a time so a bomb never fills memory) and counted against what is left of the whole
+ * file's budget; undefined past the budget, for a method Office does not use, or for data that
+ * does not inflate.
+ */
+async function unpackedSize(method: number, data: Buffer, budget: { left: number }): Promise<number | undefined> {
+  if (method === 0) {
+    budget.left -= data.length;
+    return budget.left < 0 ? undefined : data.length;
+  }
+  if (method !== 8) {
+    return undefined;
+  }
+  const size = await new Promise<number | undefined>((resolve) => {
+    let counted = 0;
+    const inflater = createInflateRaw({ chunkSize: 256 * 1024 });
+    inflater.on("data", (chunk: Buffer) => {
+      counted += chunk.length;
+      if (counted > budget.left) {
+        inflater.destroy();
+        resolve(undefined);
+      }
+    });
+    inflater.on("end", () => resolve(counted));
+    inflater.on("error", () => resolve(undefined));
+    inflater.end(data);
+  });
+  if (size !== undefined) {
+    budget.left -= size;
+  }
+  return size;
 }
 
 export function contentTypeOf(type: string): string {
   return FILE_TYPES[type as FileType]?.contentType ?? "application/octet-stream";
 }
 
-const attachmentPlace = (organisationId: string, attachmentId: string, column: "filename" | "content") => ({
+const attachmentPlace = (organisationId: string, attachmentId: string, column: "filename" | "content" | "removalReason") => ({
   organisationId,
   table: "caseAttachments" as const,
   column,
   rowId: attachmentId,
 });
 
-/** Keeps the user's filename only as data: no path, no control characters, not too long. */
+/**
+ * Keeps the user's filename only as data: no path, no control characters, no bidirectional
+ * overrides or isolates (which make "evil\u202Efdp.exe" read as "evilexe.pdf"), not too long.
+ */
 export function cleanFilename(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(-150);
+  const clean = base.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").trim().slice(-150);
   return clean.length === 0 || clean === "." || clean === ".." ? "attachment" : clean;
 }
 
-/** Attaches a checked file to a case the actor can see, sealed under the organisation's key. */
-export async function attachFile(ctx: Context, caseId: string, upload: { filename: string; bytes: Buffer }): Promise<string> {
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * Attaches a checked file to a case the actor can see, if the licence and Steward have room. The
+ * file is sealed under the organisation's key into the file store, not the database; the row
+ * keeps its size and hash. The file is written last, before the commit, and removed again if the
+ * transaction does not commit.
+ */
+export async function attachFile(ctx: Context, caseId: string, upload: { filename: string; bytes: Buffer; tooLarge?: true }): Promise<string> {
   authorise(ctx.actor, "cases:log");
   const filename = cleanFilename(upload.filename);
-  const check = checkAttachment(filename, upload.bytes);
+  const check = upload.tooLarge ? { ok: false as const, message: TOO_LARGE } : await checkAttachment(filename, upload.bytes);
   if (!check.ok) {
     throw new CaseFormError({ file: check.message });
   }
   const id = randomUUID();
   const now = ctx.services.clock.now();
-  await inActorScope(ctx, async (trx) => {
-    const found = await findVisibleCase(trx, ctx, caseId);
-    const used = await trx
-      .selectFrom("caseAttachments")
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("sizeBytes"), eb.lit(0)).as("total"))
-      .where("orgId", "=", found.orgId)
-      .executeTakeFirstOrThrow();
-    if (Number(used.total) + check.bytes.length > ORGANISATION_QUOTA_BYTES) {
-      throw badRequest("Your organisation has used all its space for attachments. Ask Steward’s support to raise it.");
+  let written: StoredFileKey | undefined;
+  try {
+    await inActorScope(ctx, async (trx) => {
+      const found = await findVisibleCase(trx, ctx, caseId);
+      await ensureRoomFor(trx, ctx, found.orgId, check.bytes.length);
+      const sealed = await sealFileFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "content"), check.bytes);
+      await trx
+        .insertInto("caseAttachments")
+        .values({
+          orgId: found.orgId,
+          id,
+          caseId,
+          filename: await sealFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "filename"), filename),
+          fileType: check.type,
+          sizeBytes: check.bytes.length,
+          content: null,
+          contentSha256: sha256(sealed),
+          uploadedBy: ctx.actor.userId,
+          uploadedAt: now,
+        })
+        .execute();
+      await addEvent(trx, ctx, found.orgId, caseId, "attachment", `Attached ${filename}`);
+      await recordAudit(trx, auditOfCase(ctx, found.orgId, "case.attach", caseId));
+      written = { organisationId: found.orgId, id };
+      await ctx.services.files.put(written, sealed);
+    });
+  } catch (error) {
+    if (written) {
+      await ctx.services.files.remove(written);
     }
-    await trx
-      .insertInto("caseAttachments")
-      .values({
-        orgId: found.orgId,
-        id,
-        caseId,
-        filename: await sealFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "filename"), filename),
-        fileType: check.type,
-        sizeBytes: check.bytes.length,
-        content: await sealFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "content"), check.bytes),
-        uploadedBy: ctx.actor.userId,
-        uploadedAt: now,
-      })
-      .execute();
-    await addEvent(trx, ctx, found.orgId, caseId, "attachment", `Attached ${filename}`);
-    await recordAudit(trx, auditOfCase(ctx, found.orgId, "case.attach", caseId));
-  });
+    throw error;
+  }
   return id;
+}
+
+/** The attachment's row, if it is on a case the actor can see and has not been removed. */
+async function visibleAttachment(trx: Tx, ctx: Context, caseId: string, attachmentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) {
+    throw notFound();
+  }
+  const found = await findVisibleCase(trx, ctx, caseId);
+  const row = await trx
+    .selectFrom("caseAttachments")
+    .select(["orgId", "id", "caseId", "filename", "fileType", "sizeBytes", "content", "contentSha256"])
+    .where("orgId", "=", found.orgId)
+    .where("caseId", "=", found.id)
+    .where("id", "=", attachmentId)
+    .where("removedAt", "is", null)
+    .executeTakeFirst();
+  if (!row) {
+    throw notFound();
+  }
+  return { ...row, filename: await openFor(trx, ctx.services.keyring, attachmentPlace(row.orgId, row.id, "filename"), row.filename) };
 }
 
 /** Opens an attachment of a case the actor can see. Every download is audited. */
 export async function openAttachment(ctx: Context, caseId: string, attachmentId: string): Promise<{ filename: string; contentType: string; bytes: Buffer }> {
   authoriseReading(ctx.actor);
-  if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) {
-    throw notFound();
-  }
   return inActorScope(ctx, async (trx) => {
-    const found = await findVisibleCase(trx, ctx, caseId);
-    const row = await trx
-      .selectFrom("caseAttachments")
-      .select(["orgId", "id", "filename", "fileType", "content"])
-      .where("orgId", "=", found.orgId)
-      .where("caseId", "=", found.id)
-      .where("id", "=", attachmentId)
-      .executeTakeFirst();
-    if (!row) {
-      throw notFound();
-    }
+    const row = await visibleAttachment(trx, ctx, caseId, attachmentId);
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "case.attachment-download", caseId));
-    return {
-      filename: await openFor(trx, ctx.services.keyring, attachmentPlace(row.orgId, row.id, "filename"), row.filename),
-      contentType: contentTypeOf(row.fileType),
-      bytes: await openBytesFor(trx, ctx.services.keyring, attachmentPlace(row.orgId, row.id, "content"), row.content),
-    };
+    const place = attachmentPlace(row.orgId, row.id, "content");
+    let bytes: Buffer;
+    if (row.content !== null) {
+      // Uploaded before the file store: sealed as text in the row.
+      bytes = await openBytesFor(trx, ctx.services.keyring, place, row.content);
+    } else {
+      const sealed = await ctx.services.files.get({ organisationId: row.orgId, id: row.id });
+      if (!sealed || sha256(sealed) !== row.contentSha256) {
+        throw new Error(`Attachment ${row.id} is missing or damaged in the file store`);
+      }
+      bytes = await openFileFor(trx, ctx.services.keyring, place, sealed);
+    }
+    return { filename: row.filename, contentType: contentTypeOf(row.fileType), bytes };
   });
+}
+
+/** What the removal page shows of the file being removed. */
+export async function attachmentToRemove(ctx: Context, caseId: string, attachmentId: string): Promise<{ id: string; filename: string; sizeBytes: number }> {
+  authorise(ctx.actor, "cases:manage");
+  return inActorScope(ctx, async (trx) => {
+    const row = await visibleAttachment(trx, ctx, caseId, attachmentId);
+    return { id: row.id, filename: row.filename, sizeBytes: row.sizeBytes };
+  });
+}
+
+/**
+ * Removes a wrong attachment, saying why: its bytes are deleted, while the row, the timeline and
+ * the audit trail keep that there was such a file, who removed it, when and why. The stored file
+ * goes once the removal has committed, so a failed removal never loses a file still listed.
+ */
+export async function removeAttachment(ctx: Context, caseId: string, attachmentId: string, reason: string): Promise<void> {
+  authorise(ctx.actor, "cases:manage");
+  const removed = await inActorScope(ctx, async (trx) => {
+    const row = await visibleAttachment(trx, ctx, caseId, attachmentId);
+    await trx
+      .updateTable("caseAttachments")
+      .set({
+        content: null,
+        removedAt: ctx.services.clock.now(),
+        removedBy: ctx.actor.userId,
+        removalReason: await sealFor(trx, ctx.services.keyring, attachmentPlace(row.orgId, row.id, "removalReason"), reason),
+      })
+      .where("orgId", "=", row.orgId)
+      .where("id", "=", row.id)
+      .where("removedAt", "is", null)
+      .execute();
+    await addEvent(trx, ctx, row.orgId, caseId, "attachment-removed", `Removed ${row.filename}: ${reason}`);
+    await recordAudit(trx, auditOfCase(ctx, row.orgId, "case.attachment-remove", caseId));
+    return { organisationId: row.orgId, id: row.id };
+  });
+  await ctx.services.files.remove(removed);
 }

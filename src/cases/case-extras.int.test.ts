@@ -135,7 +135,8 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
     const eicar = await upload(staff.agent, path, "notes.txt", Buffer.from("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
     expect(eicar.body).toContain("looks like malware");
     const big = await upload(staff.agent, path, "big.txt", Buffer.alloc(10 * 1024 * 1024 + 1, 97));
-    expect(big.statusCode).toBe(413);
+    expect(big.statusCode).toBe(400);
+    expect(big.body).toContain("must be smaller than 10 MB");
     // Only the attachment route reads a multipart body; anywhere else, even signed out, it is refused unread.
     const toLogin = await steward.app.inject({ method: "POST", url: "/login", payload: "--x\r\n", headers: { "content-type": "multipart/form-data; boundary=x" } });
     expect(toLogin.statusCode).toBe(415);
@@ -151,11 +152,15 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
     expect(download.headers["content-security-policy"]).toContain("sandbox");
     expect((await other.dpo.agent.get(href)).statusCode).toBe(404);
 
-    const stored = await sql<{ content: string; filename: string }>`select content, filename from case_attachments`.execute(steward.services.database.db);
+    // The row holds the sealed name, and the file store the sealed file: neither in plaintext.
+    const stored = await sql<{ orgId: string; id: string; content: string | null; filename: string }>`select org_id, id, content, filename from case_attachments`.execute(steward.services.database.db);
+    expect(stored.rows.length).toBeGreaterThan(0);
     for (const row of stored.rows) {
-      expect(row.content.startsWith("v1.")).toBe(true);
+      expect(row.content).toBeNull();
       expect(row.filename).not.toContain("request letter");
-      expect(Buffer.from(row.content.slice(3), "base64url").includes("Riley Pupil")).toBe(false);
+      const file = await steward.services.files.get({ organisationId: row.orgId, id: row.id });
+      expect(file!.length).toBeGreaterThan(pdf.length);
+      expect(file!.includes("Riley Pupil")).toBe(false);
     }
   });
 

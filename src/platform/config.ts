@@ -10,7 +10,7 @@ const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Address to bind; loopback by default so a fresh install is not exposed. */
   HOST: z.string().default("127.0.0.1"),
-  /** Folder for the embedded database and, later, stored files. */
+  /** Folder for the embedded database and the attachments' file store (files/). */
   STEWARD_DATA_DIR: z.string().default("./data"),
   /** A PostgreSQL server to use instead of the embedded PGlite database. */
   DATABASE_URL: z.string().url().optional(),
@@ -24,6 +24,11 @@ const environment = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** The key that wraps every organisation's data key: 32 bytes, base64. Without it, a key file in the data folder. */
   STEWARD_MASTER_KEY: z.string().optional(),
+  /** All the attachments every organisation together may keep (e.g. 20GB, 500MB): the disk's ceiling. */
+  STEWARD_STORAGE_LIMIT: z
+    .string()
+    .default("20GB")
+    .refine((value) => parseByteSize(value) !== undefined, "must be a size such as 20GB or 500MB"),
   /** pino log level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -39,6 +44,20 @@ export interface Config {
   trustProxyHops: number;
   logLevel: string;
   masterKey: string | undefined;
+  /** Bytes all attachments together may take, across every organisation. */
+  storageLimitBytes: number;
+}
+
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** "200MB", "2 GB", "1.5TB" or a plain number of bytes; undefined if it is none of these. Units count in 1,024s, as the pages' sizes do. */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)?$/i.exec(text.trim());
+  if (!match) {
+    return undefined;
+  }
+  const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? "B").toUpperCase()]!);
+  return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -61,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     logLevel: e.LOG_LEVEL,
     masterKey: e.STEWARD_MASTER_KEY,
+    storageLimitBytes: parseByteSize(e.STEWARD_STORAGE_LIMIT)!,
   });
 }

@@ -4,6 +4,7 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { StewardDatabase } from "./database/database.ts";
 import type { Keyring } from "./encryption/keyring.ts";
+import type { FileStore } from "./files/file-store.ts";
 
 /** What every adapter (routes, CLI, jobs) hands to domain code: built once at start-up. */
 export interface Services {
@@ -17,4 +18,6 @@ export interface Services {
   csrfKey: Buffer;
   /** Seals and opens personal data under each organisation's data key. */
   keyring: Keyring;
+  /** Attachments' sealed bytes, kept outside the database (a folder in STEWARD_DATA_DIR). */
+  files: FileStore;
 }

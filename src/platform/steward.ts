@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { purgeEndedSessions } from "../auth/sessions.ts";
@@ -12,6 +13,7 @@ import { migrateToLatest } from "./database/migrate.ts";
 import { loadCsrfKey } from "./database/platform-secrets.ts";
 import { createKeyring } from "./encryption/keyring.ts";
 import { loadMasterKey } from "./encryption/master-key.ts";
+import { folderFileStore } from "./files/file-store.ts";
 import { sealPlaintextRows } from "./encryption/seal-plaintext-rows.ts";
 import { buildApp } from "./http/app.ts";
 import type { Services } from "./services.ts";
@@ -66,6 +68,7 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     mailer,
     csrfKey: await loadCsrfKey(database.db),
     keyring,
+    files: folderFileStore(path.join(config.dataDir, "files")),
   };
   const rules = await applyDeadlineRuleChanges(services);
   if (rules.changes.length > 0) {

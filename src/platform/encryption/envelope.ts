@@ -17,18 +17,27 @@ export class UnreadableError extends Error {
 }
 
 export function seal(key: Buffer, plaintext: Buffer | string, associatedData: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(associatedData, "utf8"));
-  const body = Buffer.concat([cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext), cipher.final()]);
-  return VERSION + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+  return VERSION + sealBytes(key, plaintext, associatedData).toString("base64url");
 }
 
 export function open(key: Buffer, sealed: string, associatedData: string): Buffer {
   if (!sealed.startsWith(VERSION)) {
     throw new UnreadableError("The value is not in a format Steward seals");
   }
-  const bytes = Buffer.from(sealed.slice(VERSION.length), "base64url");
+  return openBytes(key, Buffer.from(sealed.slice(VERSION.length), "base64url"), associatedData);
+}
+
+/** As seal, as raw bytes (iv | tag | ciphertext) rather than text: for files, kept outside the database. */
+export function sealBytes(key: Buffer, plaintext: Buffer | string, associatedData: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(associatedData, "utf8"));
+  const body = Buffer.concat([cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+/** Opens what sealBytes sealed (a v1 value's bytes are the same, base64url-decoded). */
+export function openBytes(key: Buffer, bytes: Buffer, associatedData: string): Buffer {
   if (bytes.length < IV_BYTES + TAG_BYTES) {
     throw new UnreadableError();
   }

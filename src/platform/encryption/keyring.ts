@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes } from "node:crypto";
 import type { Database } from "../database/schema.ts";
 import type { Tx } from "../database/tenant-scope.ts";
-import { open, seal, UnreadableError } from "./envelope.ts";
+import { open, openBytes, seal, sealBytes, UnreadableError } from "./envelope.ts";
 
 /**
  * Envelope encryption. Each organisation has its own random data key, kept in the database only
@@ -22,7 +22,8 @@ export function createKeyring(masterKey: Buffer): Keyring {
   };
 }
 
-const wrappingContext = (organisationId: string) => `steward data key ${organisationId}`;
+/** What a data key is bound to when wrapped: its organisation. */
+export const wrappingContext = (organisationId: string) => `steward data key ${organisationId}`;
 
 /** Data keys already unwrapped in this transaction, so a page of records costs one lookup. */
 const unwrapped = new WeakMap<Tx, Map<string, Buffer>>();
@@ -76,6 +77,16 @@ export async function openFor(trx: Tx, keyring: Keyring, place: SealedPlace, sea
 /** As openFor, for a sealed file: the bytes as they were. */
 export async function openBytesFor(trx: Tx, keyring: Keyring, place: SealedPlace, sealed: string): Promise<Buffer> {
   return open(await dataKeyOf(trx, keyring, place.organisationId), sealed, placeText(place));
+}
+
+/** Seals a file for one place, as raw bytes: what a file store keeps. */
+export async function sealFileFor(trx: Tx, keyring: Keyring, place: SealedPlace, bytes: Buffer): Promise<Buffer> {
+  return sealBytes(await dataKeyOf(trx, keyring, place.organisationId), bytes, placeText(place));
+}
+
+/** Opens a file sealed by sealFileFor for the same place. */
+export async function openFileFor(trx: Tx, keyring: Keyring, place: SealedPlace, sealed: Buffer): Promise<Buffer> {
+  return openBytes(await dataKeyOf(trx, keyring, place.organisationId), sealed, placeText(place));
 }
 
 /**

@@ -82,6 +82,25 @@ export class TestAgent {
     return this.remember(response);
   }
 
+  /** Posts one file as a browser's upload form does (multipart, the last page's CSRF token beside it). */
+  async upload(url: string, filename: string, bytes: Buffer): Promise<LightMyRequestResponse> {
+    const boundary = `----steward-test-${randomInt(1_000_000_000)}`;
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${this.csrf ?? ""}\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const response = await this.app.inject({
+      method: "POST",
+      url,
+      remoteAddress: this.address,
+      payload,
+      headers: { ...this.headers(), "content-type": `multipart/form-data; boundary=${boundary}` },
+    });
+    return this.remember(response);
+  }
+
   /** Opens a page, then submits its form. */
   async submit(url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
     await this.get(url);

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { TestClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";
@@ -21,7 +24,9 @@ export async function startTestSteward(env: Record<string, string> = {}): Promis
       done();
     },
   });
-  const config = loadConfig({ PORT: "0", STEWARD_DATA_DIR: "/nonexistent", PUBLIC_URL: "http://steward.test", STEWARD_MASTER_KEY: randomBytes(32).toString("base64"), ...env });
+  // The database is the test's own (openTestDatabase); the data folder holds only the file store.
+  const dataDir = mkdtempSync(path.join(tmpdir(), "steward-test-"));
+  const config = loadConfig({ PORT: "0", STEWARD_DATA_DIR: dataDir, PUBLIC_URL: "http://steward.test", STEWARD_MASTER_KEY: randomBytes(32).toString("base64"), ...env });
   const clock = new TestClock();
   const steward = await createSteward({
     config,
@@ -32,5 +37,13 @@ export async function startTestSteward(env: Record<string, string> = {}): Promis
     housekeepingIntervalMs: 0,
     reminderIntervalMs: 0,
   });
-  return { ...steward, clock, logs };
+  return {
+    ...steward,
+    clock,
+    logs,
+    async close() {
+      await steward.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

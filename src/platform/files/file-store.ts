@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, unlink } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Where files' bytes live, outside the database: the database's write-ahead log would otherwise
+ * write every file twice, and a table column holds it as base64 text (4/3 of its size). What is
+ * stored is already sealed under its organisation's key; the store never sees a plaintext file.
+ * The default store is a folder; an S3-compatible one is the production shape (DESIGN.md).
+ */
+export interface FileStore {
+  /** Writes a file durably (on disk before it returns), replacing any of the same key. */
+  put(key: StoredFileKey, bytes: Buffer): Promise<void>;
+  /** The file's bytes, or undefined if there is none. */
+  get(key: StoredFileKey): Promise<Buffer | undefined>;
+  /** Removes a file; a missing one is not an error. */
+  remove(key: StoredFileKey): Promise<void>;
+}
+
+/** A file's place: its organisation and its own id, both UUIDs. */
+export interface StoredFileKey {
+  organisationId: string;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A folder store: `<root>/<organisation id>/<file id>`, written to a temporary name, synced, then renamed into place. */
+export function folderFileStore(root: string): FileStore {
+  const fileOf = (key: StoredFileKey) => {
+    // Only UUIDs reach the file system, so no key can climb out of the folder.
+    if (!UUID.test(key.organisationId) || !UUID.test(key.id)) {
+      throw new Error("A stored file's key must be two UUIDs");
+    }
+    return path.join(root, key.organisationId.toLowerCase(), key.id.toLowerCase());
+  };
+  const syncFolder = async (folder: string) => {
+    const handle = await open(folder, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
+  return {
+    async put(key, bytes) {
+      const file = fileOf(key);
+      const folder = path.dirname(file);
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      const temporary = `${file}.${randomBytes(6).toString("hex")}.partial`;
+      const handle = await open(temporary, "wx", 0o600);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        await rename(temporary, file);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      // The rename itself is durable only once the folder is.
+      await syncFolder(folder);
+    },
+    async get(key) {
+      try {
+        return await readFile(fileOf(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+          return undefined;
+        }
+        throw error;
+      }
+    },
+    async remove(key) {
+      try {
+        await unlink(fileOf(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+          throw error;
+        }
+      }
+    },
+  };
+}
