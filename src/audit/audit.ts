@@ -53,6 +53,7 @@ export type AuditAction =
   | "case.attach"
   | "case.attachment-download"
   | "case.attachment-remove"
+  | "report.view"
   | "calendar.change"
   | "calendar.terms-import";
 

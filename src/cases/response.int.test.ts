@@ -142,11 +142,11 @@ describe(`closing records when and how the response was sent, and whether on tim
     // Closed as reported on 30 Jan at 10:00: more than 72 hours after 09:00 on 26 Jan.
     expect((await dpo.agent.post(`${path}/close`, { outcome: "reported" })).statusCode).toBe(303);
     expect((await dpo.agent.get(path)).body).toMatch(/govuk-tag--red">Late</);
-    const quick = await logCase(dpo.agent, organisationId, { type: "breach", receivedOn: "2027-01-29", receivedTime: "09:00" });
+    const quick = await logCase(dpo.agent, organisationId, { type: "breach", receivedOn: "2027-01-29", receivedTime: "09:00", requesterName: "Robin Office" });
     await dpo.agent.get(quick);
     expect((await dpo.agent.post(`${quick}/close`, { outcome: "reported" })).statusCode).toBe(303);
     expect((await dpo.agent.get(quick)).body).toMatch(/govuk-tag--green">On time</);
-    const none = await logCase(dpo.agent, organisationId, { type: "breach", receivedOn: "2027-01-29", receivedTime: "11:00" });
+    const none = await logCase(dpo.agent, organisationId, { type: "breach", receivedOn: "2027-01-29", receivedTime: "11:00", requesterName: "Kit Teacher" });
     await dpo.agent.get(none);
     expect((await dpo.agent.post(`${none}/close`, { outcome: "not-a-breach", detail: "The email never left the school" })).statusCode).toBe(303);
     expect((await dpo.agent.get(none)).body).toMatch(/govuk-tag--grey">Not applicable</);

@@ -24,6 +24,7 @@ export function dashboardRoutes(app: FastifyInstance, services: Services): void 
       canManageUsers: can(ctx.actor, "users:manage"),
       canManageSchools: can(ctx.actor, "schools:manage"),
       canReadOutbox: can(ctx.actor, "outbox:view"),
+      canSeeReports: can(ctx.actor, "reports:view"),
     });
   });
 }

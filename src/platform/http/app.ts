@@ -19,6 +19,7 @@ import { newToken } from "../../auth/tokens.ts";
 import { casesRoutes } from "../../cases/cases.routes.ts";
 import { calendarRoutes } from "../../calendar/calendar.routes.ts";
 import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
+import { reportsRoutes } from "../../reports/reports.routes.ts";
 import { notifyRoutes } from "../../notify/notify.routes.ts";
 import { BUSY_RETRY_AFTER_SECONDS, csrfInvalid, forbidden, StewardError } from "../errors.ts";
 import type { Services } from "../services.ts";
@@ -240,6 +241,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   accountsRoutes(app, services);
   dashboardRoutes(app, services);
   casesRoutes(app, services);
+  reportsRoutes(app, services);
   calendarRoutes(app, services);
   notifyRoutes(app, services);
   auditRoutes(app, services);
