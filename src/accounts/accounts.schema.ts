@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { passwordProblem } from "../auth/passwords.ts";
+import { NATIONS } from "../calendar/bank-holidays.ts";
 import { requiredText } from "../platform/forms.ts";
 import { SENSITIVE_ROLES } from "./permissions.ts";
 
@@ -51,6 +52,9 @@ export const organisationDetails = {
 export const registerLicenceSchema = z
   .object({
     organisationKind: z.enum(["trust", "school"], { error: "Select whether you are registering a trust or a school" }),
+    nation: z.enum(NATIONS, { error: "Select the nation the trust or school is in" }),
+    // Asked of a school only: a trust's schools are academies, and a trust's own cases follow their rules.
+    schoolType: z.enum(["maintained", "academy", "independent"], { error: "Select what kind of school it is" }).optional(),
     organisationName: organisationDetails.name,
     postalAddress: organisationDetails.postalAddress,
     telephone,
@@ -60,6 +64,9 @@ export const registerLicenceSchema = z
     password: newPassword,
   })
   .superRefine((form, ctx) => {
+    if (form.organisationKind === "school" && !form.schoolType) {
+      ctx.addIssue({ code: "custom", path: ["schoolType"], message: "Select what kind of school it is" });
+    }
     const problem = passwordProblem(form.password, {
       username: form.username,
       email: form.email,

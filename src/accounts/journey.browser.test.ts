@@ -76,6 +76,7 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     await scan(page, "register with errors");
 
     await page.getByLabel("A trust").check();
+    await page.getByLabel("England").check();
     await page.getByLabel("Name of the trust or school").fill(trustName);
     await page.getByLabel("Postal address").fill("Moorland House\nHalifax\nHX1 1AA");
     await page.getByLabel("Telephone").fill("01422 496 000");

@@ -55,6 +55,8 @@ describe(`registering a licence (${testEngine})`, () => {
     ["a bad telephone number", { telephone: "12345" }, "telephone", "UK telephone number"],
     ["a bad username", { username: "a b" }, "username", "3 to 40"],
     ["no organisation kind", { organisationKind: "council" }, "organisationKind", "trust or a school"],
+    ["no nation", { nation: "" }, "nation", "Select the nation the trust or school is in"],
+    ["a school with no kind of school", { organisationKind: "school", schoolType: "" }, "schoolType", "Select what kind of school it is"],
   ])("refuses %s with a message next to the field, and writes nothing", async (_what, overrides, field, message) => {
     const before = await countRows();
     const response = await new TestAgent(steward.app, steward.clock).submit("/register", licenceForm(overrides));
@@ -64,6 +66,23 @@ describe(`registering a licence (${testEngine})`, () => {
     expect(response.body).toContain(message);
     expect(response.body).toMatch(/<title>Error: /);
     expect(await countRows()).toEqual(before);
+  });
+
+  it("sets the nation and kind of school asked for, so an academy gets the academy rules from its first case", async () => {
+    const kindOf = async (form: Record<string, string>) => {
+      const agent = new TestAgent(steward.app, steward.clock);
+      expect((await agent.submit("/register", form)).statusCode).toBe(303);
+      const { rows } = await sql<{ nation: string; schoolType: string }>`
+        select nation, school_type from organisations where name = ${form["organisationName"]}`.execute(steward.services.database.db);
+      return rows[0];
+    };
+    expect(await kindOf(licenceForm({ schoolType: "academy", nation: "wales" }))).toEqual({ nation: "wales", schoolType: "academy" });
+    expect(await kindOf(licenceForm({ schoolType: "independent", nation: "scotland" }))).toEqual({ nation: "scotland", schoolType: "independent" });
+    // A trust is asked no kind of school: its own cases follow the academy rules, whatever was posted.
+    expect(await kindOf(licenceForm({ organisationKind: "trust", organisationName: `Dales Trust ${unique()}`, schoolType: "maintained", nation: "england" }))).toEqual({ nation: "england", schoolType: "academy" });
+    const page = (await new TestAgent(steward.app, steward.clock).get("/register")).body;
+    expect(page).toContain("Which nation is it in?");
+    expect(page).toContain("What kind of school is it?");
   });
 
   it("never sends the password back after an error", async () => {

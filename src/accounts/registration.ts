@@ -17,7 +17,8 @@ export type RegistrationResult =
 /** Which field a clash on a unique index belongs to, and what to say. */
 const UNIQUE_FIELD_ERRORS: Record<string, [field: string, message: string]> = {
   users_username_unique: ["username", "That username is taken; choose another"],
-  users_email_unique: ["email", "That email address is already in use; sign in, or use another address"],
+  // Only ever within one organisation (an address may have accounts in several): no other organisation's users can be discovered.
+  users_email_unique_in_organisation: ["email", "Someone in this organisation already has that email address; use another"],
 };
 
 /** A taken username or email as a message next to its field; undefined for any other error. */
@@ -47,6 +48,9 @@ export async function registerLicence(
           id: organisationId,
           parentId: null,
           kind: input.organisationKind,
+          nation: input.nation,
+          // The deadline rules follow the kind of school (an academy's educational record is a SAR).
+          schoolType: input.organisationKind === "trust" ? "academy" : (input.schoolType ?? "maintained"),
           name: input.organisationName,
           postalAddress: input.postalAddress,
           telephone: input.telephone,

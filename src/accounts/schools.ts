@@ -33,7 +33,7 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
   const id = randomUUID();
   const now = ctx.services.clock.now();
   await inActorScope(ctx, async (trx) => {
-    const trust = await trx.selectFrom("organisations").select(["twoFactorRequired"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow();
+    const trust = await trx.selectFrom("organisations").select(["twoFactorRequired", "nation"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow();
     const codes = await trx
       .selectFrom("organisations")
       .select("referenceCode")
@@ -51,8 +51,9 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
         telephone: input.telephone,
         createdAt: now,
         twoFactorRequired: trust.twoFactorRequired,
-        // A trust's school is an academy (its calendar page can say otherwise).
+        // A trust's school is an academy, in the trust's nation (its calendar page can say otherwise).
         schoolType: "academy",
+        nation: trust.nation,
         referenceCode: referenceCodeFor(input.name, taken),
       })
       .execute();

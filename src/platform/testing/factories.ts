@@ -16,6 +16,8 @@ export function licenceForm(overrides: Record<string, string> = {}): Record<stri
   const id = unique();
   return {
     organisationKind: "school",
+    nation: "england",
+    schoolType: "maintained",
     organisationName: `Oakfield Primary ${id}`,
     postalAddress: "1 School Lane\nLeeds\nLS1 1AA",
     telephone: "0113 496 0000",
@@ -28,10 +30,12 @@ export function licenceForm(overrides: Record<string, string> = {}): Record<stri
 }
 
 /** Registers a licence through the domain function and returns who and what it made. */
-export async function buildLicence(services: Services, overrides: Partial<{ organisationKind: "trust" | "school"; organisationName: string }> = {}) {
+export async function buildLicence(services: Services, overrides: Partial<{ organisationKind: "trust" | "school"; organisationName: string; nation: string; schoolType: string }> = {}) {
   const form = licenceForm(overrides);
   const result = await registerLicence(services, {
     organisationKind: form["organisationKind"] as "trust" | "school",
+    nation: form["nation"] as "england",
+    schoolType: form["schoolType"] as "maintained" | "academy" | "independent",
     organisationName: form["organisationName"]!,
     postalAddress: form["postalAddress"]!,
     telephone: form["telephone"]!,
