@@ -5,11 +5,11 @@ import { authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { refreshOpenDeadlines } from "../cases/cases.ts";
 import { notFound } from "../platform/errors.ts";
-import { inScope } from "../platform/database/tenant-scope.ts";
+import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import type { Services } from "../platform/services.ts";
-import type { BankHoliday, Nation } from "./bank-holidays.ts";
-import { importBankHolidays, loadOrganisationCalendar, type OrganisationCalendar, type SchoolType } from "./calendar-store.ts";
-import type { TermDates } from "./school-days.ts";
+import { divisionOf, type BankHoliday, type Nation } from "./bank-holidays.ts";
+import { importBankHolidays, loadHolidayCalendar, loadOrganisationCalendar, type OrganisationCalendar, type SchoolType } from "./calendar-store.ts";
+import { overlappingTerms, schoolDayTest, schoolDaysIn, type TermDates } from "./school-days.ts";
 
 export interface CalendarChoices {
   nation: Nation;
@@ -24,34 +24,69 @@ function checkReachable(ctx: Context, organisationId: string): void {
   }
 }
 
-export async function readCalendar(ctx: Context, organisationId: string): Promise<OrganisationCalendar & { name: string; isTrust: boolean }> {
+/** Term dates Steward refuses (terms that overlap), each with its place in the list given. */
+export class TermDatesError extends Error {
+  constructor(readonly problems: { index: number; message: string }[]) {
+    super(problems.map((problem) => problem.message).join(". "));
+  }
+}
+
+export async function readCalendar(
+  ctx: Context,
+  organisationId: string,
+): Promise<OrganisationCalendar & { name: string; isTrust: boolean; schoolDays: number[] }> {
   checkReachable(ctx, organisationId);
   return inActorScope(ctx, async (trx) => {
     const organisation = await trx.selectFrom("organisations").select(["name", "kind"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
-    return { ...(await loadOrganisationCalendar(trx, organisationId)), name: organisation.name, isTrust: organisation.kind === "trust" };
+    const calendar = await loadOrganisationCalendar(trx, organisationId);
+    const holidays = await loadHolidayCalendar(trx);
+    const isSchoolDay = schoolDayTest(calendar.terms, (date) => holidays.holidayIn(divisionOf(calendar.nation), date) !== undefined);
+    // Each term's school days, so a mistyped date shows as a term of 3 days or of 300.
+    const schoolDays = calendar.terms.map((term) => (term.kind === "term" ? schoolDaysIn(term, isSchoolDay) : 0));
+    return { ...calendar, name: organisation.name, isTrust: organisation.kind === "trust", schoolDays };
   });
 }
 
-/** Changes a school's nation, kind and advice target; every open case's deadline is worked out again. */
-export async function changeCalendar(ctx: Context, organisationId: string, choices: CalendarChoices): Promise<void> {
+/**
+ * Saves a school's nation, kind and advice target and, when given, its term dates, together: all
+ * of it or none. Terms that overlap are refused (TermDatesError) and nothing is saved.
+ */
+export async function saveCalendar(ctx: Context, organisationId: string, choices: CalendarChoices, terms?: readonly TermDates[]): Promise<void> {
   checkReachable(ctx, organisationId);
+  const overlaps = terms ? overlappingTerms(terms) : [];
+  if (overlaps.length > 0) {
+    throw new TermDatesError(overlaps);
+  }
   await inActorScope(ctx, async (trx) => {
+    const now = ctx.services.clock.now();
     const { kind } = await trx.selectFrom("organisations").select("kind").where("id", "=", organisationId).executeTakeFirstOrThrow();
     // A trust is no kind of school: its own cases always follow the academy rules.
     await trx.updateTable("organisations").set({ ...choices, schoolType: kind === "trust" ? "academy" : choices.schoolType }).where("id", "=", organisationId).execute();
-    await refreshOpenDeadlines(trx, organisationId, ctx.services.clock.now());
-    await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.change", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: ctx.services.clock.now() });
+    await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.change", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: now });
+    if (terms) {
+      await writeTerms(trx, organisationId, terms);
+      await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.terms-import", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: now });
+    }
+    await refreshOpenDeadlines(trx, organisationId, now);
   });
 }
 
-/** Replaces a school's term dates (as imported from CSV); every open case's deadline is worked out again. */
+async function writeTerms(trx: Tx, organisationId: string, terms: readonly TermDates[]): Promise<void> {
+  await trx.deleteFrom("schoolTerms").where("orgId", "=", organisationId).execute();
+  for (const { kind, firstDay, lastDay } of terms) {
+    await trx.insertInto("schoolTerms").values({ orgId: organisationId, id: randomUUID(), kind, firstDay, lastDay }).execute();
+  }
+}
+
+/** Replaces a school's term dates (an imported CSV file); overlapping terms are refused (TermDatesError). */
 export async function replaceTermDates(ctx: Context, organisationId: string, terms: readonly TermDates[]): Promise<void> {
   checkReachable(ctx, organisationId);
+  const overlaps = overlappingTerms(terms);
+  if (overlaps.length > 0) {
+    throw new TermDatesError(overlaps);
+  }
   await inActorScope(ctx, async (trx) => {
-    await trx.deleteFrom("schoolTerms").where("orgId", "=", organisationId).execute();
-    for (const term of terms) {
-      await trx.insertInto("schoolTerms").values({ orgId: organisationId, id: randomUUID(), ...term }).execute();
-    }
+    await writeTerms(trx, organisationId, terms);
     await refreshOpenDeadlines(trx, organisationId, ctx.services.clock.now());
     await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.terms-import", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: ctx.services.clock.now() });
   });
