@@ -61,7 +61,8 @@ export async function saveCalendar(ctx: Context, organisationId: string, choices
     const now = ctx.services.clock.now();
     const { kind } = await trx.selectFrom("organisations").select("kind").where("id", "=", organisationId).executeTakeFirstOrThrow();
     // A trust is no kind of school: its own cases always follow the academy rules.
-    await trx.updateTable("organisations").set({ ...choices, schoolType: kind === "trust" ? "academy" : choices.schoolType }).where("id", "=", organisationId).execute();
+    const { nation, schoolType, adviceTargetDays } = choices;
+    await trx.updateTable("organisations").set({ nation, adviceTargetDays, schoolType: kind === "trust" ? "academy" : schoolType }).where("id", "=", organisationId).execute();
     await recordAudit(trx, { organisationId, actorUserId: ctx.actor.userId, action: "calendar.change", recordType: "organisation", recordId: organisationId, meta: ctx.request, at: now });
     if (terms) {
       await writeTerms(trx, organisationId, terms);

@@ -232,11 +232,12 @@ describe(`reminders, attachments, dashboard, export and school calendars (${test
     const before = (await staff.agent.get(path)).body;
     expect(before).toContain("No term dates have been entered");
     expect(before).toContain("Monday 22 Feb 2027");
-    const bad = await owner.submit(`/settings/calendar/${organisationId}/terms`, { terms: "first_day,last_day,kind\n2026-11-02,2026-10-01,term\n" });
+    const calendar = { nation: "england", schoolType: "maintained", adviceTargetDays: "20" };
+    const bad = await owner.submit(`/settings/calendar/${organisationId}`, { ...calendar, paste: "first_day,last_day,kind\n2026-11-02,2026-10-01,term\n" });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain("Line 2: the last day is before the first day");
     expect((await staff.agent.get(path)).body).toContain("Monday 22 Feb 2027");
-    const good = await owner.submit(`/settings/calendar/${organisationId}/terms`, { terms: "first_day,last_day,kind\n2027-01-05,2027-02-12,term\n2027-02-22,2027-03-26,term\n" });
+    const good = await owner.submit(`/settings/calendar/${organisationId}`, { ...calendar, paste: "first_day,last_day,kind\n2027-01-05,2027-02-12,term\n2027-02-22,2027-03-26,term\n" });
     expect(good.statusCode).toBe(303);
     expect((await staff.agent.get(path)).body).toContain("Monday 1 Mar 2027");
     expect((await staff.agent.get(`/settings/calendar/${organisationId}`)).statusCode).toBe(403);

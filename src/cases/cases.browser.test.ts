@@ -156,7 +156,32 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     for (const event of ["Given to", "Waiting for proof of identity", "runs again", "Extended", "Closed: Disclosed in full", "Attached letter.pdf"]) {
       expect(timeline).toContain(event);
     }
+    expect(await page.locator("#response").textContent()).toContain("On time");
     await scan(page, "closed case");
+  });
+
+  it("the trust's DPO reads the governors' report, chooses a term and downloads it as a PDF, with and without JavaScript", async () => {
+    const page = await signedIn("trustDpo");
+    await page.getByRole("link", { name: "Report to governors" }).click();
+    await page.waitForURL("**/reports/governors");
+    expect(await page.locator("#summary").textContent()).toContain("Elm Academy");
+    expect(await page.locator("#summary").textContent()).toContain("Whole trust");
+    await scan(page, "governors' report");
+    await page.getByLabel("Term").selectOption({ label: "Autumn term" });
+    await page.getByRole("button", { name: "Show the report" }).click();
+    await page.waitForURL(/term=autumn/);
+    expect(await page.locator(".govuk-caption-l").textContent()).toContain("Autumn term");
+    await scan(page, "governors' report for a term");
+
+    // axe needs scripts, so the same journey runs again with them off.
+    const noScripts = await signedIn("trustDpo", { javaScriptEnabled: false });
+    await noScripts.goto("/reports/governors");
+    await noScripts.getByLabel("Term").selectOption({ label: "Spring term" });
+    await noScripts.getByRole("button", { name: "Show the report" }).click();
+    await noScripts.waitForURL(/term=spring/);
+    expect(await noScripts.locator(".govuk-caption-l").textContent()).toContain("Spring term");
+    const [download] = await Promise.all([noScripts.waitForEvent("download"), noScripts.getByRole("link", { name: "PDF" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^governors-report-\d{4}-\d{4}-spring\.pdf$/);
   });
 
   it("a breach is logged, assessed and printed, and shows on the dashboard with its hours left", async () => {
@@ -198,7 +223,7 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await scan(dpo, "school dashboard with a breach");
   });
 
-  it("an admin sets a school's term dates, by hand and from a file", async () => {
+  it("an admin sets a school's term dates in date boxes, by paste and from a file", async () => {
     const context = await browser.newContext({ baseURL: base });
     const admin = await context.newPage();
     // The owner signs in through the browser with the phone the test agent set up.
@@ -213,10 +238,26 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await admin.goto("/settings/calendar");
     await scan(admin, "school calendars");
     await admin.goto(`/settings/calendar/${elmId}`);
-    await admin.getByLabel("Term dates (CSV)").fill("first_day,last_day,kind\n2026-11-30,2026-11-01,term\n");
-    await admin.getByRole("button", { name: "Save term dates" }).click();
-    await expect.poll(() => admin.locator(".govuk-error-summary").textContent()).toContain("Line 2");
+    const boxes = async (row: number, which: "first" | "last", [day, month, year]: [string, string, string]) => {
+      await admin.locator(`[name="term-${row}-${which}-day"]`).fill(day);
+      await admin.locator(`[name="term-${row}-${which}-month"]`).fill(month);
+      await admin.locator(`[name="term-${row}-${which}-year"]`).fill(year);
+    };
+    // A refused save keeps what was typed elsewhere on the page, and saves none of it.
+    await admin.getByLabel("Wales").check();
+    await boxes(0, "first", ["2", "11", "2026"]);
+    await boxes(0, "last", ["18", "12", "2026"]);
+    await boxes(1, "first", ["14", "12", "2026"]);
+    await boxes(1, "last", ["20", "12", "2026"]);
+    await admin.getByRole("button", { name: "Save calendar" }).click();
+    await expect.poll(() => admin.locator(".govuk-error-summary").textContent()).toContain("overlaps the term from 2 Nov 2026");
+    expect(await admin.getByLabel("Wales").isChecked()).toBe(true);
     await scan(admin, "school calendar with errors");
+    await admin.getByLabel("Or paste term dates from a spreadsheet").fill("Autumn 2\t02/11/2026\t18/12/2026\nSpring 1\t05/01/2027\t12/02/2027\n");
+    await admin.getByRole("button", { name: "Save calendar" }).click();
+    await admin.waitForURL(/done=saved/);
+    expect(await admin.locator("#term-0-school-days").textContent()).toContain("35 school days");
+    expect(await admin.getByLabel("Wales").isChecked()).toBe(true);
     await admin.getByLabel("Or import a CSV file").setInputFiles({
       name: "terms.csv",
       mimeType: "text/csv",
@@ -224,7 +265,8 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     });
     await admin.getByRole("button", { name: "Import the file" }).click();
     await admin.waitForURL(/done=terms/);
-    expect(await admin.getByLabel("Term dates (CSV)").inputValue()).toContain("2026-11-27,2026-11-27,closure");
+    expect(await admin.locator('[name="term-1-first-day"]').inputValue()).toBe("27");
+    expect(await admin.locator('[name="term-1-kind"]').inputValue()).toBe("closure");
     await scan(admin, "school calendar saved");
   });
 
