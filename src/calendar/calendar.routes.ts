@@ -7,8 +7,9 @@ import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
 import { contextOf } from "../platform/http/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { describeProclaimed, FIRST_PROJECTED_YEAR, NATION_NAMES, NATIONS, PROCLAIMED_BANK_HOLIDAYS } from "./bank-holidays.ts";
-import { changeCalendar, readCalendar, replaceTermDates } from "./calendar-settings.ts";
-import { readTermDatesCsv, writeTermDatesCsv } from "./school-days.ts";
+import { readCalendar, replaceTermDates, saveCalendar, TermDatesError } from "./calendar-settings.ts";
+import { readPastedTermDates, readTermDatesCsv, writeTermDatesCsv, type TermDates } from "./school-days.ts";
+import { readTermRows, termRowValues, withoutTermRows } from "./term-rows.ts";
 
 const organisationParams = z.object({ id: z.uuid() });
 
@@ -20,11 +21,14 @@ const calendarSchema = z.object({
     .int({ error: "Enter a whole number of working days" })
     .min(1, { error: "The advice target must be at least 1 working day" })
     .max(60, { error: "The advice target must be 60 working days or fewer" }),
+  // Pasted from a spreadsheet (or CSV): when given, it replaces the rows of date boxes.
+  paste: z.string().max(50_000, { error: "The pasted term dates must be 50,000 characters or fewer" }).optional(),
 });
 
-const termsSchema = z.object({ terms: z.string({ error: "Paste or type the term dates" }).max(50_000, { error: "The term dates must be 50,000 characters or fewer" }) });
+/** Blank rows of date boxes under the saved ones, for the next terms (no script needed to add one). */
+const BLANK_TERM_ROWS = 3;
 
-const NOTICES: Record<string, string> = { saved: "The school’s calendar is saved. Open cases’ deadlines have been worked out again.", terms: "The term dates are saved. Open cases’ deadlines have been worked out again." };
+const NOTICES: Record<string, string> = { saved: "The school’s calendar and term dates are saved. Open cases’ deadlines have been worked out again.", terms: "The term dates are saved. Open cases’ deadlines have been worked out again." };
 
 function organisationIdFrom(params: unknown): string {
   const parsed = organisationParams.safeParse(params);
@@ -46,17 +50,26 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
     return reply.page("calendar/views/calendars.njk", { calendars, firstProjectedYear: FIRST_PROJECTED_YEAR, proclaimed: PROCLAIMED_BANK_HOLIDAYS.map(describeProclaimed) });
   });
 
-  const showCalendar = async (request: FastifyRequest, reply: FastifyReply, organisationId: string, errors?: FieldErrors, values?: Record<string, string>) => {
+  /** The calendar page: saved settings, or (after a refusal) everything as it was typed, with the problems. */
+  const showCalendar = async (request: FastifyRequest, reply: FastifyReply, organisationId: string, errors?: FieldErrors, values?: Record<string, string>, rowCount?: number) => {
     const calendar = await readCalendar(contextOf(request, services), organisationId);
     const done = (request.query as { done?: string } | undefined)?.done;
+    const shown = values ?? { nation: calendar.nation, schoolType: calendar.schoolType, adviceTargetDays: String(calendar.adviceTargetDays), ...termRowValues(calendar.terms) };
+    const rows = Array.from({ length: Math.max(rowCount ?? 0, values ? 0 : calendar.terms.length + BLANK_TERM_ROWS, 1) }, (_, row) => ({
+      row,
+      kind: shown[`term-${row}-kind`] ?? "term",
+      // The count is of what is saved: shown only while the rows are the saved ones.
+      schoolDays: values ? undefined : calendar.terms[row]?.kind === "term" ? calendar.schoolDays[row] : undefined,
+    }));
     return reply.page(
       "calendar/views/calendar.njk",
       {
         errors,
         organisationId,
         calendar,
+        rows,
         notice: done ? NOTICES[done] : undefined,
-        values: values ?? { nation: calendar.nation, schoolType: calendar.schoolType, adviceTargetDays: String(calendar.adviceTargetDays), terms: writeTermDatesCsv(calendar.terms) },
+        values: shown,
         nations: NATIONS.map((nation) => ({ value: nation, text: NATION_NAMES[nation] })),
         firstProjectedYear: FIRST_PROJECTED_YEAR,
       },
@@ -66,28 +79,38 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/settings/calendar/:id", { config: { access: "calendar:manage" } }, async (request, reply) => showCalendar(request, reply, organisationIdFrom(request.params)));
 
+  // One form: nation, kind, advice target and term dates are saved together or not at all, and a
+  // refusal shows every field as it was typed (a bad term date must not lose the nation just chosen).
   app.post("/settings/calendar/:id", { config: { access: "calendar:manage" } }, async (request, reply) => {
     const organisationId = organisationIdFrom(request.params);
-    const form = readForm(calendarSchema, request.body);
-    if (!form.ok) {
-      return showCalendar(request, reply, organisationId, form.errors, form.values);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form = readForm(calendarSchema, withoutTermRows(body));
+    const rows = readTermRows(body);
+    const typed = { ...(form.ok ? Object.fromEntries(Object.entries(form.data).map(([key, value]) => [key, String(value ?? "")])) : form.values), ...rows.values };
+    const errors: FieldErrors = { ...(form.ok ? {} : form.errors) };
+    const paste = form.ok ? (form.data.paste ?? "").trim() : "";
+    let terms: (TermDates & { row?: number })[] = rows.terms;
+    if (paste) {
+      const pasted = readPastedTermDates(paste);
+      if (pasted.ok) terms = pasted.terms;
+      else errors["paste"] = pasted.errors.join(". ");
+    } else {
+      Object.assign(errors, rows.errors);
     }
-    await changeCalendar(contextOf(request, services), organisationId, form.data);
-    return reply.redirect(`/settings/calendar/${organisationId}?done=saved`, 303);
-  });
-
-  app.post("/settings/calendar/:id/terms", { config: { access: "calendar:manage" } }, async (request, reply) => {
-    const organisationId = organisationIdFrom(request.params);
-    const form = readForm(termsSchema, request.body);
-    if (!form.ok) {
-      return showCalendar(request, reply, organisationId, form.errors, form.values);
+    if (form.ok && Object.keys(errors).length === 0) {
+      try {
+        const { nation, schoolType, adviceTargetDays } = form.data;
+        await saveCalendar(contextOf(request, services), organisationId, { nation, schoolType, adviceTargetDays }, terms);
+        return reply.redirect(`/settings/calendar/${organisationId}?done=saved`, 303);
+      } catch (error) {
+        if (!(error instanceof TermDatesError)) throw error;
+        for (const problem of error.problems) {
+          const row = terms[problem.index]?.row;
+          errors[paste || row === undefined ? "paste" : `term-${row}-first`] ??= problem.message;
+        }
+      }
     }
-    const result = readTermDatesCsv(form.data.terms);
-    if (!result.ok) {
-      return showCalendar(request, reply, organisationId, { terms: result.errors.join(". ") }, { terms: form.data.terms });
-    }
-    await replaceTermDates(contextOf(request, services), organisationId, result.terms);
-    return reply.redirect(`/settings/calendar/${organisationId}?done=terms`, 303);
+    return showCalendar(request, reply, organisationId, errors, typed, rows.count);
   });
 
   // The same CSV as a file, for an admin who keeps term dates in a spreadsheet.
@@ -105,7 +128,12 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
     if (!result.ok) {
       return showCalendar(request, reply, organisationId, { termsFile: result.errors.join(". ") });
     }
-    await replaceTermDates(contextOf(request, services), organisationId, result.terms);
+    try {
+      await replaceTermDates(contextOf(request, services), organisationId, result.terms);
+    } catch (error) {
+      if (error instanceof TermDatesError) return showCalendar(request, reply, organisationId, { termsFile: error.message });
+      throw error;
+    }
     return reply.redirect(`/settings/calendar/${organisationId}?done=terms`, 303);
   });
 

@@ -1,4 +1,4 @@
-import { isIsoDate, isWeekend, type IsoDate } from "./dates.ts";
+import { eachDay, formatDate, isIsoDate, isWeekend, type IsoDate } from "./dates.ts";
 
 /**
  * A school's session calendar, as the school writes it: its terms, and closures inside them (INSET
@@ -77,4 +77,100 @@ export function readTermDatesCsv(text: string): TermDatesResult {
 /** Writes term dates back out in the same CSV shape, so an admin can download, edit and re-import. */
 export function writeTermDatesCsv(terms: readonly TermDates[]): string {
   return ["first_day,last_day,kind", ...terms.map((term) => `${term.firstDay},${term.lastDay},${term.kind}`)].join("\n") + "\n";
+}
+
+/** A date as a UK spreadsheet writes it (31/01/2027, 31-1-27, 31.01.2027) or as YYYY-MM-DD; undefined otherwise. */
+export function readUkDate(cell: string): IsoDate | undefined {
+  const text = cell.trim();
+  if (isIsoDate(text)) {
+    return text;
+  }
+  const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text);
+  if (!match) {
+    return undefined;
+  }
+  const year = match[3]!.length === 2 ? `20${match[3]}` : match[3]!;
+  const date = `${year}-${match[2]!.padStart(2, "0")}-${match[1]!.padStart(2, "0")}`;
+  return isIsoDate(date) ? date : undefined;
+}
+
+const CLOSURE_WORDS = /^(closure|closed|inset|inset day|training day|staff training)$/i;
+
+/**
+ * Reads term dates pasted from a spreadsheet or typed as CSV: one term or closure a line, cells
+ * split by tabs (a spreadsheet's copy) or commas; dates as DD/MM/YYYY or YYYY-MM-DD; a cell saying
+ * "closure" (or "INSET", "closed") makes the line a closure, and any other words (a term's name,
+ * a header row) are passed over. A closure may give one date. Every problem is reported with its
+ * line number; nothing is accepted unless all is.
+ */
+export function readPastedTermDates(text: string): TermDatesResult {
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter(({ line }) => line.length > 0 && !line.startsWith("#"));
+  if (lines.length > MAX_ROWS) {
+    return { ok: false, errors: [`There are more than ${MAX_ROWS} lines`] };
+  }
+  const errors: string[] = [];
+  const terms: TermDates[] = [];
+  for (const [index, { line, number }] of lines.entries()) {
+    const cells = line.split(line.includes("\t") ? "\t" : ",").map((cell) => cell.trim().replace(/^"(.*)"$/, "$1").trim());
+    const dates = cells.map(readUkDate);
+    const found = dates.filter((date): date is IsoDate => date !== undefined);
+    const kind = cells.some((cell) => CLOSURE_WORDS.test(cell)) ? "closure" : "term";
+    const dateLike = cells.filter((cell, at) => dates[at] === undefined && /\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}/.test(cell));
+    if (dateLike.length > 0) {
+      errors.push(`Line ${number}: ${dateLike[0]} is not a real date`);
+    } else if (found.length === 0) {
+      // A header row ("first_day,last_day,kind", "Term, Starts, Ends") says what the columns are.
+      if (index !== 0) errors.push(`Line ${number}: enter the first and last day, like 02/09/2026`);
+    } else if (found.length > 2) {
+      errors.push(`Line ${number}: enter only the first and last day`);
+    } else if (found.length === 1 && kind !== "closure") {
+      errors.push(`Line ${number}: enter the term's last day as well as its first`);
+    } else {
+      const [firstDay, lastDay = firstDay] = found as [IsoDate, IsoDate?];
+      if (lastDay < firstDay) {
+        errors.push(`Line ${number}: the last day is before the first day`);
+      } else {
+        terms.push({ kind, firstDay, lastDay });
+      }
+    }
+  }
+  if (errors.length === 0 && terms.length === 0) {
+    errors.push("There are no term dates in what was pasted");
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, terms };
+}
+
+/**
+ * Terms that overlap an earlier one (closures sit inside terms, so only terms are compared), each
+ * with its place in `terms` and what to say.
+ */
+export function overlappingTerms(terms: readonly TermDates[]): { index: number; message: string }[] {
+  const sorted = terms
+    .map((term, index) => ({ term, index }))
+    .filter(({ term }) => term.kind === "term")
+    .sort((a, b) => a.term.firstDay.localeCompare(b.term.firstDay) || a.index - b.index);
+  const problems: { index: number; message: string }[] = [];
+  for (let at = 1; at < sorted.length; at += 1) {
+    const [before, after] = [sorted[at - 1]!.term, sorted[at]!];
+    if (after.term.firstDay <= before.lastDay) {
+      problems.push({
+        index: after.index,
+        message: `The term from ${formatDate(after.term.firstDay)} to ${formatDate(after.term.lastDay)} overlaps the term from ${formatDate(before.firstDay)} to ${formatDate(before.lastDay)}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** How many school days a term holds: its weekdays, less bank holidays and the school's closures. */
+export function schoolDaysIn(term: TermDates, isSchoolDay: SchoolDayTest): number {
+  let count = 0;
+  for (const day of eachDay(term.firstDay, term.lastDay)) {
+    if (isSchoolDay(day)) count += 1;
+  }
+  return count;
 }
