@@ -82,7 +82,7 @@ describe(`registering a licence (${testEngine})`, () => {
     expect(await kindOf(licenceForm({ organisationKind: "trust", organisationName: `Dales Trust ${unique()}`, schoolType: "maintained", nation: "england" }))).toEqual({ nation: "england", schoolType: "academy" });
     const page = (await new TestAgent(steward.app, steward.clock).get("/register")).body;
     expect(page).toContain("Which nation is it in?");
-    expect(page).toContain("What kind of school is it?");
+    expect(page).toContain("If it is a school, what kind of school is it?");
   });
 
   it("never sends the password back after an error", async () => {
