@@ -73,12 +73,15 @@ describe(`closing records when and how the response was sent, and whether on tim
     await dpo.agent.get(onTime);
     expect((await dpo.agent.post(`${onTime}/close`, { outcome: "disclosed-in-full", ...sent("2026-12-30"), responseChannel: "email" })).statusCode).toBe(303);
     expect((await dpo.agent.post(`${late}/close`, { outcome: "disclosed-in-full", ...sent("2026-12-31"), responseChannel: "post" })).statusCode).toBe(303);
-    expect((await dpo.agent.post(`${withdrawn}/close`, { outcome: "withdrawn", "sentOn-day": "", "sentOn-month": "", "sentOn-year": "" })).statusCode).toBe(303);
+    // Withdrawn: nothing was sent, so the date the form starts with (today) is not kept.
+    expect((await dpo.agent.post(`${withdrawn}/close`, { outcome: "withdrawn", ...sent("2027-01-30"), responseChannel: "" })).statusCode).toBe(303);
 
     const onTimePage = (await dpo.agent.get(onTime)).body;
     expect(onTimePage).toMatch(/id="response">Sent 30 Dec 2026, by email\. <strong class="govuk-tag govuk-tag--green">On time</);
     expect((await dpo.agent.get(late)).body).toMatch(/Sent 31 Dec 2026, by post\. <strong class="govuk-tag govuk-tag--red">Late</);
-    expect((await dpo.agent.get(withdrawn)).body).toContain("Not applicable");
+    const withdrawnPage = (await dpo.agent.get(withdrawn)).body;
+    expect(withdrawnPage).toContain("Not applicable");
+    expect(withdrawnPage).not.toContain("Sent 30 Jan 2027");
     expect(onTimePage.slice(onTimePage.indexOf('id="timeline"'))).toContain("Closed: Disclosed in full. Sent 30 Dec 2026, by email");
 
     const list = (await dpo.agent.get("/cases?state=closed")).body;
