@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { writeSessionCookie } from "../auth/session-cookie.ts";
 import { contextOf, requestMeta } from "../platform/http/request-context.ts";
@@ -39,6 +39,16 @@ const ACCOUNT_ACTIONS: AccountAction[] = ["deactivate", "change-role", "sign-out
 import { endOtherSessions, listOwnSessions } from "../auth/sessions.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
+
+/**
+ * Per admin (not per address: a school shares one), so a username cannot be tried against the
+ * whole of Steward at speed: "taken" is the one thing user creation says about other organisations.
+ */
+const USER_CREATION_LIMIT = {
+  max: 60,
+  timeWindow: "1 hour",
+  keyGenerator: (request: FastifyRequest) => `users-new:${request.actor?.userId ?? request.ip}`,
+};
 
 /** The notice /account shows after a change, from ?done=… */
 const ACCOUNT_NOTICES: Record<string, string> = {
@@ -111,7 +121,7 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     return reply.page("accounts/views/new-user.njk", { organisations, roles: roleChoices(undefined), values: { organisationId: ctx.actor.organisation.id } });
   });
 
-  app.post("/users/new", { config: { access: "users:manage" } }, async (request, reply) => {
+  app.post("/users/new", { config: { access: "users:manage", rateLimit: USER_CREATION_LIMIT } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const form = readForm(newUserSchema, request.body);
     const result = form.ok ? await createUser(ctx, form.data) : form;

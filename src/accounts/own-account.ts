@@ -237,7 +237,7 @@ export async function confirmEmailChange(
       return { ok: true } as const;
     });
   } catch (error) {
-    if (brokenUniqueConstraint(error) === "users_email_unique") {
+    if (brokenUniqueConstraint(error) === "users_email_unique_in_organisation") {
       return { ok: false, reason: "taken" };
     }
     throw error;

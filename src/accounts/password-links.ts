@@ -3,7 +3,7 @@ import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword, passwordProblem } from "../auth/passwords.ts";
 import { endSessionsOfUser } from "../auth/sessions.ts";
 import { tellAccountHolder } from "./notices.ts";
-import { openPersonalFields, signInIndexes, whereSignsInAs } from "./personal-fields.ts";
+import { accountsSigningInAs, openPersonalFields } from "./personal-fields.ts";
 import type { Keyring } from "../platform/encryption/keyring.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { queueEmail } from "../notify/outbox.ts";
@@ -139,30 +139,30 @@ export async function setPasswordWithLink(
 export const RESET_VALID_MS = 30 * 60 * 1000;
 
 /**
- * Emails a password reset link to the account that signs in with `login`, if there is an active
- * one. The caller tells the person the same thing either way, so accounts cannot be discovered.
+ * Emails a password reset link to each active account that signs in with `login` (an email address
+ * may have an account in more than one organisation: each gets its own link, to that address). The
+ * caller tells the person the same thing either way, so accounts cannot be discovered.
  */
 export async function requestPasswordReset(
   services: Pick<Services, "database" | "clock" | "mailer" | "config" | "keyring">,
   login: string,
   meta?: RequestMeta,
 ): Promise<void> {
-  const indexes = signInIndexes(services.keyring, login);
-  const db = services.database.db;
-  const user = await inScope(db, { signInIndexes: indexes }, (trx) =>
-    trx
-      .selectFrom("users")
-      .select(["orgId", "id", "fullName", "email", "deactivatedAt"])
-      .where(whereSignsInAs(indexes))
-      .executeTakeFirst(),
-  );
-  if (!user || user.deactivatedAt !== null) {
-    return;
+  const { accounts } = await accountsSigningInAs(services.database.db, services.keyring, login);
+  for (const user of accounts.filter((account) => account.deactivatedAt === null)) {
+    await sendResetLink(services, user, meta);
   }
+}
+
+async function sendResetLink(
+  services: Pick<Services, "database" | "clock" | "mailer" | "config" | "keyring">,
+  user: { orgId: string; id: string; fullName: string; email: string },
+  meta: RequestMeta | undefined,
+): Promise<void> {
   const token = newToken();
   const now = services.clock.now();
   const link = `${services.config.publicUrl}/set-password/${token}`;
-  await inScope(db, { organisationIds: [user.orgId] }, async (trx) => {
+  await inScope(services.database.db, { organisationIds: [user.orgId] }, async (trx) => {
     const person = await openPersonalFields(trx, services.keyring, user.orgId, user.id, { fullName: user.fullName, email: user.email });
     await trx
       .insertInto("passwordLinks")

@@ -1,6 +1,6 @@
-import type { ExpressionBuilder } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../platform/database/schema.ts";
-import type { Tx } from "../platform/database/tenant-scope.ts";
+import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { blindIndex, openFor, sealFor, type Keyring, type SealedPlace } from "../platform/encryption/keyring.ts";
 
 /*
@@ -34,9 +34,38 @@ export function signInIndexes(keyring: Keyring, login: string): { username: stri
   return { username: signInIndex(keyring, "username", login), email: signInIndex(keyring, "email", login) };
 }
 
-/** The condition that finds the user who signs in with these indexes (the scope must carry them too). */
-export function whereSignsInAs(indexes: { username: string; email: string }) {
-  return (eb: ExpressionBuilder<Database, "users">) => eb.or([eb("usernameIndex", "=", indexes.username), eb("emailIndex", "=", indexes.email)]);
+/**
+ * At most this many accounts are tried for one email address at sign-in (an address may have an
+ * account in several organisations; the oldest are tried). Beyond it, sign in with the username.
+ */
+export const MAX_ACCOUNTS_PER_ADDRESS = 10;
+
+/** What sign-in and password reset read of each account a sign-in name may mean (sealed fields as stored). */
+const SIGN_IN_COLUMNS = ["orgId", "id", "email", "fullName", "passwordHash", "deactivatedAt", "failedSignIns", "lastFailedSignInAt", "lockedUntil", "totpConfirmedAt"] as const;
+export type SignInCandidate = Pick<Selectable<Database["users"]>, (typeof SIGN_IN_COLUMNS)[number]>;
+
+/**
+ * The accounts a typed sign-in name may mean: the one whose username it is (usernames are unique
+ * across Steward and cannot hold "@", so never clash with an address), or else every account with
+ * that email address, oldest first. Runs in its own scope, which sees only those rows.
+ */
+export async function accountsSigningInAs(db: Kysely<Database>, keyring: Keyring, login: string): Promise<{ byUsername: boolean; accounts: SignInCandidate[] }> {
+  const indexes = signInIndexes(keyring, login);
+  return inScope(db, { signInIndexes: indexes }, async (trx) => {
+    const byUsername = await trx.selectFrom("users").select(SIGN_IN_COLUMNS).where("usernameIndex", "=", indexes.username).execute();
+    if (byUsername.length > 0) {
+      return { byUsername: true, accounts: byUsername };
+    }
+    const byEmail = await trx
+      .selectFrom("users")
+      .select(SIGN_IN_COLUMNS)
+      .where("emailIndex", "=", indexes.email)
+      .orderBy("createdAt")
+      .orderBy("id")
+      .limit(MAX_ACCOUNTS_PER_ADDRESS)
+      .execute();
+    return { byUsername: false, accounts: byEmail };
+  });
 }
 
 /** A user's sealed fields are bound to their row: one person's name does not open as another's. */

@@ -10,7 +10,7 @@ import type { ChangeRole, NewUser } from "./accounts.schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { auditOfUser, inActorScope, type Context } from "./actor.ts";
 import { assertReachable, authorise, SENSITIVE_ROLES } from "./permissions.ts";
-import { openPersonalFields, sealPersonalFields } from "./personal-fields.ts";
+import { openPersonalFields, sealPersonalFields, signInIndex } from "./personal-fields.ts";
 import type { Keyring } from "../platform/encryption/keyring.ts";
 import { tellAccountHolder } from "./notices.ts";
 import { fieldErrorsForClash } from "./registration.ts";
@@ -144,6 +144,14 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
   const userId = randomUUID();
   const token = newToken();
   const setPasswordUrl = `${services.config.publicUrl}/set-password/${token}`;
+  // An address is unique among the organisations this admin reaches (a trust's schools too), and
+  // only there: whether it has an account in any other organisation is never revealed.
+  const sameAddress = await inActorScope(ctx, (trx) =>
+    trx.selectFrom("users").select("id").where("emailIndex", "=", signInIndex(services.keyring, "email", input.email)).executeTakeFirst(),
+  );
+  if (sameAddress) {
+    return { ok: false, errors: { email: "Someone in your organisation already has that email address; use another" } };
+  }
   try {
     await inActorScope(ctx, async (trx) => {
       const organisation = await trx

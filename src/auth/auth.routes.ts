@@ -78,7 +78,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       return reply.page(
         "auth/views/login.njk",
         { errors: { login: signInRefusal(result) }, values: { login: form.data.login }, action },
-        result.reason === "invalid" ? 401 : 429,
+        result.reason === "invalid" || result.reason === "ambiguous" ? 401 : 429,
       );
     }
     writeSessionCookie(request, reply, result.token);

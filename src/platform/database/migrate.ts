@@ -13,6 +13,7 @@ import * as attachmentStorage from "./migrations/2026-12-01-070-attachment-stora
 import * as breachReportDates from "./migrations/2026-12-01-061-breach-report-dates.ts";
 import * as outboxAuthentication from "./migrations/2026-12-01-101-outbox-authentication.ts";
 import * as oneOpenErasure from "./migrations/2026-12-01-102-one-open-erasure.ts";
+import * as emailUniqueInOrganisation from "./migrations/2026-12-01-103-email-unique-in-organisation.ts";
 import * as caseReferenceCodes from "./migrations/2026-12-01-010-case-reference-codes.ts";
 import * as responseSent from "./migrations/2026-12-01-120-response-sent.ts";
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-01-061-breach-report-dates": breachReportDates,
   "2026-12-01-101-outbox-authentication": outboxAuthentication,
   "2026-12-01-102-one-open-erasure": oneOpenErasure,
+  "2026-12-01-103-email-unique-in-organisation": emailUniqueInOrganisation,
   "2026-12-01-010-case-reference-codes": caseReferenceCodes,
   "2026-12-01-120-response-sent": responseSent,
 };
