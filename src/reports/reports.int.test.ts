@@ -101,6 +101,12 @@ describe(`the governors' report (${testEngine})`, () => {
     const spring = await dpo.agent.get(`/reports/governors.csv?year=2026&term=spring&organisationId=${elmId}`);
     expect(spring.body.split("\r\n")[1]).toMatch(/^Elm Academy,5 Jan 2027 to 11 Apr 2027,1,/);
     expect((await dpo.agent.get("/reports/governors?year=2025")).body).toMatch(/Whole trust<\/th>\s*<td[^>]*>0</);
+    // Choices it cannot read, or a year not yet begun, give this school year as a whole.
+    for (const query of ["year=abc&term=winter", "year=2031", "organisationId=not-an-id"]) {
+      const odd = await dpo.agent.get(`/reports/governors?${query}`);
+      expect(odd.statusCode).toBe(200);
+      expect(odd.body).toContain("School year 2026 to 2027");
+    }
 
     // Reading it is in the trail of each organisation it covers.
     const audited = await sql<{ orgId: string }>`select org_id as "orgId" from audit_events where action = 'report.view'`.execute(steward.services.database.db);
