@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { londonDateOf } from "../calendar/dates.ts";
-import { recordCase } from "../cases/cases.ts";
+import { recordCase } from "../cases/logging.ts";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { unusedRecoveryCodes } from "../auth/two-factor.ts";

@@ -7,13 +7,9 @@ const GENERIC_WORDS = new Set(["the", "of", "and", "school", "academy", "trust",
  * begins with it, so two schools of one trust never share a reference.
  */
 export function referenceCodeFor(name: string, taken: ReadonlySet<string>): string {
-  const initials = name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((word) => word !== "" && !GENERIC_WORDS.has(word.toLowerCase()))
-    .map((word) => word.charAt(0).toUpperCase())
-    .join("")
-    .slice(0, 4);
-  const base = initials || "S";
+  const words = name.split(/[^A-Za-z0-9]+/).filter((word) => word !== "" && !GENERIC_WORDS.has(word.toLowerCase()));
+  // One word (Elm Academy) gives its first three letters, ELM, rather than a lone E.
+  const base = (words.length === 1 ? words[0]!.slice(0, 3) : words.map((word) => word.charAt(0)).join("").slice(0, 4)).toUpperCase() || "S";
   if (!taken.has(base)) {
     return base;
   }

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
-import { refreshOpenDeadlines } from "../cases/cases.ts";
+import { refreshOpenDeadlines } from "../cases/case-deadlines.ts";
 import { notFound } from "../platform/errors.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import type { Services } from "../platform/services.ts";

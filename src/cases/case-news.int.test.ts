@@ -88,7 +88,7 @@ describe(`who is told of a case, and its reference (${testEngine})`, () => {
     await logSar(staff.agent, licence.organisationId);
     expect(await caseNews(dpo.email)).toHaveLength(1);
     expect(await caseNews(licence.email)).toEqual([]);
-    const page = await dpo.agent.get(await logSar(dpo.agent, licence.organisationId));
+    const page = await dpo.agent.get(await logSar(dpo.agent, licence.organisationId, { requesterName: "Casey Parent", subjectName: "Alex Pupil" }));
     expect(page.body).toContain("Nobody else was emailed");
     expect(await caseNews(dpo.email)).toHaveLength(1);
   });

@@ -83,15 +83,18 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     // axe runs as a script, so these pages are scanned in the DPO's browser (JavaScript on) below.
     await page.getByRole("link", { name: "Cases" }).first().click();
     await page.getByRole("button", { name: "Log a request or incident" }).click();
-    await page.getByRole("button", { name: "Log it" }).click();
-    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Choose what kind of request");
+    // One question first: the kind of case decides what the next page asks.
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Select what kind of request");
     await page.getByLabel("Subject access request").check();
+    await page.getByRole("button", { name: "Continue" }).click();
     // 31 November is no date: the boxes come back as typed, with the reason, and nothing is logged.
     await fillDate(page, "Date it was received", ["31", "11", "2026"]);
-    await page.getByLabel("Who made the request or reported it?").fill("Jordan Parent");
+    await page.getByLabel("How did it arrive?").selectOption("Letter");
+    await page.getByLabel("Who made the request?").fill("Jordan Parent");
     await page.getByLabel("A pupil").check();
-    await page.getByLabel("Name of the person the data is about").fill("Riley Pupil");
-    await page.getByLabel("What was asked for, or what happened?").fill("Please send everything you hold about my son Riley.");
+    await page.getByLabel("Name of the person or people the data is about").fill("Riley Pupil");
+    await page.getByLabel("What was asked for?").fill("Please send everything you hold about my son Riley.");
     await page.getByRole("button", { name: "Log it" }).click();
     await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Date it was received must be a real date");
     // The summary's link leads to the day box.
@@ -102,7 +105,8 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await page.getByRole("button", { name: "Log it" }).click();
     await page.waitForURL(/\/cases\/[0-9a-f-]+\?done=logged/);
     casePath = new URL(page.url()).pathname;
-    expect(await page.locator("#reference").textContent()).toBe("SAR-2026-0001");
+    // Elm Academy is one of the trust's schools: its references begin with its code.
+    expect(await page.locator("#reference").textContent()).toBe("ELM-SAR-2026-0001");
     expect(await page.locator("#deadline").textContent()).toContain("Thursday 24 Dec 2026");
     await page.getByLabel("Attach a file").setInputFiles({ name: "letter.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
     await page.getByRole("button", { name: "Attach", exact: true }).click();
@@ -187,18 +191,24 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
   it("a breach is logged, assessed and printed, and shows on the dashboard with its hours left", async () => {
     const dpo = await signedIn("schoolDpo");
     await dpo.goto("/cases/new");
-    await scan(dpo, "log a case");
-    await dpo.getByRole("group", { name: "Date it was received" }).getByLabel("Month").fill("13");
+    await scan(dpo, "log a case: what kind");
+    await dpo.getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => dpo.locator(".govuk-error-summary").textContent()).toContain("Select what kind of request");
+    await scan(dpo, "log a case: what kind, with an error");
+    await dpo.getByLabel("Personal data breach").check();
+    await dpo.getByRole("button", { name: "Continue" }).click();
+    await scan(dpo, "log a breach");
+    await dpo.getByRole("group", { name: "Date the school became aware of it" }).getByLabel("Month").fill("13");
     await dpo.getByRole("button", { name: "Log it" }).click();
     await expect.poll(() => dpo.locator(".govuk-error-summary").textContent()).toContain("Date it was received must be a real date");
-    await expect.poll(() => dpo.locator(".govuk-error-summary").textContent()).toContain("Choose what kind of request");
-    await scan(dpo, "log a case with errors");
-    await dpo.getByLabel("Personal data breach").check();
-    await dpo.getByRole("group", { name: "Date it was received" }).getByLabel("Month").fill("11");
-    await dpo.getByLabel("Time (needed for a breach)").fill("08:30");
-    await dpo.getByLabel("Who made the request or reported it?").fill("Sam Office");
-    await dpo.getByLabel("The requester themselves").check();
-    await dpo.getByLabel("What was asked for, or what happened?").fill("Class list emailed to the wrong parent.");
+    await scan(dpo, "log a breach with errors");
+    await dpo.getByRole("group", { name: "Date the school became aware of it" }).getByLabel("Month").fill("11");
+    await dpo.getByLabel("Time the school became aware of it").fill("08:30");
+    await dpo.getByLabel("How did it come to light?").selectOption("Email");
+    await dpo.getByLabel("Who reported it?").fill("Sam Office");
+    await dpo.getByLabel("A pupil").check();
+    await dpo.getByLabel("Name of the person or people the data is about").fill("Year 6 class list");
+    await dpo.getByLabel("What happened?").fill("Class list emailed to the wrong parent.");
     await dpo.getByRole("button", { name: "Log it" }).click();
     await dpo.waitForURL(/done=logged/);
     await dpo.getByRole("link", { name: "Assess the risk" }).click();

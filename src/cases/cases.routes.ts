@@ -4,6 +4,7 @@ import { can } from "../accounts/permissions.ts";
 import { listReachableOrganisations } from "../accounts/schools.ts";
 import { NATION_NAMES } from "../calendar/bank-holidays.ts";
 import { londonDateOf } from "../calendar/dates.ts";
+import type { CaseType } from "../calendar/deadlines.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
@@ -18,6 +19,7 @@ import {
   caseFilterSchema,
   closeSchema,
   extendSchema,
+  newCaseKindSchema,
   newCaseSchema,
   noteSchema,
   reopenSchema,
@@ -37,15 +39,14 @@ import {
   extendCase,
   getCase,
   listCases,
-  logCase,
-  organisationsForLogging,
   reopenCase,
   restartClock,
   stopClock,
 } from "./cases.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
+import { LikelyDuplicateError, logCase, organisationsForLogging, type LikelyDuplicate } from "./logging.ts";
 import { responseChannelItems } from "./response.ts";
-import { CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
+import { asksWhoseData, CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
 
 /** An export is one file of every case the filter matches, up to this many. */
 const MAX_EXPORTED_CASES = 100_000;
@@ -131,51 +132,105 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
       .send(Buffer.from(casesAsXlsx(cases)));
   });
 
-  const showNewCaseForm = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, string> = {}) => {
+  /**
+   * Logging a case is two pages, one question first: which school and what kind of case. The
+   * second asks only what that kind needs (no "whose data" for an FOI request, a time for a breach).
+   */
+  const showNewCaseKind = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, string> = {}) => {
     const ctx = contextOf(request, services);
     const organisations = await organisationsForLogging(ctx);
-    const own = organisations.find((organisation) => organisation.id === ctx.actor.organisation.id) ?? organisations[0];
-    const chosen = organisations.find((organisation) => organisation.id === values["organisationId"]) ?? own;
     // Every type any reachable school offers: the domain refuses one that does not apply to the chosen school.
     // The educational record is always offered in England: at an academy it becomes a subject access request.
+    // An FOI request is one choice: whether it counts school days follows from the school.
     const offered = [...new Set(organisations.flatMap((organisation) => (organisation.nation === "england" ? [...organisation.types, "educational-record" as const] : organisation.types)))]
+      .filter((type) => type !== "foi-school")
       .sort((a, b) => Object.keys(WORKFLOWS).indexOf(a) - Object.keys(WORKFLOWS).indexOf(b));
     const academyNote = organisations.some((organisation) => organisation.nation === "england" && organisation.schoolType !== "maintained")
       ? " At an academy or independent school this is logged as a subject access request (one month)."
+      : "";
+    const foiNote = organisations.some((organisation) => organisation.kind === "school" && organisation.nation !== "scotland" && organisation.schoolType !== "independent")
+      ? " A school’s request is counted in school days: 20 school days or 60 working days, whichever is sooner."
       : "";
     return reply.page(
       "cases/views/new.njk",
       {
         errors,
-        values: { organisationId: chosen?.id, receivedOn: londonDateOf(services.clock.now()), ...values },
-        organisations: organisations.map((organisation) => ({ value: organisation.id, text: organisation.name })),
+        values: organisations.length === 1 ? { organisationId: organisations[0]!.id, ...values } : values,
+        organisations: [{ value: "", text: "Select a school" }, ...organisations.map((organisation) => ({ value: organisation.id, text: organisation.label }))],
         types: offered.map((type) => ({
           value: type,
-          text: WORKFLOWS[type].name,
-          hint: { text: WORKFLOWS[type].hint + (type === "educational-record" ? academyNote : "") },
+          text: type === "foi" ? "Freedom of information request" : WORKFLOWS[type].name,
+          hint: { text: WORKFLOWS[type].hint + (type === "educational-record" ? academyNote : type === "foi" ? foiNote : "") },
           checked: values["type"] === type,
         })),
-        channels: CHANNELS.map((channel) => ({ value: channel.id, text: channel.name })),
-        rights: [{ value: "", text: "Not a rights request" }, ...RIGHTS.map((right) => ({ value: right.id, text: right.name }))],
-        subjectKinds: SUBJECT_KINDS.map((kind) => ({ value: kind.id, text: kind.name, checked: values["subjectKind"] === kind.id })),
       },
       errors ? 400 : 200,
     );
   };
 
-  app.get("/cases/new", { config: { access: "cases:log" } }, async (request, reply) => showNewCaseForm(request, reply));
+  const showNewCaseDetails = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: { organisationId: string; type: CaseType },
+    { errors, values = {}, duplicates }: { errors?: FieldErrors; values?: Record<string, string>; duplicates?: LikelyDuplicate[] } = {},
+  ) => {
+    const ctx = contextOf(request, services);
+    const organisation = (await organisationsForLogging(ctx)).find((candidate) => candidate.id === kind.organisationId);
+    if (!organisation) {
+      return showNewCaseKind(request, reply, { organisationId: "Select which school it is for" }, { type: kind.type });
+    }
+    const workflow = WORKFLOWS[kind.type];
+    return reply.page(
+      "cases/views/new-details.njk",
+      {
+        errors,
+        values: { receivedOn: londonDateOf(services.clock.now()), ...values, ...kind },
+        kind,
+        typeName: kind.type === "foi" || kind.type === "foi-school" ? "Freedom of information request" : workflow.name,
+        organisationName: organisation.label,
+        manySchools: ctx.actor.organisationIds.length > 1,
+        asksWhoseData: asksWhoseData(kind.type),
+        duplicates,
+        channels: [{ value: "", text: "Select how it arrived" }, ...CHANNELS.map((channel) => ({ value: channel.id, text: channel.name }))],
+        rights: RIGHTS.map((right) => ({ value: right.id, text: right.name, checked: values["rightAsked"] === right.id })),
+        subjectKinds: SUBJECT_KINDS.filter((subject) => kind.type !== "breach" || subject.id !== "requester").map((subject) => ({ value: subject.id, text: subject.name, checked: values["subjectKind"] === subject.id })),
+      },
+      errors ? 400 : 200,
+    );
+  };
+
+  app.get("/cases/new", { config: { access: "cases:log" } }, async (request, reply) => {
+    const query = (request.query ?? {}) as Record<string, string>;
+    const chosen = { organisationId: typeof query["organisationId"] === "string" ? query["organisationId"] : "", type: typeof query["type"] === "string" ? query["type"] : "" };
+    if (!("organisationId" in query) && !("type" in query)) {
+      return showNewCaseKind(request, reply);
+    }
+    const form = readForm(newCaseKindSchema, chosen);
+    if (!form.ok || query["change"] === "yes") {
+      return showNewCaseKind(request, reply, form.ok ? undefined : form.errors, chosen);
+    }
+    return showNewCaseDetails(request, reply, form.data);
+  });
 
   app.post("/cases", { config: { access: "cases:log" } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    const kind = readForm(newCaseKindSchema, { organisationId: body["organisationId"], type: body["type"] });
+    if (!kind.ok) {
+      return showNewCaseKind(request, reply, kind.errors, kind.values);
+    }
     const form = readForm(newCaseSchema, request.body);
     if (!form.ok) {
-      return showNewCaseForm(request, reply, form.errors, form.values);
+      return showNewCaseDetails(request, reply, kind.data, { errors: form.errors, values: form.values });
     }
     try {
       const { id, asSubjectAccess } = await logCase(contextOf(request, services), form.data);
       return reply.redirect(`/cases/${id}?done=${asSubjectAccess ? "logged-as-sar" : "logged"}`, 303);
     } catch (error) {
       if (error instanceof CaseFormError) {
-        return showNewCaseForm(request, reply, error.errors, request.body as Record<string, string>);
+        return showNewCaseDetails(request, reply, kind.data, { errors: error.errors, values: body });
+      }
+      if (error instanceof LikelyDuplicateError) {
+        return showNewCaseDetails(request, reply, kind.data, { values: body, duplicates: error.duplicates });
       }
       throw error;
     }

@@ -26,8 +26,8 @@ const optionalText = (what: string, max: number) =>
 const TIME = /^([01]?\d|2[0-3]):[0-5]\d$/;
 
 export const newCaseSchema = z.object({
-  organisationId: z.string().uuid({ error: "Choose the school" }),
-  type: z.enum(CASE_TYPES, { error: "Choose what kind of request or incident this is" }),
+  organisationId: z.string().uuid({ error: "Select which school it is for" }),
+  type: z.enum(CASE_TYPES, { error: "Select what kind of request or incident this is" }),
   receivedOn: dateField("the date it was received"),
   receivedTime: z
     .string()
@@ -39,14 +39,29 @@ export const newCaseSchema = z.object({
     .union([z.literal(""), z.enum(ids(RIGHTS))], { error: "Choose which right the request uses" })
     .optional()
     .transform((value) => (value ? value : undefined)),
-  channel: z.enum(ids(CHANNELS), { error: "Choose how it arrived" }),
+  channel: z.enum(ids(CHANNELS), { error: "Select how it arrived" }),
   requesterName: requiredText("the name of the person who made the request or reported it"),
   requesterContact: optionalText("Contact details", 500),
-  subjectKind: z.enum(ids(SUBJECT_KINDS), { error: "Choose whose data it is about" }),
+  // Asked only of cases about someone's personal data: logCase insists where the type needs it.
+  subjectKind: z
+    .union([z.literal(""), z.enum(ids(SUBJECT_KINDS))], { error: "Select whose data it is about" })
+    .optional()
+    .transform((value) => (value ? value : undefined)),
   subjectName: optionalText("The name of the person the data is about", 200),
   summary: requiredText("what was asked for or what happened", { max: 5000 }),
+  /** Set when the person has seen the likely-duplicate warning and says this is a different request. */
+  notDuplicate: z
+    .enum(["yes"])
+    .optional()
+    .transform((value) => value === "yes"),
 });
 export type NewCase = z.output<typeof newCaseSchema>;
+
+/** The log form's first question: which school, and what kind of case (the rest of the form follows from them). */
+export const newCaseKindSchema = z.object({
+  organisationId: newCaseSchema.shape.organisationId,
+  type: newCaseSchema.shape.type,
+});
 
 export const statusSchema = z.object({ status: requiredText("the stage") });
 export const assignSchema = z.object({ assigneeId: z.string().uuid({ error: "Choose who will handle it" }) });

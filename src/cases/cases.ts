@@ -4,25 +4,22 @@ import { inActorScope, type Actor, type Context } from "../accounts/actor.ts";
 import { authorise, can } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
 import { recordAudit, recordView, type AuditAction } from "../audit/audit.ts";
-import type { HolidayCalendar } from "../calendar/bank-holidays.ts";
-import { loadHolidayCalendar, loadOrganisationCalendar, type OrganisationCalendar } from "../calendar/calendar-store.ts";
-import { formatDate, isIsoDate, londonDateOf, parseDateTime } from "../calendar/dates.ts";
-import { computeDeadline, countdownTo, DeadlineInputError, WAITED_FOR, type CaseType, type ClockStop, type Countdown, type Deadline, type StopReason } from "../calendar/deadlines.ts";
-import { queueEmail } from "../notify/outbox.ts";
+import { formatDate, isIsoDate, londonDateOf } from "../calendar/dates.ts";
+import { countdownTo, DeadlineInputError, WAITED_FOR, type CaseType, type ClockStop, type Countdown, type Deadline, type StopReason } from "../calendar/deadlines.ts";
 import type { Selectable } from "kysely";
 import type { CaseTable } from "../platform/database/schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
-import type { BreachAssessment, CaseFilter, NewCase } from "./cases.schema.ts";
-import { caseRecipients, dueInWords, toldText } from "./recipients.ts";
+import type { BreachAssessment, CaseFilter } from "./cases.schema.ts";
+import { deadlineOf, storeDeadline } from "./case-deadlines.ts";
 import { needsResponse, responseSummaryOf, type ResponseChannel, type ResponseSummary } from "./response.ts";
-import { assessedDecision, breachDecision, RIGHTS, STOP_REASON_NAMES, typesOfferedTo, WORKFLOWS } from "./workflows.ts";
+import { assessedDecision, breachDecision, RIGHTS, STOP_REASON_NAMES, WORKFLOWS } from "./workflows.ts";
 
 /** The free-text columns of a case, each sealed under its organisation's key. */
 const SEALED_COLUMNS = ["requesterName", "requesterContact", "subjectName", "summary", "breachReport", "extensionReason", "outcomeDetail"] as const;
-type SealedColumn = (typeof SEALED_COLUMNS)[number];
+export type SealedColumn = (typeof SEALED_COLUMNS)[number];
 
 export const casePlace = (organisationId: string, caseId: string, column: string) => ({ organisationId, table: "cases" as const, column, rowId: caseId });
 
@@ -74,7 +71,7 @@ export interface CaseRecord extends CaseSummary {
   rightAskedName: string | null;
   channel: string;
   requesterContact: string | null;
-  subjectKind: string;
+  subjectKind: string | null;
   subjectName: string | null;
   summary: string;
   createdBy: string;
@@ -95,23 +92,6 @@ export interface CaseRecord extends CaseSummary {
 }
 
 export type BreachReport = Omit<BreachAssessment, "icoReportedOn" | "peopleToldOn">;
-
-/** The organisations a case may be logged for: the actor's own and (for a trust) its schools. */
-export async function organisationsForLogging(ctx: Context) {
-  authorise(ctx.actor, "cases:log");
-  return inActorScope(ctx, async (trx) => {
-    const rows = await trx
-      .selectFrom("organisations")
-      .select(["id", "name", "kind", "nation", "schoolType"])
-      .where("id", "in", ctx.actor.organisationIds)
-      .orderBy("name")
-      .execute();
-    return rows.map((row) => {
-      const schoolType = row.kind === "trust" ? ("academy" as const) : row.schoolType;
-      return { ...row, schoolType, types: typesOfferedTo(row.nation, schoolType) };
-    });
-  });
-}
 
 /** Reading cases: those who log them (their own) and those who see all. */
 export function authoriseReading(actor: Actor): void {
@@ -142,7 +122,7 @@ async function openCaseColumns<T extends Partial<Record<SealedColumn, string | n
   return { ...row, ...opened };
 }
 
-const sealCase = (trx: Tx, ctx: Context, organisationId: string, caseId: string, column: SealedColumn, value: string) =>
+export const sealCase = (trx: Tx, ctx: Context, organisationId: string, caseId: string, column: SealedColumn, value: string) =>
   sealFor(trx, ctx.services.keyring, casePlace(organisationId, caseId, column), value);
 
 /** The names of the given people, by user id: only those in the actor's organisations, only those asked for. */
@@ -186,208 +166,6 @@ export async function addEvent(trx: Tx, ctx: Context, organisationId: string, ca
       detail: detail === undefined ? null : await sealFor(trx, ctx.services.keyring, { organisationId, table: "caseEvents", column: "detail", rowId: id }, detail),
     })
     .execute();
-}
-
-/**
- * The next reference for a type this year, e.g. SAR-2026-0007; safe when two people log at once.
- * In a trust each school's references begin with its code (OHP-SAR-2026-0007), so no two cases
- * across the trust share one.
- */
-async function nextReference(trx: Tx, organisationId: string, code: string | null, prefix: string, year: number): Promise<string> {
-  const row = await trx
-    .insertInto("caseCounters")
-    .values({ orgId: organisationId, prefix, year, lastNumber: 1 })
-    .onConflict((oc) => oc.columns(["orgId", "prefix", "year"]).doUpdateSet({ lastNumber: sql`case_counters.last_number + 1` }))
-    .returning("lastNumber")
-    .executeTakeFirstOrThrow();
-  return `${code ? `${code}-` : ""}${prefix}-${year}-${String(row.lastNumber).padStart(4, "0")}`;
-}
-
-/** What every deadline of one organisation is worked out against: the bank holidays and its own calendar. */
-interface DeadlineCalendars {
-  holidays: HolidayCalendar;
-  calendar: OrganisationCalendar;
-}
-
-async function loadDeadlineCalendars(trx: Tx, organisationId: string, calendar?: OrganisationCalendar): Promise<DeadlineCalendars> {
-  return { holidays: await loadHolidayCalendar(trx), calendar: calendar ?? (await loadOrganisationCalendar(trx, organisationId)) };
-}
-
-/** Works out a case's deadline from what is recorded about it, now; give the calendars when working out many. */
-async function deadlineOf(
-  trx: Tx,
-  row: Pick<CaseRow, "orgId" | "id" | "type" | "receivedAt" | "receivedOn" | "extended" | "extendedTo">,
-  calendars?: DeadlineCalendars,
-): Promise<{ deadline: Deadline; stops: ClockStop[] }> {
-  const { holidays, calendar } = calendars ?? (await loadDeadlineCalendars(trx, row.orgId));
-  const stopRows = await trx.selectFrom("caseStops").select(["reason", "fromOn", "toOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).orderBy("fromOn").execute();
-  const stops = stopRows.map((stop) => ({ reason: stop.reason, from: stop.fromOn, to: stop.toOn }));
-  const type = row.type as CaseType;
-  const deadline = computeDeadline(
-    {
-      type,
-      received: type === "breach" ? new Date(row.receivedAt).toISOString() : row.receivedOn,
-      nation: calendar.nation,
-      schoolTerms: calendar.terms,
-      stops,
-      extended: row.extended,
-      extendedTo: row.extendedTo ?? undefined,
-      adviceTargetDays: calendar.adviceTargetDays,
-    },
-    holidays,
-  );
-  return { deadline, stops };
-}
-
-/** Stores the deadline as now computed, so lists, the dashboard and reminders can query it. */
-async function storeDeadline(trx: Tx, organisationId: string, caseId: string, deadline: Deadline, at: Date): Promise<void> {
-  const dueAt = deadline.due && !isIsoDate(deadline.due) ? new Date(deadline.due) : null;
-  await trx
-    .updateTable("cases")
-    .set({ dueOn: deadline.due === null ? null : dueAt ? londonDateOf(dueAt) : deadline.due, dueAt, updatedAt: at })
-    .where("orgId", "=", organisationId)
-    .where("id", "=", caseId)
-    .execute();
-}
-
-/** Re-works out the deadline of every open case of an organisation (after its calendar changes). */
-export async function refreshOpenDeadlines(trx: Tx, organisationId: string, at: Date): Promise<number> {
-  const open = await trx
-    .selectFrom("cases")
-    .select(["orgId", "id", "type", "receivedAt", "receivedOn", "extended", "extendedTo"])
-    .where("orgId", "=", organisationId)
-    .where("closedAt", "is", null)
-    .execute();
-  const calendars = await loadDeadlineCalendars(trx, organisationId);
-  for (const row of open) {
-    await storeDeadline(trx, organisationId, row.id, (await deadlineOf(trx, row, calendars)).deadline, at);
-  }
-  return open.length;
-}
-
-function caseLink(ctx: Pick<Context, "services">, caseId: string): string {
-  return `${ctx.services.config.publicUrl}/cases/${caseId}`;
-}
-
-/**
- * Logs a new case from the simple form. Everything about people is sealed; the deadline is worked
- * out at once; the DPOs are told (by reference only: no personal data in the email).
- */
-export async function logCase(ctx: Context, input: NewCase): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
-  authorise(ctx.actor, "cases:log");
-  if (!ctx.actor.organisationIds.includes(input.organisationId)) {
-    throw new CaseFormError({ organisationId: "Choose the school" });
-  }
-  const now = ctx.services.clock.now();
-  if (input.type === "breach" && !input.receivedTime) {
-    throw new CaseFormError({ receivedTime: "Enter the time the school became aware of the breach: the 72 hours run from then" });
-  }
-  const receivedAt = parseDateTime(`${input.receivedOn}T${input.receivedTime ?? "00:00"}`);
-  if (!receivedAt || input.receivedOn > londonDateOf(now) || receivedAt.getTime() > now.getTime() + 60_000) {
-    throw new CaseFormError({ receivedOn: "The date it was received must be today or in the past" });
-  }
-  if (input.receivedOn < "2000-01-01") {
-    throw new CaseFormError({ receivedOn: "The date it was received must be after 1 Jan 2000" });
-  }
-  if (input.type === "rights" && !input.rightAsked) {
-    throw new CaseFormError({ rightAsked: "Choose which right the request uses" });
-  }
-  if (input.subjectKind !== "requester" && !input.subjectName) {
-    throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
-  }
-  return inActorScope(ctx, (trx) => recordCase(trx, ctx, input, ctx.actor.organisationIds));
-}
-
-/**
- * Records a new case inside the caller's transaction (`scope` is what it can see): reference,
- * sealed details, deadline, timeline, audit and the DPOs' emails, all or nothing. logCase checks
- * the form and the permission first; a person's own erasure request records one this way too.
- */
-export async function recordCase(trx: Tx, ctx: Context, input: NewCase, scope: readonly string[]): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
-  const now = ctx.services.clock.now();
-  const receivedAt = parseDateTime(`${input.receivedOn}T${input.receivedTime ?? "00:00"}`)!;
-  const id = randomUUID();
-  const organisationId = input.organisationId;
-  const calendar = await loadOrganisationCalendar(trx, organisationId);
-  const organisation = await trx.selectFrom("organisations").select(["name", "referenceCode"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
-  // A parent's request for the educational record, where the 2005 Regulations do not apply (an
-  // academy, or outside England): it is the child's subject access request, on its one-month clock.
-  let asSubjectAccess = false;
-  if (input.type === "educational-record" && !typesOfferedTo(calendar.nation, calendar.schoolType).includes("educational-record")) {
-    input = { ...input, type: "sar" };
-    asSubjectAccess = true;
-  }
-  if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
-    throw new CaseFormError({ type: `${WORKFLOWS[input.type].name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
-  }
-  const workflow = WORKFLOWS[input.type];
-  const reference = await nextReference(trx, organisationId, organisation.referenceCode, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
-  const seal = (column: SealedColumn, value: string) => sealCase(trx, ctx, organisationId, id, column, value);
-  await trx
-    .insertInto("cases")
-    .values({
-      orgId: organisationId,
-      id,
-      reference,
-      type: input.type,
-      rightAsked: input.type === "rights" ? (input.rightAsked ?? null) : null,
-      status: workflow.statuses[0]!.id,
-      receivedAt,
-      receivedOn: input.receivedOn,
-      channel: input.channel,
-      requesterName: await seal("requesterName", input.requesterName),
-      requesterContact: input.requesterContact ? await seal("requesterContact", input.requesterContact) : null,
-      subjectKind: input.subjectKind,
-      subjectName: input.subjectKind !== "requester" && input.subjectName ? await seal("subjectName", input.subjectName) : null,
-      summary: await seal("summary", input.summary),
-      breachReport: null,
-      createdBy: ctx.actor.userId,
-      assigneeId: null,
-      extensionReason: null,
-      requesterToldOn: null,
-      extendedTo: null,
-      dueOn: null,
-      dueAt: null,
-      riskLikelihood: null,
-      riskSeverity: null,
-      icoReportedOn: null,
-      peopleToldOn: null,
-      outcome: null,
-      outcomeDetail: null,
-      closedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
-  const { deadline } = await deadlineOf(
-    trx,
-    { orgId: organisationId, id, type: input.type, receivedAt, receivedOn: input.receivedOn, extended: false, extendedTo: null },
-    await loadDeadlineCalendars(trx, organisationId, calendar),
-  );
-  await storeDeadline(trx, organisationId, id, deadline, now);
-  await addEvent(
-    trx,
-    ctx,
-    organisationId,
-    id,
-    "logged",
-    asSubjectAccess
-      ? "Logged as a subject access request: the educational record rule (15 school days) is for maintained schools in England, so a parent’s request here is the child’s subject access request"
-      : `${WORKFLOWS[input.type].name} logged`,
-  );
-  await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
-  const recipients = await caseRecipients(trx, ctx.services.keyring, organisationId, null, scope);
-  await addEvent(trx, ctx, organisationId, id, "told", toldText(recipients, ctx.actor.userId));
-  for (const recipient of recipients) {
-    if (recipient.userId !== ctx.actor.userId) {
-      await queueEmail(trx, ctx.services, organisationId, {
-        to: recipient.email,
-        subject: `New ${workflow.name.toLowerCase()} at ${organisation.name}: ${reference}, due ${dueInWords(deadline.due)}`,
-        text: `A ${workflow.name.toLowerCase()} has been logged at ${organisation.name} as ${reference}.\n\nDue: ${dueInWords(deadline.due)}.\n${deadline.rule}\n\nOpen it in Steward: ${caseLink(ctx, id)}\n`,
-      });
-    }
-  }
-  return { id, reference, asSubjectAccess };
 }
 
 function summaryOf(row: CaseRow & { organisationName: string }, names: Map<string, string>, now: Date, requesterName: string): CaseSummary {

@@ -303,3 +303,11 @@ export function assessedDecision(row: { riskLikelihood: string | null; riskSever
 export function isOpenStatus(workflow: Workflow, status: string): boolean {
   return workflow.statuses.some((item) => item.id === status);
 }
+
+/**
+ * Whether the log form asks whose personal data a case is about: not for information requests
+ * (FOI, EIR and Scotland's), which are about recorded information, nor for advice.
+ */
+export function asksWhoseData(type: CaseType): boolean {
+  return !["foi", "foi-school", "eir", "foi-scotland", "eir-scotland", "advice"].includes(type);
+}

@@ -14,7 +14,9 @@ import * as breachReportDates from "./migrations/2026-12-01-061-breach-report-da
 import * as outboxAuthentication from "./migrations/2026-12-01-101-outbox-authentication.ts";
 import * as oneOpenErasure from "./migrations/2026-12-01-102-one-open-erasure.ts";
 import * as emailUniqueInOrganisation from "./migrations/2026-12-01-103-email-unique-in-organisation.ts";
+import * as keptForms from "./migrations/2026-12-01-104-kept-forms.ts";
 import * as caseReferenceCodes from "./migrations/2026-12-01-010-case-reference-codes.ts";
+import * as informationRequestsWithoutSubject from "./migrations/2026-12-01-011-information-requests-without-subject.ts";
 import * as responseSent from "./migrations/2026-12-01-120-response-sent.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
@@ -34,7 +36,9 @@ export const migrations: Record<string, Migration> = {
   "2026-12-01-101-outbox-authentication": outboxAuthentication,
   "2026-12-01-102-one-open-erasure": oneOpenErasure,
   "2026-12-01-103-email-unique-in-organisation": emailUniqueInOrganisation,
+  "2026-12-01-104-kept-forms": keptForms,
   "2026-12-01-010-case-reference-codes": caseReferenceCodes,
+  "2026-12-01-011-information-requests-without-subject": informationRequestsWithoutSubject,
   "2026-12-01-120-response-sent": responseSent,
 };
 

@@ -23,7 +23,7 @@ export interface Database {
   caseEvents: CaseEventTable;
   caseAttachments: CaseAttachmentTable;
   caseReminders: CaseReminderTable;
-  pendingForms: PendingFormTable;
+  keptForms: KeptFormTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -216,7 +216,8 @@ export interface CaseTable {
   /** Sealed, as are requesterContact, subjectName, summary, extensionReason and outcomeDetail. */
   requesterName: string;
   requesterContact: string | null;
-  subjectKind: string;
+  /** Whose personal data it is about; null for an information request (FOI, EIR) or advice. */
+  subjectKind: string | null;
   subjectName: string | null;
   summary: string;
   /** Sealed JSON: the breach's risk assessment and what an Art 33(3) notification needs. */
@@ -294,14 +295,13 @@ export interface CaseReminderTable {
 }
 
 /** A form posted after its session ran out, kept (sealed) for its author to see again after signing in. */
-export interface PendingFormTable {
+export interface KeptFormTable {
   orgId: string;
   id: string;
-  tokenHash: string;
   userId: string;
-  /** The page the form belongs to (a path on this site). */
+  /** The page the form was on (a path on this site, with its query). */
   path: string;
-  /** Sealed JSON of the fields as typed (never passwords or files). */
+  /** Sealed JSON of the fields as typed (never passwords, codes or files). */
   fields: string;
   createdAt: Timestamp;
   expiresAt: Timestamp;

@@ -3,7 +3,7 @@ import { sql, type Kysely } from "kysely";
 /*
  * Case references unique across a trust: every organisation of a trust (the trust's central team
  * and each school) gets a short code, its words' initials (OHP for Oak Hill Primary School), made
- * unique within the trust by a number; each of its references begins with it (OHP-SAR-2026-0001).
+ * unique within the trust by a number (a one-word name gives its first three letters: ELM); each of its references begins with it (OHP-SAR-2026-0001).
  * Cases already logged in a trust are given their code too, so no two share a reference. A
  * standalone school's references stay as they are. Frozen in time.
  */
@@ -12,11 +12,12 @@ const statements = [
      check (reference_code ~ '^[A-Z0-9]{1,8}$')`,
   `with initials as (
      select o.id, coalesce(o.parent_id, o.id) as trust_id, o.created_at,
-            coalesce(nullif(left((
-              select string_agg(upper(left(word, 1)), '' order by position)
+            coalesce(nullif((
+              select case when count(*) = 1 then upper(left(min(word), 3))
+                          else left(string_agg(upper(left(word, 1)), '' order by position), 4) end
                 from regexp_split_to_table(o.name, '[^A-Za-z0-9]+') with ordinality as words (word, position)
                where word <> '' and lower(word) not in ('the', 'of', 'and', 'school', 'academy', 'trust', 'multi')
-            ), 4), ''), 'S') as base
+            ), ''), 'S') as base
        from organisations o
       where o.parent_id is not null or o.kind = 'trust'
    ), numbered as (
