@@ -74,6 +74,14 @@ describe(`a change to the deadline rules reaches open cases' stored due dates ($
     expect((await dpo.agent.get(`/cases/${record}`)).body).toContain("Pupils&#39; Educational Records (Scotland) Regulations 2003, reg 5");
   });
 
+  it("an independent school in Scotland is warned that a school-day rule may give it longer under FOISA", async () => {
+    const { organisationId, dpo } = await schoolIn("scotland");
+    await sql`update organisations set school_type = 'independent' where id = ${organisationId}`.execute(steward.services.database.db);
+    const id = await logCase(dpo.agent, organisationId, "foi-scotland", "2026-11-23");
+    expect(await dueOn(id)).toBe("2026-12-22");
+    expect((await dpo.agent.get(`/cases/${id}`)).body).toContain("under regulations made under FOISA s10(4) in 2016");
+  });
+
   it("the school calendars page lists the proclaimed one-off bank holidays with their proclamation", async () => {
     steward.clock.set("2026-12-01T10:00:00Z");
     const licence = await buildLicence(steward.services, { organisationKind: "school" });
