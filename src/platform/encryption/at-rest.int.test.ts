@@ -26,7 +26,27 @@ function canaries() {
     staffName: `Barnaby Canarystaff ${id}`,
     staffEmail: `barnaby.canary.${id}@school.example`,
     staffUsername: `bcanary${id}`,
+    attachmentName: `canary-letter-${id}.txt`,
+    attachmentText: `Canary attachment about Riley ${id}`,
   };
+}
+
+/** The owner logs a case and attaches a file: personal data in the file store, outside the database. */
+async function attachFile(steward: Pick<Steward, "app">, clock: TestClock, known: ReturnType<typeof canaries>): Promise<void> {
+  const owner = new TestAgent(steward.app, clock);
+  await owner.signIn(known.ownerUsername);
+  const organisationId = /name="organisationId" value="([^"]+)"/.exec((await owner.get("/users/new")).body)![1]!;
+  await owner.get("/cases/new");
+  const logged = await owner.post("/cases", {
+    organisationId, type: "sar", receivedOn: "2026-11-23", receivedTime: "", channel: "email", requesterName: "Jordan Parent",
+    requesterContact: "", subjectKind: "requester", subjectName: "", summary: "All my data, please.",
+  });
+  expect(logged.statusCode, logged.body.slice(0, 1000)).toBe(303);
+  const casePath = logged.headers.location!.replace(/\?.*$/, "");
+  await owner.get(casePath);
+  expect((await owner.upload(`${casePath}/attachments`, known.attachmentName, Buffer.from(known.attachmentText))).statusCode).toBe(303);
+  const download = await owner.get(/href="(\/cases\/[^"]+\/attachments\/[^"/]+)"/.exec((await owner.get(casePath)).body)![1]!);
+  expect(download.body).toBe(known.attachmentText);
 }
 
 /**
@@ -125,10 +145,12 @@ describe("personal data in the embedded database's files", () => {
       housekeepingIntervalMs: 0,
     });
     await enterPersonalData(steward, clock, known);
-    await steward.close(); // everything on disk: data files and write-ahead log
+    await attachFile(steward, clock, known);
+    await steward.close(); // everything on disk: data files, write-ahead log and the file store
 
     const files = readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     expect(files.length).toBeGreaterThan(100);
+    expect(files.some((file) => path.relative(dataDir, file.parentPath).startsWith("files"))).toBe(true);
     for (const file of files) {
       const bytes = readFileSync(path.join(file.parentPath, file.name)).toString("latin1").toLowerCase();
       expectNoneOf(known, bytes, path.relative(dataDir, path.join(file.parentPath, file.name)));
