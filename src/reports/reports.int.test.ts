@@ -65,7 +65,9 @@ describe(`the governors' report (${testEngine})`, () => {
     expect(rowOf("Elm Academy")).toMatch(/>3<\/td>\s*<td[^>]*>1 of 2 \(50%\)<\/td>\s*<td[^>]*>20\.5 days<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>1</);
     expect(rowOf("Whole trust")).toMatch(/>4<\/td>\s*<td[^>]*>1 of 2 \(50%\)<\/td>\s*<td[^>]*>20\.5 days<\/td>\s*<td[^>]*>1<\/td>\s*<td[^>]*>1 \(0 within 72 hours\)<\/td>\s*<td[^>]*>1</);
     const byType = page.body.slice(page.body.indexOf('id="by-type"'), page.body.indexOf("</table>", page.body.indexOf('id="by-type"')));
-    expect(byType).toMatch(/Subject access request<\/th><td[^>]*>2</);
+    // A column for each organisation (the trust's own first, then its schools), then the whole trust.
+    expect(byType).toMatch(/Subject access request<\/th><td[^>]*>0<\/td><td[^>]*>2<\/td><td[^>]*>2</);
+    expect(byType).toMatch(/Personal data breach<\/th><td[^>]*>1<\/td><td[^>]*>0<\/td><td[^>]*>1</);
 
     const csv = await dpo.agent.get("/reports/governors.csv");
     expect(csv.headers["content-type"]).toContain("text/csv");

@@ -42,7 +42,12 @@ export function reportsRoutes(app: FastifyInstance, services: Services): void {
         ...report.organisations.map((organisation) => ({ name: organisation.name, period: periodText(organisation.period), figures: organisation.figures })),
         ...(report.total ? [{ name: "Whole trust", period: "", figures: report.total }] : []),
       ].map((row) => ({ ...row, onTime: onTimeText(row.figures), median: medianText(row.figures), ico: icoText(row.figures) })),
-      byType: (report.total ?? report.organisations[0]?.figures)?.byType ?? [],
+      // One column per organisation, then the whole trust's, so each school's types can be read across.
+      typeColumns: [...report.organisations.map((organisation) => organisation.name), ...(report.total ? ["Whole trust"] : [])],
+      byType: (report.total ?? report.organisations[0]?.figures)?.byType.map((type, index) => ({
+        typeName: type.typeName,
+        counts: [...report.organisations.map((organisation) => organisation.figures.byType[index]!.count), ...(report.total ? [type.count] : [])],
+      })) ?? [],
     });
   });
 
