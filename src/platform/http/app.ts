@@ -7,6 +7,7 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { aboutRoutes } from "../../about/about.routes.ts";
 import { accountsRoutes } from "../../accounts/accounts.routes.ts";
 import type { Actor } from "../../accounts/actor.ts";
 import { can, PERMISSIONS, type Action } from "../../accounts/permissions.ts";
@@ -237,6 +238,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   healthRoutes(app, services);
+  aboutRoutes(app);
   authRoutes(app, services);
   accountsRoutes(app, services);
   dashboardRoutes(app, services);
