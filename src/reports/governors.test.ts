@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { academicYearOf, figuresOf, median, termPeriod } from "./governors.ts";
-import { pdfString, textPdf } from "./pdf.ts";
+import { pdfString, pdfTextString, textPdf } from "./pdf.ts";
 
 const terms = [
   { kind: "term" as const, firstDay: "2026-09-03", lastDay: "2026-10-23" },
@@ -58,6 +58,8 @@ describe("the PDF writer", () => {
     expect(pdfString("a (b) \\ c")).toBe("(a \\(b\\) \\\\ c)");
     expect(pdfString("Sep – Dec’s café")).toBe("(Sep \\226 Dec\\222s caf\\351)");
     expect(pdfString("漢")).toBe("(?)");
+    // The title lives outside the page, where readers take UTF-16 rather than Helvetica's encoding.
+    expect(pdfTextString("Sep – Dec")).toBe("<FEFF005300650070002020130020004400650063>");
   });
 
   it("writes a PDF whose cross-reference table points at every object", () => {

@@ -41,6 +41,11 @@ export function pdfString(text: string): string {
   return `${out})`;
 }
 
+/** A string outside the page content (the document's title): UTF-16BE with its byte-order mark, which every reader takes. */
+export function pdfTextString(text: string): string {
+  return `<FEFF${[...Buffer.from(text, "utf16le").swap16()].map((byte) => byte.toString(16).padStart(2, "0")).join("").toUpperCase()}>`;
+}
+
 /** Helvetica's average advance is about half its size: enough to wrap text that would run off the page. */
 function wrap(text: string, size: number, width: number): string[] {
   const perLine = Math.max(10, Math.floor(width / (size * 0.5)));
@@ -87,7 +92,7 @@ export function textPdf(title: string, lines: readonly PdfLine[]): Uint8Array {
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pages.length} >>`;
   objects[3] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
   objects[4] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>";
-  objects[5] = `<< /Title ${pdfString(title)} /Producer (Steward) >>`;
+  objects[5] = `<< /Title ${pdfTextString(title)} /Producer (Steward) >>`;
   pages.forEach((page, index) => {
     const content = page.join("\n");
     objects[pageIds[index]!] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageIds[index]! + 1} 0 R >>`;
