@@ -44,7 +44,8 @@ const confirmItIsYouSchema = z.object({
 function signInNotice(query: unknown): string | undefined {
   const q = (query ?? {}) as Record<string, unknown>;
   if (q["expired"] === "1") {
-    return "You have been signed out because you had not used Steward for 20 minutes, or had been signed in for 12 hours. Sign in again to continue.";
+    const kept = q["kept"] === "1" ? " What you had typed was not sent, but Steward has kept it: once you sign in, you will see it again to check and send." : "";
+    return `You have been signed out because you had not used Steward for 20 minutes, or had been signed in for 12 hours. Sign in again to continue.${kept}`;
   }
   if (q["signedOut"] === "1") return "You have signed out.";
   if (q["passwordSet"] === "1") return "Your password is set. You can now sign in.";

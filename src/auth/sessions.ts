@@ -15,7 +15,8 @@ export const SECOND_FACTOR_TIMEOUT_MS = 5 * 60 * 1000;
 
 export type SessionLookup =
   | { kind: "active"; actor: Actor; sessionId: string; awaitingSecondFactor: boolean; confirmedAt: Date }
-  | { kind: "expired" }
+  /** Ran out (idle or in all): whose it was, so a form posted into it can be kept for them. */
+  | { kind: "expired"; organisationId: string; userId: string }
   | { kind: "none" };
 
 /**
@@ -68,7 +69,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
     const limit = session.awaitingSecondFactor ? SECOND_FACTOR_TIMEOUT_MS : ABSOLUTE_TIMEOUT_MS;
     if (idle >= IDLE_TIMEOUT_MS || age >= limit) {
       await deleteSession(trx, session.orgId, session.id);
-      return { kind: "expired" };
+      return { kind: "expired", organisationId: session.orgId, userId: session.userId };
     }
     const actor = await loadActor(trx, services.keyring, session.orgId, session.userId);
     if (!actor) {

@@ -15,6 +15,7 @@ import { auditRoutes } from "../../audit/audit.routes.ts";
 import { authRoutes } from "../../auth/auth.routes.ts";
 import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
 import { isRecentlyConfirmed } from "../../auth/confirmation.ts";
+import { keepFormPostedAfterExpiry, takeKeptForm, withoutKeptMarker } from "../../auth/kept-forms.ts";
 import { resolveSession } from "../../auth/sessions.ts";
 import { newToken } from "../../auth/tokens.ts";
 import { casesRoutes } from "../../cases/cases.routes.ts";
@@ -50,6 +51,10 @@ declare module "fastify" {
     /** The signed-in session's id (never its token), for "this browser" and "sign out elsewhere". */
     sessionId: string | undefined;
     sessionCookie: string | undefined;
+    /** A form posted into a session that had just run out: whose it was (see kept-forms.ts). */
+    expiredSession: { organisationId: string; userId: string } | undefined;
+    /** What the person had typed before being signed out, given back on this page once. */
+    keptForm: Record<string, string> | undefined;
   }
   interface FastifyInstance {
     /** Every route and who may use it, as registered: security tests sweep this list. */
@@ -144,11 +149,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.decorateRequest("actor", undefined);
   app.decorateRequest("sessionCookie", undefined);
   app.decorateRequest("sessionId", undefined);
+  app.decorateRequest("expiredSession", undefined);
+  app.decorateRequest("keptForm", undefined);
   app.decorateReply("page", function page(this: FastifyReply, template, context = {}, status) {
     const request = this.request;
     const actor = request.actor;
+    const kept = request.keptForm;
     const html = views.render(template, {
       ...context,
+      // What was typed before a sign-out wins over the page's own values, this once.
+      ...(kept ? { values: { ...(context["values"] as Record<string, unknown> | undefined), ...kept }, keptForm: true } : {}),
       actor,
       cspNonce: this.cspNonce.script,
       csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, this)),
@@ -178,6 +188,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       return;
     }
     const lookup = request.sessionCookie ? await resolveSession(services, request.sessionCookie) : { kind: "none" as const };
+    if (lookup.kind === "expired" && request.method === "POST" && access !== "second-factor" && isPlainFormPost(request)) {
+      // Its body is read after this hook: the preHandler below keeps what was typed (or not).
+      request.expiredSession = { organisationId: lookup.organisationId, userId: lookup.userId };
+      return;
+    }
     if (lookup.kind !== "active") {
       // A page asked for (a link from an email, a bookmark) is where sign-in lands afterwards.
       const signIn = new URLSearchParams(lookup.kind === "expired" ? { expired: "1" } : {});
@@ -204,6 +219,19 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
     if (request.routeOptions.config.recentConfirmation && !isRecentlyConfirmed(lookup.confirmedAt, services.clock.now())) {
       return reply.redirect(`/account/confirm?next=${encodeURIComponent(request.url)}`, 303);
+    }
+    // Back from signing in after a form was kept: the page shows what was typed, once.
+    const query = request.query as Record<string, unknown> | undefined;
+    if (request.method === "GET" && query?.["kept"] === "1") {
+      delete query["kept"];
+      request.keptForm = await takeKeptForm(services, lookup.actor, withoutKeptMarker(request.url));
+    }
+  });
+
+  // A form posted after its session ran out does nothing, but what was typed is kept for after sign-in.
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.expiredSession) {
+      return reply.redirect(await keepFormPostedAfterExpiry(services, request, request.expiredSession), 303);
     }
   });
 
@@ -285,6 +313,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/** An ordinary form post (no files): the only kind whose fields are kept after a sign-out. */
+function isPlainFormPost(request: FastifyRequest): boolean {
+  return String(request.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
 }
 
 function problemTitle(status: number): string {
