@@ -5,6 +5,8 @@ import { addPerson, buildLicence } from "../platform/testing/factories.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { testEngine } from "../platform/testing/test-database.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import { sealFor } from "../platform/encryption/keyring.ts";
 import { setStorageLimit, StorageLimitError } from "./storage.ts";
 
 const MB = 1024 * 1024;
@@ -129,6 +131,33 @@ describe(`attachments: errors, removal and room (${testEngine})`, () => {
       select action, actor_user_id from audit_events where org_id = ${school.organisationId} and record_id = ${caseId} order by seq`.execute(steward.services.database.db);
     expect(audit.filter((event) => event.action === "case.attachment-remove")).toHaveLength(1);
     expect(audit.find((event) => event.action === "case.attachment-remove")!.actorUserId).toBe(kept!.removedBy);
+  });
+
+  it("a file kept in its row before the file store still downloads, and its removal clears the row", async () => {
+    const school = await licence(steward);
+    const casePath = await logCase(school.owner, school.organisationId);
+    const caseId = casePath.split("/").pop()!;
+    const id = "7d4f3c1e-2b6a-4c8d-9e0f-1a2b3c4d5e6f";
+    const letter = Buffer.from("%PDF-1.4\nAn older letter\n%%EOF\n");
+    const db = steward.services.database.db;
+    await inScope(db, { organisationIds: [school.organisationId] }, async (trx) => {
+      const place = (column: string) => ({ organisationId: school.organisationId, table: "caseAttachments" as const, column, rowId: id });
+      await trx
+        .insertInto("caseAttachments")
+        .values({
+          orgId: school.organisationId, id, caseId, fileType: "pdf", sizeBytes: letter.length, contentSha256: null,
+          filename: await sealFor(trx, steward.services.keyring, place("filename"), "older letter.pdf"),
+          content: await sealFor(trx, steward.services.keyring, place("content"), letter),
+          uploadedBy: school.userId, uploadedAt: steward.clock.now(),
+        })
+        .execute();
+    });
+    const download = await school.owner.get(`${casePath}/attachments/${id}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(letter)).toBe(true);
+    await school.owner.get(`${casePath}/attachments/${id}/remove`);
+    expect((await school.owner.post(`${casePath}/attachments/${id}/remove`, { removalReason: "Duplicate" })).statusCode).toBe(303);
+    expect((await attachmentRows(steward, school.organisationId))[0]!.content).toBeNull();
   });
 
   it("a new licence may keep 200 MB of files until an operator raises it; a trust's schools share the trust's limit", async () => {

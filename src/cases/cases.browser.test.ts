@@ -280,6 +280,38 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     await scan(admin, "school calendar saved");
   });
 
+  it("an oversized file comes back to the case with the error on the file field, and a wrong attachment is removed with a reason", async () => {
+    const oversized = { name: "scan.pdf", mimeType: "application/pdf", buffer: Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(10 * 1024 * 1024)]) };
+    // Without JavaScript, as the teacher: the case page again, the summary's link leading to the file input.
+    const teacher = await signedIn("teacher", { javaScriptEnabled: false });
+    await teacher.goto(casePath);
+    expect(await teacher.getByRole("link", { name: "Remove letter.pdf" }).count()).toBe(0);
+    await teacher.getByLabel("Attach a file").setInputFiles(oversized);
+    await teacher.getByRole("button", { name: "Attach", exact: true }).click();
+    await expect.poll(() => teacher.locator(".govuk-error-summary").textContent()).toContain("The selected file must be smaller than 10 MB");
+    const target = await teacher.getByRole("link", { name: "The selected file must be smaller than 10 MB" }).getAttribute("href");
+    expect(await teacher.locator(target!).getAttribute("type")).toBe("file");
+    expect(await teacher.locator("#reference").textContent()).toBe("ELM-SAR-2026-0001");
+
+    const page = await signedIn("schoolDpo");
+    await page.goto(casePath);
+    await page.getByLabel("Attach a file").setInputFiles(oversized);
+    await page.getByRole("button", { name: "Attach", exact: true }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("The selected file must be smaller than 10 MB");
+    await scan(page, "case with a file too large");
+    await page.getByRole("link", { name: "Remove letter.pdf" }).click();
+    await page.waitForURL(/\/remove$/);
+    await scan(page, "remove an attachment");
+    await page.getByRole("button", { name: "Remove the file" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Enter why you are removing the file");
+    await scan(page, "remove an attachment, with no reason");
+    await page.getByLabel("Why are you removing it?").fill("Attached to the wrong case");
+    await page.getByRole("button", { name: "Remove the file" }).click();
+    await page.waitForURL(/done=attachment-removed/);
+    expect(await page.locator("#attachments").count()).toBe(0);
+    expect(await page.locator("#timeline").textContent()).toContain("Removed letter.pdf: Attached to the wrong case");
+  });
+
   it("found no accessibility or CSP violations on any page", () => {
     expect(scanned.size).toBeGreaterThanOrEqual(12);
     expect(Object.fromEntries([...scanned].filter(([, violations]) => violations.length > 0))).toEqual({});

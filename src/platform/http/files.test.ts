@@ -15,6 +15,11 @@ describe("uploads", () => {
     expect(uploadedFile({ _csrf: "t", file })).toEqual(file);
   });
 
+  it("says when a file was larger than the limit, so its form can say so on the file field", () => {
+    expect(uploadedFile({ _csrf: "t", file: { ...file, tooLarge: true } })).toEqual({ ...file, tooLarge: true });
+    expect(uploadedFile({ _csrf: "t", file: { ...file, tooLarge: "yes" } })).toEqual(file);
+  });
+
   it("takes nothing when there is no file, a field beside it, or something that is not a file", () => {
     expect(uploadedFile({ _csrf: "t" })).toBeUndefined();
     expect(uploadedFile(undefined)).toBeUndefined();
