@@ -8,11 +8,11 @@ import { sendDueReminders } from "../cases/reminders.ts";
 import { createSmtpMailer, type Mailer } from "../notify/mailer.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import { openDatabase, type DatabaseLocation, type StewardDatabase } from "./database/database.ts";
+import { databaseLocationOf, openDatabase, type StewardDatabase } from "./database/database.ts";
 import { migrateToLatest } from "./database/migrate.ts";
 import { loadCsrfKey } from "./database/platform-secrets.ts";
 import { createKeyring } from "./encryption/keyring.ts";
-import { loadMasterKey } from "./encryption/master-key.ts";
+import { masterKeyForDatabase } from "./encryption/master-key.ts";
 import { folderFileStore } from "./files/file-store.ts";
 import { sealPlaintextRows } from "./encryption/seal-plaintext-rows.ts";
 import { buildApp } from "./http/app.ts";
@@ -39,22 +39,27 @@ export interface StewardOptions {
   reminderIntervalMs?: number;
 }
 
-export function databaseLocationOf(config: Config): DatabaseLocation {
-  return config.databaseUrl
-    ? { engine: "postgres", url: config.databaseUrl }
-    : { engine: "pglite", dataDir: config.dataDir };
-}
+export { databaseLocationOf } from "./database/database.ts";
 
 /** Opens and migrates the database, wires the services and builds the web app. */
 export async function createSteward(options: StewardOptions): Promise<Steward> {
   const { config, logger } = options;
-  const keyring = createKeyring(loadMasterKey(config.masterKey, config.dataDir, logger));
   const database =
     options.database ??
     (await openDatabase(databaseLocationOf(config), {
       onConnectionLost: (error) => logger.warn({ code: (error as { code?: string }).code }, "a pooled database connection was lost; it will be replaced"),
     }));
-  await migrateToLatest(database.db);
+  let keyring;
+  try {
+    await migrateToLatest(database.db);
+    // After opening (the data folder lock also covers making a key), before serving anything.
+    keyring = createKeyring(await masterKeyForDatabase(database.db, config.masterKey, config.dataDir, logger));
+  } catch (error) {
+    if (!options.database) {
+      await database.close();
+    }
+    throw error;
+  }
   const sealed = await sealPlaintextRows({ database, keyring });
   if (sealed > 0) {
     logger.info({ rows: sealed }, "sealed personal data written before encryption at rest");

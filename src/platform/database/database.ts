@@ -1,9 +1,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { lockDataFolder } from "./data-folder-lock.ts";
+import { durablePGliteOptions } from "./durable-pglite.ts";
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Dialect } from "kysely";
 import pg from "pg";
 import { PGliteDialect } from "./pglite-dialect.ts";
+import type { Config } from "../config.ts";
 import type { Database } from "./schema.ts";
 
 export type Engine = "pglite" | "postgres";
@@ -25,6 +28,11 @@ export type DatabaseLocation =
   | { engine: "pglite"; dataDir: string }
   | { engine: "pglite"; inMemory: true };
 
+/** Where the configured database is: DATABASE_URL's server, or PGlite in the data folder. */
+export function databaseLocationOf(config: Pick<Config, "databaseUrl" | "dataDir">): DatabaseLocation {
+  return config.databaseUrl ? { engine: "postgres", url: config.databaseUrl } : { engine: "pglite", dataDir: config.dataDir };
+}
+
 /**
  * Opens the database. `onConnectionLost` hears of a pooled PostgreSQL connection that died while
  * idle (a server restart, or an administrator ending it): the pool drops it and opens another
@@ -32,7 +40,14 @@ export type DatabaseLocation =
  */
 export async function openDatabase(
   location: DatabaseLocation,
-  { onConnectionLost = () => {} }: { onConnectionLost?: (error: Error) => void } = {},
+  {
+    onConnectionLost = () => {},
+    purpose = "server",
+  }: {
+    onConnectionLost?: (error: Error) => void;
+    /** What this process is, named to a second process the data folder lock turns away. */
+    purpose?: string;
+  } = {},
 ): Promise<StewardDatabase> {
   let dialect: Dialect;
   let closeDriver: () => Promise<void>;
@@ -52,13 +67,29 @@ export async function openDatabase(
     let pglite: PGlite;
     if ("inMemory" in location) {
       pglite = await PGlite.create({ parsers: { [DATE_OID]: keepDateText } });
+      const opened = pglite;
+      closeDriver = () => opened.close();
     } else {
-      const folder = path.join(location.dataDir, "pgdata");
-      await fs.mkdir(folder, { recursive: true });
-      pglite = await PGlite.create(folder, { parsers: { [DATE_OID]: keepDateText } });
+      // Before PGlite touches the folder: a second process must be refused, not let in to overwrite pages.
+      const lock = lockDataFolder(location.dataDir, purpose);
+      try {
+        const folder = path.join(location.dataDir, "pgdata");
+        await fs.mkdir(folder, { recursive: true });
+        pglite = await PGlite.create({ ...durablePGliteOptions(folder), parsers: { [DATE_OID]: keepDateText } });
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
+      const opened = pglite;
+      closeDriver = async () => {
+        try {
+          await opened.close();
+        } finally {
+          lock.release();
+        }
+      };
     }
     dialect = new PGliteDialect(pglite);
-    closeDriver = () => pglite.close();
   }
 
   const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
