@@ -106,6 +106,11 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect(landing, 303);
   });
 
+  // "Stay signed in" in the timeout warning: any signed-in request keeps the session alive; this one does nothing else.
+  app.get("/session/keep-alive", { config: { access: "signed-in", duringTwoFactorSetup: true } }, async (_request, reply) => {
+    return reply.code(204).header("cache-control", "no-store").send();
+  });
+
   app.get("/account/confirm", { config: { access: "signed-in" } }, async (request, reply) => {
     return reply.page("auth/views/confirm.njk", { next: safeReturnPath((request.query as Record<string, unknown>)["next"]) });
   });

@@ -16,7 +16,7 @@ import { authRoutes } from "../../auth/auth.routes.ts";
 import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
 import { isRecentlyConfirmed } from "../../auth/confirmation.ts";
 import { keepFormPostedAfterExpiry, takeKeptForm, withoutKeptMarker } from "../../auth/kept-forms.ts";
-import { resolveSession } from "../../auth/sessions.ts";
+import { IDLE_TIMEOUT_MS, resolveSession } from "../../auth/sessions.ts";
 import { newToken } from "../../auth/tokens.ts";
 import { casesRoutes } from "../../cases/cases.routes.ts";
 import { calendarRoutes } from "../../calendar/calendar.routes.ts";
@@ -160,6 +160,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       // What was typed before a sign-out wins over the page's own values, this once.
       ...(kept ? { values: { ...(context["values"] as Record<string, unknown> | undefined), ...kept }, keptForm: true } : {}),
       actor,
+      // For the timeout warning (assets/session-timeout.js): how long an idle session lives.
+      sessionTimeoutSeconds: IDLE_TIMEOUT_MS / 1000,
       cspNonce: this.cspNonce.script,
       csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, this)),
       // Someone who must set up two-factor first is offered nowhere else to go.
