@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can } from "../accounts/permissions.ts";
@@ -184,7 +185,8 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
       "cases/views/new-details.njk",
       {
         errors,
-        values: { receivedOn: londonDateOf(services.clock.now()), ...values, ...kind },
+        // A fresh key for each new form; the same one when it comes back with a problem.
+        values: { receivedOn: londonDateOf(services.clock.now()), ...values, ...kind, submissionKey: values["submissionKey"] || randomUUID() },
         kind,
         typeName: kind.type === "foi" || kind.type === "foi-school" ? "Freedom of information request" : workflow.name,
         organisationName: organisation.label,

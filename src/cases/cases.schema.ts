@@ -36,7 +36,7 @@ export const newCaseSchema = z.object({
     .refine((value) => !value || TIME.test(value), { error: "Enter the time like 09:30" })
     .transform((value) => (value ? value.padStart(5, "0") : undefined)),
   rightAsked: z
-    .union([z.literal(""), z.enum(ids(RIGHTS))], { error: "Choose which right the request uses" })
+    .union([z.literal(""), z.enum(ids(RIGHTS))], { error: "Select which right the request uses" })
     .optional()
     .transform((value) => (value ? value : undefined)),
   channel: z.enum(ids(CHANNELS), { error: "Select how it arrived" }),
@@ -54,6 +54,11 @@ export const newCaseSchema = z.object({
     .enum(["yes"])
     .optional()
     .transform((value) => value === "yes"),
+  /** The form's own key (made when it was shown): the same form posted twice logs one case. */
+  submissionKey: z
+    .string()
+    .optional()
+    .transform((value) => (value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value) ? value : undefined)),
 });
 export type NewCase = z.output<typeof newCaseSchema>;
 

@@ -7,6 +7,7 @@ import { loadOrganisationCalendar, type OrganisationCalendar } from "../calendar
 import { addDays, londonDateOf, parseDateTime } from "../calendar/dates.ts";
 import type { CaseType } from "../calendar/deadlines.ts";
 import { queueEmail } from "../notify/outbox.ts";
+import { brokenUniqueConstraint } from "../platform/database/errors.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { openFor } from "../platform/encryption/keyring.ts";
 import { deadlineOf, loadDeadlineCalendars, storeDeadline } from "./case-deadlines.ts";
@@ -108,6 +109,11 @@ async function likelyDuplicates(trx: Tx, ctx: Context, input: NewCase, type: Cas
  */
 export async function logCase(ctx: Context, input: NewCase): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
   authorise(ctx.actor, "cases:log");
+  // The same form posted again (a double click without JavaScript): the case its first post made.
+  const already = input.submissionKey ? await caseLoggedBy(ctx, input.submissionKey) : undefined;
+  if (already) {
+    return already;
+  }
   if (!ctx.actor.organisationIds.includes(input.organisationId)) {
     throw new CaseFormError({ organisationId: "Select the school" });
   }
@@ -133,6 +139,27 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
       throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
     }
   }
+  try {
+    return await logOnce(ctx, input);
+  } catch (error) {
+    // Two posts at once: the second waited on the first's key, and finds the case it made.
+    const made = input.submissionKey && brokenUniqueConstraint(error) === "cases_submission_key" ? await caseLoggedBy(ctx, input.submissionKey) : undefined;
+    if (made) {
+      return made;
+    }
+    throw error;
+  }
+}
+
+/** The case this person logged with this form's key, if any. */
+async function caseLoggedBy(ctx: Context, submissionKey: string): Promise<{ id: string; reference: string; asSubjectAccess: boolean } | undefined> {
+  const row = await inActorScope(ctx, (trx) =>
+    trx.selectFrom("cases").select(["id", "reference"]).where("createdBy", "=", ctx.actor.userId).where("submissionKey", "=", submissionKey).executeTakeFirst(),
+  );
+  return row ? { ...row, asSubjectAccess: false } : undefined;
+}
+
+async function logOnce(ctx: Context, input: NewCase): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
   return inActorScope(ctx, async (trx) => {
     if (!input.notDuplicate) {
       const organisation = await trx.selectFrom("organisations").select("kind").where("id", "=", input.organisationId).executeTakeFirstOrThrow();
@@ -186,6 +213,7 @@ export async function recordCase(trx: Tx, ctx: Context, input: Omit<NewCase, "no
       summary: await seal("summary", input.summary),
       breachReport: null,
       createdBy: ctx.actor.userId,
+      submissionKey: input.submissionKey ?? null,
       assigneeId: null,
       extensionReason: null,
       requesterToldOn: null,
