@@ -11,6 +11,7 @@ import * as caseWork from "./migrations/2026-11-24-009-case-work.ts";
 import * as eirScotland from "./migrations/2026-12-01-110-eir-scotland.ts";
 import * as attachmentStorage from "./migrations/2026-12-01-070-attachment-storage.ts";
 import * as breachReportDates from "./migrations/2026-12-01-061-breach-report-dates.ts";
+import * as caseSubmissionKeys from "./migrations/2026-12-01-062-case-submission-keys.ts";
 import * as outboxAuthentication from "./migrations/2026-12-01-101-outbox-authentication.ts";
 import * as oneOpenErasure from "./migrations/2026-12-01-102-one-open-erasure.ts";
 import * as emailUniqueInOrganisation from "./migrations/2026-12-01-103-email-unique-in-organisation.ts";
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-01-110-eir-scotland": eirScotland,
   "2026-12-01-070-attachment-storage": attachmentStorage,
   "2026-12-01-061-breach-report-dates": breachReportDates,
+  "2026-12-01-062-case-submission-keys": caseSubmissionKeys,
   "2026-12-01-101-outbox-authentication": outboxAuthentication,
   "2026-12-01-102-one-open-erasure": oneOpenErasure,
   "2026-12-01-103-email-unique-in-organisation": emailUniqueInOrganisation,

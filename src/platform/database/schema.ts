@@ -236,6 +236,8 @@ export interface CaseTable {
   /** The days the breach was reported to the ICO and the people affected were told: dates, as recorded. */
   icoReportedOn: DateText | null;
   peopleToldOn: DateText | null;
+  /** The key of the log-a-case form that made it: a second post of that form finds this case. */
+  submissionKey: Generated<string | null>;
   outcome: string | null;
   outcomeDetail: string | null;
   closedAt: Timestamp | null;
