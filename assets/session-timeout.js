@@ -1,3 +1,4 @@
+/* global document, setTimeout, clearTimeout, setInterval, clearInterval, fetch -- this file runs in the browser */
 // Progressive enhancement only (GOV.UK / HMRC timeout warning pattern): two minutes before the
 // 20-minute idle sign-out, a dialog offers "Stay signed in". Without this script nothing is lost
 // either: a form sent after the sign-out is kept and given back after signing in again.
