@@ -7,6 +7,7 @@ import { testEngine } from "../platform/testing/test-database.ts";
 import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import { sealFor } from "../platform/encryption/keyring.ts";
+import type { StoredFileKey } from "../platform/files/file-store.ts";
 import { setStorageLimit, StorageLimitError } from "./storage.ts";
 
 const MB = 1024 * 1024;
@@ -131,6 +132,30 @@ describe(`attachments: errors, removal and room (${testEngine})`, () => {
       select action, actor_user_id from audit_events where org_id = ${school.organisationId} and record_id = ${caseId} order by seq`.execute(steward.services.database.db);
     expect(audit.filter((event) => event.action === "case.attachment-remove")).toHaveLength(1);
     expect(audit.find((event) => event.action === "case.attachment-remove")!.actorUserId).toBe(kept!.removedBy);
+  });
+
+  it("a file written to the store whose transaction then fails is removed again: no row, no file", async () => {
+    const school = await licence(steward);
+    const casePath = await logCase(school.owner, school.organisationId);
+    const store = steward.services.files;
+    const written: StoredFileKey[] = [];
+    // The write succeeds, then something fails before the commit (as a lost connection would).
+    steward.services.files = {
+      ...store,
+      put: async (key, bytes) => {
+        await store.put(key, bytes);
+        written.push(key);
+        throw new Error("the database went away after the file was written");
+      },
+    };
+    try {
+      expect((await attach(school.owner, casePath, "letter.pdf", pdfOf(5000))).statusCode).toBe(500);
+    } finally {
+      steward.services.files = store;
+    }
+    expect(written).toHaveLength(1);
+    expect(await store.get(written[0]!)).toBeUndefined();
+    expect(await attachmentRows(steward, school.organisationId)).toEqual([]);
   });
 
   it("a file kept in its row before the file store still downloads, and its removal clears the row", async () => {
