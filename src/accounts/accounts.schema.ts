@@ -68,6 +68,7 @@ export const registerLicenceSchema = z
       ctx.addIssue({ code: "custom", path: ["schoolType"], message: "Select what kind of school it is" });
     }
     const problem = passwordProblem(form.password, {
+      fullName: form.fullName,
       username: form.username,
       email: form.email,
       organisationName: form.organisationName,

@@ -83,6 +83,7 @@ export async function setPasswordWithLink(
     return { ok: false, linkUnusable: true };
   }
   const problem = passwordProblem(password, {
+    fullName: holder.fullName,
     username: holder.username,
     email: holder.email,
     organisationName: holder.organisationName,

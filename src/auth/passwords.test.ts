@@ -20,6 +20,16 @@ describe("password policy", () => {
     expect(passwordProblem("joe.bloggs!!!!", context)).toMatch(/must not be built/);
   });
 
+  it("refuses the person's own full name, whole, without its spaces, or lightly dressed up", () => {
+    const context = { fullName: "Alexandra Whitfield-Jones", username: "awj", email: "head@oakfield.sch.uk" };
+    expect(passwordProblem("Alexandra Whitfield-Jones", context)).toMatch(/must not be built/);
+    expect(passwordProblem("AlexandraWhitfieldJones", context)).toMatch(/must not be built/);
+    expect(passwordProblem("alexandra whitfield-jones 1!", context)).toMatch(/must not be built/);
+    expect(passwordProblem("Whitfield-Jones2026", context)).toMatch(/must not be built/);
+    expect(passwordProblem("Alexandra2026!!", context)).toMatch(/must not be built/);
+    expect(passwordProblem("correct horse battery staple", context)).toBeUndefined();
+  });
+
   it.each([
     "correct horse battery staple",
     "x".repeat(128),

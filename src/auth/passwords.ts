@@ -86,6 +86,7 @@ function isCommonPassword(password: string): boolean {
 
 /** Words a person is likely to build a password from, given who and where they are. */
 export interface PasswordContext {
+  fullName?: string | undefined;
   username?: string | undefined;
   email?: string | undefined;
   organisationName?: string | undefined;
@@ -108,6 +109,10 @@ export function passwordProblem(password: string, context: PasswordContext = {})
   const squashed = squash(password);
   const contextWords = [
     "steward",
+    // The whole name ("Alexandra Whitfield-Jones", compared without spaces or hyphens) and each part of it.
+    context.fullName,
+    ...(context.fullName ?? "").split(/\s+/),
+    ...(context.fullName ?? "").split(/[\s-]+/),
     context.username,
     context.email?.split("@")[0],
     context.organisationName,
