@@ -32,7 +32,8 @@ const confirmTwoFactorSchema = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^\d{6}$/, { error: "Enter the 6-digit code your authenticator app shows" }),
+    .min(1, { error: "Enter the 6-digit code your authenticator app shows" })
+    .regex(/^\d{6}$/, { error: "The code must be 6 numbers, like 123456" }),
 });
 
 const confirmItIsYouSchema = z.object({

@@ -52,9 +52,13 @@ describe(`two-factor sign-in (${testEngine})`, () => {
     const now = stepAt(steward.clock.now());
     const wrong = await owner.post("/account/two-factor", { code: totpCode(key, now + 5) });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.body).toContain("Enter the 6-digit code your authenticator app shows now");
+    expect(wrong.body).toContain("That code is not right. Enter the 6-digit code your authenticator app shows now");
     const notDigits = await owner.post("/account/two-factor", { code: "12ab56" });
     expect(notDigits.statusCode).toBe(400);
+    expect(notDigits.body).toContain("The code must be 6 numbers");
+    const empty = await owner.post("/account/two-factor", { code: "" });
+    expect(empty.body).toContain("Enter the 6-digit code your authenticator app shows");
+    expect(empty.body).not.toContain("not right");
     expect((await owner.get("/dashboard")).headers.location).toBe("/account/two-factor");
 
     const right = await owner.post("/account/two-factor", { code: totpCode(key, now) });

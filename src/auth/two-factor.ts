@@ -107,7 +107,8 @@ export async function spendOwnCode(trx: Tx, ctx: Context, code: string, state: "
   const secret = fromBase32(await openFor(trx, services.keyring, totpPlace(organisationId, actor.userId), user.totpSecret));
   const step = matchingStep(secret, code, services.clock.now(), user.totpLastStep);
   if (step === undefined) {
-    return "Enter the 6-digit code your authenticator app shows now";
+    // A code was typed: say it is wrong, not (as for an empty box) to enter one.
+    return "That code is not right. Enter the 6-digit code your authenticator app shows now";
   }
   await trx.updateTable("users").set({ totpLastStep: step }).where("orgId", "=", organisationId).where("id", "=", actor.userId).execute();
   return undefined;
