@@ -17,7 +17,7 @@ import {
   requestEmailChange,
   requestErasure,
 } from "./own-account.ts";
-import { can, ROLE_DESCRIPTIONS, SENSITIVE_ROLES } from "./permissions.ts";
+import { can, ROLE_DESCRIPTIONS, ROLE_NAMES, SENSITIVE_ROLES } from "./permissions.ts";
 import { registerLicence } from "./registration.ts";
 import { addSchool, listReachableOrganisations } from "./schools.ts";
 import { recordHistory } from "../audit/trail.ts";
@@ -58,22 +58,14 @@ const ACCOUNT_NOTICES: Record<string, string> = {
 };
 
 const settingsSchema = z.object({
-  twoFactorRequired: z.enum(["yes"], { error: "Choose whether everyone must use two-factor authentication" }).optional(),
+  twoFactorRequired: z.enum(["yes"], { error: "Select whether everyone must use two-factor authentication" }).optional(),
 });
-
-const ROLE_NAMES: Record<keyof typeof ROLE_DESCRIPTIONS, string> = {
-  staff: "Staff",
-  dpo: "Data protection officer",
-  admin: "Administrator",
-  adviser: "External adviser",
-  auditor: "Auditor (read only)",
-};
 
 /** The role radios, each with what it is for and whether it needs confirmed training. */
 function roleChoices(selected: unknown) {
   return (Object.keys(ROLE_DESCRIPTIONS) as (keyof typeof ROLE_DESCRIPTIONS)[]).map((role) => ({
     value: role,
-    text: ROLE_NAMES[role],
+    text: role === "auditor" ? `${ROLE_NAMES[role]} (read only)` : ROLE_NAMES[role],
     hint: { text: ROLE_DESCRIPTIONS[role] + (SENSITIVE_ROLES.includes(role) ? " Opens sensitive records." : "") },
     checked: selected === role,
   }));

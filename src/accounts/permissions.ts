@@ -75,6 +75,16 @@ export function mustUseTwoFactor(role: Role, organisationRequiresIt: boolean): b
   return organisationRequiresIt || role === "owner" || SENSITIVE_ROLES.includes(role) || readsEveryCase;
 }
 
+/** Each role's name, as every page says it (never the code). */
+export const ROLE_NAMES: Record<Role, string> = {
+  owner: "Licence owner",
+  admin: "Administrator",
+  dpo: "Data protection officer",
+  staff: "Staff",
+  adviser: "External adviser",
+  auditor: "Auditor",
+};
+
 /** What each role is for, in the words the pages use. */
 export const ROLE_DESCRIPTIONS: Record<Exclude<Role, "owner">, string> = {
   staff: "Logs requests and incidents, and sees their own.",

@@ -14,8 +14,8 @@ import { readTermRows, termRowValues, withoutTermRows } from "./term-rows.ts";
 const organisationParams = z.object({ id: z.uuid() });
 
 const calendarSchema = z.object({
-  nation: z.enum(NATIONS, { error: "Choose the nation the school is in" }),
-  schoolType: z.enum(["maintained", "academy", "independent"], { error: "Choose what kind of school it is" }),
+  nation: z.enum(NATIONS, { error: "Select the nation the school is in" }),
+  schoolType: z.enum(["maintained", "academy", "independent"], { error: "Select what kind of school it is" }),
   adviceTargetDays: z.coerce
     .number({ error: "Enter the advice target as a number of working days" })
     .int({ error: "Enter a whole number of working days" })

@@ -394,6 +394,9 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
     if (record.type !== "breach") {
       throw notFound();
     }
-    return reply.page("cases/views/breach-report.njk", { record, nationNames: NATION_NAMES });
+    const risk = record.breach
+      ? { likelihood: LIKELIHOODS.find((item) => item.id === record.breach!.likelihood)?.name, severity: SEVERITIES.find((item) => item.id === record.breach!.severity)?.name }
+      : undefined;
+    return reply.page("cases/views/breach-report.njk", { record, risk, nationNames: NATION_NAMES });
   });
 }

@@ -69,7 +69,7 @@ export const newCaseKindSchema = z.object({
 });
 
 export const statusSchema = z.object({ status: requiredText("the stage") });
-export const assignSchema = z.object({ assigneeId: z.string().uuid({ error: "Choose who will handle it" }) });
+export const assignSchema = z.object({ assigneeId: z.string().uuid({ error: "Select who will handle it" }) });
 export const noteSchema = z.object({ note: requiredText("a note", { max: 5000 }) });
 export const stopSchema = z.object({
   reason: z.enum(STOP_REASONS, { error: "Choose what you are waiting for" }),
@@ -92,14 +92,14 @@ export const closeSchema = z.object({
     .refine((value) => !value || isIsoDate(value), { error: "Date the response was sent must be a real date, for example 30 1 2027" })
     .transform((value) => (value ? value : undefined)),
   responseChannel: z
-    .union([z.literal(""), z.enum(ids(RESPONSE_CHANNELS))], { error: "Choose how the response was sent" })
+    .union([z.literal(""), z.enum(ids(RESPONSE_CHANNELS))], { error: "Select how the response was sent" })
     .optional()
     .transform((value) => (value ? value : undefined)),
 });
 export const reopenSchema = z.object({ reopenReason: requiredText("why the case is being reopened", { max: 2000 }) });
 export const breachAssessmentSchema = z.object({
-  likelihood: z.enum(ids(LIKELIHOODS), { error: "Choose how likely harm to people is" }),
-  severity: z.enum(ids(SEVERITIES), { error: "Choose how severe the harm could be" }),
+  likelihood: z.enum(ids(LIKELIHOODS), { error: "Select how likely harm to people is" }),
+  severity: z.enum(ids(SEVERITIES), { error: "Select how severe the harm could be" }),
   peopleCategories: requiredText("the categories of people affected", { max: 1000 }),
   peopleCount: z.coerce.number({ error: "Enter the approximate number of people as a number" }).int({ error: "Enter a whole number of people" }).min(0).max(10_000_000),
   recordCategories: requiredText("the categories of records affected", { max: 1000 }),

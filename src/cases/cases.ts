@@ -416,7 +416,7 @@ export async function assignCase(ctx: Context, caseId: string, assigneeId: strin
   const people = await assignableTo(ctx, caseId);
   const person = people.find((candidate) => candidate.id === assigneeId);
   if (!person) {
-    throw new CaseFormError({ assigneeId: "Choose someone from the list" });
+    throw new CaseFormError({ assigneeId: "Select someone from the list" });
   }
   await changeCase(ctx, caseId, "case.assign", async (trx, row) => {
     if (row.assigneeId === assigneeId) return undefined;
@@ -429,7 +429,7 @@ export async function changeStatus(ctx: Context, caseId: string, status: string)
   await changeCase(ctx, caseId, "case.status", async (trx, row) => {
     const stage = WORKFLOWS[row.type as CaseType].statuses.find((item) => item.id === status);
     if (!stage) {
-      throw new CaseFormError({ status: "Choose a stage from the list" });
+      throw new CaseFormError({ status: "Select a stage from the list" });
     }
     if (row.status === status) return undefined;
     await trx.updateTable("cases").set({ status }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
@@ -458,7 +458,7 @@ function checkResponseSent(ctx: Context, row: Pick<CaseRow, "receivedOn">, sentO
     throw new CaseFormError({ sentOn: `Date the response was sent must be on or after the day it was received, ${formatDate(row.receivedOn)}` });
   }
   if (!channel) {
-    throw new CaseFormError({ responseChannel: "Choose how the response was sent" });
+    throw new CaseFormError({ responseChannel: "Select how the response was sent" });
   }
 }
 

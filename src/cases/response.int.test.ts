@@ -56,7 +56,7 @@ describe(`closing records when and how the response was sent, and whether on tim
     expect(notADate.body).toContain("Date the response was sent must be a real date");
     const noChannel = await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-full", ...sent("2027-01-29") });
     expect(noChannel.statusCode).toBe(400);
-    expect(noChannel.body).toContain("Choose how the response was sent");
+    expect(noChannel.body).toContain("Select how the response was sent");
     const badChannel = await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-full", ...sent("2027-01-29"), responseChannel: "pigeon" });
     expect(badChannel.statusCode).toBe(400);
     const page = await dpo.agent.get(path);

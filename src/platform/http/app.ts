@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { aboutRoutes } from "../../about/about.routes.ts";
 import { accountsRoutes } from "../../accounts/accounts.routes.ts";
 import type { Actor } from "../../accounts/actor.ts";
-import { can, PERMISSIONS, type Action } from "../../accounts/permissions.ts";
+import { can, PERMISSIONS, ROLE_NAMES, type Action } from "../../accounts/permissions.ts";
 import { auditRoutes } from "../../audit/audit.routes.ts";
 import { authRoutes } from "../../auth/auth.routes.ts";
 import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
@@ -99,6 +99,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
   const views = createViews();
+  // Codes stay in the database; pages say what they mean.
+  views.addFilter("roleName", (role: string) => ROLE_NAMES[role as keyof typeof ROLE_NAMES] ?? role);
 
   // Deny by default: a route that does not say who may use it stops the server starting.
   app.decorate("routeTable", []);
