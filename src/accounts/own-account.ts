@@ -394,6 +394,7 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
         requesterContact: undefined,
         subjectKind: "requester",
         subjectName: undefined,
+        submissionKey: undefined,
         summary: `Asked from their Steward account (username ${actor.username}) to erase the personal data Steward holds about them.${reason ? `\n\nTheir reason: ${reason}` : ""}`,
       },
       [organisationId],
