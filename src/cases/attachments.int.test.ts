@@ -97,6 +97,14 @@ describe(`attachments: errors, removal and room (${testEngine})`, () => {
     expect((await staff.agent.get(removePath)).statusCode).toBe(403);
     expect((await other.owner.get(removePath)).statusCode).toBe(404);
 
+    // In the database too: another organisation's scope changes nothing, and the application may
+    // change only what a removal changes, never the name, type or size of a file.
+    const db = steward.services.database.db;
+    const elsewhere = await inScope(db, { organisationIds: [other.organisationId] }, (trx) =>
+      trx.updateTable("caseAttachments").set({ content: null, removedAt: steward.clock.now(), removedBy: other.userId, removalReason: "x" }).where("id", "=", row!.id).executeTakeFirst());
+    expect(elsewhere.numUpdatedRows).toBe(0n);
+    await expect(inScope(db, { organisationIds: [school.organisationId] }, (trx) => trx.updateTable("caseAttachments").set({ sizeBytes: 1 }).where("id", "=", row!.id).execute())).rejects.toThrow(/permission denied/);
+
     const page = await dpo.agent.get(casePath);
     expect(page.body).toContain(`href="${removePath}"`);
     const form = await dpo.agent.get(removePath);
