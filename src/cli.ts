@@ -3,27 +3,28 @@
  *   audit verify   re-computes every organisation's audit chain; exits 1 naming the first broken link
  *   deadline …     prints the legal deadline for a case as JSON (no database needed)
  *   bank-holidays import FILE   loads GOV.UK's bank-holidays.json over the built-in years it covers
+ *   backup FILE    writes one consistent, encrypted backup of the whole database
+ *   restore FILE   restores a backup into an empty data folder or database
  *   storage limit ORGANISATION SIZE   sets the storage limit of the organisation's licence
  * It opens the same database as `npm start` (DATABASE_URL, or PGlite in STEWARD_DATA_DIR). PGlite
- * allows one process at a time on a data folder: stop Steward before running a command against it.
+ * allows one process at a time on a data folder, so a command is refused while Steward runs on it
+ * (except backup, which the running server writes). Each command loads only the code it needs.
  */
 import { readFile } from "node:fs/promises";
-import { verifyAuditChains } from "./audit/audit.ts";
-import { readGovUkBankHolidays } from "./calendar/bank-holidays.ts";
-import { importPublishedBankHolidays } from "./calendar/calendar-settings.ts";
-import { systemClock } from "./platform/clock.ts";
-import { DEADLINE_USAGE, deadlineCommand, UsageError } from "./calendar/deadline-command.ts";
 import { loadConfig } from "./platform/config.ts";
-import { openDatabase } from "./platform/database/database.ts";
-import { migrateToLatest } from "./platform/database/migrate.ts";
-import { databaseLocationOf } from "./platform/steward.ts";
 
 const STORAGE_USAGE = "       npm run steward -- storage limit ORGANISATION-ID-OR-NAME SIZE (such as 2GB)";
-const USAGE = `usage: npm run steward -- audit verify\n       npm run steward -- bank-holidays import FILE (GOV.UK's bank-holidays.json)\n${DEADLINE_USAGE}\n${STORAGE_USAGE}`;
+const USAGE = `usage: npm run steward -- audit verify
+       npm run steward -- bank-holidays import FILE (GOV.UK's bank-holidays.json)
+       npm run steward -- backup FILE
+       npm run steward -- restore FILE (into an empty data folder or database)
+       npm run steward -- deadline TYPE RECEIVED [--nation NATION] [--school-days FILE]
+${STORAGE_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
   const [area, command] = args;
   if (area === "deadline") {
+    const { DEADLINE_USAGE, deadlineCommand, UsageError } = await import("./calendar/deadline-command.ts");
     try {
       console.log(await deadlineCommand(args.slice(1)));
       return 0;
@@ -38,16 +39,43 @@ async function main(args: string[]): Promise<number> {
   if (area === "bank-holidays" && command === "import" && args[2]) {
     return importBankHolidaysCommand(args[2]);
   }
+  if (area === "backup" && command && args.length === 2) {
+    const { backupCommand } = await import("./lifecycle/commands.ts");
+    return backupCommand(loadConfig(), command, console.log);
+  }
+  if (area === "restore" && command && args.length === 2) {
+    const { restoreCommand } = await import("./lifecycle/commands.ts");
+    return restoreCommand(loadConfig(), command, console.log);
+  }
+  if (area === "audit" && command === "verify") {
+    return auditVerifyCommand();
+  }
   if (area === "storage" && command === "limit" && args.length === 4) {
     return storageLimitCommand(args[2]!, args[3]!);
   }
-  if (area !== "audit" || command !== "verify") {
-    console.error(USAGE);
-    return 2;
-  }
-  const database = await openDatabase(databaseLocationOf(loadConfig()));
+  console.error(USAGE);
+  return 2;
+}
+
+async function openConfiguredDatabase(purpose: string) {
+  const [{ databaseLocationOf, openDatabase }, { migrateToLatest }] = await Promise.all([
+    import("./platform/database/database.ts"),
+    import("./platform/database/migrate.ts"),
+  ]);
+  const database = await openDatabase(databaseLocationOf(loadConfig()), { purpose });
   try {
     await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+async function auditVerifyCommand(): Promise<number> {
+  const { verifyAuditChains } = await import("./audit/audit.ts");
+  const database = await openConfiguredDatabase("steward audit verify");
+  try {
     const report = await verifyAuditChains(database.db);
     for (const broken of report.breaks) {
       console.log(`BROKEN organisation ${broken.organisationId}: event ${broken.seq} ${broken.reason}`);
@@ -63,6 +91,11 @@ async function main(args: string[]): Promise<number> {
 
 /** Loads a published bank-holidays.json; every open case's deadline is then worked out again. */
 async function importBankHolidaysCommand(file: string): Promise<number> {
+  const [{ readGovUkBankHolidays }, { importPublishedBankHolidays }, { systemClock }] = await Promise.all([
+    import("./calendar/bank-holidays.ts"),
+    import("./calendar/calendar-settings.ts"),
+    import("./platform/clock.ts"),
+  ]);
   let holidays;
   try {
     holidays = readGovUkBankHolidays(JSON.parse(await readFile(file, "utf8")));
@@ -70,9 +103,8 @@ async function importBankHolidaysCommand(file: string): Promise<number> {
     console.error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  const database = await openDatabase(databaseLocationOf(loadConfig()));
+  const database = await openConfiguredDatabase("steward bank-holidays import");
   try {
-    await migrateToLatest(database.db);
     const { years, refreshed } = await importPublishedBankHolidays({ database, clock: systemClock }, holidays);
     console.log(`OK: ${holidays.length} bank holidays loaded for ${years.join(", ")}; ${refreshed} open case deadline(s) worked out again`);
     return 0;
@@ -89,9 +121,8 @@ async function storageLimitCommand(organisation: string, size: string): Promise<
     console.error(`${size} is not a size: give one such as 500MB or 2GB\n${STORAGE_USAGE}`);
     return 2;
   }
-  const database = await openDatabase(databaseLocationOf(loadConfig()));
+  const database = await openConfiguredDatabase("steward storage limit");
   try {
-    await migrateToLatest(database.db);
     const set = await setStorageLimit(database.db, organisation, limitBytes);
     console.log(`OK: ${set.name}'s licence may keep ${sizeInWords(set.limitBytes)} of files; it keeps ${sizeInWords(set.usedBytes)} now`);
     return 0;
@@ -106,4 +137,16 @@ async function storageLimitCommand(organisation: string, size: string): Promise<
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** Refusals Steward explains (folder in use, wrong master key, not a backup, non-empty target): the message, no stack. */
+const EXPLAINED = new Set(["DataFolderLockedError", "MasterKeyRefusedError", "RestoreRefusedError", "NotABackupError"]);
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof Error && EXPLAINED.has(error.name)) {
+    console.error(error.message);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,221 @@
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
+import { createGunzip } from "node:zlib";
+import { Migrator, sql, type Kysely, type Transaction } from "kysely";
+import type { StewardDatabase } from "../platform/database/database.ts";
+import type { FileStore } from "../platform/files/file-store.ts";
+import { migrations, migrateToLatest } from "../platform/database/migrate.ts";
+import { HEADER_BYTES, NotABackupError, startDecryption, TAG_BYTES, type BackupLine, type Manifest } from "./backup-format.ts";
+import { quoteIdentifier, tablesInDependencyOrder, type TableShape } from "./tables.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- restore handles every table, whatever today's schema says
+type AnyDb = Kysely<any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+type AnyTx = Transaction<any>;
+
+export class RestoreRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RestoreRefusedError";
+  }
+}
+
+export interface RestoreSummary {
+  createdAt: string;
+  engine: string;
+  tables: number;
+  rows: number;
+  files: number;
+  ms: number;
+}
+
+/**
+ * Restores a backup made by writeBackup into an empty database (one that holds no organisation),
+ * as the schema owner. The schema is first brought to the backup's own migration, the rows go in
+ * in one transaction (committed only once the whole file has been read and its tag verified: an
+ * altered or cut-short file, or the wrong master key, leaves the target as it was), the sequences
+ * are set to the backup's values, and then any later migration runs as at start-up.
+ */
+export async function restoreBackup(
+  database: StewardDatabase,
+  masterKey: Buffer,
+  file: string,
+  { files }: { files?: FileStore } = {},
+): Promise<RestoreSummary> {
+  const started = performance.now();
+  const db = database.db as AnyDb;
+  const manifest = await readManifest(masterKey, file);
+  const known = Object.keys(migrations).sort();
+  const unknown = manifest.migrations.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new RestoreRefusedError(`This backup was made by a newer Steward (its schema has migration ${unknown[0]}): restore it with that version or later.`);
+  }
+  await refuseUnlessEmpty(db, manifest);
+
+  const last = manifest.migrations.at(-1);
+  if (last) {
+    const { error, results } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(last);
+    const failed = results?.find((result) => result.status === "Error");
+    if (error || failed) {
+      throw new Error(`Database migration failed${failed ? ` (${failed.migrationName})` : ""}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  let rows = 0;
+  let tables = 0;
+  let stored = 0;
+  await db.transaction().execute(async (trx) => {
+    const shapes = new Map((await tablesInDependencyOrder(trx)).map((table) => [table.name, table]));
+    // Whatever a start on the empty target wrote (its own CSRF key) gives way to the backup's.
+    for (const table of [...shapes.values()].reverse()) {
+      await sql`delete from ${sql.raw(quoteIdentifier(table.name))}`.execute(trx);
+    }
+    let ended = false;
+    await readLines(masterKey, file, async (line) => {
+      if (line.kind === "table") {
+        if (!shapes.has(line.table)) {
+          throw new RestoreRefusedError(`The backup has a table (${line.table}) this schema does not`);
+        }
+        tables += 1;
+      } else if (line.kind === "rows") {
+        await insertRows(trx, shapes.get(line.table)!, line.rows);
+        rows += line.rows.length;
+      } else if (line.kind === "sequences") {
+        for (const sequence of line.values) {
+          if (sequence.lastValue !== null) {
+            await sql`select setval(${quoteIdentifier(sequence.name)}::regclass, ${sequence.lastValue}::bigint, true)`.execute(trx);
+          }
+        }
+      } else if (line.kind === "file") {
+        // Into the (empty) target's store as they come; if the file then fails its check, the rows
+        // roll back and these few files are left unreferenced, to be replaced by the next attempt.
+        if (!files) {
+          throw new Error("This backup holds attachments' files, and no file store was given to restore them into");
+        }
+        await files.put({ organisationId: line.organisationId, id: line.id }, Buffer.from(line.bytes, "base64"));
+        stored += 1;
+      } else if (line.kind === "end") {
+        if (line.rows !== rows || (line.files ?? 0) !== stored) {
+          throw new NotABackupError(`The backup says it holds ${line.rows} rows and ${line.files ?? 0} files, but ${rows} and ${stored} were read`);
+        }
+        ended = true;
+      }
+    });
+    // Reached only when the tag verified: every byte is as written, under this master key.
+    if (!ended) {
+      throw new NotABackupError("The backup is cut short: it has no end");
+    }
+  });
+  await migrateToLatest(db);
+  return { createdAt: manifest.createdAt, engine: manifest.engine, tables, rows, files: stored, ms: Math.round(performance.now() - started) };
+}
+
+async function refuseUnlessEmpty(db: AnyDb, manifest: Manifest): Promise<void> {
+  const { rows: found } = await sql<{ present: boolean }>`select to_regclass('public.organisations') is not null as present`.execute(db);
+  if (!found[0]!.present) {
+    return;
+  }
+  const { rows } = await sql<{ count: number }>`select count(*)::int as count from organisations`.execute(db);
+  if (rows[0]!.count > 0) {
+    throw new RestoreRefusedError(
+      `The target database is not empty (it holds ${rows[0]!.count} organisation(s)). Restore only into an empty data folder or database, so nothing is overwritten.`,
+    );
+  }
+  const { rows: ran } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db).catch(() => ({ rows: [] as { name: string }[] }));
+  const beyond = ran.filter((migration) => !manifest.migrations.includes(migration.name));
+  if (beyond.length > 0) {
+    throw new RestoreRefusedError(
+      `The target database has been migrated past this backup (to ${beyond.at(-1)!.name}): restore into a new, empty data folder or database, and Steward migrates it after.`,
+    );
+  }
+}
+
+async function insertRows(trx: AnyTx, table: TableShape, rows: unknown[]): Promise<void> {
+  const columns = sql.raw(table.columns.map(quoteIdentifier).join(", "));
+  const name = sql.raw(quoteIdentifier(table.name));
+  // json_populate_recordset turns each value back into its column's type (bytea, timestamptz, arrays).
+  await sql`insert into ${name} (${columns}) overriding system value
+    select ${columns} from json_populate_recordset(null::${name}, ${JSON.stringify(rows)}::json)`.execute(trx);
+}
+
+async function readManifest(masterKey: Buffer, file: string): Promise<Manifest> {
+  let manifest: Manifest | undefined;
+  await readLines(
+    masterKey,
+    file,
+    async (line) => {
+      if (line.kind !== "manifest") {
+        throw new NotABackupError("This file is not a Steward backup: it does not start with a manifest");
+      }
+      manifest = line;
+    },
+    { firstLineOnly: true },
+  );
+  return manifest!;
+}
+
+/** Decrypts and reads the file line by line; rejects if the tag does not verify (after every line was read, so callers commit only on success). */
+async function readLines(
+  masterKey: Buffer,
+  file: string,
+  onLine: (line: BackupLine) => Promise<void>,
+  { firstLineOnly = false }: { firstLineOnly?: boolean } = {},
+): Promise<void> {
+  const { size } = await stat(file);
+  if (size < HEADER_BYTES + TAG_BYTES) {
+    throw new NotABackupError("This file is not a Steward backup: it is too short");
+  }
+  const handle = await open(file, "r");
+  const header = Buffer.alloc(HEADER_BYTES);
+  const tag = Buffer.alloc(TAG_BYTES);
+  try {
+    await handle.read(header, 0, HEADER_BYTES, 0);
+    await handle.read(tag, 0, TAG_BYTES, size - TAG_BYTES);
+  } finally {
+    await handle.close();
+  }
+  const decipher = startDecryption(masterKey, header, tag);
+  const stop = new AbortController();
+  try {
+    await pipeline(
+      size - TAG_BYTES > HEADER_BYTES ? createReadStream(file, { start: HEADER_BYTES, end: size - TAG_BYTES - 1 }) : [],
+      decipher,
+      createGunzip(),
+      async (source: AsyncIterable<Buffer>) => {
+        const text = new StringDecoder("utf8"); // a character may straddle two chunks
+        let rest = "";
+        for await (const chunk of source) {
+          const lines = (rest + text.write(chunk)).split("\n");
+          rest = lines.pop()!;
+          for (const line of lines) {
+            await onLine(JSON.parse(line) as BackupLine);
+            if (firstLineOnly) {
+              stop.abort();
+              return;
+            }
+          }
+        }
+        rest += text.end();
+        if (rest.trim()) {
+          await onLine(JSON.parse(rest) as BackupLine);
+        }
+      },
+      { signal: stop.signal },
+    );
+  } catch (error) {
+    if (firstLineOnly && stop.signal.aborted) {
+      return;
+    }
+    if (error instanceof NotABackupError || error instanceof RestoreRefusedError) {
+      throw error;
+    }
+    if ((error as Error).message?.includes("authenticate") || (error as NodeJS.ErrnoException).code === "Z_DATA_ERROR" || error instanceof SyntaxError) {
+      throw new NotABackupError(
+        "The backup cannot be read: it was altered or cut short, or it was made under another master key. Nothing has been restored.",
+      );
+    }
+    throw error;
+  }
+}
