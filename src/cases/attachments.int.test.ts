@@ -1,4 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addPerson, buildLicence } from "../platform/testing/factories.ts";
@@ -8,6 +10,7 @@ import { startTestSteward, type TestSteward } from "../platform/testing/test-ste
 import { inScope } from "../platform/database/tenant-scope.ts";
 import { sealFor } from "../platform/encryption/keyring.ts";
 import type { StoredFileKey } from "../platform/files/file-store.ts";
+import { sweepStoredFiles } from "./attachments.ts";
 import { setStorageLimit, StorageLimitError } from "./storage.ts";
 
 const MB = 1024 * 1024;
@@ -164,6 +167,35 @@ describe(`attachments: errors, removal and room (${testEngine})`, () => {
     expect(written).toHaveLength(1);
     expect(await store.get(written[0]!)).toBeUndefined();
     expect(await attachmentRows(steward, school.organisationId)).toEqual([]);
+  });
+
+  it("the hourly sweep removes stored files no attachment holds, and nothing it cannot be sure of", async () => {
+    const school = await licence(steward);
+    const casePath = await logCase(school.owner, school.organisationId);
+    expect((await attach(school.owner, casePath, "kept.pdf", pdfOf(3000))).statusCode).toBe(303);
+    const [kept] = await attachmentRows(steward, school.organisationId);
+    const root = path.join(steward.services.config.dataDir, "files");
+    const place = (organisationId: string, name: string) => path.join(root, organisationId, name);
+    const unknownOrganisation = randomUUID();
+    mkdirSync(path.join(root, unknownOrganisation), { recursive: true });
+    const files = {
+      kept: place(school.organisationId, kept!.id),
+      orphan: place(school.organisationId, randomUUID()),
+      half: place(school.organisationId, `${randomUUID()}.abc123.partial`),
+      fresh: place(school.organisationId, randomUUID()),
+      elsewhere: place(unknownOrganisation, randomUUID()),
+    };
+    for (const file of [files.orphan, files.half, files.fresh, files.elsewhere]) {
+      writeFileSync(file, "sealed");
+    }
+    steward.clock.set(new Date().toISOString());
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    for (const file of [files.kept, files.orphan, files.half, files.elsewhere]) {
+      utimesSync(file, twoHoursAgo, twoHoursAgo);
+    }
+    expect(await sweepStoredFiles(steward.services)).toBe(2);
+    expect(Object.fromEntries(Object.entries(files).map(([name, file]) => [name, existsSync(file)]))).toEqual({ kept: true, orphan: false, half: false, fresh: true, elsewhere: true });
+    expect((await school.owner.get(`${casePath}/attachments/${kept!.id}`)).statusCode).toBe(200);
   });
 
   it("a file kept in its row before the file store still downloads, and its removal clears the row", async () => {

@@ -3,11 +3,12 @@ import { createInflateRaw } from "node:zlib";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
-import type { Tx } from "../platform/database/tenant-scope.ts";
+import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { openBytesFor, openFileFor, openFor, sealFileFor, sealFor } from "../platform/encryption/keyring.ts";
 import type { StoredFileKey } from "../platform/files/file-store.ts";
 import { notFound } from "../platform/errors.ts";
 import { MAX_UPLOAD_BYTES } from "../platform/http/files.ts";
+import type { Services } from "../platform/services.ts";
 import { addEvent, auditOfCase, authoriseReading, CaseFormError, findVisibleCase } from "./cases.ts";
 import { ensureRoomFor } from "./storage.ts";
 import { stripJpegMetadata, stripPngMetadata } from "./image-metadata.ts";
@@ -324,4 +325,24 @@ export async function removeAttachment(ctx: Context, caseId: string, attachmentI
     return { organisationId: row.orgId, id: row.id };
   });
   await ctx.services.files.remove(removed);
+}
+
+/**
+ * Housekeeping: removes stored files that no attachment holds any more, written over an hour ago
+ * (an upload whose transaction never committed, a removal whose delete failed after its commit).
+ * Each organisation is read in its own scope, as the application reads it; an organisation this
+ * database does not know (another database pointed at the same folder) keeps every file.
+ */
+export async function sweepStoredFiles(services: Pick<Services, "database" | "files" | "clock">): Promise<number> {
+  const olderThan = new Date(services.clock.now().getTime() - 60 * 60_000);
+  return services.files.sweep(olderThan, (organisationId, ids) =>
+    inScope(services.database.db, { organisationIds: [organisationId] }, async (trx) => {
+      const known = await trx.selectFrom("organisations").select("id").where("id", "=", organisationId).executeTakeFirst();
+      if (!known) {
+        return undefined;
+      }
+      const held = await trx.selectFrom("caseAttachments").select("id").where("orgId", "=", organisationId).where("id", "in", ids).where("removedAt", "is", null).execute();
+      return new Set(held.map((row) => row.id));
+    }),
+  );
 }

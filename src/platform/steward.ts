@@ -5,6 +5,7 @@ import { purgeEndedSessions } from "../auth/sessions.ts";
 import { applyDeadlineRuleChanges } from "../calendar/calendar-settings.ts";
 import { deliverDueEmail } from "../notify/outbox.ts";
 import { sendDueReminders } from "../cases/reminders.ts";
+import { sweepStoredFiles } from "../cases/attachments.ts";
 import { createSmtpMailer, type Mailer } from "../notify/mailer.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -103,6 +104,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     repeat(options.housekeepingIntervalMs ?? 5 * 60_000, () => purgeEndedSessions(services), "session purge failed"),
     // Deadline reminders: checked every few minutes (an hourly breach reminder needs no finer grain).
     repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendDueReminders(services), "reminders failed"),
+    // Stored files no attachment holds (an upload that never committed): hourly is plenty.
+    repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => sweepStoredFiles(services), "file store sweep failed"),
   ];
 
   return {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -15,6 +15,12 @@ export interface FileStore {
   get(key: StoredFileKey): Promise<Buffer | undefined>;
   /** Removes a file; a missing one is not an error. */
   remove(key: StoredFileKey): Promise<void>;
+  /**
+   * Removes files last written before `olderThan` that `keep` does not keep, with any write left
+   * half done; returns how many went. `keep` is asked once per organisation with its files' ids,
+   * and answers the ids to keep, or undefined to leave that organisation's files alone.
+   */
+  sweep(olderThan: Date, keep: (organisationId: string, ids: string[]) => Promise<Set<string> | undefined>): Promise<number>;
 }
 
 /** A file's place: its organisation and its own id, both UUIDs. */
@@ -82,6 +88,32 @@ export function folderFileStore(root: string): FileStore {
           throw error;
         }
       }
+    },
+    async sweep(olderThan, keep) {
+      let removed = 0;
+      const organisations = await readdir(root).catch(() => [] as string[]);
+      for (const organisationId of organisations.filter((name) => UUID.test(name))) {
+        const folder = path.join(root, organisationId);
+        const old: string[] = [];
+        for (const name of await readdir(folder)) {
+          const { mtime } = await stat(path.join(folder, name));
+          if (mtime >= olderThan) {
+            continue;
+          }
+          if (name.endsWith(".partial")) {
+            await rm(path.join(folder, name), { force: true });
+            removed += 1;
+          } else if (UUID.test(name)) {
+            old.push(name);
+          }
+        }
+        const kept = old.length > 0 ? await keep(organisationId, old) : undefined;
+        for (const id of kept ? old.filter((name) => !kept.has(name)) : []) {
+          await rm(path.join(folder, id), { force: true });
+          removed += 1;
+        }
+      }
+      return removed;
     },
   };
 }
