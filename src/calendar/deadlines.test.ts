@@ -215,6 +215,11 @@ describe("FOI for schools: the earlier of 20 school days and 60 working days", (
     const deadline = due({ type: "foi-school", received: "2027-03-15", schoolTerms: autumn2026AndSpring2027 });
     expect(deadline.warnings.join(" ")).toContain("term dates entered end on 26 Mar 2027");
   });
+
+  it("says it once, however many days are counted past the last term", () => {
+    const deadline = due({ type: "foi-school", received: "2027-03-15", schoolTerms: autumn2026AndSpring2027 });
+    expect(deadline.warnings.filter((warning) => warning.includes("term dates entered end"))).toHaveLength(1);
+  });
 });
 
 describe("educational record (England): 15 school days", () => {

@@ -299,7 +299,7 @@ class Counter {
     const isSchoolDay = schoolDayTest(terms, (date) => this.nationalHoliday(date) !== undefined);
     return (date) => {
       if (date > lastDay) {
-        this.warnOnce("term dates end", `The term dates entered end on ${formatDate(lastDay)}: days after that were counted as working days. Enter the next term's dates.`);
+        this.warnOnce("term dates entered end", `The term dates entered end on ${formatDate(lastDay)}: days after that were counted as working days. Enter the next term's dates.`);
         return isWorkingDay(date);
       }
       return isSchoolDay(date) && isWorkingDay(date);
