@@ -67,6 +67,20 @@ describe(`a form posted after the session ran out is not lost (${testEngine})`, 
     expect(rows.every((row) => !row.fields.includes("leaving") && !row.fields.includes("never keep"))).toBe(true);
   });
 
+  it("warns of the sign-out on every signed-in page: a dialog for the script, and a notice without it", async () => {
+    const licence = await buildLicence(steward.services);
+    const agent = new TestAgent(steward.app, steward.clock);
+    await agent.signIn(licence.username);
+    const page = (await agent.get("/account")).body;
+    expect(page).toContain('<script type="module" src="/assets/session-timeout.js"></script>');
+    expect(page).toContain('data-timeout-seconds="1200"');
+    expect(page).toContain("Stay signed in");
+    expect(page).toMatch(/<noscript><p[^>]*>For your security, Steward signs you out after 20 minutes without activity/);
+    expect((await agent.get("/session/keep-alive")).statusCode).toBe(204);
+    const signedOut = (await new TestAgent(steward.app, steward.clock).get("/login")).body;
+    expect(signedOut).not.toContain("session-timeout");
+  });
+
   it("never keeps a password, a code or the form's token, and goes back only to a page of ours", () => {
     expect(fieldsWorthKeeping({ _csrf: "t", password: "p", newPassword: "q", code: "123456", reason: "r", names: ["a", "b"] })).toEqual({ reason: "r" });
     expect(formPageOf("http://steward.test/cases/new?type=sar&kept=1", "steward.test", "/cases")).toBe("/cases/new?type=sar");
