@@ -173,7 +173,7 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     await page.goto("/users");
     await page.getByRole("link", { name: staff.fullName, exact: true }).click();
     await expect.poll(() => page.locator("h2", { hasText: "History" }).count()).toBe(1);
-    expect(await page.locator("table").textContent()).toContain("user.create");
+    expect(await page.locator("table").textContent()).toContain("Added a user");
     await scan(page, "a user's page with history");
     await page.getByRole("link", { name: `Change ${staff.fullName}'s role` }).click();
     await page.getByLabel("Data protection officer").check();
@@ -185,9 +185,9 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     await page.waitForURL(/\/users\/[0-9a-f-]{36}$/);
 
     await page.getByRole("link", { name: "Audit trail", exact: true }).click();
-    await page.getByLabel("User").selectOption({ label: owner.fullName });
+    await page.getByLabel("Who").selectOption({ label: owner.fullName });
     await page.getByRole("button", { name: "Filter" }).click();
-    await expect.poll(() => page.locator("table").textContent()).toContain("licence.register");
+    await expect.poll(() => page.locator("table").textContent()).toContain("Registered the licence");
     await scan(page, "audit trail, filtered");
 
     await page.goto("/users");
