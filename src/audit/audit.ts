@@ -49,6 +49,7 @@ export type AuditAction =
   | "case.note"
   | "case.close"
   | "case.reopen"
+  | "case.correct"
   | "case.breach-assess"
   | "case.attach"
   | "case.attachment-download"

@@ -104,6 +104,7 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "case.note": { name: "Added a note to a case", kind: "cases" },
   "case.close": { name: "Closed a case", kind: "cases" },
   "case.reopen": { name: "Reopened a case", kind: "cases" },
+  "case.correct": { name: "Corrected a case's details", kind: "cases" },
   "case.breach-assess": { name: "Assessed a breach's risk", kind: "cases" },
   "case.attach": { name: "Attached a file to a case", kind: "cases" },
   "case.attachment-download": { name: "Downloaded a case's file", kind: "cases" },

@@ -128,10 +128,17 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     const page = await signedIn("schoolDpo");
     await page.goto(casePath);
     await scan(page, "case as the DPO");
-    await page.getByLabel("Assign to").selectOption({ label: people.schoolDpo.fullName });
-    await page.getByRole("button", { name: "Assign", exact: true }).click();
+    // The case page is a summary; each task is a page of its own, reached from its Change link.
+    await page.getByRole("link", { name: "Assign who it is assigned to" }).click();
+    await scan(page, "assign the case");
+    await page.getByLabel(people.schoolDpo.fullName).check();
+    await page.getByRole("button", { name: "Save" }).click();
     await page.waitForURL(/done=assigned/);
 
+    await page.getByRole("link", { name: "Stop the clock" }).click();
+    await page.getByRole("button", { name: "Stop the clock" }).click();
+    await expect.poll(() => page.locator(".govuk-error-summary").textContent()).toContain("Select what the school is waiting for");
+    await scan(page, "stop the clock, with an error");
     await page.getByLabel("Waiting for proof of identity").check();
     await fillDate(page, "Date you asked", ["24", "11", "2026"]);
     await page.getByRole("button", { name: "Stop the clock" }).click();
@@ -139,20 +146,31 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
     expect(await page.locator("#deadline").textContent()).toContain("Clock stopped");
     await scan(page, "case with the clock stopped");
 
+    await page.getByRole("link", { name: "Restart the clock" }).click();
+    await scan(page, "restart the clock");
     await fillDate(page, "Date it arrived", ["24", "11", "2026"]);
     await page.getByRole("button", { name: "Restart the clock" }).click();
     await page.waitForURL(/done=restarted/);
 
+    await page.getByRole("link", { name: "Extend the deadline" }).click();
+    await scan(page, "extend the deadline");
     await page.getByLabel("Reasons for the extension").fill("Records held across two schools.");
     await fillDate(page, "Date you told the requester", ["24", "11", "2026"]);
-    await page.getByRole("button", { name: "Extend" }).click();
+    await page.getByRole("button", { name: "Extend the deadline" }).click();
     await page.waitForURL(/done=extended/);
     expect(await page.locator("#deadline").textContent()).toContain("Three calendar months");
     expect(await page.locator("#deadline").textContent()).toContain("24 Feb 2027");
 
+    await page.getByRole("button", { name: "Close the case" }).click();
+    await scan(page, "close the case");
     await page.getByLabel("Disclosed in full").check();
     // The date the response was sent starts as today; how it went is chosen.
     await page.getByLabel("By email").check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    // Check before closing: what will be recorded, and whether it was on time.
+    expect(await page.locator("main").textContent()).toContain("Check before you close the case");
+    expect(await page.locator("main").textContent()).toContain("On time");
+    await scan(page, "check before closing");
     await page.getByRole("button", { name: "Close the case" }).click();
     await page.waitForURL(/done=closed/);
     expect(await page.locator("#stage").textContent()).toContain("Closed");

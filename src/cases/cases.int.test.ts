@@ -79,7 +79,7 @@ describe(`case work (${testEngine})`, () => {
   it("the DPO assigns, stops the clock for identity, restarts it, extends and closes; the timeline keeps it all", async () => {
     const { organisationId, staff, dpo } = await school();
     const path = await logSar(staff.agent, organisationId);
-    const dpoId = /<option value="([^"]+)"[^>]*>dpo person/.exec((await dpo.agent.get(path)).body)![1]!;
+    const dpoId = /value="([0-9a-f-]{36})">\s*<label[^>]*>\s*dpo person/.exec((await dpo.agent.get(`${path}/assign`)).body)![1]!;
     expect((await dpo.agent.post(`${path}/assign`, { assigneeId: dpoId })).statusCode).toBe(303);
     await dpo.agent.get(path);
     expect((await dpo.agent.post(`${path}/stop`, { reason: "identity", fromOn: "2027-01-30" })).statusCode).toBe(303);
@@ -107,7 +107,7 @@ describe(`case work (${testEngine})`, () => {
     expect(noDetail.statusCode).toBe(400);
     expect(noDetail.body).toContain("Name the exemptions applied");
     await dpo.agent.get(path);
-    expect((await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-part", detail: "Third-party data redacted (DPA 2018 Sch 2 para 16)", sentOn: "2027-01-30", responseChannel: "email" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${path}/close`, { confirmed: "yes", outcome: "disclosed-in-part", detail: "Third-party data redacted (DPA 2018 Sch 2 para 16)", sentOn: "2027-01-30", responseChannel: "email" })).statusCode).toBe(303);
     page = await dpo.agent.get(path);
     expect(page.body).toContain("Disclosed in part");
     const timeline = page.body.slice(page.body.indexOf('id="timeline"'));
@@ -154,8 +154,8 @@ describe(`case work (${testEngine})`, () => {
     await owner.get(path);
     await dpo.agent.get(path);
     const answers = await Promise.all([
-      owner.post(`${path}/close`, { outcome: "disclosed-in-full", detail: "", sentOn: "2027-01-30", responseChannel: "email" }),
-      dpo.agent.post(`${path}/close`, { outcome: "withdrawn", detail: "" }),
+      owner.post(`${path}/close`, { confirmed: "yes", outcome: "disclosed-in-full", detail: "", sentOn: "2027-01-30", responseChannel: "email" }),
+      dpo.agent.post(`${path}/close`, { confirmed: "yes", outcome: "withdrawn", detail: "" }),
     ]);
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([303, 400]);
     const page = (await dpo.agent.get(path)).body;

@@ -18,6 +18,7 @@ import {
   assignSchema,
   breachAssessmentSchema,
   caseFilterSchema,
+  caseDetailsSchema,
   closeSchema,
   extendSchema,
   newCaseKindSchema,
@@ -40,10 +41,12 @@ import {
   extendCase,
   getCase,
   listCases,
+  previewClosing,
   reopenCase,
   restartClock,
   stopClock,
 } from "./cases.ts";
+import { correctCaseDetails, detailsFormValues } from "./corrections.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
 import { LikelyDuplicateError, logCase, organisationsForLogging, type LikelyDuplicate } from "./logging.ts";
 import { responseChannelItems } from "./response.ts";
@@ -63,6 +66,13 @@ function caseIdFrom(params: unknown): string {
   return parsed.data.id;
 }
 
+/** The closing as typed (from the form or the check page's Change link), and nothing else. */
+function closeValuesFrom(source: unknown): Record<string, string> {
+  const fields = ["outcome", "detail", "sentOn", "sentOn-day", "sentOn-month", "sentOn-year", "responseChannel"];
+  const given = (source ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(fields.filter((field) => typeof given[field] === "string").map((field) => [field, given[field] as string]));
+}
+
 /** What /cases/:id says after a change, from ?done=… */
 const CASE_NOTICES: Record<string, string> = {
   logged: "The case is logged.",
@@ -76,6 +86,7 @@ const CASE_NOTICES: Record<string, string> = {
   attached: "The file is attached.",
   "attachment-removed": "The file is removed.",
   closed: "The case is closed.",
+  corrected: "The case’s details are corrected, and its deadline worked out again.",
   reopened: "The case is open again. Check the deadline: it has been worked out afresh.",
   assessed: "The risk assessment is saved.",
 };
@@ -261,6 +272,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         channelName: CHANNELS.find((channel) => channel.id === record.channel)?.name ?? record.channel,
         subjectKindName: SUBJECT_KINDS.find((kind) => kind.id === record.subjectKind)?.name ?? record.subjectKind,
         stopReasons: workflow.stopReasons.map((reason) => ({ value: reason, text: STOP_REASON_NAMES[reason] })),
+        stopReasonName: record.openStop ? STOP_REASON_NAMES[record.openStop.reason] : "",
         allowedExtensions: ALLOWED_EXTENSIONS.map((extension) => `.${extension}`).join(","),
         responseChannels: responseChannelItems(values),
       },
@@ -297,13 +309,90 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
     });
   };
 
-  caseChange("assign", "cases:manage", assignSchema, (ctx, id, data) => assignCase(ctx, id, data.assigneeId), "assigned");
-  caseChange("status", "cases:manage", statusSchema, (ctx, id, data) => changeStatus(ctx, id, data.status), "status");
-  caseChange("stop", "cases:manage", stopSchema, (ctx, id, data) => stopClock(ctx, id, data.reason, data.fromOn), "stopped");
-  caseChange("restart", "cases:manage", restartSchema, (ctx, id, data) => restartClock(ctx, id, data.toOn), "restarted");
-  caseChange("extend", "cases:manage", extendSchema, (ctx, id, data) => extendCase(ctx, id, { reason: data.extensionReason, toldOn: data.toldOn, extendedTo: data.extendedTo }), "extended");
-  caseChange("close", "cases:manage", closeSchema, (ctx, id, data) => closeCase(ctx, id, data), "closed");
-  caseChange("reopen", "cases:manage", reopenSchema, (ctx, id, data) => reopenCase(ctx, id, data.reopenReason), "reopened");
+  /**
+   * Each task on a case has a page of its own (GOV.UK's one thing per page), reached from the
+   * case's Change links, and comes back with its problem there rather than on the case page.
+   */
+  const showTask =
+    (task: "assign" | "stage" | "clock" | "extend" | "close" | "reopen" | "details") =>
+    async (request: FastifyRequest, reply: FastifyReply, caseId: string, errors?: FieldErrors, values: Record<string, string> = {}) => {
+      const ctx = contextOf(request, services);
+      const record = await getCase(ctx, caseId);
+      const workflow = WORKFLOWS[record.type];
+      const usable = task === "reopen" ? Boolean(record.closedAt) : !record.closedAt;
+      if (!usable || (task === "clock" && workflow.stopReasons.length === 0) || (task === "extend" && (!workflow.extension || record.extended || record.extendedTo || record.openStop))) {
+        return reply.redirect(`/cases/${caseId}`, 303);
+      }
+      const people = task === "assign" ? await assignableTo(ctx, caseId) : [];
+      const organisation = task === "details" ? (await organisationsForLogging(ctx)).find((candidate) => candidate.id === record.organisationId) : undefined;
+      const chosenType = (values["type"] as CaseType | undefined) ?? record.type;
+      return reply.page(
+        `cases/views/tasks/${task}.njk`,
+        {
+          errors,
+          values: task === "details" && Object.keys(values).length === 0 ? detailsFormValues(record) : values,
+          record,
+          workflow,
+          showSchool: ctx.actor.organisationIds.length > 1,
+          today: londonDateOf(services.clock.now()),
+          people: people.map((person) => ({ value: person.id, text: person.name })),
+          stages: workflow.statuses.map((stage) => ({ value: stage.id, text: stage.name })),
+          stopReasons: workflow.stopReasons.map((reason) => ({ value: reason, text: STOP_REASON_NAMES[reason] })),
+          stopReasonName: record.openStop ? STOP_REASON_NAMES[record.openStop.reason] : "",
+          responseChannels: responseChannelItems(values),
+          types: (organisation?.types ?? [record.type]).map((type) => ({ value: type, text: WORKFLOWS[type].name })),
+          channels: CHANNELS.map((channel) => ({ value: channel.id, text: channel.name })),
+          rights: RIGHTS.map((right) => ({ value: right.id, text: right.name })),
+          subjectKinds: SUBJECT_KINDS.map((subject) => ({ value: subject.id, text: subject.name })),
+          isBreach: chosenType === "breach" || record.type === "breach",
+          asksWhoseData: asksWhoseData(chosenType) || asksWhoseData(record.type),
+        },
+        errors ? 400 : 200,
+      );
+    };
+  for (const task of ["assign", "stage", "clock", "extend", "close", "reopen", "details"] as const) {
+    app.get(`/cases/:id/${task}`, { config: { access: "cases:manage" } }, async (request, reply) =>
+      showTask(task)(request, reply, caseIdFrom(request.params)),
+    );
+  }
+
+  caseChange("assign", "cases:manage", assignSchema, (ctx, id, data) => assignCase(ctx, id, data.assigneeId), "assigned", showTask("assign"));
+  caseChange("status", "cases:manage", statusSchema, (ctx, id, data) => changeStatus(ctx, id, data.status), "status", showTask("stage"));
+  caseChange("stop", "cases:manage", stopSchema, (ctx, id, data) => stopClock(ctx, id, data.reason, data.fromOn), "stopped", showTask("clock"));
+  caseChange("restart", "cases:manage", restartSchema, (ctx, id, data) => restartClock(ctx, id, data.toOn), "restarted", showTask("clock"));
+  caseChange("extend", "cases:manage", extendSchema, (ctx, id, data) => extendCase(ctx, id, { reason: data.extensionReason, toldOn: data.toldOn, extendedTo: data.extendedTo }), "extended", showTask("extend"));
+  caseChange("reopen", "cases:manage", reopenSchema, (ctx, id, data) => reopenCase(ctx, id, data.reopenReason), "reopened", showTask("reopen"));
+  caseChange("details", "cases:manage", caseDetailsSchema, (ctx, id, data) => correctCaseDetails(ctx, id, data), "corrected", showTask("details"));
+
+  // Closing asks twice: the form, then a check of what will be recorded (whether it was on time
+  // included); only the second post, marked confirmed, closes the case.
+  app.post("/cases/:id/close", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const caseId = caseIdFrom(request.params);
+    const body = (request.body ?? {}) as Record<string, string>;
+    if (body["change"] === "yes") {
+      return showTask("close")(request, reply, caseId, undefined, closeValuesFrom(body));
+    }
+    const form = readForm(closeSchema, request.body);
+    if (!form.ok) {
+      return showTask("close")(request, reply, caseId, form.errors, form.values);
+    }
+    const ctx = contextOf(request, services);
+    try {
+      if (body["confirmed"] !== "yes") {
+        const closing = await previewClosing(ctx, caseId, form.data);
+        const record = await getCase(ctx, caseId);
+        const hidden = Object.fromEntries(Object.entries(closeValuesFrom(body)).filter(([, value]) => value !== ""));
+        return reply.page("cases/views/tasks/close-check.njk", { record, closing, hidden, showSchool: ctx.actor.organisationIds.length > 1 });
+      }
+      await closeCase(ctx, caseId, form.data);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showTask("close")(request, reply, caseId, error.errors, body);
+      }
+      throw error;
+    }
+    return reply.redirect(`/cases/${caseId}?done=closed`, 303);
+  });
   caseChange("notes", "cases:log", noteSchema, (ctx, id, data) => addNote(ctx, id, data.note), "note");
 
   app.post("/cases/:id/attachments", { config: { access: "cases:log", acceptsFiles: true } }, async (request, reply) => {

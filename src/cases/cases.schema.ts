@@ -62,6 +62,10 @@ export const newCaseSchema = z.object({
 });
 export type NewCase = z.output<typeof newCaseSchema>;
 
+/** Correcting what was recorded when the case was logged: the same fields, for the case's own school. */
+export const caseDetailsSchema = newCaseSchema.omit({ organisationId: true, notDuplicate: true, submissionKey: true });
+export type CaseDetails = z.output<typeof caseDetailsSchema>;
+
 /** The log form's first question: which school, and what kind of case (the rest of the form follows from them). */
 export const newCaseKindSchema = z.object({
   organisationId: newCaseSchema.shape.organisationId,
@@ -72,7 +76,7 @@ export const statusSchema = z.object({ status: requiredText("the stage") });
 export const assignSchema = z.object({ assigneeId: z.string().uuid({ error: "Select who will handle it" }) });
 export const noteSchema = z.object({ note: requiredText("a note", { max: 5000 }) });
 export const stopSchema = z.object({
-  reason: z.enum(STOP_REASONS, { error: "Choose what you are waiting for" }),
+  reason: z.enum(STOP_REASONS, { error: "Select what the school is waiting for" }),
   fromOn: dateField("the date you asked"),
 });
 export const restartSchema = z.object({ toOn: dateField("the date it arrived") });
@@ -82,6 +86,9 @@ export const extendSchema = z.object({
   extendedTo: z.string().trim().optional(),
 });
 export const closeSchema = z.object({
+  // The check-your-answers page posts the closing again, confirmed (or asking to change it).
+  confirmed: z.enum(["yes"]).optional(),
+  change: z.enum(["yes"]).optional(),
   outcome: requiredText("the outcome"),
   detail: optionalText("The detail", 5000),
   // Required by closeCase unless there is no response to send (a withdrawn request, a breach).

@@ -30,7 +30,7 @@ export class CaseFormError extends Error {
   }
 }
 
-type CaseRow = Selectable<CaseTable>;
+export type CaseRow = Selectable<CaseTable>;
 
 /** What the case list, the dashboard and the export show: no free text beyond the requester's name. */
 export interface CaseSummary {
@@ -68,6 +68,7 @@ export interface CaseEvent {
 
 export interface CaseRecord extends CaseSummary {
   /** For a rights request, which right, in words. */
+  rightAsked: string | null;
   rightAskedName: string | null;
   channel: string;
   requesterContact: string | null;
@@ -327,6 +328,7 @@ export async function getCase(ctx: Context, caseId: string, { afterOwnChange = f
     return {
       ...summary,
       countdown: deadline.due && !row.closedAt ? countdownTo(deadline.due, now) : null,
+      rightAsked: row.rightAsked,
       rightAskedName: RIGHTS.find((right) => right.id === row.rightAsked)?.name ?? null,
       channel: row.channel,
       requesterContact: opened.requesterContact,
@@ -356,7 +358,7 @@ export async function getCase(ctx: Context, caseId: string, { afterOwnChange = f
  * Runs a change to an open case the actor may manage: finds it (404 if not theirs to see),
  * applies `change`, re-works out the deadline, and records the event and the audit entry.
  */
-async function changeCase(
+export async function changeCase(
   ctx: Context,
   caseId: string,
   action: AuditAction,
@@ -551,19 +553,41 @@ export interface Closing {
   responseChannel?: ResponseChannel | undefined;
 }
 
-export async function closeCase(ctx: Context, caseId: string, { outcome, detail, sentOn, responseChannel }: Closing): Promise<void> {
+/** Checks a closing against the case as it stands; returns the outcome chosen and whether a response went. */
+function checkClosing(ctx: Context, row: CaseRow, { outcome, detail, sentOn, responseChannel }: Closing) {
+  const choice = WORKFLOWS[row.type as CaseType].outcomes.find((item) => item.id === outcome);
+  if (!choice) {
+    throw new CaseFormError({ outcome: "Select the outcome" });
+  }
+  if ("needsDetail" in choice && choice.needsDetail && !detail) {
+    throw new CaseFormError({ detail: choice.needsDetail });
+  }
+  const response = needsResponse(row.type, outcome);
+  if (response) {
+    checkResponseSent(ctx, row, sentOn, responseChannel);
+  }
+  return { choice, response };
+}
+
+/** What closing would record, for the check-your-answers page: nothing is written, nothing audited beyond the view. */
+export async function previewClosing(ctx: Context, caseId: string, closing: Closing) {
+  authorise(ctx.actor, "cases:manage");
+  return inActorScope(ctx, async (trx) => {
+    const visible = await findVisibleCase(trx, ctx, caseId);
+    const row = await trx.selectFrom("cases").selectAll().where("orgId", "=", visible.orgId).where("id", "=", visible.id).executeTakeFirstOrThrow();
+    if (row.closedAt) {
+      throw badRequest("This case is closed.");
+    }
+    const { choice, response } = checkClosing(ctx, row, closing);
+    const facts = { ...row, outcome: choice.id, closedAt: ctx.services.clock.now(), responseSentOn: response ? closing.sentOn! : null, responseChannel: response ? closing.responseChannel! : null };
+    return { outcomeName: choice.name, detail: closing.detail ?? null, asksResponse: response, response: responseSummaryOf(facts) };
+  });
+}
+
+export async function closeCase(ctx: Context, caseId: string, closing: Closing): Promise<void> {
+  const { outcome, detail, sentOn, responseChannel } = closing;
   await changeCase(ctx, caseId, "case.close", async (trx, row) => {
-    const choice = WORKFLOWS[row.type as CaseType].outcomes.find((item) => item.id === outcome);
-    if (!choice) {
-      throw new CaseFormError({ outcome: "Choose the outcome" });
-    }
-    if ("needsDetail" in choice && choice.needsDetail && !detail) {
-      throw new CaseFormError({ detail: choice.needsDetail });
-    }
-    const response = needsResponse(row.type, outcome);
-    if (response) {
-      checkResponseSent(ctx, row, sentOn, responseChannel);
-    }
+    const { choice, response } = checkClosing(ctx, row, closing);
     const now = ctx.services.clock.now();
     const openStop = await openStopOf(trx, row);
     if (openStop) {

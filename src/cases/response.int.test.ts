@@ -71,10 +71,10 @@ describe(`closing records when and how the response was sent, and whether on tim
     const late = await logCase(dpo.agent, organisationId, { receivedOn: "2026-11-30", requesterName: "Sam Late" });
     const withdrawn = await logCase(dpo.agent, organisationId, { receivedOn: "2026-12-01", requesterName: "Alex Withdrew" });
     await dpo.agent.get(onTime);
-    expect((await dpo.agent.post(`${onTime}/close`, { outcome: "disclosed-in-full", ...sent("2026-12-30"), responseChannel: "email" })).statusCode).toBe(303);
-    expect((await dpo.agent.post(`${late}/close`, { outcome: "disclosed-in-full", ...sent("2026-12-31"), responseChannel: "post" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${onTime}/close`, { confirmed: "yes", outcome: "disclosed-in-full", ...sent("2026-12-30"), responseChannel: "email" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${late}/close`, { confirmed: "yes", outcome: "disclosed-in-full", ...sent("2026-12-31"), responseChannel: "post" })).statusCode).toBe(303);
     // Withdrawn: nothing was sent, so the date the form starts with (today) is not kept.
-    expect((await dpo.agent.post(`${withdrawn}/close`, { outcome: "withdrawn", ...sent("2027-01-30"), responseChannel: "" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${withdrawn}/close`, { confirmed: "yes", outcome: "withdrawn", ...sent("2027-01-30"), responseChannel: "" })).statusCode).toBe(303);
 
     const onTimePage = (await dpo.agent.get(onTime)).body;
     expect(onTimePage).toMatch(/id="response">Sent 30 Dec 2026, by email\. <strong class="govuk-tag govuk-tag--green">On time</);
@@ -130,7 +130,7 @@ describe(`closing records when and how the response was sent, and whether on tim
     expect(csv).toContain(",Not recorded");
     await sql`update cases set outcome = null, closed_at = null where id = ${caseId}`.execute(steward.services.database.db);
     await dpo.agent.get(path);
-    expect((await dpo.agent.post(`${path}/close`, { outcome: "disclosed-in-full", ...sent("2027-01-29"), responseChannel: "collected" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${path}/close`, { confirmed: "yes", outcome: "disclosed-in-full", ...sent("2027-01-29"), responseChannel: "collected" })).statusCode).toBe(303);
     expect((await dpo.agent.get(path)).body).toContain("Sent 29 Jan 2027, collected from the school");
     expect((await dpo.agent.post(`${path}/reopen`, { reopenReason: "Closed by mistake" })).statusCode).toBe(303);
     const reopened = await sql<{ responseSentOn: string | null }>`select response_sent_on as "responseSentOn" from cases where id = ${caseId}`.execute(steward.services.database.db);
@@ -143,15 +143,15 @@ describe(`closing records when and how the response was sent, and whether on tim
     const page = (await dpo.agent.get(path)).body;
     expect(page).not.toContain('name="sentOn-day"');
     // Closed as reported on 30 Jan at 10:00: more than 72 hours after 09:00 on 26 Jan.
-    expect((await dpo.agent.post(`${path}/close`, { outcome: "reported" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${path}/close`, { confirmed: "yes", outcome: "reported" })).statusCode).toBe(303);
     expect((await dpo.agent.get(path)).body).toMatch(/govuk-tag--red">Late</);
     const quick = await logCase(dpo.agent, organisationId, { type: "breach", receivedOn: "2027-01-29", receivedTime: "09:00", requesterName: "Robin Office" });
     await dpo.agent.get(quick);
-    expect((await dpo.agent.post(`${quick}/close`, { outcome: "reported" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${quick}/close`, { confirmed: "yes", outcome: "reported" })).statusCode).toBe(303);
     expect((await dpo.agent.get(quick)).body).toMatch(/govuk-tag--green">On time</);
     const none = await logCase(dpo.agent, organisationId, { type: "breach", receivedOn: "2027-01-29", receivedTime: "11:00", requesterName: "Kit Teacher" });
     await dpo.agent.get(none);
-    expect((await dpo.agent.post(`${none}/close`, { outcome: "not-a-breach", detail: "The email never left the school" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`${none}/close`, { confirmed: "yes", outcome: "not-a-breach", detail: "The email never left the school" })).statusCode).toBe(303);
     expect((await dpo.agent.get(none)).body).toMatch(/govuk-tag--grey">Not applicable</);
   });
 });

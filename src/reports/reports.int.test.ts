@@ -38,7 +38,7 @@ describe(`the governors' report (${testEngine})`, () => {
 
   async function close(agent: TestAgent, path: string, fields: Record<string, string>) {
     await agent.get(path);
-    expect((await agent.post(`${path}/close`, fields)).statusCode).toBe(303);
+    expect((await agent.post(`${path}/close`, { ...fields, confirmed: "yes" })).statusCode).toBe(303);
   }
 
   it("counts each school's and the whole trust's cases for a year or a term, on screen, as CSV and as a PDF, naming nobody", async () => {
