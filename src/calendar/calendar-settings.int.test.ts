@@ -94,6 +94,12 @@ describe(`a school's calendar page: settings and term dates saved together (${te
     expect(badPaste.body).toContain("03/09/2026\t31/02/2027");
     expect(await stored(organisationId)).toEqual(before);
 
+    // A post carrying no term rows at all (not this page's form) changes the settings and leaves the terms.
+    const settingsOnly = await owner.post(path, { nation: "scotland", schoolType: "academy", adviceTargetDays: "10" });
+    expect(settingsOnly.statusCode).toBe(303);
+    expect(await stored(organisationId)).toEqual({ ...before, nation: "scotland" });
+    await owner.post(path, { nation: before.nation!, schoolType: "academy", adviceTargetDays: "10" });
+
     const badTarget = await owner.submit(path, { nation: "scotland", schoolType: "independent", adviceTargetDays: "0", paste: "", ...row(0, "2027-01-05", "2027-02-12"), ...row(1, "2027-02-22", "2027-03-26") });
     expect(badTarget.statusCode).toBe(400);
     expect(badTarget.body).toContain("at least 1 working day");

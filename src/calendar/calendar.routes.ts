@@ -89,7 +89,8 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
     const typed = { ...(form.ok ? Object.fromEntries(Object.entries(form.data).map(([key, value]) => [key, String(value ?? "")])) : form.values), ...rows.values };
     const errors: FieldErrors = { ...(form.ok ? {} : form.errors) };
     const paste = form.ok ? (form.data.paste ?? "").trim() : "";
-    let terms: (TermDates & { row?: number })[] = rows.terms;
+    // A post with no rows at all (not the page's own form, which always has them) leaves the terms alone.
+    let terms: (TermDates & { row?: number })[] | undefined = rows.count > 0 ? rows.terms : undefined;
     if (paste) {
       const pasted = readPastedTermDates(paste);
       if (pasted.ok) terms = pasted.terms;
@@ -105,7 +106,7 @@ export function calendarRoutes(app: FastifyInstance, services: Services): void {
       } catch (error) {
         if (!(error instanceof TermDatesError)) throw error;
         for (const problem of error.problems) {
-          const row = terms[problem.index]?.row;
+          const row = terms?.[problem.index]?.row;
           errors[paste || row === undefined ? "paste" : `term-${row}-first`] ??= problem.message;
         }
       }
