@@ -36,7 +36,7 @@ describe(`a school's calendar page, in Chromium (${testEngine})`, () => {
   /** Where each row's "First day" and "Last day" fieldsets start, top edge in pixels. */
   const rowTops = (page: Page) =>
     page.locator(".steward-term-row__fields").evaluateAll((rows) =>
-      rows.map((row) => [...row.querySelectorAll(":scope > .govuk-form-group > fieldset")].map((fieldset) => Math.round(fieldset.getBoundingClientRect().top))),
+      rows.map((row) => Array.from(row.querySelectorAll(":scope > .govuk-form-group > fieldset")).map((fieldset) => Math.round(fieldset.getBoundingClientRect().top))),
     );
 
   beforeAll(async () => {
