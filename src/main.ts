@@ -4,7 +4,7 @@ import { loadConfig } from "./platform/config.ts";
 import { createLogger } from "./platform/logger.ts";
 import { DataFolderLockedError } from "./platform/database/data-folder-lock.ts";
 import { MasterKeyRefusedError } from "./platform/encryption/master-key.ts";
-import { createSteward } from "./platform/steward.ts";
+import { createSteward } from "./steward.ts";
 
 /** `npm start`: Steward on PORT (3000), on PGlite in STEWARD_DATA_DIR unless DATABASE_URL is set. */
 const config = loadConfig();

@@ -10,7 +10,7 @@ import { loadConfig } from "../platform/config.ts";
 import { openDatabase } from "../platform/database/database.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import { createLogger } from "../platform/logger.ts";
-import { createSteward } from "../platform/steward.ts";
+import { createSteward } from "../steward.ts";
 import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { testEngine } from "../platform/testing/test-database.ts";

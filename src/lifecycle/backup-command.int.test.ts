@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../platform/config.ts";
 import { createLogger } from "../platform/logger.ts";
-import { createSteward } from "../platform/steward.ts";
+import { createSteward } from "../steward.ts";
 import { buildLicence } from "../platform/testing/factories.ts";
 
 /** A Steward process on a data folder (the embedded database, its key in the folder's master.key). */

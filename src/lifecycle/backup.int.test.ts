@@ -9,7 +9,7 @@ import { loadConfig } from "../platform/config.ts";
 import type { StewardDatabase } from "../platform/database/database.ts";
 import { folderFileStore } from "../platform/files/file-store.ts";
 import { createLogger } from "../platform/logger.ts";
-import { createSteward } from "../platform/steward.ts";
+import { createSteward } from "../steward.ts";
 import { buildLicence } from "../platform/testing/factories.ts";
 import { TestAgent } from "../platform/testing/test-agent.ts";
 import { openTestDatabase, testEngine } from "../platform/testing/test-database.ts";

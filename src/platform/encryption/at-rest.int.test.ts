@@ -8,7 +8,7 @@ import { TestClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";
 import { inScope } from "../database/tenant-scope.ts";
 import { createLogger } from "../logger.ts";
-import { createSteward, type Steward } from "../steward.ts";
+import { createSteward, type Steward } from "../../steward.ts";
 import { licenceForm, TEST_PASSWORD, unique } from "../testing/factories.ts";
 import { emailsTo } from "../testing/mail.ts";
 import { TestAgent } from "../testing/test-agent.ts";

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
-import { createSteward } from "../steward.ts";
+import { createSteward } from "../../steward.ts";
 import { TestClock } from "../clock.ts";
 import { buildLicence } from "../testing/factories.ts";
 import { TestAgent } from "../testing/test-agent.ts";

@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import { TestClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
-import { createSteward, type Steward } from "../steward.ts";
+import { createSteward, type Steward } from "../../steward.ts";
 import { openTestDatabase } from "./test-database.ts";
 
 export interface TestSteward extends Steward {

@@ -1,23 +1,23 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { purgeEndedSessions } from "../auth/sessions.ts";
-import { applyDeadlineRuleChanges } from "../calendar/calendar-settings.ts";
-import { deliverDueEmail } from "../notify/outbox.ts";
-import { sendDueReminders } from "../cases/reminders.ts";
-import { sweepStoredFiles } from "../cases/attachments.ts";
-import { createSmtpMailer, type Mailer } from "../notify/mailer.ts";
-import { systemClock, type Clock } from "./clock.ts";
-import type { Config } from "./config.ts";
-import { databaseLocationOf, openDatabase, type StewardDatabase } from "./database/database.ts";
-import { migrateToLatest } from "./database/migrate.ts";
-import { loadCsrfKey } from "./database/platform-secrets.ts";
-import { createKeyring } from "./encryption/keyring.ts";
-import { masterKeyForDatabase } from "./encryption/master-key.ts";
-import { folderFileStore } from "./files/file-store.ts";
-import { sealPlaintextRows } from "./encryption/seal-plaintext-rows.ts";
-import { buildApp } from "./http/app.ts";
-import type { Services } from "./services.ts";
+import { purgeEndedSessions } from "./auth/sessions.ts";
+import { applyDeadlineRuleChanges } from "./calendar/calendar-settings.ts";
+import { deliverDueEmail } from "./notify/outbox.ts";
+import { sendDueReminders } from "./cases/reminders.ts";
+import { sweepStoredFiles } from "./cases/attachments.ts";
+import { createSmtpMailer, type Mailer } from "./notify/mailer.ts";
+import { systemClock, type Clock } from "./platform/clock.ts";
+import type { Config } from "./platform/config.ts";
+import { databaseLocationOf, openDatabase, type StewardDatabase } from "./platform/database/database.ts";
+import { migrateToLatest } from "./platform/database/migrate.ts";
+import { loadCsrfKey } from "./platform/database/platform-secrets.ts";
+import { createKeyring } from "./platform/encryption/keyring.ts";
+import { masterKeyForDatabase } from "./platform/encryption/master-key.ts";
+import { folderFileStore } from "./platform/files/file-store.ts";
+import { sealPlaintextRows } from "./platform/encryption/seal-plaintext-rows.ts";
+import { buildApp } from "./platform/http/app.ts";
+import type { Services } from "./platform/services.ts";
 
 export interface Steward {
   app: FastifyInstance;
@@ -40,7 +40,7 @@ export interface StewardOptions {
   reminderIntervalMs?: number;
 }
 
-export { databaseLocationOf } from "./database/database.ts";
+export { databaseLocationOf } from "./platform/database/database.ts";
 
 /** Opens and migrates the database, wires the services and builds the web app. */
 export async function createSteward(options: StewardOptions): Promise<Steward> {
