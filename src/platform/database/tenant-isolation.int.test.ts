@@ -22,7 +22,7 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
   const b = { org: randomUUID(), user: randomUUID() };
   const tenantTables = [
     "users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests",
-    "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders",
+    "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "kept_forms",
   ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
@@ -81,6 +81,7 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         .values({ orgId: tenant.org, id: randomUUID(), caseId, filename: "sealed", fileType: "pdf", sizeBytes: 1, content: "sealed", uploadedBy: tenant.user, uploadedAt: now })
         .execute();
       await trx.insertInto("caseReminders").values({ orgId: tenant.org, caseId, kind: "due", dueKey: "2026-12-24/due", sentAt: now }).execute();
+      await trx.insertInto("keptForms").values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, path: "/account/name", fields: "sealed", createdAt: now, expiresAt: now }).execute();
     });
   }
 
