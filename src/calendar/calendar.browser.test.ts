@@ -68,11 +68,16 @@ describe(`a school's calendar page, in Chromium (${testEngine})`, () => {
     await page.context().close();
   });
 
-  it("does not scroll sideways on a 375-pixel phone", async () => {
+  it("does not scroll sideways on a 375-pixel phone, the list of school calendars included", async () => {
     const page = await signedIn({ width: 375, height: 800 });
-    await page.goto(`/settings/calendar/${schoolId}`);
-    const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    expect(width.scroll).toBeLessThanOrEqual(width.client);
+    for (const path of ["/settings/calendar", `/settings/calendar/${schoolId}`]) {
+      await page.goto(path);
+      const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect(width.scroll, path).toBeLessThanOrEqual(width.client);
+    }
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.goto("/settings/calendar");
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });
 });
