@@ -6,6 +6,7 @@ import { applyDeadlineRuleChanges } from "./calendar/calendar-settings.ts";
 import { deliverDueEmail } from "./notify/outbox.ts";
 import { sendDueReminders } from "./cases/reminders.ts";
 import { sweepStoredFiles } from "./cases/attachments.ts";
+import { buildStewardApp } from "./app.ts";
 import { createSmtpMailer, type Mailer } from "./notify/mailer.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import type { Config } from "./platform/config.ts";
@@ -16,7 +17,6 @@ import { createKeyring } from "./platform/encryption/keyring.ts";
 import { masterKeyForDatabase } from "./platform/encryption/master-key.ts";
 import { folderFileStore } from "./platform/files/file-store.ts";
 import { sealPlaintextRows } from "./platform/encryption/seal-plaintext-rows.ts";
-import { buildApp } from "./platform/http/app.ts";
 import type { Services } from "./platform/services.ts";
 
 export interface Steward {
@@ -80,7 +80,7 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
   if (rules.changes.length > 0) {
     logger.info({ refreshed: rules.refreshed }, "the deadline rules changed: every open case's due date was worked out again");
   }
-  const app = await buildApp(services);
+  const app = await buildStewardApp(services);
 
   /** Runs a job every `ms` (never when 0); stop() clears it at once, then waits for a run under way. */
   const repeat = (ms: number, job: () => Promise<unknown>, failure: string) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatLondonDateTimeForPeople, formatLondonMoment, formatLondonTime } from "./dates.ts";
 import { createViews } from "../platform/http/views.ts";
+import { DATE_FILTERS } from "./date-filters.ts";
 
 describe("times as GOV.UK writes them, in London time", () => {
   it.each([
@@ -30,7 +31,7 @@ describe("times as GOV.UK writes them, in London time", () => {
   });
 
   it("is what every page shows through the dateTime filter", () => {
-    const views = createViews();
+    const views = createViews(DATE_FILTERS);
     expect(views.renderString("{{ at | dateTime }}", { at: new Date("2026-07-01T11:15:00Z") })).toBe("1 July 2026 at 12:15pm");
     expect(views.renderString("{{ at | dateTime }}", { at: "2026-12-01T00:10:00.000Z" })).toBe("1 December 2026 at 12:10am");
   });

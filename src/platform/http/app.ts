@@ -7,84 +7,64 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { aboutRoutes } from "../../about/about.routes.ts";
-import { accountsRoutes } from "../../accounts/accounts.routes.ts";
-import type { Actor } from "../../accounts/actor.ts";
-import { can, PERMISSIONS, ROLE_NAMES, type Action } from "../../accounts/permissions.ts";
-import { auditRoutes } from "../../audit/audit.routes.ts";
-import { authRoutes } from "../../auth/auth.routes.ts";
-import { readSessionCookie, writeSessionCookie } from "../../auth/session-cookie.ts";
-import { isRecentlyConfirmed } from "../../auth/confirmation.ts";
-import { keepFormPostedAfterExpiry, takeKeptForm, withoutKeptMarker } from "../../auth/kept-forms.ts";
-import { IDLE_TIMEOUT_MS, resolveSession } from "../../auth/sessions.ts";
-import { newToken } from "../../auth/tokens.ts";
-import { casesRoutes } from "../../cases/cases.routes.ts";
-import { calendarRoutes } from "../../calendar/calendar.routes.ts";
-import { dashboardRoutes } from "../../dashboard/dashboard.routes.ts";
-import { reportsRoutes } from "../../reports/reports.routes.ts";
-import { notifyRoutes } from "../../notify/notify.routes.ts";
-import { BUSY_RETRY_AFTER_SECONDS, csrfInvalid, forbidden, StewardError } from "../errors.ts";
+import { BUSY_RETRY_AFTER_SECONDS, csrfInvalid, StewardError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
 import { multipartOptions } from "./files.ts";
 import { createViews } from "./views.ts";
 
-/**
- * Who may use a route: anyone; someone who has given their password and owes the second factor;
- * anyone signed in; or those the permission table allows an action.
- */
-export type Access = "public" | "second-factor" | "signed-in" | Action;
-
 declare module "fastify" {
   interface FastifyContextConfig {
-    access?: Access;
-    /** Open to a signed-in person who must set up two-factor and has not yet (everything else sends them there). */
-    duringTwoFactorSetup?: boolean;
-    /** Sensitive: the person must have proved who they are in the last 15 minutes, or is asked to again. */
-    recentConfirmation?: boolean;
     /** Takes a file upload (multipart form). Every other route refuses one before reading it. */
     acceptsFiles?: boolean;
   }
   interface FastifyRequest {
-    actor: Actor | undefined;
-    /** The signed-in session's id (never its token), for "this browser" and "sign out elsewhere". */
-    sessionId: string | undefined;
+    /** The browser's token from its cookie, which CSRF tokens are bound to (set by the assembly's guard). */
     sessionCookie: string | undefined;
-    /** A form posted into a session that had just run out: whose it was (see kept-forms.ts). */
-    expiredSession: { organisationId: string; userId: string } | undefined;
-    /** What the person had typed before being signed out, given back on this page once. */
-    keptForm: Record<string, string> | undefined;
   }
   interface FastifyInstance {
     /** Every route and who may use it, as registered: security tests sweep this list. */
-    routeTable: { method: string; url: string; access: Access }[];
+    routeTable: { method: string; url: string; access: string }[];
   }
   interface FastifyReply {
     page(template: string, context?: Record<string, unknown>, status?: number): FastifyReply;
   }
 }
 
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * What the application adds to this ground floor (src/app.ts): who is asking and what they may
+ * do, what every page shows them, and the routes. The platform knows no capability.
+ */
+export interface AppAssembly {
+  /** Request fields the guard fills in (declared up front, as Fastify asks). */
+  requestFields: string[];
+  /** Whether a route's declared access (config.access) is one the guard understands. */
+  isKnownAccess(access: string): boolean;
+  /** Who is asking, and may they: every request, after the upload check, before the body is read. */
+  guard: Hook;
+  /** Once the body is read, before the CSRF check. */
+  beforeCsrfCheck?: Hook;
+  /** The browser's token CSRF tokens are bound to, given as a cookie the first time a page needs one. */
+  visitorToken(request: FastifyRequest, reply: FastifyReply): string;
+  /** What every page is given besides its own context (who is signed in, the navigation). */
+  pageContext(request: FastifyRequest, context: Record<string, unknown>): Record<string, unknown>;
+  /** Nunjucks filters beyond the platform's own (dates, role names). */
+  viewFilters: Record<string, (...args: never[]) => unknown>;
+  /** Registers every capability's routes. */
+  routes(app: FastifyInstance): void;
+}
+
 const PUBLIC_ASSETS = fileURLToPath(new URL("../../../public/build/", import.meta.url));
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** The navigation a signed-in person sees, each item behind the permission it needs. */
-const NAVIGATION: { href: string; text: string; action: Action | Action[] | "signed-in" }[] = [
-  { href: "/dashboard", text: "Dashboard", action: "dashboard:view" },
-  { href: "/cases", text: "Cases", action: ["cases:log", "cases:view-all"] },
-  { href: "/schools", text: "Schools", action: "schools:manage" },
-  { href: "/users", text: "Users", action: "users:manage" },
-  { href: "/outbox", text: "Outbox", action: "outbox:view" },
-  { href: "/audit", text: "Audit trail", action: "audit:view" },
-  { href: "/settings", text: "Settings", action: "settings:manage" },
-  { href: "/account", text: "Your account", action: "signed-in" },
-];
-
 /**
- * The composition root: every cross-cutting concern, in the order it runs, on one screen.
- * Security headers → static assets → session → access check → CSRF → routes → errors.
+ * The web app's ground floor: every cross-cutting concern, in the order it runs, on one screen.
+ * Security headers → static assets → the assembly's guard (session, access) → CSRF → routes → errors.
  */
-export async function buildApp(services: Services): Promise<FastifyInstance> {
+export async function buildApp(services: Services, assembly: AppAssembly): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     // Fastify's own request lines carry the raw URL (which may hold a one-time token): one line
@@ -98,9 +78,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     onConstructorPoisoning: "error",
     return503OnClosing: true,
   });
-  const views = createViews();
-  // Codes stay in the database; pages say what they mean.
-  views.addFilter("roleName", (role: string) => ROLE_NAMES[role as keyof typeof ROLE_NAMES] ?? role);
+  const views = createViews(assembly.viewFilters);
 
   // Deny by default: a route that does not say who may use it stops the server starting.
   app.decorate("routeTable", []);
@@ -108,8 +86,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     if (route.url.startsWith("/assets/")) {
       route.config = { ...route.config, access: "public" };
     }
-    const access = (route.config as { access?: Access } | undefined)?.access;
-    if (access === undefined || !(access === "public" || access === "second-factor" || access === "signed-in" || access in PERMISSIONS)) {
+    const access = (route.config as { access?: unknown } | undefined)?.access;
+    if (typeof access !== "string" || !assembly.isKnownAccess(access)) {
       throw new Error(`Route ${route.method} ${route.url} does not declare who may use it (config.access)`);
     }
     for (const method of [route.method].flat()) {
@@ -148,96 +126,34 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(multipart, multipartOptions);
   await app.register(fastifyStatic, { root: PUBLIC_ASSETS, prefix: "/assets/", decorateReply: false, index: false });
 
-  app.decorateRequest("actor", undefined);
   app.decorateRequest("sessionCookie", undefined);
-  app.decorateRequest("sessionId", undefined);
-  app.decorateRequest("expiredSession", undefined);
-  app.decorateRequest("keptForm", undefined);
+  for (const field of assembly.requestFields) {
+    app.decorateRequest(field, undefined);
+  }
   app.decorateReply("page", function page(this: FastifyReply, template, context = {}, status) {
     const request = this.request;
-    const actor = request.actor;
-    const kept = request.keptForm;
     const html = views.render(template, {
       ...context,
-      // What was typed before a sign-out wins over the page's own values, this once.
-      ...(kept ? { values: { ...(context["values"] as Record<string, unknown> | undefined), ...kept }, keptForm: true } : {}),
-      actor,
-      // For the timeout warning (assets/session-timeout.js): how long an idle session lives.
-      sessionTimeoutSeconds: IDLE_TIMEOUT_MS / 1000,
+      ...assembly.pageContext(request, context),
       cspNonce: this.cspNonce.script,
-      csrfToken: () => csrfTokenFor(services.csrfKey, ensureVisitorCookie(request, this)),
-      // Someone who must set up two-factor first is offered nowhere else to go.
-      navigation: actor && !(actor.twoFactor.required && !actor.twoFactor.enabled)
-        ? NAVIGATION.filter((item) => item.action === "signed-in" || [item.action].flat().some((action) => can(actor, action))).map((item) => ({
-            href: item.href,
-            text: item.text,
-            active: request.url === item.href || request.url.startsWith(`${item.href}/`),
-          }))
-        : [],
+      csrfToken: () => csrfTokenFor(services.csrfKey, assembly.visitorToken(request, this)),
     });
     return this.code(status ?? this.statusCode)
       .type("text/html; charset=utf-8")
       .send(html);
   });
 
-  // Who is asking: the session behind the cookie, checked on every non-public route.
   app.addHook("onRequest", async (request, reply) => {
     // Uploads are read into memory: only the routes made for them may be sent one (before parsing).
     if (String(request.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/") && !request.routeOptions.config.acceptsFiles) {
       return reply.page("platform/views/problem.njk", { title: "There is a problem", message: "This form does not take files." }, 415);
     }
-    request.sessionCookie = readSessionCookie(request);
-    const access = request.routeOptions.config.access ?? "public";
-    if (access === "public") {
-      return;
-    }
-    const lookup = request.sessionCookie ? await resolveSession(services, request.sessionCookie) : { kind: "none" as const };
-    if (lookup.kind === "expired" && request.method === "POST" && access !== "second-factor" && isPlainFormPost(request)) {
-      // Its body is read after this hook: the preHandler below keeps what was typed (or not).
-      request.expiredSession = { organisationId: lookup.organisationId, userId: lookup.userId };
-      return;
-    }
-    if (lookup.kind !== "active") {
-      // A page asked for (a link from an email, a bookmark) is where sign-in lands afterwards.
-      const signIn = new URLSearchParams(lookup.kind === "expired" ? { expired: "1" } : {});
-      if (request.method === "GET" && request.url !== "/dashboard") {
-        signIn.set("next", request.url);
-      }
-      return reply.redirect(signIn.size ? `/login?${signIn.toString()}` : "/login", 303);
-    }
-    // Half signed in (password only): nothing but the second factor, whatever the address.
-    if (lookup.awaitingSecondFactor !== (access === "second-factor")) {
-      return reply.redirect(lookup.awaitingSecondFactor ? "/login/two-factor" : "/dashboard", 303);
-    }
-    if (access === "second-factor") {
-      return;
-    }
-    request.actor = lookup.actor;
-    request.sessionId = lookup.sessionId;
-    const { twoFactor } = lookup.actor;
-    if (twoFactor.required && !twoFactor.enabled && !request.routeOptions.config.duringTwoFactorSetup) {
-      return reply.redirect("/account/two-factor", 303);
-    }
-    if (access !== "signed-in" && !can(lookup.actor, access)) {
-      throw forbidden();
-    }
-    if (request.routeOptions.config.recentConfirmation && !isRecentlyConfirmed(lookup.confirmedAt, services.clock.now())) {
-      return reply.redirect(`/account/confirm?next=${encodeURIComponent(request.url)}`, 303);
-    }
-    // Back from signing in after a form was kept: the page shows what was typed, once.
-    const query = request.query as Record<string, unknown> | undefined;
-    if (request.method === "GET" && query?.["kept"] === "1") {
-      delete query["kept"];
-      request.keptForm = await takeKeptForm(services, lookup.actor, withoutKeptMarker(request.url));
-    }
   });
-
-  // A form posted after its session ran out does nothing, but what was typed is kept for after sign-in.
-  app.addHook("preHandler", async (request, reply) => {
-    if (request.expiredSession) {
-      return reply.redirect(await keepFormPostedAfterExpiry(services, request, request.expiredSession), 303);
-    }
-  });
+  // Who is asking: the session behind the cookie, checked on every non-public route.
+  app.addHook("onRequest", assembly.guard);
+  if (assembly.beforeCsrfCheck) {
+    app.addHook("preHandler", assembly.beforeCsrfCheck);
+  }
 
   // Every state change must carry the form's token and come from our own pages.
   app.addHook("preHandler", async (request) => {
@@ -270,15 +186,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   healthRoutes(app, services);
-  aboutRoutes(app);
-  authRoutes(app, services);
-  accountsRoutes(app, services);
-  dashboardRoutes(app, services);
-  casesRoutes(app, services);
-  reportsRoutes(app, services);
-  calendarRoutes(app, services);
-  notifyRoutes(app, services);
-  auditRoutes(app, services);
+  assembly.routes(app);
 
   app.setNotFoundHandler((_request, reply) => {
     reply.page("platform/views/not-found.njk", {}, 404);
@@ -319,21 +227,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   return app;
 }
 
-/** An ordinary form post (no files): the only kind whose fields are kept after a sign-out. */
-function isPlainFormPost(request: FastifyRequest): boolean {
-  return String(request.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
-}
-
 function problemTitle(status: number): string {
   if (status === 403) return "You cannot do that";
   if (status === 413) return "That was too large";
   return "There is a problem";
-}
-
-/** A visitor needs the cookie before they can post a form: give them one when a page first asks. */
-function ensureVisitorCookie(request: FastifyRequest, reply: FastifyReply): string {
-  if (!request.sessionCookie) {
-    writeSessionCookie(request, reply, newToken());
-  }
-  return request.sessionCookie as string;
 }

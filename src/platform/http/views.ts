@@ -1,6 +1,5 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatDate, formatDateWithWeekday, formatLondonMoment, isIsoDate } from "../../calendar/dates.ts";
 import nunjucks from "nunjucks";
 import type { FieldErrors } from "../forms.ts";
 
@@ -12,7 +11,7 @@ const GOVUK_FRONTEND = path.join(SOURCE_ROOT, "../node_modules/govuk-frontend/di
  * sit in its own folder ("accounts/views/register.njk"); GOV.UK Frontend's macros come from
  * "govuk/...". Autoescaping is on: values are HTML-escaped unless a template says otherwise.
  */
-export function createViews(): nunjucks.Environment {
+export function createViews(filters: Record<string, (...args: never[]) => unknown> = {}): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([SOURCE_ROOT, GOVUK_FRONTEND]), {
     autoescape: true,
     throwOnUndefined: false,
@@ -23,16 +22,15 @@ export function createViews(): nunjucks.Environment {
   env.addFilter("errorSummaryList", (errors: FieldErrors | undefined) =>
     Object.entries(errors ?? {}).map(([field, text]) => ({ text, href: `#${field}` })),
   );
-  env.addFilter("dateTime", (value: Date | string | null | undefined) =>
-    value ? formatLondonMoment(new Date(value)) : "",
-  );
-  env.addFilter("date", (value: string | null | undefined) => (value && isIsoDate(value) ? formatDate(value) : ""));
-  env.addFilter("longDate", (value: string | null | undefined) => (value && isIsoDate(value) ? formatDateWithWeekday(value) : ""));
   env.addFilter("fileSize", (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`));
   env.addFilter("map_people", (people: { id: string; name: string }[]) => people.map((person) => ({ value: person.id, text: person.name })));
   env.addFilter("map_statuses", (statuses: { id: string; name: string }[]) => statuses.map((status) => ({ value: status.id, text: status.name })));
   env.addFilter("map_outcomes", (outcomes: { id: string; name: string; needsDetail?: string }[]) =>
     outcomes.map((outcome) => ({ value: outcome.id, text: outcome.name, hint: outcome.needsDetail ? { text: outcome.needsDetail } : undefined })),
   );
+  // The application's own (dates, role names): the platform knows no capability.
+  for (const [name, filter] of Object.entries(filters)) {
+    env.addFilter(name, filter as (...args: unknown[]) => unknown);
+  }
   return env;
 }
