@@ -7,7 +7,7 @@ import { deliverDueEmail } from "./notify/outbox.ts";
 import { sendDueReminders } from "./cases/reminders.ts";
 import { sweepStoredFiles } from "./cases/attachments.ts";
 import { buildStewardApp } from "./app.ts";
-import { createSmtpMailer, type Mailer } from "./notify/mailer.ts";
+import { createSmtpMailer, type Mailer } from "./platform/mailer.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import type { Config } from "./platform/config.ts";
 import { databaseLocationOf, openDatabase, type StewardDatabase } from "./platform/database/database.ts";
@@ -16,7 +16,7 @@ import { loadCsrfKey } from "./platform/database/platform-secrets.ts";
 import { createKeyring } from "./platform/encryption/keyring.ts";
 import { masterKeyForDatabase } from "./platform/encryption/master-key.ts";
 import { folderFileStore } from "./platform/files/file-store.ts";
-import { sealPlaintextRows } from "./platform/encryption/seal-plaintext-rows.ts";
+import { sealPlaintextRows } from "./accounts/seal-plaintext-rows.ts";
 import type { Services } from "./platform/services.ts";
 
 export interface Steward {

@@ -7,7 +7,7 @@ import type { EmailStatus } from "../platform/database/schema.ts";
 import type { Services } from "../platform/services.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFor, type SealedPlace } from "../platform/encryption/keyring.ts";
-import type { Email } from "./mailer.ts";
+import type { Email } from "../platform/mailer.ts";
 
 /** After a failed delivery, wait this long times the number of attempts, up to MAX_ATTEMPTS. */
 const RETRY_STEP_MS = 60_000;

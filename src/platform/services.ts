@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Mailer } from "../notify/mailer.ts";
+import type { Mailer } from "./mailer.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { StewardDatabase } from "./database/database.ts";

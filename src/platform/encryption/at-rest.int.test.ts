@@ -14,7 +14,7 @@ import { emailsTo } from "../testing/mail.ts";
 import { TestAgent } from "../testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 import { testEngine } from "../testing/test-database.ts";
-import { sealPlaintextRows } from "./seal-plaintext-rows.ts";
+import { sealPlaintextRows } from "../../accounts/seal-plaintext-rows.ts";
 
 /** Known personal data, entered through the pages, then looked for in raw storage. */
 function canaries() {

@@ -1,7 +1,7 @@
-import { sealPersonalFields } from "../../accounts/personal-fields.ts";
-import { inScope } from "../database/tenant-scope.ts";
-import { sealFor } from "./keyring.ts";
-import type { Services } from "../services.ts";
+import { sealPersonalFields } from "./personal-fields.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import { sealFor } from "../platform/encryption/keyring.ts";
+import type { Services } from "../platform/services.ts";
 
 /**
  * Seals rows written before personal data was encrypted (migration 006): users without blind
