@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { writeSessionCookie } from "../auth/session-cookie.ts";
-import { contextOf, requestMeta } from "../platform/http/request-context.ts";
+import { contextOf, requestMeta } from "./request-context.ts";
 import { readForm } from "../platform/forms.ts";
 import { notFound } from "../platform/errors.ts";
 import type { Services } from "../platform/services.ts";

@@ -4,7 +4,7 @@ import { listReachableOrganisations } from "../accounts/schools.ts";
 import { addDays, isIsoDate, parseDateTime } from "../calendar/dates.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
-import { contextOf } from "../platform/http/request-context.ts";
+import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { ACTION_KINDS, AUDIT_PER_PAGE, auditCsv, listAuditActors, listAuditEvents, MAX_EXPORTED_EVENTS, type AuditFilters } from "./trail.ts";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { describePasswordLink, requestPasswordReset, setPasswordWithLink } from "../accounts/password-links.ts";
 import { setPasswordSchema } from "../accounts/accounts.schema.ts";
 import { readForm } from "../platform/forms.ts";
-import { contextOf, requestMeta } from "../platform/http/request-context.ts";
+import { contextOf, requestMeta } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
 import { endSession } from "./sessions.ts";

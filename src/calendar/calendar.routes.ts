@@ -4,7 +4,7 @@ import { listReachableOrganisations } from "../accounts/schools.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
-import { contextOf } from "../platform/http/request-context.ts";
+import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { describeProclaimed, FIRST_PROJECTED_YEAR, NATION_NAMES, NATIONS, PROCLAIMED_BANK_HOLIDAYS } from "./bank-holidays.ts";
 import { readCalendar, replaceTermDates, saveCalendar, TermDatesError } from "./calendar-settings.ts";

@@ -9,7 +9,7 @@ import type { CaseType } from "../calendar/deadlines.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
-import { contextOf } from "../platform/http/request-context.ts";
+import { contextOf } from "../accounts/request-context.ts";
 import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
 import { ALLOWED_EXTENSIONS, attachFile, attachmentToRemove, openAttachment, removeAttachment } from "./attachments.ts";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { can } from "../accounts/permissions.ts";
 import { caseDashboard, monthlyChartSvg } from "../cases/dashboard.ts";
 import { listReachableOrganisations } from "../accounts/schools.ts";
-import { contextOf } from "../platform/http/request-context.ts";
+import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 
 export function dashboardRoutes(app: FastifyInstance, services: Services): void {

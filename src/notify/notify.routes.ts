@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { contextOf } from "../platform/http/request-context.ts";
+import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { listOutbox } from "./outbox.ts";
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { listReachableOrganisations } from "../accounts/schools.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import { downloadDisposition } from "../platform/http/files.ts";
-import { contextOf } from "../platform/http/request-context.ts";
+import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { academicYearName, academicYearOf, governorsReport, periodText, TERMS, type Term } from "./governors.ts";
 import { icoText, medianText, onTimeText, reportAsCsv, reportAsPdf } from "./report-files.ts";

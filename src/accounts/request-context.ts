@@ -1,8 +1,8 @@
 import type { FastifyRequest } from "fastify";
-import type { Context } from "../../accounts/actor.ts";
-import type { RequestMeta } from "../../audit/audit.ts";
-import { notSignedIn } from "../errors.ts";
-import type { Services } from "../services.ts";
+import type { Context } from "./actor.ts";
+import type { RequestMeta } from "../audit/audit.ts";
+import { notSignedIn } from "../platform/errors.ts";
+import type { Services } from "../platform/services.ts";
 
 /** The context domain functions take, for a route that requires a signed-in user. */
 export function contextOf(request: FastifyRequest, services: Services): Context {
