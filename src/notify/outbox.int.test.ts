@@ -69,7 +69,11 @@ describe(`email through SMTP (${testEngine})`, () => {
     expect(mine[0]!.raw).toContain("Subject: Your Steward account");
     expect(mine[0]!.raw.replace(/=\r?\n/g, "")).toContain(link);
     expect(await deliverDueEmail(steward.services)).toBe(0);
-    expect((await admin.get("/outbox")).body).toContain("Sent");
+    const outbox = (await admin.get("/outbox")).body;
+    expect(outbox).toContain("Sent");
+    // Sent, the link is still its recipient's alone: the outbox shows subject, recipient and status.
+    expect(outbox).toContain(email);
+    expect(outbox).not.toContain(new URL(link).pathname);
   });
 
   it("keeps an email and tries again later when the mail server is down", async () => {
