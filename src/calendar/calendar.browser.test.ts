@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium } from "../platform/testing/browser.ts";
-import { buildLicence, TEST_PASSWORD } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { accessibilityViolations, launchChromium } from "../testing/browser.ts";
+import { buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 /**
  * A school's calendar page as its business manager sees it: every term row lays out the same way
@@ -77,6 +77,9 @@ describe(`a school's calendar page, in Chromium (${testEngine})`, () => {
     }
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.goto("/settings/calendar");
+    // The table fits its region too: no header cut off at the edge.
+    const region = await page.getByRole("region", { name: "Each school’s calendar" }).evaluate((element) => ({ scroll: element.scrollWidth, client: element.clientWidth }));
+    expect(region.scroll).toBeLessThanOrEqual(region.client);
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });
