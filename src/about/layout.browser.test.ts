@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium } from "../platform/testing/browser.ts";
-import { buildLicence, TEST_PASSWORD } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { accessibilityViolations, launchChromium } from "../testing/browser.ts";
+import { buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 /**
  * The frame around every page, in Chromium: the footer's privacy notice, accessibility statement

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emailsTo } from "../platform/testing/mail.ts";
-import { addPerson, buildLicence, unique } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { emailsTo } from "../testing/mail.ts";
+import { addPerson, buildLicence, unique } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 /** The id of the person named `fullName` on the users page. */
 async function idOf(admin: TestAgent, fullName: string): Promise<string> {

@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestAuthenticator } from "../platform/testing/authenticator.ts";
-import { accessibilityViolations, launchChromium } from "../platform/testing/browser.ts";
-import { TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { TestAuthenticator } from "../testing/authenticator.ts";
+import { accessibilityViolations, launchChromium } from "../testing/browser.ts";
+import { TEST_PASSWORD, unique } from "../testing/factories.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 /**
  * The first day with Steward, in a real browser: a trust registers, adds a school and a member of

@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { licenceForm, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
+import { licenceForm, TEST_PASSWORD, unique } from "../testing/factories.ts";
 import { signInIndex } from "./personal-fields.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 describe(`registering a licence (${testEngine})`, () => {
   let steward: TestSteward;

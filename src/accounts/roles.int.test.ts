@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Role } from "../platform/database/schema.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
-import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { buildLicence, TEST_PASSWORD, unique } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 import { can, PERMISSIONS, ROLES, type Action } from "./permissions.ts";
 import { sealPersonalFields } from "./personal-fields.ts";
 

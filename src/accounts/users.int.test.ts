@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { buildLicence, TEST_PASSWORD, unique } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 describe(`staff users, schools and who sees what (${testEngine})`, () => {
   let steward: TestSteward;

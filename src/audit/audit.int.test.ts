@@ -11,10 +11,10 @@ import { openDatabase } from "../platform/database/database.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import { createLogger } from "../platform/logger.ts";
 import { createSteward } from "../steward.ts";
-import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { buildLicence, TEST_PASSWORD, unique } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { testEngine } from "../testing/test-database.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 import { recordAudit, verifyAuditChains } from "./audit.ts";
 
 describe(`the audit trail (${testEngine})`, () => {

@@ -4,10 +4,10 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealPersonalFields } from "../accounts/personal-fields.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
-import { accessibilityViolations, launchChromium } from "../platform/testing/browser.ts";
-import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { accessibilityViolations, launchChromium } from "../testing/browser.ts";
+import { buildLicence, TEST_PASSWORD, unique } from "../testing/factories.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 import { hashPassword } from "./passwords.ts";
 
 /**

@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLicence, TEST_PASSWORD } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 import { purgeEndedSessions } from "./sessions.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 describe(`signing in and sessions (${testEngine})`, () => {
   let steward: TestSteward;

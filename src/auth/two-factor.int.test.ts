@@ -1,11 +1,11 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../accounts/users.ts";
-import { buildLicence, TEST_PASSWORD, unique } from "../platform/testing/factories.ts";
-import { emailsTo } from "../platform/testing/mail.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { buildLicence, TEST_PASSWORD, unique } from "../testing/factories.ts";
+import { emailsTo } from "../testing/mail.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 import { loadActor } from "../accounts/actor.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
 import { fromBase32, stepAt, totpCode } from "./totp.ts";

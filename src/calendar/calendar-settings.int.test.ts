@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLicence } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
+import { buildLicence } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { testEngine } from "../testing/test-database.ts";
 
 describe(`a school's calendar page: settings and term dates saved together (${testEngine})`, () => {
   let steward: TestSteward;

@@ -3,10 +3,10 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addPerson, buildLicence } from "../platform/testing/factories.ts";
-import { TestAgent } from "../platform/testing/test-agent.ts";
-import { testEngine } from "../platform/testing/test-database.ts";
-import { startTestSteward, type TestSteward } from "../platform/testing/test-steward.ts";
+import { addPerson, buildLicence } from "../testing/factories.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { testEngine } from "../testing/test-database.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 
 /** Bytes under a folder (0 if it does not exist). */
 function folderBytes(folder: string): number {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../platform/config.ts";
 import { createLogger } from "../platform/logger.ts";
 import { createSteward } from "../steward.ts";
-import { buildLicence } from "../platform/testing/factories.ts";
+import { buildLicence } from "../testing/factories.ts";
 
 /** A Steward process on a data folder (the embedded database, its key in the folder's master.key). */
 function run(dataDir: string, script: "src/main.ts" | "src/cli.ts", args: string[] = []) {

@@ -1,5 +1,5 @@
-import { fromBase32, stepAt, STEP_SECONDS, totpCode } from "../../auth/totp.ts";
-import type { TestClock } from "../clock.ts";
+import { fromBase32, stepAt, STEP_SECONDS, totpCode } from "../auth/totp.ts";
+import type { TestClock } from "../platform/clock.ts";
 
 /**
  * A person's authenticator app, for tests: made from the key the set-up page shows, it gives the

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { TestClock } from "../clock.ts";
+import type { TestClock } from "../platform/clock.ts";
 import { TestAgent } from "./test-agent.ts";
-import { registerLicence } from "../../accounts/registration.ts";
-import type { Services } from "../services.ts";
+import { registerLicence } from "../accounts/registration.ts";
+import type { Services } from "../platform/services.ts";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 

@@ -1,6 +1,6 @@
-import { openEmail } from "../../notify/outbox.ts";
-import { inScope } from "../database/tenant-scope.ts";
-import type { Services } from "../services.ts";
+import { openEmail } from "../notify/outbox.ts";
+import { inScope } from "../platform/database/tenant-scope.ts";
+import type { Services } from "../platform/services.ts";
 
 /** Every email in the outbox to `address`, opened, oldest first (emails are stored sealed). */
 export async function emailsTo(services: Pick<Services, "database" | "keyring">, address: string): Promise<{ subject: string; body: string; status: string }[]> {

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import type { TestClock } from "../clock.ts";
+import type { TestClock } from "../platform/clock.ts";
 import { TestAuthenticator } from "./authenticator.ts";
 import { TEST_PASSWORD } from "./factories.ts";
 

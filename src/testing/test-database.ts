@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { openDatabase, type StewardDatabase } from "../database/database.ts";
+import { openDatabase, type StewardDatabase } from "../platform/database/database.ts";
 
 /**
  * A fresh, empty database for one test file: in-memory PGlite by default, or a new database on the

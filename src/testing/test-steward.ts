@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { TestClock } from "../clock.ts";
-import { loadConfig } from "../config.ts";
-import { createLogger } from "../logger.ts";
-import { createSteward, type Steward } from "../../steward.ts";
+import { TestClock } from "../platform/clock.ts";
+import { loadConfig } from "../platform/config.ts";
+import { createLogger } from "../platform/logger.ts";
+import { createSteward, type Steward } from "../steward.ts";
 import { openTestDatabase } from "./test-database.ts";
 
 export interface TestSteward extends Steward {

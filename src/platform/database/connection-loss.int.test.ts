@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
-import { testEngine } from "../testing/test-database.ts";
+import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
+import { testEngine } from "../../testing/test-database.ts";
 
 /** A PostgreSQL server that restarts, or an administrator ending connections, must not stop Steward. */
 describe.runIf(testEngine === "postgres")("losing pooled database connections (postgres)", () => {

@@ -5,7 +5,7 @@ import { recordAudit } from "../../audit/audit.ts";
 import { startSession } from "../../auth/sessions.ts";
 import { TestClock } from "../clock.ts";
 import { createKeyring, dataKeyOf } from "../encryption/keyring.ts";
-import { openTestDatabase, testEngine } from "../testing/test-database.ts";
+import { openTestDatabase, testEngine } from "../../testing/test-database.ts";
 import type { StewardDatabase } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
 import { inScope } from "./tenant-scope.ts";

@@ -9,11 +9,11 @@ import { loadConfig } from "../config.ts";
 import { inScope } from "../database/tenant-scope.ts";
 import { createLogger } from "../logger.ts";
 import { createSteward, type Steward } from "../../steward.ts";
-import { licenceForm, TEST_PASSWORD, unique } from "../testing/factories.ts";
-import { emailsTo } from "../testing/mail.ts";
-import { TestAgent } from "../testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
-import { testEngine } from "../testing/test-database.ts";
+import { licenceForm, TEST_PASSWORD, unique } from "../../testing/factories.ts";
+import { emailsTo } from "../../testing/mail.ts";
+import { TestAgent } from "../../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
+import { testEngine } from "../../testing/test-database.ts";
 import { sealPlaintextRows } from "../../accounts/seal-plaintext-rows.ts";
 
 /** Known personal data, entered through the pages, then looked for in raw storage. */

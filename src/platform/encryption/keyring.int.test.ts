@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLicence } from "../testing/factories.ts";
-import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
-import { testEngine } from "../testing/test-database.ts";
+import { buildLicence } from "../../testing/factories.ts";
+import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
+import { testEngine } from "../../testing/test-database.ts";
 import { inScope } from "../database/tenant-scope.ts";
 import { UnreadableError } from "./envelope.ts";
 import { createKeyring, destroyDataKey, openFor, sealFor, type SealedPlace } from "./keyring.ts";

@@ -7,9 +7,9 @@ import { loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { createSteward } from "../../steward.ts";
 import { TestClock } from "../clock.ts";
-import { buildLicence } from "../testing/factories.ts";
-import { TestAgent } from "../testing/test-agent.ts";
-import { openPersistentTestDatabase, testEngine } from "../testing/test-database.ts";
+import { buildLicence } from "../../testing/factories.ts";
+import { TestAgent } from "../../testing/test-agent.ts";
+import { openPersistentTestDatabase, testEngine } from "../../testing/test-database.ts";
 import { MASTER_KEY_FILE, MasterKeyRefusedError } from "./master-key.ts";
 
 describe(`the master key over an existing database (${testEngine})`, () => {

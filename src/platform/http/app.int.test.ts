@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLicence, licenceForm, TEST_PASSWORD } from "../testing/factories.ts";
-import { TestAgent } from "../testing/test-agent.ts";
-import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
-import { testEngine } from "../testing/test-database.ts";
+import { buildLicence, licenceForm, TEST_PASSWORD } from "../../testing/factories.ts";
+import { TestAgent } from "../../testing/test-agent.ts";
+import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
+import { testEngine } from "../../testing/test-database.ts";
 
 const SOME_UUID = "3f1b7a52-7a3c-4c1e-9c55-1d2f0e6b9a10";
 const concrete = (url: string) => url.replace(/:[a-zA-Z]+/g, SOME_UUID);
