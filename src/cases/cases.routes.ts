@@ -29,23 +29,10 @@ import {
   statusSchema,
   stopSchema,
 } from "./cases.schema.ts";
-import {
-  addNote,
-  assessBreach,
-  assignableTo,
-  assignCase,
-  CASES_PER_PAGE,
-  CaseFormError,
-  changeStatus,
-  closeCase,
-  extendCase,
-  getCase,
-  listCases,
-  previewClosing,
-  reopenCase,
-  restartClock,
-  stopClock,
-} from "./cases.ts";
+import { addNote, assessBreach, assignableTo, assignCase, changeStatus, closeCase, extendCase, previewClosing, reopenCase, restartClock, stopClock } from "./case-changes.ts";
+import { CASES_PER_PAGE, listCases } from "./case-list.ts";
+import { getCase } from "./case-record.ts";
+import { CaseFormError } from "./cases.ts";
 import { correctCaseDetails, detailsFormValues } from "./corrections.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
 import { LikelyDuplicateError, logCase, organisationsForLogging, type LikelyDuplicate } from "./logging.ts";
