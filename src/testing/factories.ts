@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { TestClock } from "../platform/clock.ts";
-import { TestAgent } from "./test-agent.ts";
+import { TEST_PASSWORD, TestAgent } from "./test-agent.ts";
 import { registerLicence } from "../accounts/registration.ts";
 import type { Services } from "../platform/services.ts";
 
-export const TEST_PASSWORD = "correct horse battery staple";
+// Kept in test-agent.ts (which signs in with it), so the two files do not import each other.
+export { TEST_PASSWORD } from "./test-agent.ts";
 
 /** A unique suffix, so every test builds its own organisations and never meets another test's. */
 export function unique(): string {

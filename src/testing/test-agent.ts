@@ -2,7 +2,9 @@ import { randomInt } from "node:crypto";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import type { TestClock } from "../platform/clock.ts";
 import { TestAuthenticator } from "./authenticator.ts";
-import { TEST_PASSWORD } from "./factories.ts";
+
+/** Every test user's password (factories.ts hands it on). */
+export const TEST_PASSWORD = "correct horse battery staple";
 
 /** The authenticator app of every test user who has set up two-factor, by the name they sign in with. */
 const authenticators = new Map<string, TestAuthenticator>();
