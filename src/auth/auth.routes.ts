@@ -31,9 +31,9 @@ const secondFactorSchema = z.object({
 const confirmTwoFactorSchema = z.object({
   code: z
     .string()
-    .trim()
-    .min(1, { error: "Enter the 6-digit code your authenticator app shows" })
-    .regex(/^\d{6}$/, { error: "The code must be 6 numbers, like 123456" }),
+    // Authenticator apps show the code as "123 456": the space is not part of it.
+    .transform((value) => value.replace(/\s/g, ""))
+    .pipe(z.string().min(1, { error: "Enter the 6-digit code your authenticator app shows" }).regex(/^\d{6}$/, { error: "The code must be 6 numbers, like 123456" })),
 });
 
 const confirmItIsYouSchema = z.object({

@@ -28,7 +28,7 @@ describe(`one task per page on a case (${testEngine})`, () => {
   }
 
   it("shows the case as a summary with Change links; staff see none and cannot open the task pages", async () => {
-    const { owner, staff, path } = await schoolWithCase();
+    const { licence, owner, staff, path } = await schoolWithCase();
     const summary = (await owner.get(path)).body;
     for (const task of ["assign", "stage", "clock", "extend", "details", "close"]) {
       expect(summary, task).toContain(`href="${path}/${task}"`);
@@ -39,6 +39,22 @@ describe(`one task per page on a case (${testEngine})`, () => {
     expect(staffView).not.toContain("Close the case");
     expect((await staff.agent.get(`${path}/assign`)).statusCode).toBe(403);
     expect((await staff.agent.get(`${path}/details`)).statusCode).toBe(403);
+    // Staff may add notes and files; an auditor reads and is offered neither.
+    expect(staffView).toContain(`action="${path}/notes"`);
+    const auditor = await addPerson(steward.app, steward.clock, owner, "auditor", licence.organisationId);
+    const auditorView = (await auditor.agent.get(path)).body;
+    expect(auditorView).toContain("All you hold about Riley.");
+    expect(auditorView).not.toContain(`action="${path}/notes"`);
+    expect(auditorView).not.toContain(`action="${path}/attachments"`);
+  });
+
+  it("a closed case's summary says nothing of a running clock", async () => {
+    const { owner, path } = await schoolWithCase();
+    await owner.get(`${path}/close`);
+    await owner.post(`${path}/close`, { confirmed: "yes", outcome: "withdrawn" });
+    const closed = (await owner.get(path)).body;
+    expect(closed).toContain("Closed on");
+    expect(closed).not.toContain("Running");
   });
 
   it("a task's problem comes back on its own page", async () => {
@@ -59,6 +75,7 @@ describe(`one task per page on a case (${testEngine})`, () => {
     expect(check.body).toContain("Check before you close the case");
     expect(check.body).toContain("Disclosed in part");
     expect(check.body).toContain("On time");
+    expect(check.body).toContain("(due 1 Mar 2027)");
     expect((await owner.get(path)).body).not.toContain("Closed on");
 
     // Change brings the form back as typed; the detail travels in the form, never in a link.

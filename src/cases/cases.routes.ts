@@ -145,10 +145,10 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
       .filter((type) => type !== "foi-school")
       .sort((a, b) => Object.keys(WORKFLOWS).indexOf(a) - Object.keys(WORKFLOWS).indexOf(b));
     const academyNote = organisations.some((organisation) => organisation.nation === "england" && organisation.schoolType !== "maintained")
-      ? " At an academy or independent school this is logged as a subject access request (one month)."
+      ? ". At an academy or independent school this is logged as a subject access request (one month)."
       : "";
     const foiNote = organisations.some((organisation) => organisation.kind === "school" && organisation.nation !== "scotland" && organisation.schoolType !== "independent")
-      ? " A school’s request is counted in school days: 20 school days or 60 working days, whichever is sooner."
+      ? ". A school’s request is counted in school days: 20 school days or 60 working days, whichever is sooner."
       : "";
     return reply.page(
       "cases/views/new.njk",
@@ -253,6 +253,8 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         notice: done ? noticeOf(done, record) : undefined,
         canManage,
         canReadAudit: can(ctx.actor, "audit:view"),
+        // An auditor reads and changes nothing: no note or file forms for them.
+        canAdd: can(ctx.actor, "cases:log"),
         showSchool: ctx.actor.organisationIds.length > 1,
         today: londonDateOf(services.clock.now()),
         people: canManage && !record.closedAt ? await assignableTo(ctx, caseId) : [],

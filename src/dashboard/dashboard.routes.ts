@@ -21,6 +21,7 @@ export function dashboardRoutes(app: FastifyInstance, services: Services): void 
       chosenOrganisationId: chosen ?? "",
       organisationChoices: organisations.length > 1 ? [{ value: "", text: "The whole trust" }, ...organisations.map((organisation) => ({ value: organisation.id, text: organisation.name }))] : [],
       schools: organisations.filter((organisation) => organisation.kind === "school" && organisation.id !== ctx.actor.organisation.id),
+      canLog: can(ctx.actor, "cases:log"),
       canManageUsers: can(ctx.actor, "users:manage"),
       canManageSchools: can(ctx.actor, "schools:manage"),
       canReadOutbox: can(ctx.actor, "outbox:view"),
