@@ -3,18 +3,29 @@
  * embedded database (or DATABASE_URL's server). Each figure is also given as a ratio to /healthz
  * measured in the same run, so numbers from different machines and commits can be compared.
  */
+import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { PGlite } from "@electric-sql/pglite";
+import { writeBackup } from "../src/lifecycle/backup.ts";
+import { restoreBackup } from "../src/lifecycle/restore.ts";
+import { loadConfig } from "../src/platform/config.ts";
+import { durablePGliteOptions } from "../src/platform/database/durable-pglite.ts";
+import { createLogger } from "../src/platform/logger.ts";
+import { createSteward } from "../src/steward.ts";
 import { sealPersonalFields } from "../src/accounts/personal-fields.ts";
 import { inScope } from "../src/platform/database/tenant-scope.ts";
 import { open, seal } from "../src/platform/encryption/envelope.ts";
 import { hashPassword } from "../src/auth/passwords.ts";
 import { HolidayCalendar } from "../src/calendar/bank-holidays.ts";
 import { computeDeadline } from "../src/calendar/deadlines.ts";
-import { buildLicence, TEST_PASSWORD } from "../src/platform/testing/factories.ts";
-import { TestAgent } from "../src/platform/testing/test-agent.ts";
-import { startTestSteward } from "../src/platform/testing/test-steward.ts";
-import { testEngine } from "../src/platform/testing/test-database.ts";
+import { buildLicence, TEST_PASSWORD } from "../src/testing/factories.ts";
+import { TestAgent } from "../src/testing/test-agent.ts";
+import { startTestSteward } from "../src/testing/test-steward.ts";
+import { openTestDatabase, testEngine } from "../src/testing/test-database.ts";
 
 const DURATION_MS = Number(process.env["BENCH_MS"] ?? 3_000);
 
@@ -80,8 +91,67 @@ const results = [
   await measure("GET /users (201 people: open 603 sealed fields)", () => agent.get("/users")),
   await measure("seal + open one field (AES-256-GCM)", async () => open(dataKey, seal(dataKey, "Jo Bloggs", "org"), "org")),
   await measure("argon2id hash (19 MiB, t=2)", () => hashPassword(TEST_PASSWORD)),
+  ...(await durabilityFigures()),
 ];
 await steward.close();
+
+/**
+ * What durability costs and what the operator waits for: a one-row commit on an embedded data
+ * folder with fsync on (as Steward runs) and off (PGlite's default); backing up and restoring
+ * this bench's data set; and `npm start` on an existing data folder, from spawn to ready.
+ */
+async function durabilityFigures() {
+  const folder = mkdtempSync(path.join(tmpdir(), "steward-bench-"));
+  try {
+    const figures = [];
+    for (const durable of [true, false]) {
+      const pglite = await PGlite.create(durablePGliteOptions(path.join(folder, `commits-${durable}`), { durable }));
+      await pglite.exec("create table commits (id serial primary key, note text not null)");
+      figures.push(await measure(`commit one row, data folder, fsync ${durable ? "on (Steward)" : "off (PGlite default)"}`, () => pglite.query("insert into commits (note) values ($1)", ["a note"])));
+      await pglite.close();
+    }
+    const once = async (name: string, work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      const ms = performance.now() - started;
+      return { name, perSecond: 1000 / ms, meanMs: ms };
+    };
+    const file = path.join(folder, "bench.backup");
+    figures.push(await once("steward backup (this bench's data, once)", () => writeBackup(steward.services.database, steward.services.keyring.masterKey, file)));
+    const target = await openTestDatabase();
+    figures.push(await once("steward restore (into an empty database, once)", () => restoreBackup(target, steward.services.keyring.masterKey, file)));
+    await target.close();
+    if (testEngine === "pglite") {
+      // An existing data folder: made (and its database created) first, then started as an operator would.
+      const dataDir = path.join(folder, "existing");
+      const made = await createSteward({ config: loadConfig({ PORT: "0", STEWARD_DATA_DIR: dataDir, DATABASE_URL: "", STEWARD_MASTER_KEY: "" }), logger: createLogger("silent") });
+      await made.close();
+      figures.push(await once("npm start on an existing data folder (spawn → ready)", () => startAndStop(dataDir)));
+    }
+    return figures;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Starts Steward as `npm start` does, waits for "Steward is ready", and stops it. */
+function startAndStop(dataDir: string): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, STEWARD_DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", STEWARD_MASTER_KEY: "", LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (output.includes("Steward is ready")) {
+        child.kill("SIGTERM");
+        resolve();
+      }
+    });
+    child.on("exit", (code) => (output.includes("Steward is ready") ? undefined : reject(new Error(`Steward did not start (exit ${code}):\n${output}`))));
+  });
+}
 
 const baseline = results[0]!.perSecond;
 console.log(`Steward bench — engine ${testEngine}, node ${process.version}, ${DURATION_MS} ms per figure`);

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,12 +8,17 @@ import { createLogger } from "../platform/logger.ts";
 import { createSteward } from "../steward.ts";
 import { buildLicence } from "../testing/factories.ts";
 
+/** Every process a test started, killed at the end even if the test failed half way. */
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
+
 /** A Steward process on a data folder (the embedded database, its key in the folder's master.key). */
 function run(dataDir: string, script: "src/main.ts" | "src/cli.ts", args: string[] = []) {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     env: { ...process.env, STEWARD_DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", LOG_LEVEL: "info", STEWARD_MASTER_KEY: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.push(child);
   let output = "";
   const listening = new Promise<string>((resolve) => {
     const watch = (chunk: Buffer) => {

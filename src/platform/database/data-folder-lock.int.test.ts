@@ -5,12 +5,17 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataFolderLockedError, LOCK_FILE, lockDataFolder, processStartOf } from "./data-folder-lock.ts";
 
+/** Every process a test started, killed at the end even if the test failed half way. */
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
+
 /** A Steward process of its own (server or CLI) on a data folder, on the embedded database whatever the suite uses. */
 function start(dataDir: string, script: "src/main.ts" | "src/cli.ts", args: string[] = []) {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     env: { ...process.env, STEWARD_DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", LOG_LEVEL: "info", STEWARD_MASTER_KEY: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.push(child);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
