@@ -27,10 +27,13 @@ import { TestAgent } from "../src/testing/test-agent.ts";
 import { startTestSteward } from "../src/testing/test-steward.ts";
 import { openTestDatabase, testEngine } from "../src/testing/test-database.ts";
 
-const DURATION_MS = Number(process.env["BENCH_MS"] ?? 3_000);
+// BENCH_SMOKE=1 (CI): a tenth of the data and a short look at each figure, to show the bench still runs.
+const SMOKE = process.env["BENCH_SMOKE"] === "1";
+const DURATION_MS = Number(process.env["BENCH_MS"] ?? (SMOKE ? 100 : 3_000));
+const [CASES, STAFF, OTHER_ORGANISATIONS, WARM_UP] = SMOKE ? ([30, 20, 5, 2] as const) : ([300, 200, 50, 20] as const);
 
 async function measure(name: string, work: () => Promise<unknown>): Promise<{ name: string; perSecond: number; meanMs: number }> {
-  for (let i = 0; i < 20; i += 1) await work(); // warm up
+  for (let i = 0; i < WARM_UP; i += 1) await work(); // warm up
   let count = 0;
   const started = performance.now();
   while (performance.now() - started < DURATION_MS) {
@@ -47,10 +50,10 @@ const agent = new TestAgent(steward.app, steward.clock);
 await agent.signIn(licence.username); // password, then setting up two-factor, as an owner must
 await agent.get("/dashboard");
 // Other organisations' rows in the same tables, so row-level security has something to filter.
-for (let i = 0; i < 50; i += 1) await buildLicence(steward.services);
+for (let i = 0; i < OTHER_ORGANISATIONS; i += 1) await buildLicence(steward.services);
 // A big school's staff: 200 people whose sealed names /users opens and sorts on every visit.
 await inScope(steward.services.database.db, { organisationIds: [licence.organisationId] }, async (trx) => {
-  for (let i = 0; i < 200; i += 1) {
+  for (let i = 0; i < STAFF; i += 1) {
     const id = randomUUID();
     const person = { fullName: `Teacher ${i}`, email: `teacher-${i}-${licence.organisationId}@school.example`, username: `t${i}-${licence.organisationId.slice(0, 8)}` };
     await trx
@@ -64,7 +67,7 @@ const dataKey = randomBytes(32);
 const organisationId = /<option value="([^"]+)"[^>]*selected/.exec((await agent.get("/users/new")).body)?.[1] ?? licence.organisationId;
 const types = ["sar", "foi", "complaint", "rights", "advice"];
 let casePath = "";
-for (let i = 0; i < 300; i += 1) {
+for (let i = 0; i < CASES; i += 1) {
   await agent.get("/cases/new");
   const day = String(1 + (i % 24)).padStart(2, "0");
   const logged = await agent.post("/cases", {
@@ -155,6 +158,7 @@ function startAndStop(dataDir: string): Promise<void> {
 
 const baseline = results[0]!.perSecond;
 console.log(`Steward bench — engine ${testEngine}, node ${process.version}, ${DURATION_MS} ms per figure`);
+if (SMOKE) console.log(`smoke run (${CASES} cases, ${STAFF} staff, ${OTHER_ORGANISATIONS} other organisations): it checks the bench runs; the figures below are not comparable`);
 console.log("operation".padEnd(52), "ops/s".padStart(9), "mean ms".padStart(9), "vs baseline".padStart(12));
 for (const result of results) {
   console.log(
