@@ -39,7 +39,13 @@ describe(`every page's frame, in Chromium (${testEngine})`, () => {
   }
 
   /** Wider than the screen: the page would scroll sideways. */
-  const overflow = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  // What sticks out, named in the failure message: the outermost elements wider than the window.
+  const overflow = (page: Page) =>
+    page.evaluate(() => {
+      const clientWidth = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > clientWidth + 1 && !(element.parentElement && element.parentElement.getBoundingClientRect().right > clientWidth + 1));
+      return { scrollWidth: document.documentElement.scrollWidth, clientWidth, wide: wide.slice(0, 5).map((element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}`).join(", ") };
+    });
 
   beforeAll(async () => {
     steward = await startTestSteward();
@@ -97,12 +103,14 @@ describe(`every page's frame, in Chromium (${testEngine})`, () => {
   it.each([
     ["/cases?state=all", "case list"],
     ["/audit", "audit trail"],
+    ["/dashboard", "dashboard"],
+    ["/reports/governors", "governors report"],
   ])("fits %s on a 375-pixel phone, with and without JavaScript", async (path, label) => {
     for (const javaScriptEnabled of [true, false]) {
       const page = await signedIn({ width: 375, height: 800 }, { javaScriptEnabled });
       await page.goto(path);
-      const { scrollWidth, clientWidth } = await overflow(page);
-      expect(scrollWidth, `${label} is ${scrollWidth}px wide in a ${clientWidth}px window (JavaScript ${javaScriptEnabled ? "on" : "off"})`).toBeLessThanOrEqual(clientWidth);
+      const { scrollWidth, clientWidth, wide } = await overflow(page);
+      expect(scrollWidth, `${label} is ${scrollWidth}px wide in a ${clientWidth}px window (JavaScript ${javaScriptEnabled ? "on" : "off"}): ${wide}`).toBeLessThanOrEqual(clientWidth);
       if (javaScriptEnabled) {
         await scan(page, `${label} at 375px`);
         await page.screenshot({ path: `/tmp/steward-${label.replace(" ", "-")}-375.png`, fullPage: true });
