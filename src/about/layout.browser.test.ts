@@ -43,7 +43,7 @@ describe(`every page's frame, in Chromium (${testEngine})`, () => {
   const overflow = (page: Page) =>
     page.evaluate(() => {
       const clientWidth = document.documentElement.clientWidth;
-      const wide = [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > clientWidth + 1 && !(element.parentElement && element.parentElement.getBoundingClientRect().right > clientWidth + 1));
+      const wide = Array.from(document.querySelectorAll("body *")).filter((element) => element.getBoundingClientRect().right > clientWidth + 1 && !(element.parentElement && element.parentElement.getBoundingClientRect().right > clientWidth + 1));
       return { scrollWidth: document.documentElement.scrollWidth, clientWidth, wide: wide.slice(0, 5).map((element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}`).join(", ") };
     });
 
