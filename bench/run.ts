@@ -3,7 +3,7 @@
  * embedded database (or DATABASE_URL's server). Each figure is also given as a ratio to /healthz
  * measured in the same run, so numbers from different machines and commits can be compared.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -129,7 +129,12 @@ async function durabilityFigures() {
       const dataDir = path.join(folder, "existing");
       const made = await createSteward({ config: loadConfig({ PORT: "0", STEWARD_DATA_DIR: dataDir, DATABASE_URL: "", STEWARD_MASTER_KEY: "" }), logger: createLogger("silent") });
       await made.close();
+      // npm start runs the bundle in dist/ (built at install and before each start): make it current, then time it
+      // against a bare `node -e ""` spawned the same way, and the one-date deadline command.
+      spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
+      figures.push(await once("node -e '' (start-up baseline, spawn → exit)", () => runToExit(["-e", ""])));
       figures.push(await once("npm start on an existing data folder (spawn → ready)", () => startAndStop(dataDir)));
+      figures.push(await once("steward deadline sar (one date, spawn → exit)", () => runToExit(["dist/cli.js", "deadline", "sar", "2027-01-30"])));
     }
     return figures;
   } finally {
@@ -137,9 +142,15 @@ async function durabilityFigures() {
   }
 }
 
-/** Starts Steward as `npm start` does, waits for "Steward is ready", and stops it. */
+/** Runs node with these arguments to its end. */
+function runToExit(args: string[]): Promise<void> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
+  return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`node ${args.join(" ")} exited ${code}`)))));
+}
+
+/** Starts Steward as `npm start` does (the bundle in dist/), waits for "Steward is ready", and stops it. */
 function startAndStop(dataDir: string): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], {
     env: { ...process.env, STEWARD_DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", STEWARD_MASTER_KEY: "", LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { hash, verify } from "@node-rs/argon2";
 import { busy } from "../platform/errors.ts";
+import { projectPath } from "../platform/project-root.ts";
 
 /**
  * argon2id at the ASVS minimum (19 MiB, 2 passes, 1 lane). The value 2 is Algorithm.Argon2id,
@@ -77,7 +78,7 @@ let commonPasswords: Set<string> | undefined;
 
 function isCommonPassword(password: string): boolean {
   commonPasswords ??= new Set(
-    readFileSync(new URL("./common-passwords.txt", import.meta.url), "utf8")
+    readFileSync(projectPath("src", "auth", "common-passwords.txt"), "utf8")
       .split("\n")
       .filter((line) => line && !line.startsWith("#")),
   );

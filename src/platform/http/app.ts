@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
@@ -13,6 +12,7 @@ import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
 import { multipartOptions } from "./files.ts";
 import { createViews } from "./views.ts";
+import { projectPath } from "../project-root.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -57,7 +57,7 @@ export interface AppAssembly {
   routes(app: FastifyInstance): void;
 }
 
-const PUBLIC_ASSETS = fileURLToPath(new URL("../../../public/build/", import.meta.url));
+const PUBLIC_ASSETS = projectPath("public", "build");
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
 import type { FieldErrors } from "../forms.ts";
+import { projectPath } from "../project-root.ts";
 
-const SOURCE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SOURCE_ROOT = projectPath("src");
 const GOVUK_FRONTEND = path.join(SOURCE_ROOT, "../node_modules/govuk-frontend/dist");
 
 /**
