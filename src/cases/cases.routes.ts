@@ -10,7 +10,7 @@ import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
 import { contextOf } from "../accounts/request-context.ts";
-import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
+import { sendDownload, uploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
 import { ALLOWED_EXTENSIONS, attachFile, attachmentToRemove, openAttachment, removeAttachment } from "./attachments.ts";
 import { removeAttachmentSchema } from "./attachments.schema.ts";
@@ -114,21 +114,13 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
   app.get("/cases/export.csv", { config: { access: "cases:view-all" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const { cases } = await listCases(ctx, { ...caseFilterSchema.parse(request.query ?? {}), page: 1 }, { audit: "case.export", perPage: MAX_EXPORTED_CASES });
-    return reply
-      .type("text/csv; charset=utf-8")
-      .header("content-disposition", downloadDisposition(`steward-cases-${londonDateOf(services.clock.now())}.csv`))
-      .header("cache-control", "no-store")
-      .send(casesAsCsv(cases));
+    return sendDownload(reply, "text/csv; charset=utf-8", `steward-cases-${londonDateOf(services.clock.now())}.csv`, casesAsCsv(cases));
   });
 
   app.get("/cases/export.xlsx", { config: { access: "cases:view-all" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const { cases } = await listCases(ctx, { ...caseFilterSchema.parse(request.query ?? {}), page: 1 }, { audit: "case.export", perPage: MAX_EXPORTED_CASES });
-    return reply
-      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-      .header("content-disposition", downloadDisposition(`steward-cases-${londonDateOf(services.clock.now())}.xlsx`))
-      .header("cache-control", "no-store")
-      .send(Buffer.from(casesAsXlsx(cases)));
+    return sendDownload(reply, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", `steward-cases-${londonDateOf(services.clock.now())}.xlsx`, Buffer.from(casesAsXlsx(cases)));
   });
 
   /**
@@ -408,13 +400,8 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
     }
     const file = await openAttachment(contextOf(request, services), params.data.id, params.data.attachmentId);
     // Never shown inline: downloaded, with our stored type, no sniffing, and sandboxed if opened.
-    return reply
-      .type(file.contentType)
-      .header("content-disposition", downloadDisposition(file.filename))
-      .header("x-content-type-options", "nosniff")
-      .header("content-security-policy", "sandbox; default-src 'none'")
-      .header("cache-control", "no-store")
-      .send(file.bytes);
+    reply.header("x-content-type-options", "nosniff").header("content-security-policy", "sandbox; default-src 'none'");
+    return sendDownload(reply, file.contentType, file.filename, file.bytes);
   });
 
   // Removing a wrong attachment: one page, saying why.

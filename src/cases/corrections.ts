@@ -1,10 +1,10 @@
 import type { Context } from "../accounts/actor.ts";
 import { loadOrganisationCalendar } from "../calendar/calendar-store.ts";
-import { formatDate, formatLondonDateTime, londonDateOf, parseDateTime } from "../calendar/dates.ts";
+import { formatDate, formatLondonDateTime } from "../calendar/dates.ts";
 import type { CaseType } from "../calendar/deadlines.ts";
 import { changeCase, CaseFormError, casePlace, sealCase, type CaseRecord } from "./cases.ts";
 import type { CaseDetails } from "./cases.schema.ts";
-import { typeLoggedAs } from "./logging.ts";
+import { checkCaseFacts, typeLoggedAs } from "./logging.ts";
 import { openFor } from "../platform/encryption/keyring.ts";
 import { asksWhoseData, CHANNELS, RIGHTS, typesOfferedTo, WORKFLOWS } from "./workflows.ts";
 
@@ -35,37 +35,19 @@ export async function correctCaseDetails(ctx: Context, caseId: string, input: Ca
       }
       changes.push(`the kind (was ${WORKFLOWS[row.type as CaseType].name}, now ${workflow.name})`);
     }
+    // A time is kept only for a breach: for the rest, a day is what the law counts from.
     const receivedTime = type === "breach" ? input.receivedTime : undefined;
-    if (type === "breach" && !receivedTime) {
-      throw new CaseFormError({ receivedTime: "Enter the time the school became aware of the breach: the 72 hours run from then" });
-    }
-    const receivedAt = parseDateTime(`${input.receivedOn}T${receivedTime ?? "00:00"}`);
-    const now = ctx.services.clock.now();
-    if (!receivedAt || input.receivedOn > londonDateOf(now) || receivedAt.getTime() > now.getTime() + 60_000) {
-      throw new CaseFormError({ receivedOn: "The date it was received must be today or in the past" });
-    }
-    if (input.receivedOn < "2000-01-01") {
-      throw new CaseFormError({ receivedOn: "The date it was received must be after 1 Jan 2000" });
-    }
+    const receivedAt = checkCaseFacts(ctx, { ...input, type, receivedTime });
     if (input.receivedOn !== row.receivedOn) {
       changes.push(`the date received (was ${formatDate(row.receivedOn)}, now ${formatDate(input.receivedOn)})`);
     } else if (type === "breach" && receivedAt.getTime() !== new Date(row.receivedAt).getTime()) {
       changes.push("the time the school became aware");
-    }
-    if (type === "rights" && !input.rightAsked) {
-      throw new CaseFormError({ rightAsked: "Select which right the request uses" });
     }
     const rightAsked = type === "rights" ? (input.rightAsked ?? null) : null;
     if (rightAsked !== row.rightAsked && rightAsked) {
       changes.push(`the right asked for (now ${RIGHTS.find((right) => right.id === rightAsked)?.name ?? rightAsked})`);
     }
     const whose = asksWhoseData(type);
-    if (whose && !input.subjectKind) {
-      throw new CaseFormError({ subjectKind: "Select whose data it is about" });
-    }
-    if (whose && input.subjectKind !== "requester" && !input.subjectName) {
-      throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
-    }
     if (input.channel !== row.channel) {
       changes.push(`how it arrived (now ${CHANNELS.find((channel) => channel.id === input.channel)?.name ?? input.channel})`);
     }

@@ -102,6 +102,37 @@ async function likelyDuplicates(trx: Tx, ctx: Context, input: NewCase, type: Cas
 }
 
 /**
+ * The facts a case is recorded with, checked alike when it is logged and when they are corrected:
+ * a breach's moment of awareness, a received date in the past (and this century), the right a
+ * rights request uses, and whose data it is where the type asks. Returns when it arrived.
+ */
+export function checkCaseFacts(ctx: Context, facts: Pick<NewCase, "type" | "receivedOn" | "receivedTime" | "rightAsked" | "subjectKind" | "subjectName">): Date {
+  const now = ctx.services.clock.now();
+  if (facts.type === "breach" && !facts.receivedTime) {
+    throw new CaseFormError({ receivedTime: "Enter the time the school became aware of the breach: the 72 hours run from then" });
+  }
+  const receivedAt = parseDateTime(`${facts.receivedOn}T${facts.receivedTime ?? "00:00"}`);
+  if (!receivedAt || facts.receivedOn > londonDateOf(now) || receivedAt.getTime() > now.getTime() + 60_000) {
+    throw new CaseFormError({ receivedOn: "The date it was received must be today or in the past" });
+  }
+  if (facts.receivedOn < "2000-01-01") {
+    throw new CaseFormError({ receivedOn: "The date it was received must be after 1 Jan 2000" });
+  }
+  if (facts.type === "rights" && !facts.rightAsked) {
+    throw new CaseFormError({ rightAsked: "Select which right the request uses" });
+  }
+  if (asksWhoseData(facts.type)) {
+    if (!facts.subjectKind) {
+      throw new CaseFormError({ subjectKind: "Select whose data it is about" });
+    }
+    if (facts.subjectKind !== "requester" && !facts.subjectName) {
+      throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
+    }
+  }
+  return receivedAt;
+}
+
+/**
  * Logs a new case from the form. Everything about people is sealed; the deadline is worked out at
  * once; the DPOs are told (by reference only: no personal data in the email). A case that looks
  * like one logged in the last 30 days is refused with LikelyDuplicateError unless the person has
@@ -117,28 +148,7 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
   if (!ctx.actor.organisationIds.includes(input.organisationId)) {
     throw new CaseFormError({ organisationId: "Select the school" });
   }
-  const now = ctx.services.clock.now();
-  if (input.type === "breach" && !input.receivedTime) {
-    throw new CaseFormError({ receivedTime: "Enter the time the school became aware of the breach: the 72 hours run from then" });
-  }
-  const receivedAt = parseDateTime(`${input.receivedOn}T${input.receivedTime ?? "00:00"}`);
-  if (!receivedAt || input.receivedOn > londonDateOf(now) || receivedAt.getTime() > now.getTime() + 60_000) {
-    throw new CaseFormError({ receivedOn: "The date it was received must be today or in the past" });
-  }
-  if (input.receivedOn < "2000-01-01") {
-    throw new CaseFormError({ receivedOn: "The date it was received must be after 1 Jan 2000" });
-  }
-  if (input.type === "rights" && !input.rightAsked) {
-    throw new CaseFormError({ rightAsked: "Select which right the request uses" });
-  }
-  if (asksWhoseData(input.type)) {
-    if (!input.subjectKind) {
-      throw new CaseFormError({ subjectKind: "Select whose data it is about" });
-    }
-    if (input.subjectKind !== "requester" && !input.subjectName) {
-      throw new CaseFormError({ subjectName: "Enter the name of the person the data is about" });
-    }
-  }
+  checkCaseFacts(ctx, input);
   try {
     return await logOnce(ctx, input);
   } catch (error) {

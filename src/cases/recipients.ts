@@ -1,6 +1,6 @@
 import { formatDateWithWeekday, formatLondonDateTimeForPeople, isIsoDate } from "../calendar/dates.ts";
+import { ROLE_NAMES } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
-import type { Role } from "../platform/database/schema.ts";
 import { changeScope, type Tx } from "../platform/database/tenant-scope.ts";
 import type { Keyring } from "../platform/encryption/keyring.ts";
 
@@ -11,12 +11,6 @@ export interface CaseRecipient {
   name: string;
   why: string;
 }
-
-const WHY: Partial<Record<Role, string>> = {
-  dpo: "data protection officer",
-  owner: "licence owner",
-  admin: "administrator",
-};
 
 /**
  * The people a case's news goes to. Someone is always told: the DPOs of the case's school and of
@@ -48,7 +42,7 @@ export async function caseRecipients(trx: Tx, keyring: Keyring, organisationId: 
       continue;
     }
     const { email, fullName } = await openPersonalFields(trx, keyring, row.orgId, row.id, { email: row.email, fullName: row.fullName });
-    const why = responsible ? (WHY[row.role] ?? row.role) : "assigned to the case";
+    const why = responsible ? ROLE_NAMES[row.role].toLowerCase() : "assigned to the case";
     recipients.push({ userId: row.id, email, name: fullName, why: responsible && assigned ? `${why}, assigned to the case` : why });
   }
   await changeScope(trx, { organisationIds: scope });

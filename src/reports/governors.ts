@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/audit.ts";
 import { addDays, formatDate, londonDateOf } from "../calendar/dates.ts";
 import type { CaseType } from "../calendar/deadlines.ts";
 import type { TermDates } from "../calendar/school-days.ts";
-import { daysToRespond, timelinessOf } from "../cases/response.ts";
+import { daysToRespond, timelinessOf, type TimelinessFacts } from "../cases/response.ts";
 import { WORKFLOWS } from "../cases/workflows.ts";
 
 /** A school year runs 1 September to 31 August; a report covers one, or one of its three terms. */
@@ -105,18 +105,8 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-interface CaseFacts {
-  type: string;
-  outcome: string | null;
-  closedAt: Date | null;
-  receivedOn: string;
-  dueOn: string | null;
-  icoReportedOn: string | null;
-  responseSentOn: string | null;
-}
-
 /** The report's figures from the cases received in the period. */
-export function figuresOf(cases: readonly CaseFacts[]): ReportFigures {
+export function figuresOf(cases: readonly TimelinessFacts[]): ReportFigures {
   const requests = cases.filter((item) => item.type !== "breach");
   const judged = requests.map(timelinessOf);
   const onTime = judged.filter((timeliness) => timeliness === "on-time").length;
@@ -160,7 +150,7 @@ export async function governorsReport(ctx: Context, request: ReportRequest): Pro
     organisations.sort((a, b) => Number(b.id === ctx.actor.organisation.id) - Number(a.id === ctx.actor.organisation.id));
     const terms = await trx.selectFrom("schoolTerms").select(["orgId", "kind", "firstDay", "lastDay"]).where("orgId", "in", organisationIds).execute();
     const rows: GovernorsReport["organisations"] = [];
-    const everyCase: CaseFacts[] = [];
+    const everyCase: TimelinessFacts[] = [];
     for (const organisation of organisations) {
       const period = termPeriod(terms.filter((item) => item.orgId === organisation.id), startYear, term);
       const cases = await trx

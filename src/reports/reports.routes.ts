@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { listReachableOrganisations } from "../accounts/schools.ts";
 import { londonDateOf } from "../calendar/dates.ts";
-import { downloadDisposition } from "../platform/http/files.ts";
+import { sendDownload } from "../platform/http/files.ts";
 import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { academicYearName, academicYearOf, governorsReport, periodText, TERMS, type Term } from "./governors.ts";
@@ -53,19 +53,11 @@ export function reportsRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/reports/governors.csv", { config: { access: "reports:view" } }, async (request, reply) => {
     const { report } = await reportFor(request);
-    return reply
-      .type("text/csv; charset=utf-8")
-      .header("content-disposition", downloadDisposition(fileName(report, "csv")))
-      .header("cache-control", "no-store")
-      .send(reportAsCsv(report));
+    return sendDownload(reply, "text/csv; charset=utf-8", fileName(report, "csv"), reportAsCsv(report));
   });
 
   app.get("/reports/governors.pdf", { config: { access: "reports:view" } }, async (request, reply) => {
     const { report } = await reportFor(request);
-    return reply
-      .type("application/pdf")
-      .header("content-disposition", downloadDisposition(fileName(report, "pdf")))
-      .header("cache-control", "no-store")
-      .send(Buffer.from(reportAsPdf(report)));
+    return sendDownload(reply, "application/pdf", fileName(report, "pdf"), Buffer.from(reportAsPdf(report)));
   });
 }

@@ -1,4 +1,5 @@
 import type { MultipartFile } from "@fastify/multipart";
+import type { FastifyReply } from "fastify";
 
 /** The largest file any form takes: the parser keeps no more of it than this, and the form says it was too large. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -36,6 +37,11 @@ export function uploadedFile(body: unknown): UploadedFile | undefined {
     return undefined;
   }
   return { filename: upload.filename, bytes: upload.bytes, ...(upload.tooLarge === true ? { tooLarge: true as const } : {}) };
+}
+
+/** Sends a file to be downloaded, never shown: its type, an attachment disposition with a safe name, and no caching. */
+export function sendDownload(reply: FastifyReply, contentType: string, filename: string, body: string | Buffer): FastifyReply {
+  return reply.type(contentType).header("content-disposition", downloadDisposition(filename)).header("cache-control", "no-store").send(body);
 }
 
 /** Content-Disposition for a download: always an attachment, the name safe in any browser (RFC 6266, 5987). */
