@@ -78,7 +78,7 @@ const sameName = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.trim().toLocaleLowerCase("en-GB").replace(/\s+/g, " ") === b.trim().toLocaleLowerCase("en-GB").replace(/\s+/g, " ");
 
 /** Names are sealed, so the few cases of that type from the last 30 days are opened and compared here. */
-async function likelyDuplicates(trx: Tx, ctx: Context, input: NewCase, type: CaseType): Promise<LikelyDuplicate[]> {
+async function likelyDuplicates(trx: Tx, ctx: Context, input: Pick<NewCase, "organisationId" | "receivedOn" | "requesterName" | "subjectName">, type: CaseType): Promise<LikelyDuplicate[]> {
   const rows = await trx
     .selectFrom("cases")
     .select(["orgId", "id", "reference", "receivedOn", "requesterName", "subjectName", "createdBy", "assigneeId"])
@@ -170,25 +170,22 @@ async function caseLoggedBy(ctx: Context, submissionKey: string): Promise<{ id: 
 }
 
 async function logOnce(ctx: Context, input: NewCase): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
-  return inActorScope(ctx, async (trx) => {
-    if (!input.notDuplicate) {
-      const organisation = await trx.selectFrom("organisations").select("kind").where("id", "=", input.organisationId).executeTakeFirstOrThrow();
-      const { type } = typeLoggedAs(input.type, organisation.kind, await loadOrganisationCalendar(trx, input.organisationId));
-      const duplicates = await likelyDuplicates(trx, ctx, input, type);
-      if (duplicates.length > 0) {
-        throw new LikelyDuplicateError(duplicates);
-      }
-    }
-    return recordCase(trx, ctx, input, ctx.actor.organisationIds);
-  });
+  return inActorScope(ctx, (trx) => recordCase(trx, ctx, input, ctx.actor.organisationIds, { warnOfDuplicates: !input.notDuplicate }));
 }
 
 /**
  * Records a new case inside the caller's transaction (`scope` is what it can see): reference,
  * sealed details, deadline, timeline, audit and the DPOs' emails, all or nothing. logCase checks
- * the form and the permission first; a person's own erasure request records one this way too.
+ * the form and the permission first, and asks for the likely-duplicate warning (nothing is written
+ * when one is found); a person's own erasure request records one this way too.
  */
-export async function recordCase(trx: Tx, ctx: Context, input: Omit<NewCase, "notDuplicate">, scope: readonly string[]): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
+export async function recordCase(
+  trx: Tx,
+  ctx: Context,
+  input: Omit<NewCase, "notDuplicate">,
+  scope: readonly string[],
+  { warnOfDuplicates = false } = {},
+): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
   const now = ctx.services.clock.now();
   const receivedAt = parseDateTime(`${input.receivedOn}T${input.receivedTime ?? "00:00"}`)!;
   const id = randomUUID();
@@ -200,6 +197,12 @@ export async function recordCase(trx: Tx, ctx: Context, input: Omit<NewCase, "no
   input = { ...input, type: loggedAs.type };
   if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
     throw new CaseFormError({ type: `${WORKFLOWS[input.type].name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
+  }
+  if (warnOfDuplicates) {
+    const duplicates = await likelyDuplicates(trx, ctx, input, input.type);
+    if (duplicates.length > 0) {
+      throw new LikelyDuplicateError(duplicates);
+    }
   }
   const workflow = WORKFLOWS[input.type];
   const reference = await nextReference(trx, organisationId, organisation.referenceCode, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
