@@ -73,9 +73,14 @@ async function openConfiguredDatabase(purpose: string) {
 }
 
 async function auditVerifyCommand(): Promise<number> {
-  const { verifyAuditChains } = await import("./audit/audit.ts");
+  const { sealAuditTrail, verifyAuditChains } = await import("./audit/audit.ts");
   const database = await openConfiguredDatabase("steward audit verify");
   try {
+    // Events a stopped server left waiting are sealed first (as the server would), so every committed event is checked.
+    const sealed = await sealAuditTrail(database.db);
+    if (sealed > 0) {
+      console.log(`sealed ${sealed} event(s) that were waiting for their place in the chain`);
+    }
     const report = await verifyAuditChains(database.db);
     for (const broken of report.breaks) {
       console.log(`BROKEN organisation ${broken.organisationId}: event ${broken.seq} ${broken.reason}`);

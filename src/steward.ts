@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { sealAuditTrail } from "./audit/audit.ts";
 import { purgeEndedSessions } from "./auth/sessions.ts";
 import { applyDeadlineRuleChanges } from "./calendar/calendar-settings.ts";
 import { deliverDueEmail } from "./notify/outbox.ts";
@@ -38,6 +39,8 @@ export interface StewardOptions {
   housekeepingIntervalMs?: number;
   /** How often deadline reminders are checked; 0 turns the job off (tests run it by hand). */
   reminderIntervalMs?: number;
+  /** How often committed audit events are sealed into their chains; 0 turns the job off (tests seal by hand). */
+  auditSealIntervalMs?: number;
 }
 
 export { databaseLocationOf } from "./platform/database/database.ts";
@@ -100,6 +103,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     };
   };
   const jobs = [
+    // Requests append audit events without waiting on each other; this gives them their place in the chain moments later.
+    repeat(options.auditSealIntervalMs ?? 200, () => sealAuditTrail(database.db), "audit sealing failed"),
     repeat(mailer ? (options.mailIntervalMs ?? 5_000) : 0, () => deliverDueEmail(services), "mail sender failed"),
     repeat(options.housekeepingIntervalMs ?? 5 * 60_000, () => purgeEndedSessions(services), "session purge failed"),
     // Deadline reminders: checked every few minutes (an hourly breach reminder needs no finer grain).
@@ -115,6 +120,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
       const stopped = Promise.all(jobs.map((job) => job.stop()));
       await app.close();
       await stopped;
+      // Nothing a finished request recorded is left waiting for its seal.
+      await sealAuditTrail(database.db).catch((error: unknown) => logger.error({ err: error }, "audit sealing failed"));
       mailer?.close();
       await database.close();
     },

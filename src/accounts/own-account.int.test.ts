@@ -24,7 +24,7 @@ describe(`a user's own account (${testEngine})`, () => {
   }
 
   async function actions(organisationId: string, prefix: string): Promise<string[]> {
-    const { rows } = await sql<{ action: string }>`select action from audit_events where org_id = ${organisationId} and action like ${`${prefix}%`} order by seq`.execute(db());
+    const { rows } = await sql<{ action: string }>`select action from audit_events where org_id = ${organisationId} and action like ${`${prefix}%`} order by append_order`.execute(db());
     return rows.map((row) => row.action);
   }
 

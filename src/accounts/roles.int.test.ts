@@ -65,7 +65,7 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
 
     const granted = await owner.agent.post("/users/new", { ...fields, trainingConfirmed: "yes" });
     expect(granted.statusCode).toBe(200);
-    const { rows } = await sql<{ action: string }>`select action from audit_events where org_id = ${organisationId} and action in ('user.create', 'role.grant') order by seq`.execute(steward.services.database.db);
+    const { rows } = await sql<{ action: string }>`select action from audit_events where org_id = ${organisationId} and action in ('user.create', 'role.grant') order by append_order`.execute(steward.services.database.db);
     expect(rows.map((row) => row.action)).toEqual(["user.create", "role.grant"]);
   });
 

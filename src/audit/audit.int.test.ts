@@ -15,7 +15,7 @@ import { buildLicence, TEST_PASSWORD, unique } from "../testing/factories.ts";
 import { TestAgent } from "../testing/test-agent.ts";
 import { testEngine } from "../testing/test-database.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
-import { recordAudit, verifyAuditChains } from "./audit.ts";
+import { recordAudit, recordAudits, sealAuditTrail, verifyAuditChains } from "./audit.ts";
 
 describe(`the audit trail (${testEngine})`, () => {
   let steward: TestSteward;
@@ -26,7 +26,9 @@ describe(`the audit trail (${testEngine})`, () => {
 
   const db = () => steward.services.database.db;
 
+  /** The organisation's trail in chain order, once every committed event has been sealed into it. */
   async function trailOf(organisationId: string) {
+    await sealAuditTrail(db());
     const { rows } = await sql<{ seq: number; action: string; recordType: string | null; recordId: string | null; actorUserId: string | null; ip: string | null; userAgent: string | null }>`
       select seq, action, record_type, record_id, actor_user_id, ip, user_agent from audit_events where org_id = ${organisationId} order by seq`.execute(db());
     return rows;
@@ -118,23 +120,71 @@ describe(`the audit trail (${testEngine})`, () => {
     }
   });
 
-  it("never forks when many events are added at once", async () => {
+  it("never forks when many events are added at once, with several sealers sealing as they arrive", async () => {
     const { licence } = await signedInOwner();
     const at = steward.clock.now();
-    await Promise.all(
-      Array.from({ length: 25 }, () =>
-        inScope(db(), { organisationIds: [licence.organisationId] }, (trx) =>
-          recordAudit(trx, { organisationId: licence.organisationId, actorUserId: licence.userId, action: "user.list", at }),
-        ),
+    const appends = Array.from({ length: 25 }, () =>
+      inScope(db(), { organisationIds: [licence.organisationId] }, (trx) =>
+        recordAudit(trx, { organisationId: licence.organisationId, actorUserId: licence.userId, action: "user.list", at }),
       ),
     );
+    // As several app processes would: each sealer takes what has committed, one at a time.
+    const sealers = Array.from({ length: 4 }, () => sealAuditTrail(db()));
+    await Promise.all([...appends, ...sealers]);
     const seqs = (await trailOf(licence.organisationId)).map((event) => event.seq);
     expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+    const report = await verifyAuditChains(db());
+    expect(report.breaks).toEqual([]);
+    expect(report.awaitingSeal).toBe(0);
+  });
+
+  it("shows an event on the trail the moment it commits, and seals it into the chain a moment later", async () => {
+    const { agent, licence } = await signedInOwner();
+    await sealAuditTrail(db());
+    await agent.get("/users");
+    const waiting = await sql<{ seq: number | null; hash: string | null }>`
+      select seq, hash from audit_events where org_id = ${licence.organisationId} and action = 'user.list'`.execute(db());
+    expect(waiting.rows).toEqual([{ seq: null, hash: null }]);
+    expect((await verifyAuditChains(db())).awaitingSeal).toBeGreaterThan(0);
+    expect((await agent.get("/audit")).body).toContain("Looked at the list of users");
+
+    expect(await sealAuditTrail(db())).toBeGreaterThan(0);
+    const trail = await trailOf(licence.organisationId);
+    expect(trail.map((event) => event.action).slice(-2)).toEqual(["user.list", "audit.read"]);
+    expect(trail.map((event) => event.seq)).toEqual(trail.map((_, index) => index + 1));
+    expect(await sealAuditTrail(db())).toBe(0);
+  });
+
+  it("seals a backlog bigger than one batch in the order it was appended", async () => {
+    const { licence } = await signedInOwner();
+    const at = steward.clock.now();
+    await inScope(db(), { organisationIds: [licence.organisationId] }, (trx) =>
+      recordAudits(trx, Array.from({ length: 2_100 }, (_, index) => ({ organisationId: licence.organisationId, actorUserId: licence.userId, action: "case.view" as const, recordType: "case" as const, recordId: `record-${index}`, at }))),
+    );
+    expect(await sealAuditTrail(db())).toBeGreaterThanOrEqual(2_100);
+    const trail = (await trailOf(licence.organisationId)).filter((event) => event.action === "case.view");
+    expect(trail.map((event) => event.recordId)).toEqual(Array.from({ length: 2_100 }, (_, index) => `record-${index}`));
+    expect((await verifyAuditChains(db())).breaks).toEqual([]);
+  });
+
+  it("does not let the application choose an event's place in the chain", async () => {
+    const { licence } = await signedInOwner();
+    await sealAuditTrail(db());
+    const forged = "f".repeat(64);
+    await inScope(db(), { organisationIds: [licence.organisationId] }, (trx) =>
+      sql`insert into audit_events (org_id, seq, id, occurred_at, action, previous_hash, hash)
+          values (${licence.organisationId}, 1, gen_random_uuid(), now(), 'user.list', ${forged}, ${forged})`.execute(trx),
+    );
+    const trail = await trailOf(licence.organisationId);
+    expect(trail.map((event) => event.seq)).toEqual(trail.map((_, index) => index + 1));
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from audit_events where hash = ${forged}`.execute(db());
+    expect(rows[0]!.n).toBe(0);
     expect((await verifyAuditChains(db())).breaks).toEqual([]);
   });
 
   it("verifies, then names the first broken link when a row is changed or removed by hand", async () => {
     const { licence } = await signedInOwner();
+    await sealAuditTrail(db());
     const clean = await verifyAuditChains(db());
     expect(clean.breaks).toEqual([]);
     expect(clean.events).toBeGreaterThan(0);
@@ -144,6 +194,7 @@ describe(`the audit trail (${testEngine})`, () => {
     expect((await verifyAuditChains(db())).breaks).toEqual([{ organisationId: licence.organisationId, seq: 2, reason: "its contents do not match its hash" }]);
 
     const other = await signedInOwner();
+    await sealAuditTrail(db());
     await sql`delete from audit_events where org_id = ${other.licence.organisationId} and seq = 1`.execute(db());
     const report = await verifyAuditChains(db());
     expect(report.breaks).toContainEqual({ organisationId: other.licence.organisationId, seq: 2, reason: "event 1 is missing" });
@@ -302,4 +353,26 @@ describe("npm run steward -- audit verify", () => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`BROKEN organisation ${rows[0]!.orgId}: event 1 its contents do not match its hash`);
   }, 60_000);
+});
+
+describe(`the audit sealer in a running Steward (${testEngine})`, () => {
+  it("seals what requests append within moments, with no one asking", async () => {
+    const steward = await startTestSteward({}, { auditSealIntervalMs: 20 });
+    try {
+      const licence = await buildLicence(steward.services);
+      const agent = new TestAgent(steward.app, steward.clock);
+      await agent.signIn(licence.username);
+      await agent.get("/users");
+      let report = await verifyAuditChains(steward.services.database.db);
+      for (let waited = 0; report.awaitingSeal > 0 && waited < 5_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        report = await verifyAuditChains(steward.services.database.db);
+      }
+      expect(report.awaitingSeal).toBe(0);
+      expect(report.breaks).toEqual([]);
+      expect(report.events).toBeGreaterThanOrEqual(3);
+    } finally {
+      await steward.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { sql, type Kysely, type Selectable } from "kysely";
-import type { AuditEventTable, Database } from "../platform/database/schema.ts";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../platform/database/schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 
 /** Every kind of event the trail records. Reads of personal data are events too. */
@@ -78,8 +78,19 @@ export interface AuditEntry {
 /** The hash before the first event of every chain. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** Everything an event's hash covers: all its columns but the hashes themselves. */
-type ChainedFields = Omit<Selectable<AuditEventTable>, "previousHash" | "hash">;
+/** Everything an event's hash covers: all its columns but the hashes and the order it was appended in. */
+interface ChainedFields {
+  orgId: string;
+  seq: number;
+  id: string;
+  occurredAt: Date;
+  actorUserId: string | null;
+  action: string;
+  recordType: string | null;
+  recordId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
 
 /** SHA-256 over the previous hash and every field of the event, in a fixed order. */
 export function eventHash(previousHash: string, event: ChainedFields): string {
@@ -98,37 +109,91 @@ export function eventHash(previousHash: string, event: ChainedFields): string {
   return createHash("sha256").update(`${previousHash}\n${canonical}`).digest("hex");
 }
 
+const rowOf = (entry: AuditEntry) => ({
+  orgId: entry.organisationId,
+  id: randomUUID(),
+  occurredAt: entry.at,
+  actorUserId: entry.actorUserId,
+  action: entry.action,
+  recordType: entry.recordType ?? null,
+  recordId: entry.recordId ?? null,
+  ip: entry.meta?.ip?.slice(0, 64) ?? null,
+  userAgent: entry.meta?.userAgent?.slice(0, 300) ?? null,
+});
+
 /**
- * Appends an event to its organisation's chain, inside the caller's transaction, so the event
- * exists if and only if what it records does. Events of one organisation are appended one at a
- * time (a transaction-scoped advisory lock), so the chain never forks under concurrent requests.
+ * Appends an event to its organisation's trail, inside the caller's transaction, so the event
+ * exists if and only if what it records does. It takes no lock: its place in the hash chain is
+ * given a moment after the transaction commits, by sealAuditTrail, so concurrent requests of one
+ * organisation never wait on each other to be audited.
  */
 export async function recordAudit(trx: Tx, entry: AuditEntry): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`audit:${entry.organisationId}`}, 0))`.execute(trx);
-  const last = await trx
-    .selectFrom("auditEvents")
-    .select(["seq", "hash"])
-    .where("orgId", "=", entry.organisationId)
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  const fields: ChainedFields = {
-    orgId: entry.organisationId,
-    seq: (last?.seq ?? 0) + 1,
-    id: randomUUID(),
-    occurredAt: entry.at,
-    actorUserId: entry.actorUserId,
-    action: entry.action,
-    recordType: entry.recordType ?? null,
-    recordId: entry.recordId ?? null,
-    ip: entry.meta?.ip?.slice(0, 64) ?? null,
-    userAgent: entry.meta?.userAgent?.slice(0, 300) ?? null,
-  };
-  const previousHash = last?.hash ?? GENESIS_HASH;
-  await trx
-    .insertInto("auditEvents")
-    .values({ ...fields, previousHash, hash: eventHash(previousHash, fields) })
-    .execute();
+  await recordAudits(trx, [entry]);
+}
+
+/** As recordAudit, for several events in one statement (a list that shows several organisations' records). */
+export async function recordAudits(trx: Tx, entries: AuditEntry[]): Promise<void> {
+  if (entries.length > 0) {
+    await trx.insertInto("auditEvents").values(entries.map(rowOf)).execute();
+  }
+}
+
+/** How many waiting events one sealing transaction takes at most. */
+const SEAL_BATCH = 2_000;
+
+/**
+ * Seals every committed event still waiting into its organisation's chain, in the order they were
+ * appended: each gets the next sequence number, the previous event's hash and its own. One sealer
+ * at a time across every app process (a transaction-scoped advisory lock; a process that finds it
+ * taken leaves the work to the holder). Runs as the database owner, the only role that may give
+ * an event its place. Returns how many it sealed.
+ */
+export async function sealAuditTrail(db: Kysely<Database>): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const batch = await db.transaction().execute(async (trx) => {
+      const { rows: lock } = await sql<{ taken: boolean }>`select pg_try_advisory_xact_lock(hashtextextended('steward audit sealer', 0)) as taken`.execute(trx);
+      if (!lock[0]?.taken) {
+        return 0;
+      }
+      // Ordered by the column itself: the text alias in the select list would sort "10" before "2".
+      const { rows: waiting } = await sql<Omit<ChainedFields, "seq"> & { appendOrder: string }>`
+        select append_order::text, org_id, id, occurred_at, actor_user_id, action, record_type, record_id, ip, user_agent
+        from audit_events where hash is null order by audit_events.append_order limit ${SEAL_BATCH}`.execute(trx);
+      if (waiting.length === 0) {
+        return 0;
+      }
+      const organisations = [...new Set(waiting.map((event) => event.orgId))];
+      const { rows: ends } = await sql<{ orgId: string; seq: number; hash: string }>`
+        select o.id as org_id, last.seq, last.hash
+        from unnest(${organisations}::uuid[]) as o (id)
+        cross join lateral (
+          select seq, hash from audit_events where org_id = o.id and seq is not null order by seq desc limit 1
+        ) as last`.execute(trx);
+      const chainEnds = new Map(ends.map((end) => [end.orgId, { seq: Number(end.seq), hash: end.hash }]));
+      const places = { appendOrder: [] as string[], seq: [] as number[], previousHash: [] as string[], hash: [] as string[] };
+      for (const event of waiting) {
+        const end = chainEnds.get(event.orgId) ?? { seq: 0, hash: GENESIS_HASH };
+        const seq = end.seq + 1;
+        const hash = eventHash(end.hash, { ...event, seq, occurredAt: new Date(event.occurredAt) });
+        places.appendOrder.push(event.appendOrder);
+        places.seq.push(seq);
+        places.previousHash.push(end.hash);
+        places.hash.push(hash);
+        chainEnds.set(event.orgId, { seq, hash });
+      }
+      await sql`
+        update audit_events as e set seq = p.seq, previous_hash = p.previous_hash, hash = p.hash
+        from unnest(${places.appendOrder}::bigint[], ${places.seq}::int[], ${places.previousHash}::text[], ${places.hash}::text[])
+          as p (append_order, seq, previous_hash, hash)
+        where e.append_order = p.append_order and e.hash is null`.execute(trx);
+      return waiting.length;
+    });
+    sealed += batch;
+    if (batch < SEAL_BATCH) {
+      return sealed;
+    }
+  }
 }
 
 /** Actions that only read: what a change's own event already covers when it is the page that follows it. */
@@ -152,7 +217,7 @@ export async function recordView(trx: Tx, entry: AuditEntry & { recordType: NonN
       .where("orgId", "=", entry.organisationId)
       .where("recordType", "=", entry.recordType)
       .where("recordId", "=", entry.recordId)
-      .orderBy("seq", "desc")
+      .orderBy("appendOrder", "desc")
       .limit(1)
       .executeTakeFirst();
     if (
@@ -178,6 +243,8 @@ export interface VerificationReport {
   events: number;
   /** The first broken link of each broken chain. */
   breaks: ChainBreak[];
+  /** Events committed but not yet sealed into their chain (sealAuditTrail gives them their place). */
+  awaitingSeal: number;
 }
 
 /**
@@ -188,8 +255,9 @@ export async function verifyAuditChains(db: Kysely<Database>): Promise<Verificat
   const { rows } = await sql<ChainedFields & { previousHash: string; hash: string }>`
     select org_id, seq, id, occurred_at, actor_user_id, action, record_type, record_id, ip, user_agent,
            previous_hash, hash
-    from audit_events order by org_id, seq`.execute(db);
-  const report: VerificationReport = { organisations: 0, events: rows.length, breaks: [] };
+    from audit_events where hash is not null order by org_id, seq`.execute(db);
+  const { rows: waiting } = await sql<{ count: number }>`select count(*)::int as count from audit_events where hash is null`.execute(db);
+  const report: VerificationReport = { organisations: 0, events: rows.length, breaks: [], awaitingSeal: waiting[0]?.count ?? 0 };
   let organisation: string | undefined;
   let expectedSeq = 1;
   let previousHash = GENESIS_HASH;

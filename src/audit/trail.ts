@@ -17,7 +17,8 @@ export interface AuditFilters {
 }
 
 export interface AuditRow {
-  seq: number;
+  /** Its place in the organisation's chain; null for a moment after it happens, until it is sealed. */
+  seq: number | null;
   occurredAt: Date;
   organisationName: string;
   actorUserId: string | null;
@@ -33,7 +34,7 @@ export interface AuditRow {
   recordHref: string | null;
   ip: string | null;
   userAgent: string | null;
-  hash: string;
+  hash: string | null;
 }
 
 type ActionKind = "cases" | "signing-in" | "people" | "settings" | "oversight";
@@ -179,7 +180,7 @@ export async function listAuditEvents(
         "e.hash",
       ])
       .orderBy("e.occurredAt", "desc")
-      .orderBy("e.seq", "desc")
+      .orderBy("e.appendOrder", "desc")
       .limit(perPage)
       .offset((shown - 1) * perPage)
       .execute();

@@ -22,7 +22,7 @@ describe(`two-factor sign-in (${testEngine})`, () => {
 
   async function auditActions(organisationId: string, prefix: string): Promise<string[]> {
     const { rows } = await sql<{ action: string }>`
-      select action from audit_events where org_id = ${organisationId} and action like ${`${prefix}%`} order by seq`.execute(db());
+      select action from audit_events where org_id = ${organisationId} and action like ${`${prefix}%`} order by append_order`.execute(db());
     return rows.map((row) => row.action);
   }
 

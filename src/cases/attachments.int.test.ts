@@ -140,7 +140,7 @@ describe(`attachments: errors, removal and room (${testEngine})`, () => {
     expect(kept!.removalReason).toMatch(/^v1\./);
     const caseId = casePath.split("/").pop()!;
     const { rows: audit } = await sql<{ action: string; actorUserId: string }>`
-      select action, actor_user_id from audit_events where org_id = ${school.organisationId} and record_id = ${caseId} order by seq`.execute(steward.services.database.db);
+      select action, actor_user_id from audit_events where org_id = ${school.organisationId} and record_id = ${caseId} order by append_order`.execute(steward.services.database.db);
     expect(audit.filter((event) => event.action === "case.attachment-remove")).toHaveLength(1);
     expect(audit.find((event) => event.action === "case.attachment-remove")!.actorUserId).toBe(kept!.removedBy);
   });

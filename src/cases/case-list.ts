@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { inActorScope, type Context } from "../accounts/actor.ts";
-import { recordAudit, type AuditAction } from "../audit/audit.ts";
+import { recordAudits, type AuditAction } from "../audit/audit.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { openFor } from "../platform/encryption/keyring.ts";
@@ -72,9 +72,7 @@ export async function listCases(
       cases.push(summaryOf(row, names, now, requesterName));
     }
     if (audit) {
-      for (const organisationId of new Set(rows.map((row) => row.orgId))) {
-        await recordAudit(trx, auditOfCase(ctx, organisationId, audit));
-      }
+      await recordAudits(trx, [...new Set(rows.map((row) => row.orgId))].map((organisationId) => auditOfCase(ctx, organisationId, audit)));
     }
     return { cases, total, page, pages };
   });

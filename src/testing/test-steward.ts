@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import { TestClock } from "../platform/clock.ts";
 import { loadConfig } from "../platform/config.ts";
 import { createLogger } from "../platform/logger.ts";
-import { createSteward, type Steward } from "../steward.ts";
+import { createSteward, type Steward, type StewardOptions } from "../steward.ts";
 import { openTestDatabase } from "./test-database.ts";
 
 export interface TestSteward extends Steward {
@@ -16,7 +16,7 @@ export interface TestSteward extends Steward {
 }
 
 /** A whole Steward on a fresh database, with a clock the test moves and logs the test can read. */
-export async function startTestSteward(env: Record<string, string> = {}): Promise<TestSteward> {
+export async function startTestSteward(env: Record<string, string> = {}, jobs: Pick<StewardOptions, "auditSealIntervalMs"> = {}): Promise<TestSteward> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -36,6 +36,8 @@ export async function startTestSteward(env: Record<string, string> = {}): Promis
     mailIntervalMs: 0,
     housekeepingIntervalMs: 0,
     reminderIntervalMs: 0,
+    auditSealIntervalMs: 0,
+    ...jobs,
   });
   return {
     ...steward,

@@ -19,6 +19,7 @@ import * as keptForms from "./migrations/2026-12-01-104-kept-forms.ts";
 import * as caseReferenceCodes from "./migrations/2026-12-01-010-case-reference-codes.ts";
 import * as informationRequestsWithoutSubject from "./migrations/2026-12-01-011-information-requests-without-subject.ts";
 import * as responseSent from "./migrations/2026-12-01-120-response-sent.ts";
+import * as auditSealedAfterCommit from "./migrations/2026-12-02-150-audit-sealed-after-commit.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-01-010-case-reference-codes": caseReferenceCodes,
   "2026-12-01-011-information-requests-without-subject": informationRequestsWithoutSubject,
   "2026-12-01-120-response-sent": responseSent,
+  "2026-12-02-150-audit-sealed-after-commit": auditSealedAfterCommit,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

@@ -125,7 +125,10 @@ export interface OutboxTable {
 
 export interface AuditEventTable {
   orgId: string;
-  seq: ColumnType<number, number, never>;
+  /** The event's place in its organisation's chain: null until the sealer gives it one. */
+  seq: ColumnType<number | null, never, number>;
+  /** The order events were appended in, across all organisations: the order the sealer seals them in. */
+  appendOrder: ColumnType<string, never, never>;
   id: string;
   occurredAt: Timestamp;
   actorUserId: string | null;
@@ -134,8 +137,9 @@ export interface AuditEventTable {
   recordId: string | null;
   ip: string | null;
   userAgent: string | null;
-  previousHash: string;
-  hash: string;
+  /** Both null until the event is sealed into its chain. */
+  previousHash: ColumnType<string | null, never, string>;
+  hash: ColumnType<string | null, never, string>;
 }
 
 export interface OrganisationKeyTable {
