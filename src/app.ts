@@ -38,6 +38,8 @@ declare module "fastify" {
     actor: Actor | undefined;
     /** The signed-in session's id (never its token), for "this browser" and "sign out elsewhere". */
     sessionId: string | undefined;
+    /** When the signed-in session ends if nothing more is asked of it (the timeout warning counts to it). */
+    sessionIdleEndsAt: Date | undefined;
     /** A form posted into a session that had just run out: whose it was (see kept-forms.ts). */
     expiredSession: { organisationId: string; userId: string } | undefined;
     /** What the person had typed before being signed out, given back on this page once. */
@@ -63,7 +65,7 @@ const NAVIGATION: { href: string; text: string; action: Action | Action[] | "sig
  */
 export async function buildStewardApp(services: Services): Promise<FastifyInstance> {
   const app = await buildApp(services, {
-    requestFields: ["actor", "sessionId", "expiredSession", "keptForm"],
+    requestFields: ["actor", "sessionId", "sessionIdleEndsAt", "expiredSession", "keptForm"],
     isKnownAccess: (access) => access === "public" || access === "second-factor" || access === "signed-in" || access in PERMISSIONS,
     guard: (request, reply) => guard(services, request, reply),
     // A form posted after its session ran out does nothing, but what was typed is kept for after sign-in.
@@ -73,7 +75,7 @@ export async function buildStewardApp(services: Services): Promise<FastifyInstan
       }
     },
     visitorToken: ensureVisitorCookie,
-    pageContext,
+    pageContext: (request, context) => pageContext(services, request, context),
     // Codes stay in the database; pages say what they mean.
     viewFilters: { ...DATE_FILTERS, roleName: (role: string) => ROLE_NAMES[role as keyof typeof ROLE_NAMES] ?? role },
     routes: (app) => {
@@ -121,6 +123,7 @@ async function guard(services: Services, request: FastifyRequest, reply: Fastify
   }
   request.actor = lookup.actor;
   request.sessionId = lookup.sessionId;
+  request.sessionIdleEndsAt = lookup.idleEndsAt;
   const { twoFactor } = lookup.actor;
   if (twoFactor.required && !twoFactor.enabled && !request.routeOptions.config.duringTwoFactorSetup) {
     return reply.redirect("/account/two-factor", 303);
@@ -140,15 +143,15 @@ async function guard(services: Services, request: FastifyRequest, reply: Fastify
 }
 
 /** What every page is given: who is signed in, the navigation they may use, a kept form, the idle timeout. */
-function pageContext(request: FastifyRequest, context: Record<string, unknown>): Record<string, unknown> {
+function pageContext(services: Services, request: FastifyRequest, context: Record<string, unknown>): Record<string, unknown> {
   const actor = request.actor;
   const kept = request.keptForm;
   return {
     // What was typed before a sign-out wins over the page's own values, this once.
     ...(kept ? { values: { ...(context["values"] as Record<string, unknown> | undefined), ...kept }, keptForm: true } : {}),
     actor,
-    // For the timeout warning (assets/session-timeout.js): how long an idle session lives.
-    sessionTimeoutSeconds: IDLE_TIMEOUT_MS / 1000,
+    // For the timeout warning (assets/session-timeout.js): how long this session lives if left idle from now.
+    sessionTimeoutSeconds: Math.floor((request.sessionIdleEndsAt ? request.sessionIdleEndsAt.getTime() - services.clock.now().getTime() : IDLE_TIMEOUT_MS) / 1000),
     // Someone who must set up two-factor first is offered nowhere else to go.
     navigation: actor && !(actor.twoFactor.required && !actor.twoFactor.enabled)
       ? NAVIGATION.filter((item) => item.action === "signed-in" || [item.action].flat().some((action) => can(actor, action))).map((item) => ({

@@ -90,6 +90,28 @@ describe(`signing in and sessions (${testEngine})`, () => {
     expect((await agent.get("/dashboard")).headers.location).toBe("/login");
   });
 
+  it("writes a session's last use at most every 15 seconds, and tells each page exactly when its session ends", async () => {
+    const { agent, licence } = await signedIn();
+    const lastUse = async () => {
+      const { rows } = await sql<{ at: Date }>`select last_seen_at as at from sessions where user_id = ${licence.userId} order by last_seen_at desc limit 1`.execute(steward.services.database.db);
+      return new Date(rows[0]!.at).toISOString();
+    };
+    const timeoutShown = (body: string) => Number(/data-timeout-seconds="(\d+)"/.exec(body)?.[1]);
+    steward.clock.advance({ minutes: 1 });
+    expect(timeoutShown((await agent.get("/dashboard")).body)).toBe(1200);
+    const written = await lastUse();
+    expect(written).toBe(steward.clock.now().toISOString());
+
+    steward.clock.advance({ seconds: 10 });
+    // Within 15 s of the last write, a page view only reads: the session ends when it would have, and the page says so.
+    expect(timeoutShown((await agent.get("/dashboard")).body)).toBe(1190);
+    expect(await lastUse()).toBe(written);
+
+    steward.clock.advance({ seconds: 10 });
+    expect(timeoutShown((await agent.get("/dashboard")).body)).toBe(1200);
+    expect(await lastUse()).toBe(steward.clock.now().toISOString());
+  });
+
   it("ends a session after 12 hours however active it is", async () => {
     const { agent } = await signedIn();
     for (let i = 0; i < 47; i += 1) {
