@@ -34,13 +34,17 @@ export async function dataKeyOf(trx: Tx, keyring: Keyring, organisationId: strin
   if (known) {
     return known;
   }
-  const candidate = randomBytes(32);
-  await trx
-    .insertInto("organisationKeys")
-    .values({ orgId: organisationId, wrappedKey: seal(keyring.masterKey, candidate, wrappingContext(organisationId)) })
-    .onConflict((oc) => oc.column("orgId").doNothing())
-    .execute();
-  const row = await trx.selectFrom("organisationKeys").select(["wrappedKey"]).where("orgId", "=", organisationId).executeTakeFirst();
+  // Read first: the key almost always exists, and a read is no write. Made (race-safely) only when absent.
+  let row = await trx.selectFrom("organisationKeys").select(["wrappedKey"]).where("orgId", "=", organisationId).executeTakeFirst();
+  if (!row) {
+    const candidate = randomBytes(32);
+    await trx
+      .insertInto("organisationKeys")
+      .values({ orgId: organisationId, wrappedKey: seal(keyring.masterKey, candidate, wrappingContext(organisationId)) })
+      .onConflict((oc) => oc.column("orgId").doNothing())
+      .execute();
+    row = await trx.selectFrom("organisationKeys").select(["wrappedKey"]).where("orgId", "=", organisationId).executeTakeFirst();
+  }
   if (!row?.wrappedKey) {
     throw new UnreadableError("This organisation's data key has been destroyed");
   }
