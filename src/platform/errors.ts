@@ -40,6 +40,6 @@ export const forbidden = () => new StewardError("forbidden", "You do not have pe
 export const notFound = () => new StewardError("not_found", "Page not found");
 export const notSignedIn = () => new StewardError("not_signed_in", "Sign in to continue.");
 /** Too much of one costly kind of work at once (password hashing): answered 503 with Retry-After. */
-export const busy = () => new StewardError("busy", "Steward is busy signing other people in. Wait a few seconds, then try again.");
+export const busy = (message = "Steward is busy signing other people in. Wait a few seconds, then try again.") => new StewardError("busy", message);
 /** How long a `busy` answer asks the browser to wait, in seconds. */
 export const BUSY_RETRY_AFTER_SECONDS = 5;

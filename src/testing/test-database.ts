@@ -9,7 +9,7 @@ import { openDatabase, type StewardDatabase } from "../platform/database/databas
  * A fresh, empty database for one test file: in-memory PGlite by default, or a new database on the
  * PostgreSQL server named by DATABASE_URL (CI runs the whole suite both ways). Dropped afterwards.
  */
-export async function openTestDatabase(): Promise<StewardDatabase> {
+export async function openTestDatabase(options: { pool?: { size: number; waitMs: number } } = {}): Promise<StewardDatabase> {
   const serverUrl = process.env["DATABASE_URL"];
   if (!serverUrl) {
     return openDatabase({ engine: "pglite", inMemory: true });
@@ -18,7 +18,7 @@ export async function openTestDatabase(): Promise<StewardDatabase> {
   await administer(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ engine: "postgres", url: url.toString() });
+  const database = await openDatabase({ engine: "postgres", url: url.toString() }, options);
   return {
     ...database,
     async close() {

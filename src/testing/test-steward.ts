@@ -16,7 +16,10 @@ export interface TestSteward extends Steward {
 }
 
 /** A whole Steward on a fresh database, with a clock the test moves and logs the test can read. */
-export async function startTestSteward(env: Record<string, string> = {}, jobs: Pick<StewardOptions, "auditSealIntervalMs"> = {}): Promise<TestSteward> {
+export async function startTestSteward(
+  env: Record<string, string> = {},
+  { pool, ...jobs }: Pick<StewardOptions, "auditSealIntervalMs"> & { pool?: { size: number; waitMs: number } } = {},
+): Promise<TestSteward> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -32,7 +35,7 @@ export async function startTestSteward(env: Record<string, string> = {}, jobs: P
     config,
     logger: createLogger("info", sink),
     clock,
-    database: await openTestDatabase(),
+    database: await openTestDatabase(pool ? { pool } : {}),
     mailIntervalMs: 0,
     housekeepingIntervalMs: 0,
     reminderIntervalMs: 0,

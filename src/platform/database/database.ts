@@ -43,10 +43,13 @@ export async function openDatabase(
   {
     onConnectionLost = () => {},
     purpose = "server",
+    pool: poolOptions = { size: 10, waitMs: 10_000 },
   }: {
     onConnectionLost?: (error: Error) => void;
     /** What this process is, named to a second process the data folder lock turns away. */
     purpose?: string;
+    /** PostgreSQL: how many connections at most, and how long a request waits for one before it is told to retry. */
+    pool?: { size: number; waitMs: number };
   } = {},
 ): Promise<StewardDatabase> {
   let dialect: Dialect;
@@ -55,10 +58,11 @@ export async function openDatabase(
   if (location.engine === "postgres") {
     const pool = new pg.Pool({
       connectionString: location.url,
-      max: 10,
+      max: poolOptions.size,
       // A runaway query must not hold a connection for ever.
       statement_timeout: 30_000,
-      connectionTimeoutMillis: 5_000,
+      // A request waits this long for a free connection, then is answered 503 (see isPoolWaitTimeout).
+      connectionTimeoutMillis: poolOptions.waitMs,
     });
     pool.on("error", onConnectionLost);
     dialect = new PostgresDialect({ pool });

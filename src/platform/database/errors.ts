@@ -6,3 +6,11 @@ export function brokenUniqueConstraint(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether the error is the connection pool giving up on a wait for a free connection (every one
+ * busy for longer than the pool waits): the request did nothing, so it can be told to retry.
+ */
+export function isPoolWaitTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === "timeout exceeded when trying to connect";
+}

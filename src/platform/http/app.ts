@@ -6,7 +6,8 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { BUSY_RETRY_AFTER_SECONDS, csrfInvalid, StewardError } from "../errors.ts";
+import { busy, BUSY_RETRY_AFTER_SECONDS, csrfInvalid, StewardError } from "../errors.ts";
+import { isPoolWaitTimeout } from "../database/errors.ts";
 import type { Services } from "../services.ts";
 import { csrfTokenFor, isSameOriginRequest, isValidCsrfToken } from "./csrf.ts";
 import { healthRoutes } from "./health.ts";
@@ -193,6 +194,11 @@ export async function buildApp(services: Services, assembly: AppAssembly): Promi
   });
 
   app.setErrorHandler((error: FastifyError | StewardError, request, reply) => {
+    if (isPoolWaitTimeout(error)) {
+      // Every database connection was busy for the pool's whole wait: nothing was done, so ask for a retry, never a 500.
+      request.log.warn({ route: request.routeOptions.url }, "no database connection came free in time: answered 503");
+      error = busy("Steward is very busy just now. Wait a few seconds, then try again.");
+    }
     if (error instanceof StewardError) {
       if (error.code === "busy") {
         reply.header("retry-after", String(BUSY_RETRY_AFTER_SECONDS));
