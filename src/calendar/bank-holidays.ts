@@ -1,4 +1,7 @@
 import { formatDate, isIsoDate, type IsoDate } from "./dates.ts";
+import { dayFromCivil, dayNumberOf, isoOfDay } from "./day-numbers.ts";
+import type { TermDates } from "./school-days.ts";
+import { BoundedCache, DayTable, DIVISION_BIT, SchoolDayIndex, termsKeyOf, WorkingDayIndex } from "./working-days.ts";
 
 /** The four nations a school can be in. England and Wales share one bank-holiday calendar. */
 export type Nation = "england" | "wales" | "scotland" | "northern-ireland";
@@ -100,11 +103,41 @@ const BUILT_IN: Record<Division, Record<number, [string, string][]>> = {
   "northern-ireland": NORTHERN_IRELAND,
 };
 
+const BUILT_IN_LIST: readonly BankHoliday[] = DIVISIONS.flatMap((division) =>
+  Object.entries(BUILT_IN[division]).flatMap(([year, days]) => days.map(([monthDay, title]) => ({ division, date: `${year}-${monthDay}`, title }))),
+);
+
 export function builtInBankHolidays(): BankHoliday[] {
-  return DIVISIONS.flatMap((division) =>
-    Object.entries(BUILT_IN[division]).flatMap(([year, days]) => days.map(([monthDay, title]) => ({ division, date: `${year}-${monthDay}`, title }))),
-  );
+  return BUILT_IN_LIST.map((holiday) => ({ ...holiday }));
 }
+
+/** The one-off days by division and day number, for a deadline that lands on one. */
+const PROCLAIMED_BY_DAY = new Map<number, ProclaimedBankHoliday[]>();
+for (const day of PROCLAIMED_BANK_HOLIDAYS) {
+  const key = dayNumberOf(day.date) * 8 + DIVISION_BIT[day.division];
+  PROCLAIMED_BY_DAY.set(key, [...(PROCLAIMED_BY_DAY.get(key) ?? []), day]);
+}
+/** The one-off days in date order, with their day numbers. */
+const PROCLAIMED_IN_ORDER = [...PROCLAIMED_BANK_HOLIDAYS]
+  .sort((a, b) => a.date.localeCompare(b.date))
+  .map((holiday) => ({ holiday, day: dayNumberOf(holiday.date), bit: DIVISION_BIT[holiday.division] }));
+
+/** The first one-off day proclaimed in the division on the day, if any (proclaimedBetween of that one day). */
+export function proclaimedOnDay(division: Division, day: number): ProclaimedBankHoliday | undefined {
+  return PROCLAIMED_BY_DAY.size === 0 ? undefined : PROCLAIMED_BY_DAY.get(day * 8 + DIVISION_BIT[division])?.[0];
+}
+
+/** The one-off days proclaimed in `mask`'s divisions from day `first` to day `last`, in date order (proclaimedBetween by day number). */
+export function proclaimedBetweenDays(mask: number, first: number, last: number): ProclaimedBankHoliday[] {
+  const found: ProclaimedBankHoliday[] = [];
+  for (const { holiday, day, bit } of PROCLAIMED_IN_ORDER) {
+    if ((bit & mask) !== 0 && day >= first && day <= last) found.push(holiday);
+  }
+  return found;
+}
+
+/** Calendars built so far, by what they were built from, so each request does not build its own (about 0.2 ms each). */
+const CALENDARS = new BoundedCache<HolidayCalendar>(16);
 
 /**
  * The bank holidays every deadline is counted against: the built-in list, with any year an
@@ -117,6 +150,22 @@ export class HolidayCalendar {
   readonly #publishedYears = new Map<Division, Set<number>>();
   /** Years with any holidays known (New Year's Day at least, in every year). */
   readonly #years = new Set<string>();
+  /** The same years as numbers. */
+  readonly #yearNumbers = new Set<number>();
+  #table: DayTable | undefined;
+  #titlesByDay: Map<number, string> | undefined;
+  readonly #working = new Map<number, WorkingDayIndex>();
+  readonly #schools = new BoundedCache<Map<number, SchoolDayIndex>>(128);
+
+  /**
+   * The calendar for these published updates, built once and shared: a calendar never changes
+   * after it is built, so every deadline counted against the same updates can use the same one.
+   * Keeps the 16 used most recently.
+   */
+  static of(updates: readonly BankHoliday[] = []): HolidayCalendar {
+    const key = updates.map((update) => `${update.division}\u0000${update.date}\u0000${update.title}`).join("\u0001");
+    return CALENDARS.get(key, () => new HolidayCalendar(updates));
+  }
 
   constructor(updates: readonly BankHoliday[] = []) {
     const updatedYears = new Map<Division, Set<number>>();
@@ -128,7 +177,7 @@ export class HolidayCalendar {
     for (const division of DIVISIONS) {
       const days = new Map<IsoDate, string>();
       const replaced = updatedYears.get(division) ?? new Set<number>();
-      for (const holiday of builtInBankHolidays()) {
+      for (const holiday of BUILT_IN_LIST) {
         if (holiday.division === division && !replaced.has(Number(holiday.date.slice(0, 4)))) {
           days.set(holiday.date, holiday.title);
         }
@@ -146,6 +195,7 @@ export class HolidayCalendar {
       this.#byDivision.set(division, days);
       for (const day of days.keys()) {
         this.#years.add(day.slice(0, 4));
+        this.#yearNumbers.add(Number(day.slice(0, 4)));
       }
       this.#publishedYears.set(division, replaced);
     }
@@ -183,6 +233,101 @@ export class HolidayCalendar {
   /** True when the year has holiday data; where it has none, deadlines say so rather than guess silently. */
   covers(date: IsoDate): boolean {
     return this.#years.has(date.slice(0, 4));
+  }
+
+  /** covers() for a whole year. */
+  coversYear(year: number): boolean {
+    return this.#yearNumbers.has(year);
+  }
+
+  /** The divisions (as DIVISION_BIT bits) in which the year is only projected: isProjected() for a whole year. */
+  projectedDivisions(year: number): number {
+    if (year < FIRST_PROJECTED_YEAR) {
+      return 0;
+    }
+    let bits = 0;
+    for (const division of DIVISIONS) {
+      if (!(this.#publishedYears.get(division)?.has(year) ?? false)) bits |= DIVISION_BIT[division];
+    }
+    return bits;
+  }
+
+  /** The holiday's name in that division on a day number (holidayIn by day). */
+  holidayOnDay(division: Division, day: number): string | undefined {
+    this.#titlesByDay ??= this.#titlesOfDays();
+    return this.#titlesByDay.get(day * 8 + DIVISION_BIT[division]);
+  }
+
+  #titlesOfDays(): Map<number, string> {
+    const titles = new Map<number, string>();
+    for (const division of DIVISIONS) {
+      for (const [date, title] of this.#byDivision.get(division)!) {
+        titles.set(dayNumberOf(date) * 8 + DIVISION_BIT[division], title);
+      }
+    }
+    return titles;
+  }
+
+  /** The holidays laid out by day number, from 2000 (or the first year known) to 2060 (or the year after the last). */
+  get days(): DayTable {
+    return (this.#table ??= this.#layOut());
+  }
+
+  /** Working days where the holidays of `mask`'s divisions (DIVISION_BIT bits) count. */
+  workingDays(mask: number): WorkingDayIndex {
+    let index = this.#working.get(mask);
+    if (!index) {
+      index = new WorkingDayIndex(this.days, mask);
+      this.#working.set(mask, index);
+    }
+    return index;
+  }
+
+  /**
+   * A school's days, counted against this calendar: its own nation's holidays (`nationBit`) are
+   * not school days, and a counted day must also be a working day of `workingMask`. Kept by the
+   * terms' content, so the same terms loaded afresh for each request are indexed once.
+   */
+  schoolDays(terms: readonly TermDates[], nationBit: number, workingMask: number): SchoolDayIndex {
+    const byMasks = this.#schools.get(termsKeyOf(terms), () => new Map());
+    const masks = nationBit * 8 + workingMask;
+    let index = byMasks.get(masks);
+    if (!index) {
+      index = new SchoolDayIndex(terms, this.days, nationBit, this.workingDays(workingMask));
+      byMasks.set(masks, index);
+    }
+    return index;
+  }
+
+  #layOut(): DayTable {
+    const known = [...this.#yearNumbers].filter((year) => year >= 1000 && year <= 9000);
+    const firstYear = Math.min(2000, ...known);
+    const lastYear = Math.max(2060, ...known.map((year) => year + 1));
+    const first = dayFromCivil(firstYear, 1, 1);
+    const last = dayFromCivil(lastYear, 12, 31);
+    const holidays = new Uint8Array(last - first + 1);
+    for (const division of DIVISIONS) {
+      for (const date of this.#byDivision.get(division)!.keys()) {
+        const day = dayNumberOf(date);
+        if (day >= first && day <= last) holidays[day - first]! |= DIVISION_BIT[division];
+      }
+    }
+    const loud = new Uint8Array(last - first + 1);
+    for (let year = firstYear; year <= lastYear; year += 1) {
+      if (!this.coversYear(year) || this.projectedDivisions(year) !== 0) {
+        loud.fill(1, dayFromCivil(year, 1, 1) - first, dayFromCivil(year + 1, 1, 1) - first);
+      }
+    }
+    return new DayTable(first, last, holidays, loud, (day) => this.#holidayBitsOutside(day));
+  }
+
+  #holidayBitsOutside(day: number): number {
+    const date = isoOfDay(day);
+    let bits = 0;
+    for (const division of DIVISIONS) {
+      if (this.#byDivision.get(division)!.has(date)) bits |= DIVISION_BIT[division];
+    }
+    return bits;
   }
 }
 

@@ -12,10 +12,14 @@ export interface OrganisationCalendar {
   terms: TermDates[];
 }
 
-/** The bank holidays in force: built in, with any years an operator loaded from GOV.UK over them. */
+/**
+ * The bank holidays in force: built in, with any years an operator loaded from GOV.UK over them.
+ * The calendar is built once for the same updates and shared (HolidayCalendar.of), with the
+ * indexes deadlines are counted from.
+ */
 export async function loadHolidayCalendar(trx: Tx): Promise<HolidayCalendar> {
   const updates = await trx.selectFrom("bankHolidayUpdates").select(["division", "date", "title"]).execute();
-  return new HolidayCalendar(updates);
+  return HolidayCalendar.of(updates);
 }
 
 export async function loadOrganisationCalendar(trx: Tx, organisationId: string): Promise<OrganisationCalendar> {

@@ -51,7 +51,7 @@ export async function deadlineCommand(args: string[]): Promise<string> {
     throw new UsageError(`Unknown type ${type}`);
   }
   try {
-    const deadline = computeDeadline({ type: type as CaseType, received, nation, schoolTerms }, new HolidayCalendar());
+    const deadline = computeDeadline({ type: type as CaseType, received, nation, schoolTerms }, HolidayCalendar.of());
     return JSON.stringify({
       type,
       received,

@@ -1,21 +1,30 @@
-import { describeProclaimed, DIVISIONS, divisionOf, type Division, type HolidayCalendar, type Nation, NATION_NAMES } from "./bank-holidays.ts";
+import { describeProclaimed, divisionOf, proclaimedBetweenDays, proclaimedOnDay, type Division, type HolidayCalendar, type Nation, NATION_NAMES, NATIONS } from "./bank-holidays.ts";
 import {
-  addCalendarMonths,
-  addDays,
   daysBetween,
-  dayOfWeek,
   formatDate,
   formatDateWithWeekday,
   formatLondonDateTime,
   formatLondonDateTimeForPeople,
   isIsoDate,
-  isWeekend,
   laterOf,
   londonDateOf,
   parseDateTime,
   type IsoDate,
 } from "./dates.ts";
-import { lastTermDay, schoolDayTest, type TermDates } from "./school-days.ts";
+import {
+  dayFromCivil,
+  dayNumberOf,
+  daysInMonthOf,
+  formatDay,
+  formatDayWithWeekday,
+  isoDateParts,
+  isoOfDay,
+  isWeekendDay,
+  weekdayOfDay,
+  yearOfDay,
+} from "./day-numbers.ts";
+import type { TermDates } from "./school-days.ts";
+import { ALL_DIVISIONS, DIVISION_BIT, type DayTable, type SchoolDayIndex, type WorkingDayIndex } from "./working-days.ts";
 
 /** Every kind of case Steward runs a clock for, by its short name (also the CLI's). */
 export const CASE_TYPES = ["sar", "rights", "educational-record", "foi", "foi-school", "eir", "foi-scotland", "eir-scotland", "breach", "complaint", "advice"] as const;
@@ -96,17 +105,125 @@ export function computeDeadline(input: DeadlineInput, holidays: HolidayCalendar)
 /** What a stopped clock waits for, as the middle of a sentence. */
 export const WAITED_FOR: Record<StopReason, string> = { identity: "proof of identity", fee: "the fee", clarification: "clarification" };
 
+/**
+ * How one kind of day is counted. Both answers make the same notes (warnings about the years the
+ * count passes through) that a day-by-day count would: `nthAfter` for the whole stretch at once
+ * from the precomputed indexes, `countsOn` one day at a time for the walk that clock stops and
+ * dates outside the indexes need.
+ */
+interface DayCount {
+  /** The n-th counted day after `start` (n ≥ 1), or NaN, noting nothing, where only the walk can tell. */
+  nthAfter(counter: Counter, start: number, n: number): number;
+  countsOn(counter: Counter, day: number): boolean;
+}
+
+/** Working days of a WorkingDayIndex; the count looks at the holidays of `noteMask`, on every day or on weekdays only. */
+class WorkingDays implements DayCount {
+  constructor(
+    readonly index: WorkingDayIndex,
+    readonly noteMask: number,
+    readonly weekdaysOnly: boolean,
+  ) {}
+
+  nthAfter(counter: Counter, start: number, n: number): number {
+    const due = this.index.nthAfter(start, n);
+    if (!Number.isNaN(due)) this.note(counter, start + 1, due);
+    return due;
+  }
+
+  /** The notes a count makes over every day from `first` to `last`. */
+  note(counter: Counter, first: number, last: number): void {
+    if (this.weekdaysOnly) counter.noteWeekdays(this.noteMask, first, last);
+    else counter.noteDays(this.noteMask, first, last);
+  }
+
+  countsOn(counter: Counter, day: number): boolean {
+    if (this.weekdaysOnly && isWeekendDay(day)) {
+      return false;
+    }
+    counter.noteDay(this.noteMask, day);
+    return this.index.isWorking(day);
+  }
+}
+
+/** School days from the term dates, then the working days of `working` after the last term entered. */
+class SchoolDays implements DayCount {
+  constructor(
+    readonly school: SchoolDayIndex,
+    readonly working: WorkingDays,
+    readonly nationBit: number,
+  ) {}
+
+  nthAfter(counter: Counter, start: number, n: number): number {
+    const due = this.school.nthAfter(start, n);
+    if (Number.isNaN(due)) {
+      return due;
+    }
+    const { lastDay } = this.school;
+    counter.noteSchoolDays(this.school, this.nationBit, this.working.noteMask, start + 1, Math.min(due, lastDay));
+    if (due > lastDay) {
+      counter.warnTermsEnd(lastDay);
+      this.working.note(counter, Math.max(start + 1, lastDay + 1), due);
+    }
+    return due;
+  }
+
+  countsOn(counter: Counter, day: number): boolean {
+    if (day > this.school.lastDay) {
+      counter.warnTermsEnd(this.school.lastDay);
+      return this.working.countsOn(counter, day);
+    }
+    if (isWeekendDay(day)) {
+      return false;
+    }
+    counter.noteDay(this.nationBit, day);
+    if ((counter.table.holidayBits(day) & this.nationBit) !== 0 || !this.school.inSession(day)) {
+      return false;
+    }
+    return this.working.countsOn(counter, day);
+  }
+}
+
+const NO_STOPS: readonly ClockStop[] = [];
+
+interface Roll {
+  date: number;
+  reason: string;
+}
+
+/** Each calendar's rolls to the next working day, by day and nation (see rollToWorkingDay). */
+const ROLLS = new WeakMap<HolidayCalendar, Map<number, Roll>>();
+
+/** The longest a count may run, as the day-by-day count always allowed: ten years. */
+const MAX_DAYS_COUNTED = 3660;
+
 class Counter {
   readonly warnings: string[] = [];
+  readonly division: Division;
+  readonly nationBit: number;
+  readonly table: DayTable;
+  /** The date dayOf() read last, and its day number. */
+  #lastDate = "";
+  #lastDay = 0;
 
   constructor(
     private readonly input: DeadlineInput,
     private readonly holidays: HolidayCalendar,
-  ) {}
+  ) {
+    this.division = divisionOf(input.nation);
+    this.nationBit = DIVISION_BIT[this.division];
+    this.table = holidays.days;
+  }
 
   /** The day received: the time of day never matters to a day count (ICO: 23:59 counts as that day). */
   receivedDay(): IsoDate {
     const { received } = this.input;
+    const day = dayNumberOf(received);
+    if (!Number.isNaN(day)) {
+      this.#lastDate = received;
+      this.#lastDay = day;
+      return received;
+    }
     if (isIsoDate(received)) {
       return received;
     }
@@ -117,15 +234,26 @@ class Counter {
     return londonDateOf(instant);
   }
 
-  stops(reasons: readonly StopReason[]): ClockStop[] {
-    return (this.input.stops ?? []).filter((stop) => reasons.includes(stop.reason));
+  /** A date as a day number; a date before the year 100 is refused (dates.ts would read it as 19xx). */
+  dayOf(date: IsoDate): number {
+    if (date === this.#lastDate) {
+      return this.#lastDay;
+    }
+    const day = dayNumberOf(date);
+    if (Number.isNaN(day)) {
+      throw new DeadlineInputError(`Not a date Steward can count from (YYYY-MM-DD, from the year 100): ${date}`);
+    }
+    this.#lastDate = date;
+    this.#lastDay = day;
+    return day;
   }
 
-  /** The nation's own bank holiday on a date, noting when the date's year is only projected. */
-  nationalHoliday(date: IsoDate): string | undefined {
-    const division = divisionOf(this.input.nation);
-    this.noteProjected(division, date);
-    return this.holidays.holidayIn(division, date);
+  stops(reasons: readonly StopReason[]): ClockStop[] {
+    const found: ClockStop[] = [];
+    for (const stop of this.input.stops ?? NO_STOPS) {
+      if (reasons.includes(stop.reason)) found.push(stop);
+    }
+    return found;
   }
 
   /** Adds a warning unless one containing `kind` is already there: each kind is said once per deadline. */
@@ -135,50 +263,112 @@ class Counter {
     }
   }
 
-  noteProjected(division: Parameters<HolidayCalendar["isProjected"]>[0], date: IsoDate): void {
-    if (!this.holidays.covers(date)) {
-      this.warnOnce("knows no bank holidays", `Steward knows no bank holidays for ${date.slice(0, 4)}, so none were left out. Load GOV.UK’s list for that year.`);
+  /**
+   * What looking at the holidays of `mask`'s divisions on a day of `year` has to say: that the
+   * year has no bank holidays known, or that they are projected. Said once per deadline each, with
+   * the year it was first met in; so a count need only say which years it looked at, in order.
+   */
+  noteYear(mask: number, year: number): void {
+    const text = String(year).padStart(4, "0");
+    if (!this.holidays.coversYear(year)) {
+      this.warnOnce("knows no bank holidays", `Steward knows no bank holidays for ${text}, so none were left out. Load GOV.UK’s list for that year.`);
       return;
     }
-    if (this.holidays.isProjected(division, date)) {
-      this.warnOnce("projected", `The bank holidays for ${date.slice(0, 4)} are projected, not yet published by GOV.UK. Check this date when they are.`);
+    if ((this.holidays.projectedDivisions(year) & mask) !== 0) {
+      this.warnOnce("projected", `The bank holidays for ${text} are projected, not yet published by GOV.UK. Check this date when they are.`);
     }
+  }
+
+  noteDay(mask: number, day: number): void {
+    if (!this.table.isQuiet(day, day)) this.noteYear(mask, yearOfDay(day));
+  }
+
+  /** The notes of looking at every day from `first` to `last`. */
+  noteDays(mask: number, first: number, last: number): void {
+    if (first > last || this.table.isQuiet(first, last)) {
+      return;
+    }
+    for (let year = yearOfDay(first), end = yearOfDay(last); year <= end; year += 1) {
+      this.noteYear(mask, year);
+    }
+  }
+
+  /** The notes of looking at the weekdays from `first` to `last`. */
+  noteWeekdays(mask: number, first: number, last: number): void {
+    if (first > last || this.table.isQuiet(first, last)) {
+      return;
+    }
+    for (let year = yearOfDay(first), end = yearOfDay(last); year <= end; year += 1) {
+      const [from, to] = [Math.max(first, dayFromCivil(year, 1, 1)), Math.min(last, dayFromCivil(year, 12, 31))];
+      if (hasWeekday(from, to)) this.noteYear(mask, year);
+    }
+  }
+
+  /**
+   * The notes of a school-day count from `first` to `last` (on or before the last term day): the
+   * nation's holidays on each weekday, and the working-day count's on each school day.
+   */
+  noteSchoolDays(school: SchoolDayIndex, nationBit: number, workingMask: number, first: number, last: number): void {
+    if (first > last || this.table.isQuiet(first, last)) {
+      return;
+    }
+    for (let year = yearOfDay(first), end = yearOfDay(last); year <= end; year += 1) {
+      const [from, to] = [Math.max(first, dayFromCivil(year, 1, 1)), Math.min(last, dayFromCivil(year, 12, 31))];
+      if (hasWeekday(from, to)) this.noteYear(nationBit, year);
+      if (school.hasSchoolDayBetween(from, to)) this.noteYear(workingMask, year);
+    }
+  }
+
+  warnTermsEnd(lastDay: number): void {
+    this.warnOnce("term dates entered end", `The term dates entered end on ${formatDay(lastDay)}: days after that were counted as working days. Enter the next term's dates.`);
+  }
+
+  /** FOIA s10(6): a working day is not a bank holiday in any part of the UK. */
+  foiaWorkingDays(): WorkingDays {
+    return new WorkingDays(this.holidays.workingDays(ALL_DIVISIONS), ALL_DIVISIONS, false);
+  }
+
+  /** FOISA s73: Scottish bank holidays only. */
+  scottishWorkingDays(): WorkingDays {
+    const scotland = DIVISION_BIT.scotland;
+    return new WorkingDays(this.holidays.workingDays(scotland), scotland, false);
+  }
+
+  nationalWorkingDays(): WorkingDays {
+    return new WorkingDays(this.holidays.workingDays(this.nationBit), this.nationBit, true);
   }
 
   /**
    * Names each one-off proclaimed bank holiday a count left out (from the day after `start` to
    * `end`): the standing rules do not produce them, so the DPO is told where each came from.
    */
-  withProclaimed(rule: string, divisions: readonly Division[], start: IsoDate, end: IsoDate): string {
-    const skipped = this.holidays.proclaimedBetween(divisions, addDays(start, 1), end).filter((day) => !isWeekend(day.date));
-    return [rule, ...skipped.map((day) => `${describeProclaimed(day)}, so it was not counted.`)].join(" ");
+  withProclaimed(rule: string, mask: number, start: number, end: number): string {
+    let named = rule;
+    for (const day of proclaimedBetweenDays(mask, start + 1, end)) {
+      if (!isWeekendDay(dayNumberOf(day.date))) named += ` ${describeProclaimed(day)}, so it was not counted.`;
+    }
+    return named;
   }
 
-  isFoiaWorkingDay = (date: IsoDate): boolean => {
-    for (const division of ["england-and-wales", "scotland", "northern-ireland"] as const) {
-      this.noteProjected(division, date);
+  /** The n-th day after `start` that `count` counts, skipping any day inside `setAside`. */
+  nthDayAfter(start: number, n: number, count: DayCount, setAside: readonly ClockStop[] = []): number {
+    if (setAside.length === 0 && Number.isInteger(n) && n >= 1) {
+      const due = count.nthAfter(this, start, n);
+      if (!Number.isNaN(due)) {
+        if (due - start > MAX_DAYS_COUNTED) throw new DeadlineInputError("No deadline within ten years: check the term dates.");
+        return due;
+      }
     }
-    return !isWeekend(date) && this.holidays.holidayAnywhere(date) === undefined;
-  };
-
-  isScottishWorkingDay = (date: IsoDate): boolean => {
-    this.noteProjected("scotland", date);
-    return !isWeekend(date) && this.holidays.holidayIn("scotland", date) === undefined;
-  };
-
-  isNationalWorkingDay = (date: IsoDate): boolean => !isWeekend(date) && this.nationalHoliday(date) === undefined;
-
-  /** The n-th day after `start` that `counts`, skipping any day inside `setAside`. */
-  nthDayAfter(start: IsoDate, n: number, counts: (date: IsoDate) => boolean, setAside: readonly ClockStop[] = []): IsoDate {
-    let date = start;
+    let day = start;
     let counted = 0;
-    for (let guard = 0; guard < 3660; guard += 1) {
-      date = addDays(date, 1);
+    for (let guard = 0; guard < MAX_DAYS_COUNTED; guard += 1) {
+      day += 1;
+      const date = setAside.length === 0 ? "" : isoOfDay(day);
       const isSetAside = setAside.some((stop) => stop.to !== null && date >= stop.from && date <= stop.to);
-      if (!isSetAside && counts(date)) {
+      if (!isSetAside && count.countsOn(this, day)) {
         counted += 1;
         if (counted === n) {
-          return date;
+          return day;
         }
       }
     }
@@ -195,7 +385,8 @@ class Counter {
 
   /** An open stop: the clock is waiting on the requester. */
   openStop(reasons: readonly StopReason[]): ClockStop | undefined {
-    return this.stops(reasons).find((stop) => stop.to === null);
+    const stops = this.input.stops;
+    return stops === undefined || stops.length === 0 ? undefined : this.stops(reasons).find((stop) => stop.to === null);
   }
 
   waitingRule(stop: ClockStop): string {
@@ -204,68 +395,101 @@ class Counter {
 
   /** UK GDPR Art 12 and 12A: one month (three if extended) from the relevant time, less paused days, rolled to a working day. */
   calendarMonth(): Deadline {
-    const waiting = this.openStop(STOP_REASONS);
+    const hasStops = this.input.stops !== undefined && this.input.stops.length > 0;
+    const waiting = hasStops ? this.openStop(STOP_REASONS) : undefined;
     if (waiting) {
       return this.paused(this.waitingRule(waiting));
     }
     let start = this.receivedDay();
     let startedBy = "the day it was received";
-    for (const stop of this.stops(["identity", "fee"])) {
-      if (stop.to !== null && stop.to > start) {
-        start = stop.to;
-        startedBy = stop.reason === "identity" ? "the day identity was confirmed" : "the day the fee was paid";
+    if (hasStops) {
+      for (const stop of this.stops(["identity", "fee"])) {
+        if (stop.to !== null && stop.to > start) {
+          start = stop.to;
+          startedBy = stop.reason === "identity" ? "the day identity was confirmed" : "the day the fee was paid";
+        }
       }
     }
     const months = this.input.extended ? 3 : 1;
-    const { date: monthOn, clampedToMonthEnd } = addCalendarMonths(start, months);
-    const parts = [
-      `${this.input.extended ? "Three calendar months (one, extended by two further months)" : "One calendar month"} from ${formatDate(start)}, ${startedBy}`,
-    ];
-    if (clampedToMonthEnd) {
-      parts.push(`${formatDate(monthOn)} is the last day of that month`);
+    const startDay = this.dayOf(start);
+    const { year, month, day } = isoDateParts(start)!;
+    const monthIndex = year * 12 + (month - 1) + months;
+    const targetYear = Math.floor(monthIndex / 12);
+    const targetMonth = (monthIndex % 12) + 1;
+    const targetDay = Math.min(day, daysInMonthOf(targetYear, targetMonth));
+    const monthOn = dayFromCivil(targetYear, targetMonth, targetDay);
+    // The rule's parts, joined with "; " as they come, and a full stop at the end.
+    let rule = `${this.input.extended ? "Three calendar months (one, extended by two further months)" : "One calendar month"} from ${formatDay(startDay)}, ${startedBy}`;
+    if (targetDay < day) {
+      rule += `; ${formatDay(monthOn)} is the last day of that month`;
     }
     let due = monthOn;
-    const pausedDays = this.stops(["clarification"]).reduce((total, stop) => {
-      const from = laterOf(stop.from, start);
-      return stop.to !== null && stop.to >= from ? total + daysBetween(from, stop.to) + 1 : total;
-    }, 0);
+    let pausedDays = 0;
+    if (hasStops) {
+      for (const stop of this.stops(["clarification"])) {
+        const from = laterOf(stop.from, start);
+        if (stop.to !== null && stop.to >= from) pausedDays += daysBetween(from, stop.to) + 1;
+      }
+    }
     if (pausedDays > 0) {
-      due = addDays(due, pausedDays);
-      parts.push(`plus ${pausedDays} day${pausedDays === 1 ? "" : "s"} paused for clarification (from the day asked to the day answered), making ${formatDate(due)}`);
+      due += pausedDays;
+      rule += `; plus ${pausedDays} day${pausedDays === 1 ? "" : "s"} paused for clarification (from the day asked to the day answered), making ${formatDay(due)}`;
     }
     const rolled = this.rollToWorkingDay(due);
     if (rolled.date !== due) {
-      parts.push(`${formatDate(due)} is ${rolled.reason}, so the deadline moves to the next working day, ${formatDateWithWeekday(rolled.date)}`);
+      // Ends with a date, never a full stop.
+      rule += `; ${formatDay(due)} is ${rolled.reason}, so the deadline moves to the next working day, ${formatDayWithWeekday(rolled.date)}.`;
+    } else {
+      rule = rule.endsWith(".") ? rule : `${rule}.`;
     }
-    return this.done(rolled.date, sentence(parts));
+    return this.done(isoOfDay(rolled.date), rule);
+  }
+
+  /** Why a day is not a working day in the nation, as rollToWorkingDay says it. */
+  whyNotWorking(day: number, holiday: string | undefined): string | undefined {
+    const nation = NATION_NAMES[this.input.nation];
+    const proclaimed = proclaimedOnDay(this.division, day);
+    if (proclaimed) return `a bank holiday in ${nation} (${holiday}, proclaimed ${formatDate(proclaimed.proclaimedOn)} under s1(3) of the Banking and Financial Dealings Act 1971)`;
+    if (holiday) return `a bank holiday in ${nation} (${holiday})`;
+    const weekday = weekdayOfDay(day);
+    return weekday === 6 ? "a Saturday" : weekday === 0 ? "a Sunday" : undefined;
   }
 
   /**
    * A weekend or the nation's bank holiday moves a calendar-month deadline to the next working day.
    * The reason names the day itself and any bank holiday skipped after it (weekends go without saying).
+   * Each day's answer is worked out once per calendar and nation; the notes of looking at each
+   * day from `date` to the working day are made every time.
    */
-  rollToWorkingDay(date: IsoDate): { date: IsoDate; reason: string } {
-    const nation = NATION_NAMES[this.input.nation];
-    const division = divisionOf(this.input.nation);
-    const why = (day: IsoDate): string | undefined => {
-      const holiday = this.nationalHoliday(day);
-      const [proclaimed] = this.holidays.proclaimedBetween([division], day, day);
-      if (proclaimed) return `a bank holiday in ${nation} (${holiday}, proclaimed ${formatDate(proclaimed.proclaimedOn)} under s1(3) of the Banking and Financial Dealings Act 1971)`;
-      if (holiday) return `a bank holiday in ${nation} (${holiday})`;
-      return dayOfWeek(day) === 6 ? "a Saturday" : dayOfWeek(day) === 0 ? "a Sunday" : undefined;
-    };
-    const reasons: string[] = [];
-    let rolled = date;
-    while (!this.isNationalWorkingDay(rolled)) {
-      const reason = why(rolled);
-      if (rolled === date) {
-        reasons.push(reason ?? "");
-      } else if (this.nationalHoliday(rolled)) {
-        reasons.push(`${formatDate(rolled)} is ${reason}`);
-      }
-      rolled = addDays(rolled, 1);
+  rollToWorkingDay(date: number): Roll {
+    let rolls = ROLLS.get(this.holidays);
+    if (!rolls) {
+      rolls = new Map();
+      ROLLS.set(this.holidays, rolls);
     }
-    return { date: rolled, reason: reasons.join(" and ") };
+    const key = date * 4 + NATIONS.indexOf(this.input.nation);
+    let roll = rolls.get(key);
+    if (!roll) {
+      roll = this.rollFrom(date);
+      if (date >= this.table.first && date <= this.table.last) rolls.set(key, roll);
+    }
+    this.noteDays(this.nationBit, date, roll.date);
+    return roll;
+  }
+
+  rollFrom(date: number): Roll {
+    const holidayOn = (day: number) => ((this.table.holidayBits(day) & this.nationBit) === 0 ? undefined : this.holidays.holidayOnDay(this.division, day));
+    let reason = "";
+    let rolled = date;
+    for (let holiday = holidayOn(rolled); isWeekendDay(rolled) || holiday !== undefined; rolled += 1, holiday = holidayOn(rolled)) {
+      const why = this.whyNotWorking(rolled, holiday);
+      if (rolled === date) {
+        reason = why ?? "";
+      } else if (holiday) {
+        reason += ` and ${formatDay(rolled)} is ${why}`;
+      }
+    }
+    return { date: rolled, reason };
   }
 
   /**
@@ -280,101 +504,108 @@ class Counter {
       this.warnings.push(unconfirmed);
     }
     const received = this.receivedDay();
-    const due = this.nthDayAfter(received, 15, this.schoolDayCounter(this.isNationalWorkingDay));
-    const rule = `The 15th school day after ${formatDate(received)}, the day the ${nation === "scotland" ? "" : "written "}request was received (${EDUCATIONAL_RECORD_RULE[nation]}): ${formatDateWithWeekday(due)}.`;
-    return this.done(due, this.withProclaimed(rule, [divisionOf(nation)], received, due));
+    const receivedDay = this.dayOf(received);
+    const due = this.nthDayAfter(receivedDay, 15, this.schoolDayCount(this.nationalWorkingDays()));
+    const rule = `The 15th school day after ${formatDay(receivedDay)}, the day the ${nation === "scotland" ? "" : "written "}request was received (${EDUCATIONAL_RECORD_RULE[nation]}): ${formatDayWithWeekday(due)}.`;
+    return this.done(isoOfDay(due), this.withProclaimed(rule, this.nationBit, receivedDay, due));
   }
 
   /**
    * Counts school days from the term dates; where there are none (or the count runs past the last
    * term entered) it counts working days instead, which can only give an earlier, safe date.
    */
-  schoolDayCounter(isWorkingDay: (date: IsoDate) => boolean): (date: IsoDate) => boolean {
+  schoolDayCount(working: WorkingDays): DayCount {
     const terms = this.input.schoolTerms ?? [];
-    const lastDay = lastTermDay(terms);
-    if (!lastDay) {
+    if (!hasTerm(terms)) {
       this.warnings.push("No term dates have been entered, so school days were counted as working days. The legal date may be later.");
-      return isWorkingDay;
+      return working;
     }
-    const isSchoolDay = schoolDayTest(terms, (date) => this.nationalHoliday(date) !== undefined);
-    return (date) => {
-      if (date > lastDay) {
-        this.warnOnce("term dates entered end", `The term dates entered end on ${formatDate(lastDay)}: days after that were counted as working days. Enter the next term's dates.`);
-        return isWorkingDay(date);
-      }
-      return isSchoolDay(date) && isWorkingDay(date);
-    };
+    try {
+      return new SchoolDays(this.holidays.schoolDays(terms, this.nationBit, working.noteMask), working, this.nationBit);
+    } catch (error) {
+      throw error instanceof RangeError ? new DeadlineInputError(error.message) : error;
+    }
   }
 
   /** FOIA s10, EIR reg 5 and 7, FOISA s10, EISR reg 5 and 7: the 20th working day after receipt. */
   workingDays(): Deadline {
     const { type } = this.input;
-    const waiting = this.openStop(["fee", "clarification"]);
+    const hasStops = this.input.stops !== undefined && this.input.stops.length > 0;
+    const waiting = hasStops ? this.openStop(["fee", "clarification"]) : undefined;
     if (waiting) {
       return this.paused(this.waitingRule(waiting));
     }
     let received = this.receivedDay();
-    let from = `${formatDate(received)}, the day it was received`;
-    for (const stop of this.stops(["clarification"])) {
-      if (stop.to !== null && stop.to > received) {
-        received = stop.to;
-        from = `${formatDate(received)}, the day the clarification arrived`;
+    let receivedDay = this.dayOf(received);
+    let from = `${formatDay(receivedDay)}, the day it was received`;
+    if (hasStops) {
+      for (const stop of this.stops(["clarification"])) {
+        if (stop.to !== null && stop.to > received) {
+          received = stop.to;
+          receivedDay = this.dayOf(received);
+          from = `${formatDay(receivedDay)}, the day the clarification arrived`;
+        }
       }
     }
-    const feeDays = this.stops(["fee"]).filter((stop) => stop.to !== null && stop.to >= received);
+    const feeDays = hasStops ? this.stops(["fee"]).filter((stop) => stop.to !== null && stop.to >= received) : NO_STOPS;
     const feeNote = feeDays.length > 0 ? ", leaving out the days from the fees notice to the fee's arrival" : "";
     const scottish = "working days leave out weekends and Scottish bank holidays only";
     if ((type === "foi-scotland" || type === "eir-scotland") && this.input.schoolType !== undefined && this.input.schoolType !== "maintained") {
       this.warnings.push(SCOTTISH_SCHOOL_DAYS_UNCONFIRMED[type]);
     }
+    const scotland = DIVISION_BIT.scotland;
     if (type === "foi-scotland") {
-      const due = this.nthDayAfter(received, 20, this.isScottishWorkingDay, feeDays);
-      const rule = `The 20th working day after ${from} (FOISA s10; ${scottish})${feeNote}: ${formatDateWithWeekday(due)}.`;
-      return this.done(due, this.withProclaimed(rule, ["scotland"], received, due));
+      const due = this.nthDayAfter(receivedDay, 20, this.scottishWorkingDays(), feeDays);
+      const rule = `The 20th working day after ${from} (FOISA s10; ${scottish})${feeNote}: ${formatDayWithWeekday(due)}.`;
+      return this.done(isoOfDay(due), this.withProclaimed(rule, scotland, receivedDay, due));
     }
     if (type === "eir-scotland") {
       const days = this.input.extended ? 40 : 20;
-      const due = this.nthDayAfter(received, days, this.isScottishWorkingDay, feeDays);
+      const due = this.nthDayAfter(receivedDay, days, this.scottishWorkingDays(), feeDays);
       const why = this.input.extended
         ? "extended by up to 20 further working days because the volume and complexity of the information make 20 impracticable (EISR 2004 reg 7)"
         : "Environmental Information (Scotland) Regulations 2004, reg 5(2)(a)";
-      const rule = `The ${days}th working day after ${from} (${why}; working days as in FOISA s73 leave out weekends and Scottish bank holidays only)${feeNote}: ${formatDateWithWeekday(due)}.`;
-      return this.done(due, this.withProclaimed(rule, ["scotland"], received, due));
+      const rule = `The ${days}th working day after ${from} (${why}; working days as in FOISA s73 leave out weekends and Scottish bank holidays only)${feeNote}: ${formatDayWithWeekday(due)}.`;
+      return this.done(isoOfDay(due), this.withProclaimed(rule, scotland, receivedDay, due));
     }
     const anyNation = "working days leave out weekends and bank holidays in any part of the UK";
+    const foia = this.foiaWorkingDays();
     if (type === "eir") {
       const days = this.input.extended ? 40 : 20;
-      const due = this.nthDayAfter(received, days, this.isFoiaWorkingDay, feeDays);
+      const due = this.nthDayAfter(receivedDay, days, foia, feeDays);
       const why = this.input.extended ? "extended to 40 because the request is complex and voluminous (EIR reg 7)" : "EIR reg 5(2)";
-      const rule = `The ${days}th working day after ${from} (${why}; ${anyNation})${feeNote}: ${formatDateWithWeekday(due)}.`;
-      return this.done(due, this.withProclaimed(rule, DIVISIONS, received, due));
+      const rule = `The ${days}th working day after ${from} (${why}; ${anyNation})${feeNote}: ${formatDayWithWeekday(due)}.`;
+      return this.done(isoOfDay(due), this.withProclaimed(rule, ALL_DIVISIONS, receivedDay, due));
     }
-    const twentieth = this.nthDayAfter(received, 20, this.isFoiaWorkingDay, feeDays);
+    const twentieth = this.nthDayAfter(receivedDay, 20, foia, feeDays);
     let due = twentieth;
-    let rule = `The 20th working day after ${from} (FOIA s10; ${anyNation})${feeNote}: ${formatDateWithWeekday(twentieth)}.`;
-    if (type === "foi-school") {
-      const sixtieth = this.nthDayAfter(received, 60, this.isFoiaWorkingDay, feeDays);
+    let rule = "";
+    if (type !== "foi-school") {
+      rule = `The 20th working day after ${from} (FOIA s10; ${anyNation})${feeNote}: ${formatDayWithWeekday(twentieth)}.`;
+    } else {
+      const sixtieth = this.nthDayAfter(receivedDay, 60, foia, feeDays);
       const warningsBefore = this.warnings.length;
-      const schoolTwentieth = this.nthDayAfter(received, 20, this.schoolDayCounter(this.isFoiaWorkingDay), feeDays);
+      const schoolTwentieth = this.nthDayAfter(receivedDay, 20, this.schoolDayCount(foia), feeDays);
       const countedAsWorkingDays = this.warnings.length > warningsBefore;
       due = schoolTwentieth < sixtieth ? schoolTwentieth : sixtieth;
       rule =
-        `For a school, the earlier of the 20th school day after ${from}, ${formatDate(schoolTwentieth)}${countedAsWorkingDays ? " (see the note on term dates)" : ""}, ` +
-        `and the 60th working day, ${formatDate(sixtieth)} (FOI Time for Compliance Regulations; ${anyNation})${feeNote}: ${formatDateWithWeekday(due)}.`;
+        `For a school, the earlier of the 20th school day after ${from}, ${formatDay(schoolTwentieth)}${countedAsWorkingDays ? " (see the note on term dates)" : ""}, ` +
+        `and the 60th working day, ${formatDay(sixtieth)} (FOI Time for Compliance Regulations; ${anyNation})${feeNote}: ${formatDayWithWeekday(due)}.`;
     }
-    rule = this.withProclaimed(rule, DIVISIONS, received, due);
+    rule = this.withProclaimed(rule, ALL_DIVISIONS, receivedDay, due);
+    const dueDate = isoOfDay(due);
     const { extendedTo } = this.input;
     if (extendedTo) {
-      if (extendedTo <= due) {
-        throw new DeadlineInputError(`The extended date must be after the original deadline, ${formatDate(due)}.`);
+      if (extendedTo <= dueDate) {
+        throw new DeadlineInputError(`The extended date must be after the original deadline, ${formatDay(due)}.`);
       }
-      const fortieth = this.nthDayAfter(received, 40, this.isFoiaWorkingDay, feeDays);
-      if (extendedTo > fortieth) {
-        this.warnings.push(`The ICO expects a public interest extension to last no more than 20 further working days (to ${formatDate(fortieth)}).`);
+      const fortieth = this.nthDayAfter(receivedDay, 40, foia, feeDays);
+      if (extendedTo > isoOfDay(fortieth)) {
+        this.warnings.push(`The ICO expects a public interest extension to last no more than 20 further working days (to ${formatDay(fortieth)}).`);
       }
       return this.done(extendedTo, `${rule} Extended to ${formatDateWithWeekday(extendedTo)} to consider the public interest (FOIA s10(3)); the refusal notice naming the exemption was still due by the original date.`);
     }
-    return this.done(due, rule);
+    return this.done(dueDate, rule);
   }
 
   /** UK GDPR Art 33: 72 clock hours from becoming aware, weekends and nights included. */
@@ -399,22 +630,40 @@ class Counter {
    * 30th day on a weekend or bank holiday moves to the next working day (the school's own nation's).
    */
   complaint(): Deadline {
-    const received = this.receivedDay();
-    const thirtieth = addDays(received, 30);
-    const counted = `Acknowledge within 30 days of receiving the complaint on ${formatDate(received)}, counting from the next day (ICO guidance on data protection complaints, February 2026)`;
+    const received = this.dayOf(this.receivedDay());
+    const thirtieth = received + 30;
+    const counted = `Acknowledge within 30 days of receiving the complaint on ${formatDay(received)}, counting from the next day (ICO guidance on data protection complaints, February 2026)`;
     const rolled = this.rollToWorkingDay(thirtieth);
-    const moved = rolled.date === thirtieth ? "" : `: day 30 is ${formatDate(thirtieth)}; ${formatDate(thirtieth)} is ${rolled.reason}, so the deadline moves to the next working day`;
-    return this.done(rolled.date, `${counted}${moved}: by ${formatDateWithWeekday(rolled.date)}. Then respond without undue delay, keeping the complainant told of progress.`);
+    const moved = rolled.date === thirtieth ? "" : `: day 30 is ${formatDay(thirtieth)}; ${formatDay(thirtieth)} is ${rolled.reason}, so the deadline moves to the next working day`;
+    return this.done(isoOfDay(rolled.date), `${counted}${moved}: by ${formatDayWithWeekday(rolled.date)}. Then respond without undue delay, keeping the complainant told of progress.`);
   }
 
   /** No legal clock: the organisation's own service target. */
   advice(): Deadline {
-    const received = this.receivedDay();
+    const received = this.dayOf(this.receivedDay());
     const days = this.input.adviceTargetDays ?? 10;
-    const due = this.nthDayAfter(received, days, this.isNationalWorkingDay);
-    const rule = `No legal deadline. Your organisation's service target is ${days} working days from ${formatDate(received)}: ${formatDateWithWeekday(due)}.`;
-    return this.done(due, this.withProclaimed(rule, [divisionOf(this.input.nation)], received, due));
+    const due = this.nthDayAfter(received, days, this.nationalWorkingDays());
+    const rule = `No legal deadline. Your organisation's service target is ${days} working days from ${formatDay(received)}: ${formatDayWithWeekday(due)}.`;
+    return this.done(isoOfDay(due), this.withProclaimed(rule, this.nationBit, received, due));
   }
+}
+
+function hasTerm(terms: readonly TermDates[]): boolean {
+  for (const term of terms) {
+    if (term.kind === "term") return true;
+  }
+  return false;
+}
+
+/** True when a weekday falls from `first` to `last` inclusive. */
+function hasWeekday(first: number, last: number): boolean {
+  if (last - first >= 2) {
+    return true;
+  }
+  for (let day = first; day <= last; day += 1) {
+    if (!isWeekendDay(day)) return true;
+  }
+  return false;
 }
 
 /**
@@ -422,7 +671,7 @@ class Counter {
  * (from 1 Sep 2016), and may have longer in the holidays; Steward's reference has not confirmed the
  * regulations (uk-rules.md §3.4), so the plain count stands, which is never later.
  */
-const SCOTTISH_SCHOOL_DAYS_UNCONFIRMED: Record<"foi-scotland" | "eir-scotland", string> = {
+export const SCOTTISH_SCHOOL_DAYS_UNCONFIRMED: Record<"foi-scotland" | "eir-scotland", string> = {
   "foi-scotland":
     "A grant-aided or independent special school may have 20 school days, up to the 60th working day, under regulations made under FOISA s10(4) in 2016. Steward's reference has not confirmed them, so this counts 20 working days, which is never later. Check with your adviser.",
   "eir-scotland":
@@ -430,7 +679,7 @@ const SCOTTISH_SCHOOL_DAYS_UNCONFIRMED: Record<"foi-scotland" | "eir-scotland", 
 };
 
 /** The regulation behind the 15 school days, by nation, as a rule's citation. */
-const EDUCATIONAL_RECORD_RULE: Record<Nation, string> = {
+export const EDUCATIONAL_RECORD_RULE: Record<Nation, string> = {
   england: "Education (Pupil Information) (England) Regulations 2005, reg 5(2)",
   scotland: "Pupils' Educational Records (Scotland) Regulations 2003, reg 5; school days leave out Scottish bank holidays",
   wales: "counted as England's 15 school days; see the warning",
@@ -438,7 +687,7 @@ const EDUCATIONAL_RECORD_RULE: Record<Nation, string> = {
 };
 
 /** What is not yet confirmed for a nation's educational-record rule, said on every such deadline there. */
-const EDUCATIONAL_RECORD_UNCONFIRMED: Record<Nation, string | undefined> = {
+export const EDUCATIONAL_RECORD_UNCONFIRMED: Record<Nation, string | undefined> = {
   england: undefined,
   scotland: undefined,
   wales:
@@ -446,11 +695,6 @@ const EDUCATIONAL_RECORD_UNCONFIRMED: Record<Nation, string | undefined> = {
   "northern-ireland":
     "Steward's reference has not confirmed a time limit for a parent's request in Northern Ireland: the Education (Pupil Records) Regulations (NI) 1998 were revoked by SR 2007/43, whose reg 9 gives the right without a confirmed time limit. Check which regulations are in force, and treat this as a subject access request too unless your adviser says otherwise.",
 };
-
-function sentence(parts: string[]): string {
-  const text = parts.join("; ");
-  return text.endsWith(".") ? text : `${text}.`;
-}
 
 export interface Countdown {
   /** Whole days (or, for a breach, hours) left; negative when overdue. */
