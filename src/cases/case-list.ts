@@ -5,9 +5,17 @@ import { londonDateOf } from "../calendar/dates.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { openFor } from "../platform/encryption/keyring.ts";
 import type { CaseFilter } from "./cases.schema.ts";
-import { auditOfCase, authoriseReading, casePlace, peopleNames, summaryOf, visibleCases, type CaseSummary } from "./cases.ts";
+import { auditOfCase, authoriseReading, casePlace, peopleNames, summaryOf, SUMMARY_COLUMNS, visibleCaseRows, visibleCases, type CaseSummary } from "./cases.ts";
 
-/* The case list: one page of the cases the actor may see, filtered, with the count of them all. */
+/*
+ * The case list: one page of the cases the actor may see, filtered, with the count of them all.
+ *
+ * Open cases come first, then closed ones; within each, by deadline (the day, then the hour for a
+ * breach's 72 hours), newest received first, then id so that a case never appears on two pages
+ * or on none. Each organisation's cases are read in that order straight from an index
+ * (cases_list_open, cases_list_closed: migration 151), only as far as the page needs, and merged;
+ * only the page's own rows are then read in full and their requesters' names opened.
+ */
 
 /** How many cases one page of the list shows. */
 export const CASES_PER_PAGE = 50;
@@ -20,20 +28,59 @@ export interface CaseListPage {
   pages: number;
 }
 
-function filteredCases(trx: Tx, ctx: Context, filter: CaseFilter) {
-  const today = londonDateOf(ctx.services.clock.now());
-  let query = visibleCases(trx, ctx.actor);
-  if (filter.organisationId) {
-    query = query.where("cases.orgId", "=", filter.organisationId);
-  }
+type Part = "open" | "closed";
+
+/** Which parts of the list the filter shows, in the order they are listed. */
+const partsOf = (filter: CaseFilter): Part[] => {
+  const state = filter.state ?? "open";
+  return state === "closed" ? ["closed"] : state === "all" ? ["open", "closed"] : ["open"];
+};
+
+/** The visible cases of some organisations in one part of the list, filtered. */
+function casesIn(trx: Tx, ctx: Context, filter: CaseFilter, part: Part, organisationIds: readonly string[]) {
+  let query = visibleCaseRows(trx, ctx.actor, organisationIds).where("cases.closedAt", part === "open" ? "is" : "is not", null);
   if (filter.type) {
     query = query.where("cases.type", "=", filter.type);
   }
-  const state = filter.state ?? "open";
-  if (state === "open") query = query.where("cases.closedAt", "is", null);
-  if (state === "closed") query = query.where("cases.closedAt", "is not", null);
-  if (state === "overdue") query = query.where("cases.closedAt", "is", null).where("cases.dueOn", "<", today);
+  if (filter.state === "overdue") {
+    query = query.where("cases.dueOn", "<", londonDateOf(ctx.services.clock.now()));
+  }
   return query;
+}
+
+/** The organisations the list reads: the one chosen, or every one the actor reaches. */
+const organisationsOf = (ctx: Context, filter: CaseFilter): readonly string[] =>
+  filter.organisationId ? ctx.actor.organisationIds.filter((id) => id === filter.organisationId) : ctx.actor.organisationIds;
+
+/**
+ * The keys of the cases at positions [offset, offset + limit) of one part of the list: each
+ * organisation's first offset + limit in index order, merged in that order.
+ */
+async function keysOfPart(trx: Tx, ctx: Context, filter: CaseFilter, part: Part, offset: number, limit: number) {
+  const organisationIds = organisationsOf(ctx, filter);
+  if (limit <= 0 || organisationIds.length === 0) {
+    return [];
+  }
+  const firstOf = (organisationId: string) =>
+    casesIn(trx, ctx, filter, part, [organisationId])
+      .select(["cases.orgId", "cases.id", "cases.dueOn", "cases.dueAt", "cases.receivedAt"])
+      .orderBy("cases.dueOn", "asc")
+      .orderBy("cases.dueAt", "asc")
+      .orderBy("cases.receivedAt", "desc")
+      .orderBy("cases.id", "asc")
+      .limit(offset + limit);
+  const [first, ...rest] = organisationIds.map((organisationId) => trx.selectFrom(firstOf(organisationId).as("o")).selectAll());
+  const merged = rest.reduce((union, next) => union.unionAll(next), first!);
+  return trx
+    .selectFrom(merged.as("k"))
+    .select(["k.orgId", "k.id"])
+    .orderBy("k.dueOn", "asc")
+    .orderBy("k.dueAt", "asc")
+    .orderBy("k.receivedAt", "desc")
+    .orderBy("k.id", "asc")
+    .limit(limit)
+    .offset(offset)
+    .execute();
 }
 
 /**
@@ -48,31 +95,45 @@ export async function listCases(
 ): Promise<CaseListPage> {
   authoriseReading(ctx.actor);
   return inActorScope(ctx, async (trx) => {
-    const { total } = await filteredCases(trx, ctx, filter)
-      .select(sql<number>`count(*)::int`.as("total"))
-      .executeTakeFirstOrThrow();
+    const parts = partsOf(filter);
+    const organisationIds = organisationsOf(ctx, filter);
+    const counts = new Map<Part, number>();
+    for (const part of parts) {
+      const { total } = organisationIds.length
+        ? await casesIn(trx, ctx, filter, part, organisationIds).select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow()
+        : { total: 0 };
+      counts.set(part, total);
+    }
+    const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
     const pages = Math.max(1, Math.ceil(total / perPage));
     const page = Math.min(filter.page ?? 1, pages);
-    const rows = await filteredCases(trx, ctx, filter)
-      .selectAll("cases")
-      .select("organisations.name as organisationName")
-      .orderBy(sql`cases.closed_at is not null`)
-      .orderBy(sql`coalesce(cases.due_at, cases.due_on::timestamptz)`, (order) => order.asc().nullsLast())
-      .orderBy("cases.receivedAt", "desc")
-      // The id breaks ties so that a case never appears on two pages or on none.
-      .orderBy("cases.id")
-      .limit(perPage)
-      .offset((page - 1) * perPage)
-      .execute();
-    const names = await peopleNames(trx, ctx, rows.map((row) => row.assigneeId));
+    // The page's place in the parts laid end to end: open cases, then closed ones.
+    const keys: { orgId: string; id: string }[] = [];
+    let start = (page - 1) * perPage;
+    for (const part of parts) {
+      const inPart = counts.get(part)!;
+      if (start < inPart) {
+        keys.push(...(await keysOfPart(trx, ctx, filter, part, start, perPage - keys.length)));
+      }
+      start = Math.max(0, start - inPart);
+    }
+    const rows = keys.length
+      ? await visibleCases(trx, ctx.actor, organisationIds)
+          .select([...SUMMARY_COLUMNS, "organisations.name as organisationName"])
+          .where("cases.id", "in", keys.map((key) => key.id))
+          .execute()
+      : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const listed = keys.map((key) => byId.get(key.id)).filter((row) => row !== undefined);
+    const names = await peopleNames(trx, ctx, listed.map((row) => row.assigneeId));
     const now = ctx.services.clock.now();
     const cases: CaseSummary[] = [];
-    for (const row of rows) {
+    for (const row of listed) {
       const requesterName = await openFor(trx, ctx.services.keyring, casePlace(row.orgId, row.id, "requesterName"), row.requesterName);
       cases.push(summaryOf(row, names, now, requesterName));
     }
     if (audit) {
-      await recordAudits(trx, [...new Set(rows.map((row) => row.orgId))].map((organisationId) => auditOfCase(ctx, organisationId, audit)));
+      await recordAudits(trx, [...new Set(listed.map((row) => row.orgId))].map((organisationId) => auditOfCase(ctx, organisationId, audit)));
     }
     return { cases, total, page, pages };
   });
