@@ -13,8 +13,10 @@ export interface Actor {
   fullName: string;
   role: Role;
   organisation: { id: string; name: string; kind: OrganisationKind };
-  /** The organisations this person may reach: their own and, for a trust, each of its schools. */
+  /** The organisations this person may reach: their own and, for a trust, each of its schools (by name). */
   organisationIds: string[];
+  /** The same organisations with their names, in the same order: for a "which school" choice. */
+  reachable: { id: string; name: string }[];
   twoFactor: {
     /** Set up and confirmed: sign-in asks for a code. */
     enabled: boolean;
@@ -84,15 +86,10 @@ export async function loadActor(trx: Tx, keyring: Keyring, organisationId: strin
   if (!row || row.deactivatedAt !== null) {
     return undefined;
   }
-  const organisationIds = [row.organisationId];
+  const reachable = [{ id: row.organisationId, name: row.organisationName }];
   if (row.organisationKind === "trust") {
-    const schools = await trx
-      .selectFrom("organisations")
-      .select("id")
-      .where("parentId", "=", row.organisationId)
-      .orderBy("name")
-      .execute();
-    organisationIds.push(...schools.map((school) => school.id));
+    const schools = await trx.selectFrom("organisations").select(["id", "name"]).where("parentId", "=", row.organisationId).orderBy("name").execute();
+    reachable.push(...schools);
   }
   const person = await openPersonalFields(trx, keyring, row.organisationId, row.userId, { username: row.username, fullName: row.fullName });
   return {
@@ -101,7 +98,8 @@ export async function loadActor(trx: Tx, keyring: Keyring, organisationId: strin
     fullName: person.fullName,
     role: row.role,
     organisation: { id: row.organisationId, name: row.organisationName, kind: row.organisationKind },
-    organisationIds,
+    organisationIds: reachable.map((organisation) => organisation.id),
+    reachable,
     twoFactor: {
       enabled: row.totpConfirmedAt !== null,
       required: mustUseTwoFactor(row.role, row.twoFactorRequired),

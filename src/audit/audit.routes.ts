@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { listReachableOrganisations } from "../accounts/schools.ts";
 import { addDays, isIsoDate, parseDateTime } from "../calendar/dates.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { filterQuery, paginationOf } from "../platform/http/pagination.ts";
@@ -59,7 +58,7 @@ export function auditRoutes(app: FastifyInstance, services: Services): void {
     const { filters, data, values, errors } = readFilters(request.query);
     // The names for the filter are read in the same request as the events, whose reading is recorded.
     const users = await listAuditActors(ctx);
-    const organisations = ctx.actor.organisationIds.length > 1 ? await listReachableOrganisations(ctx) : [];
+    const organisations = ctx.actor.reachable.length > 1 ? ctx.actor.reachable : [];
     const result = errors ? { events: [], total: 0, page: 1, pages: 1 } : await listAuditEvents(ctx, filters, { page: data.page ?? 1 });
     const filter = { user: data.user, kind: data.kind, organisationId: data.organisationId, record: data.record, from: data.from, to: data.to };
     return reply.page(

@@ -84,8 +84,6 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
       await deleteSession(trx, session.orgId, session.id);
       return { kind: "none" };
     }
-    // A trust user's scope grows to its schools only after the session is verified.
-    await changeScope(trx, { organisationIds: actor.organisationIds });
     let lastUse = session.lastSeenAt;
     if (idle >= LAST_USE_PRECISION_MS) {
       lastUse = now;

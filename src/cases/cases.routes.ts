@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can } from "../accounts/permissions.ts";
-import { listReachableOrganisations } from "../accounts/schools.ts";
 import { NATION_NAMES } from "../calendar/bank-holidays.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import type { CaseType } from "../calendar/deadlines.ts";
@@ -93,7 +92,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
     const ctx = contextOf(request, services);
     const filter = caseFilterSchema.parse(request.query ?? {});
     const list = await listCases(ctx, filter);
-    const organisations = ctx.actor.organisationIds.length > 1 ? (await listReachableOrganisations(ctx)).map((organisation) => ({ value: organisation.id, text: organisation.name })) : [];
+    const organisations = ctx.actor.reachable.length > 1 ? ctx.actor.reachable.map((organisation) => ({ value: organisation.id, text: organisation.name })) : [];
     const query = filterQuery({ ...filter, page: undefined });
     return reply.page("cases/views/list.njk", {
       ...list,

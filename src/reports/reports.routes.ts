@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { listReachableOrganisations } from "../accounts/schools.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import { sendDownload } from "../platform/http/files.ts";
 import { contextOf } from "../accounts/request-context.ts";
@@ -29,7 +28,7 @@ export function reportsRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/reports/governors", { config: { access: "reports:view" } }, async (request, reply) => {
     const { ctx, report, thisYear, chosen } = await reportFor(request);
-    const organisations = ctx.actor.organisationIds.length > 1 ? await listReachableOrganisations(ctx) : [];
+    const organisations = ctx.actor.reachable.length > 1 ? ctx.actor.reachable : [];
     const query = new URLSearchParams(Object.entries(chosen).filter(([, value]) => value)).toString();
     return reply.page("reports/views/governors.njk", {
       report,

@@ -28,20 +28,26 @@ export interface Scope {
  */
 export function inScope<T>(db: Kysely<Database>, scope: Scope, work: (trx: Tx) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', 'steward_app', true)`.execute(trx);
-    await changeScope(trx, scope);
+    await setScope(trx, scope, { asApplication: true });
     return work(trx);
   });
 }
 
 /** Narrows or moves the scope inside a transaction, e.g. once a session has named its organisation. */
 export async function changeScope(trx: Tx, scope: Scope): Promise<void> {
+  await setScope(trx, scope, { asApplication: false });
+}
+
+/** Sets the scope (and, at a transaction's start, the role row-level security binds) in one statement. */
+async function setScope(trx: Tx, scope: Scope, { asApplication }: { asApplication: boolean }): Promise<void> {
   const ids = scope.organisationIds ?? [];
   if (!ids.every((id) => UUID.test(id))) {
     throw new Error("An organisation id in a scope is not a UUID");
   }
   const organisationIds = `{${ids.join(",")}}`;
+  // Each setting stands alone (none reads another), so one statement can make them all.
   await sql`select
+      ${asApplication ? sql`set_config('role', 'steward_app', true),` : sql``}
       set_config('steward.org_ids', ${organisationIds}, true),
       set_config('steward.session_token_hash', ${scope.sessionTokenHash ?? ""}, true),
       set_config('steward.link_token_hash', ${scope.linkTokenHash ?? ""}, true),
