@@ -128,13 +128,15 @@ export function proclaimedOnDay(division: Division, day: number): ProclaimedBank
 }
 
 /** The one-off days proclaimed in `mask`'s divisions from day `first` to day `last`, in date order (proclaimedBetween by day number). */
-export function proclaimedBetweenDays(mask: number, first: number, last: number): ProclaimedBankHoliday[] {
-  const found: ProclaimedBankHoliday[] = [];
+export function proclaimedBetweenDays(mask: number, first: number, last: number): readonly ProclaimedBankHoliday[] {
+  let found: ProclaimedBankHoliday[] | undefined;
   for (const { holiday, day, bit } of PROCLAIMED_IN_ORDER) {
-    if ((bit & mask) !== 0 && day >= first && day <= last) found.push(holiday);
+    if ((bit & mask) !== 0 && day >= first && day <= last) (found ??= []).push(holiday);
   }
-  return found;
+  return found ?? NONE_PROCLAIMED;
 }
+
+const NONE_PROCLAIMED: readonly ProclaimedBankHoliday[] = Object.freeze([]);
 
 /** Calendars built so far, by what they were built from, so each request does not build its own (about 0.2 ms each). */
 const CALENDARS = new BoundedCache<HolidayCalendar>(16);
@@ -156,6 +158,8 @@ export class HolidayCalendar {
   #titlesByDay: Map<number, string> | undefined;
   readonly #working = new Map<number, WorkingDayIndex>();
   readonly #schools = new BoundedCache<Map<number, SchoolDayIndex>>(128);
+  /** The school index asked for last, which the next deadline most often wants again. */
+  #lastSchool: { key: string; masks: number; index: SchoolDayIndex } | undefined;
 
   /**
    * The calendar for these published updates, built once and shared: a calendar never changes
@@ -289,13 +293,19 @@ export class HolidayCalendar {
    * terms' content, so the same terms loaded afresh for each request are indexed once.
    */
   schoolDays(terms: readonly TermDates[], nationBit: number, workingMask: number): SchoolDayIndex {
-    const byMasks = this.#schools.get(termsKeyOf(terms), () => new Map());
+    const key = termsKeyOf(terms);
     const masks = nationBit * 8 + workingMask;
+    const last = this.#lastSchool;
+    if (last !== undefined && last.key === key && last.masks === masks) {
+      return last.index;
+    }
+    const byMasks = this.#schools.get(key, () => new Map());
     let index = byMasks.get(masks);
     if (!index) {
       index = new SchoolDayIndex(terms, this.days, nationBit, this.workingDays(workingMask));
       byMasks.set(masks, index);
     }
+    this.#lastSchool = { key, masks, index };
     return index;
   }
 

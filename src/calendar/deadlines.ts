@@ -577,12 +577,13 @@ class Counter {
       const rule = `The ${days}th working day after ${from} (${why}; ${anyNation})${feeNote}: ${formatDayWithWeekday(due)}.`;
       return this.done(isoOfDay(due), this.withProclaimed(rule, ALL_DIVISIONS, receivedDay, due));
     }
-    const twentieth = this.nthDayAfter(receivedDay, 20, foia, feeDays);
-    let due = twentieth;
-    let rule = "";
+    let due: number;
+    let rule: string;
     if (type !== "foi-school") {
-      rule = `The 20th working day after ${from} (FOIA s10; ${anyNation})${feeNote}: ${formatDayWithWeekday(twentieth)}.`;
+      due = this.nthDayAfter(receivedDay, 20, foia, feeDays);
+      rule = `The 20th working day after ${from} (FOIA s10; ${anyNation})${feeNote}: ${formatDayWithWeekday(due)}.`;
     } else {
+      // (The 20th working day is not needed here: counting to the 60th says all that counting to it would.)
       const sixtieth = this.nthDayAfter(receivedDay, 60, foia, feeDays);
       const warningsBefore = this.warnings.length;
       const schoolTwentieth = this.nthDayAfter(receivedDay, 20, this.schoolDayCount(foia), feeDays);
