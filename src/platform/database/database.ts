@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -15,6 +16,35 @@ export type Engine = "pglite" | "postgres";
 const DATE_OID = 1082;
 const keepDateText = (value: string) => value;
 pg.types.setTypeParser(DATE_OID, keepDateText);
+
+/** A statement worth keeping prepared: a query with parameters (not DDL, which cannot be), of a sane size. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+const PREPARED = Symbol("prepares statements");
+
+/**
+ * Hands out the pool's connections with each parameterised query sent as a named prepared
+ * statement (named by a hash of its text), so PostgreSQL parses and plans each distinct query
+ * once per connection instead of on every call. The same query text always gets the same name,
+ * and a changed table invalidates the plans PostgreSQL keeps, so this changes no result.
+ */
+function preparingStatements(pool: pg.Pool) {
+  return {
+    async connect() {
+      const client = (await pool.connect()) as pg.PoolClient & { [PREPARED]?: true };
+      if (!client[PREPARED]) {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        const named = (text: unknown, values: unknown) =>
+          typeof text === "string" && Array.isArray(values) && values.length > 0 && text.length < 8_000 && PREPARABLE.test(text)
+            ? query({ name: `s${createHash("sha1").update(text).digest("base64url")}`, text, values })
+            : query(text, values);
+        client.query = named as typeof client.query;
+        client[PREPARED] = true;
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
 
 /** The database handle the rest of Steward receives. */
 export interface StewardDatabase {
@@ -65,7 +95,7 @@ export async function openDatabase(
       connectionTimeoutMillis: poolOptions.waitMs,
     });
     pool.on("error", onConnectionLost);
-    dialect = new PostgresDialect({ pool });
+    dialect = new PostgresDialect({ pool: preparingStatements(pool) });
     closeDriver = async () => {}; // Kysely's destroy() ends the pool.
   } else {
     let pglite: PGlite;
