@@ -18,7 +18,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PGlite } from "@electric-sql/pglite";
@@ -59,7 +59,7 @@ const rows: Row[] = [];
 const notes: string[] = [];
 const benchStarted = performance.now();
 /** Progress lines carry the seconds since the bench began; the table does not. */
-const progress = (line: string) => console.log(`[${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const progress = (line: string) => console.log(`[${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s, load ${loadavg()[0]!.toFixed(1)}] ${line}`);
 const log = (line: string) => console.log(line);
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
 const ms = (value: number) => (value >= 1000 ? `${fmt(value / 1000, 1)} s` : `${fmt(value, value < 10 ? 1 : 0)} ms`);
@@ -317,7 +317,7 @@ const build = spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio:
 if (build.status !== 0 || build.error) {
   throw new Error("Building the server bundle (scripts/build-server.mjs) failed");
 }
-log(`Steward bench: node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s per figure (after ${WARM_UP_SECONDS} s warm-up)${SMOKE ? "" : ", interleaved bare / Steward / bare / Steward"}`);
+log(`Steward bench: node ${process.version}, ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)} at the start: other work on the machine skews every figure), ${CONNECTIONS} connections, ${SECONDS} s per figure (after ${WARM_UP_SECONDS} s warm-up)${SMOKE ? "" : ", interleaved bare / Steward / bare / Steward"}`);
 if (SMOKE) log(`smoke run (${SEED.casesPerSchool} cases per school): it shows the bench runs; its figures are not comparable`);
 
 const ran: Engine[] = [];
@@ -363,6 +363,6 @@ deadlineFigures();
 await smallFigures();
 
 log("");
-log(`Steward bench, engines run: ${ran.join(", ") || "none"}${SMOKE ? " (smoke run: not comparable)" : ""}`);
+log(`Steward bench, engines run: ${ran.join(", ") || "none"}${SMOKE ? " (smoke run: not comparable)" : ""}; load average at the end ${loadavg().map((load) => load.toFixed(1)).join(" / ")} (1 / 5 / 15 min)`);
 printTable();
 for (const note of notes) log(`note: ${note}`);
