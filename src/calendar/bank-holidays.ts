@@ -139,7 +139,19 @@ export function proclaimedBetweenDays(mask: number, first: number, last: number)
 const NONE_PROCLAIMED: readonly ProclaimedBankHoliday[] = Object.freeze([]);
 
 /** Calendars built so far, by what they were built from, so each request does not build its own (about 0.2 ms each). */
-const CALENDARS = new BoundedCache<HolidayCalendar>(16);
+const CALENDARS: { updates: BankHoliday[]; calendar: HolidayCalendar }[] = [];
+const CALENDARS_KEPT = 16;
+
+function sameUpdates(kept: readonly BankHoliday[], updates: readonly BankHoliday[]): boolean {
+  if (kept.length !== updates.length) {
+    return false;
+  }
+  for (let at = 0; at < kept.length; at += 1) {
+    const [was, update] = [kept[at]!, updates[at]!];
+    if (was.date !== update.date || was.division !== update.division || was.title !== update.title) return false;
+  }
+  return true;
+}
 
 /**
  * The bank holidays every deadline is counted against: the built-in list, with any year an
@@ -167,8 +179,18 @@ export class HolidayCalendar {
    * Keeps the 16 used most recently.
    */
   static of(updates: readonly BankHoliday[] = []): HolidayCalendar {
-    const key = updates.map((update) => `${update.division}\u0000${update.date}\u0000${update.title}`).join("\u0001");
-    return CALENDARS.get(key, () => new HolidayCalendar(updates));
+    // Compared row by row (order counts: a later row for the same day wins), most recently used first.
+    for (let at = 0; at < CALENDARS.length; at += 1) {
+      const kept = CALENDARS[at]!;
+      if (sameUpdates(kept.updates, updates)) {
+        if (at > 0) CALENDARS.unshift(...CALENDARS.splice(at, 1));
+        return kept.calendar;
+      }
+    }
+    const calendar = new HolidayCalendar(updates);
+    CALENDARS.unshift({ updates: updates.map(({ division, date, title }) => ({ division, date, title })), calendar });
+    CALENDARS.length = Math.min(CALENDARS.length, CALENDARS_KEPT);
+    return calendar;
   }
 
   constructor(updates: readonly BankHoliday[] = []) {

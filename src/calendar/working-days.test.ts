@@ -140,6 +140,18 @@ describe("calendars shared by content", () => {
     expect(HolidayCalendar.of([{ ...update, title: "Another name" }]).holidayIn("england-and-wales", "2028-06-02")).toBe("Another name");
   });
 
+  it("keeps the 16 calendars used most recently", () => {
+    const updates = (year: number) => [{ division: "scotland" as const, date: `${year}-06-01`, title: "A day" }];
+    const kept = HolidayCalendar.of(updates(2040));
+    const forgotten = HolidayCalendar.of(updates(2041));
+    for (let year = 2042; year < 2042 + 15; year += 1) {
+      HolidayCalendar.of(updates(year));
+      HolidayCalendar.of(updates(2040)); // used again each time
+    }
+    expect(HolidayCalendar.of(updates(2040))).toBe(kept);
+    expect(HolidayCalendar.of(updates(2041))).not.toBe(forgotten);
+  });
+
   it("a bounded cache forgets the entry used longest ago", () => {
     const cache = new BoundedCache<number>(2);
     let made = 0;
