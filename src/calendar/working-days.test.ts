@@ -5,7 +5,7 @@ import { dayNumberOf, isoOfDay } from "./day-numbers.ts";
 import { computeDeadline } from "./deadlines.ts";
 import { computeDeadlineDayByDay } from "./deadlines.day-by-day.ts";
 import { schoolDayTest, type TermDates } from "./school-days.ts";
-import { ALL_DIVISIONS, BoundedCache, DIVISION_BIT, termsKeyOf } from "./working-days.ts";
+import { ALL_DIVISIONS, DIVISION_BIT, KeptByContent } from "./working-days.ts";
 
 const holidays = HolidayCalendar.of();
 const day = dayNumberOf;
@@ -110,17 +110,7 @@ describe("school days by look-up", () => {
   });
 });
 
-describe("a terms list's key", () => {
-  it("is the same for the same content and changes when the list is changed in place", () => {
-    const terms: TermDates[] = [{ kind: "term", firstDay: "2026-09-03", lastDay: "2026-10-23" }];
-    const key = termsKeyOf(terms);
-    expect(termsKeyOf([{ kind: "term", firstDay: "2026-09-03", lastDay: "2026-10-23" }])).toBe(key);
-    terms[0]!.lastDay = "2026-10-22";
-    expect(termsKeyOf(terms)).not.toBe(key);
-    terms.push({ kind: "closure", firstDay: "2026-09-04", lastDay: "2026-09-04" });
-    expect(termsKeyOf(terms)).toContain("closure");
-  });
-
+describe("school indexes kept by the terms' content", () => {
   it("a deadline counted after its terms were changed in place uses the new terms", () => {
     const terms: TermDates[] = [{ kind: "term", firstDay: "2026-09-03", lastDay: "2026-12-18" }];
     const input = { type: "educational-record" as const, received: "2026-11-20", nation: "england" as const, schoolTerms: terms };
@@ -152,16 +142,19 @@ describe("calendars shared by content", () => {
     expect(HolidayCalendar.of(updates(2041))).not.toBe(forgotten);
   });
 
-  it("a bounded cache forgets the entry used longest ago", () => {
-    const cache = new BoundedCache<number>(2);
-    let made = 0;
-    const get = (key: string) => cache.get(key, () => (made += 1));
-    get("a");
-    get("b");
-    get("a");
-    get("c"); // forgets b, used longest ago
-    expect(cache.size).toBe(2);
-    expect(get("a")).toBe(1);
-    expect(get("b")).toBe(4);
+  it("values kept by content: found by equal rows, changed rows are another list, the one used longest ago goes first", () => {
+    const kept = new KeptByContent<{ n: number }, string>(2, (a, b) => a.n === b.n, (row) => ({ ...row }));
+    const rows = [{ n: 1 }, { n: 2 }];
+    kept.keep(rows, "one-two");
+    expect(kept.find([{ n: 1 }, { n: 2 }])).toBe("one-two");
+    rows[1]!.n = 3; // changed after it was kept: the copy kept still says 1, 2
+    expect(kept.find(rows)).toBeUndefined();
+    expect(kept.find([{ n: 1 }])).toBeUndefined();
+    kept.keep([{ n: 3 }], "three");
+    kept.find([{ n: 1 }, { n: 2 }]); // used again, so "three" is now the one used longest ago
+    kept.keep([{ n: 4 }], "four");
+    expect(kept.size).toBe(2);
+    expect(kept.find([{ n: 3 }])).toBeUndefined();
+    expect(kept.find([{ n: 1 }, { n: 2 }])).toBe("one-two");
   });
 });

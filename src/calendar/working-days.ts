@@ -237,71 +237,51 @@ export class SchoolDayIndex {
   }
 }
 
-interface TermsSeen {
-  key: string;
-  snapshot: { kind: string; firstDay: string; lastDay: string }[];
-}
-
-const termsSeen = new WeakMap<readonly TermDates[], TermsSeen>();
-
 /**
- * A key for a list of term dates, by content: the same terms give the same key however the list
- * was made. The key is remembered against the list itself and checked against a copy of what the
- * list held, so a list changed after it was first seen gets a new key.
+ * Values kept by the content of what each was made from (a list of rows), the most recently used
+ * first, at most `limit` of them. Rows are compared one by one, which costs less than making a
+ * key of them, and a list changed after it was kept is simply a different list.
  */
-export function termsKeyOf(terms: readonly TermDates[]): string {
-  const seen = termsSeen.get(terms);
-  if (seen && unchanged(seen.snapshot, terms)) {
-    return seen.key;
-  }
-  const snapshot = terms.map(({ kind, firstDay, lastDay }) => ({ kind, firstDay, lastDay }));
-  const key = snapshot.map((term) => `${term.kind} ${term.firstDay} ${term.lastDay}`).join(",");
-  termsSeen.set(terms, { key, snapshot });
-  return key;
-}
+export class KeptByContent<Row, Value> {
+  readonly #kept: { rows: Row[]; value: Value }[] = [];
 
-function unchanged(snapshot: TermsSeen["snapshot"], terms: readonly TermDates[]): boolean {
-  if (snapshot.length !== terms.length) {
-    return false;
-  }
-  for (let at = 0; at < terms.length; at += 1) {
-    const [was, term] = [snapshot[at]!, terms[at]!];
-    if (was.kind !== term.kind || was.firstDay !== term.firstDay || was.lastDay !== term.lastDay) return false;
-  }
-  return true;
-}
-
-/** A map that forgets the entry used longest ago once it holds more than `limit` entries. */
-export class BoundedCache<V> {
-  readonly #entries = new Map<string, { value: V; used: number }>();
-  #clock = 0;
-
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly sameRow: (kept: Row, row: Row) => boolean,
+    private readonly copyRow: (row: Row) => Row,
+  ) {}
 
   get size(): number {
-    return this.#entries.size;
+    return this.#kept.length;
   }
 
-  get(key: string, make: () => V): V {
-    this.#clock += 1;
-    const found = this.#entries.get(key);
-    if (found !== undefined) {
-      found.used = this.#clock;
-      return found.value;
-    }
-    const value = make();
-    this.#entries.set(key, { value, used: this.#clock });
-    if (this.#entries.size > this.limit) {
-      let oldest: string | undefined;
-      let oldestUse = Infinity;
-      for (const [entryKey, entry] of this.#entries) {
-        if (entry.used < oldestUse) {
-          oldest = entryKey;
-          oldestUse = entry.used;
-        }
+  find(rows: readonly Row[]): Value | undefined {
+    for (let at = 0; at < this.#kept.length; at += 1) {
+      const kept = this.#kept[at]!;
+      if (this.#same(kept.rows, rows)) {
+        if (at > 0) this.#kept.unshift(...this.#kept.splice(at, 1));
+        return kept.value;
       }
-      this.#entries.delete(oldest!);
     }
+    return undefined;
+  }
+
+  keep(rows: readonly Row[], value: Value): Value {
+    this.#kept.unshift({ rows: rows.map(this.copyRow), value });
+    this.#kept.length = Math.min(this.#kept.length, this.limit);
     return value;
   }
+
+  #same(kept: readonly Row[], rows: readonly Row[]): boolean {
+    if (kept.length !== rows.length) {
+      return false;
+    }
+    for (let at = 0; at < rows.length; at += 1) {
+      if (!this.sameRow(kept[at]!, rows[at]!)) return false;
+    }
+    return true;
+  }
 }
+
+export const sameTerm = (kept: TermDates, term: TermDates): boolean => kept.kind === term.kind && kept.firstDay === term.firstDay && kept.lastDay === term.lastDay;
+export const copyTerm = ({ kind, firstDay, lastDay }: TermDates): TermDates => ({ kind, firstDay, lastDay });
