@@ -275,7 +275,7 @@ export class HolidayCalendar {
     return titles;
   }
 
-  /** The holidays laid out by day number, from 2000 (or the first year known) to 2060 (or the year after the last). */
+  /** The holidays laid out by day number, from 2000 (or the first year known) to 2060 (or the year after the last), within 1900 to 2201. */
   get days(): DayTable {
     return (this.#table ??= this.#layOut());
   }
@@ -307,7 +307,8 @@ export class HolidayCalendar {
   }
 
   #layOut(): DayTable {
-    const known = [...this.#yearNumbers].filter((year) => year >= 1000 && year <= 9000);
+    // A holiday outside the table (a file with a mistyped year) is still found, the slow way.
+    const known = [...this.#yearNumbers].filter((year) => year >= 1900 && year <= 2200);
     const firstYear = Math.min(2000, ...known);
     const lastYear = Math.max(2060, ...known.map((year) => year + 1));
     const first = dayFromCivil(firstYear, 1, 1);

@@ -58,6 +58,15 @@ describe("working days by look-up", () => {
     expect(foia.isWorking(day("2070-01-04"))).toBe(false);
   });
 
+  it("a holiday far outside the table (a mistyped year) still counts", () => {
+    const odd = HolidayCalendar.of([{ division: "england-and-wales", date: "2999-01-07", title: "A mistyped day" }]);
+    expect(odd.days.last).toBeLessThan(day("2300-01-01"));
+    expect(odd.workingDays(ALL_DIVISIONS).isWorking(day("2999-01-07"))).toBe(false);
+    const input = { type: "foi" as const, received: "2999-01-01", nation: "england" as const };
+    expect(computeDeadline(input, odd)).toEqual(computeDeadlineDayByDay(input, odd));
+    expect(computeDeadline(input, odd).due).not.toBe(computeDeadline(input, holidays).due);
+  });
+
   it("a deadline counted outside the table falls back to the day-by-day answer", () => {
     for (const received of ["1995-12-20", "2060-12-20", "2075-03-03"]) {
       for (const type of ["sar", "foi", "foi-school", "advice", "educational-record"] as const) {
