@@ -11,6 +11,7 @@
  *   BENCH_SECONDS=20       seconds per load figure
  *   BENCH_CONNECTIONS=100  concurrent connections
  *   BENCH_ENGINES=pglite,postgres   (PostgreSQL is skipped, saying so, when it does not answer)
+ *   BENCH_BARE_QUERY=per-organisation   how the bare server writes its query (or "any": see bare-server.ts)
  *   BENCH_POSTGRES_URL     the server to make a fresh database on (default DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_SMOKE=1          CI: 500 cases per school, 20 connections for 2 s per figure, each server started once,
  *                          PGlite only: it proves the bench runs (it fails when a phase does), not how fast
@@ -317,7 +318,7 @@ const build = spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio:
 if (build.status !== 0 || build.error) {
   throw new Error("Building the server bundle (scripts/build-server.mjs) failed");
 }
-log(`Steward bench: node ${process.version}, ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)} at the start: other work on the machine skews every figure), ${CONNECTIONS} connections, ${SECONDS} s per figure (after ${WARM_UP_SECONDS} s warm-up)${SMOKE ? "" : ", interleaved bare / Steward / bare / Steward"}`);
+log(`Steward bench: node ${process.version}, ${cpus().length} CPUs (load average ${loadavg()[0]!.toFixed(1)} at the start: other work on the machine skews every figure), ${CONNECTIONS} connections, ${SECONDS} s per figure (after ${WARM_UP_SECONDS} s warm-up)${SMOKE ? "" : ", interleaved bare / Steward / bare / Steward"}, bare query ${process.env["BENCH_BARE_QUERY"] ?? "per-organisation"}`);
 if (SMOKE) log(`smoke run (${SEED.casesPerSchool} cases per school): it shows the bench runs; its figures are not comparable`);
 
 const ran: Engine[] = [];
