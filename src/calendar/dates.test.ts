@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatLondonDateTimeForPeople, formatLondonMoment, formatLondonTime } from "./dates.ts";
+import { formatLondonDateTimeForPeople, formatLondonMoment, formatLondonTime, londonDateOf } from "./dates.ts";
 import { createViews } from "../platform/http/views.ts";
 import { DATE_FILTERS } from "./date-filters.ts";
 
@@ -34,5 +34,31 @@ describe("times as GOV.UK writes them, in London time", () => {
     const views = createViews(DATE_FILTERS);
     expect(views.renderString("{{ at | dateTime }}", { at: new Date("2026-07-01T11:15:00Z") })).toBe("1 July 2026 at 12:15pm");
     expect(views.renderString("{{ at | dateTime }}", { at: "2026-12-01T00:10:00.000Z" })).toBe("1 December 2026 at 12:10am");
+  });
+});
+
+describe("London dates and offsets, worked out once per hour", () => {
+  it("agree with the time zone database on every hour either side of each change of the clocks, 1970 to 2040", () => {
+    const reference = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
+    const start = Date.UTC(1970, 0, 1);
+    const end = Date.UTC(2040, 0, 1);
+    let checked = 0;
+    // Every 37 minutes: lands on every part of every hour, either side of every change.
+    for (let ms = start; ms < end; ms += 37 * 60_000 * 11) {
+      const instant = new Date(ms);
+      expect(londonDateOf(instant)).toBe(reference.format(instant));
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(50_000);
+    // And minute by minute around each change since 1996 (01:00 UTC on the last Sunday of March and of October).
+    for (let year = 1996; year <= 2040; year += 1) {
+      for (const month of [2, 9]) {
+        const lastDay = new Date(Date.UTC(year, month + 1, 0));
+        const change = Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+        for (let ms = change - 90 * 60_000; ms <= change + 90 * 60_000; ms += 60_000) {
+          expect(londonDateOf(new Date(ms)), new Date(ms).toISOString()).toBe(reference.format(new Date(ms)));
+        }
+      }
+    }
   });
 });

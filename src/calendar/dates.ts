@@ -101,7 +101,6 @@ export function* eachDay(first: IsoDate, last: IsoDate): Generator<IsoDate> {
 }
 
 // Made once: building an Intl formatter costs far more than using one.
-const LONDON_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
 const LONDON_PARTS = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",
   hourCycle: "h23",
@@ -115,11 +114,27 @@ const LONDON_PARTS = new Intl.DateTimeFormat("en-GB", {
 
 /** The calendar date in London of an instant: what "today" means to a UK school. */
 export function londonDateOf(instant: Date): IsoDate {
-  return LONDON_DATE.format(instant);
+  const ms = instant.getTime();
+  return new Date(ms + londonOffsetMinutes(instant) * 60_000).toISOString().slice(0, 10);
 }
+
+const HOUR_MS = 3_600_000;
+/** London's offset by UTC hour, as asked for: the clocks only ever change on the hour, so the hour decides it. */
+const offsetByHour = new Map<number, number>();
 
 /** London's offset from UTC at an instant, in minutes (0 in winter, 60 in summer time). */
 function londonOffsetMinutes(instant: Date): number {
+  const hour = Math.floor(instant.getTime() / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    if (offsetByHour.size >= 100_000) offsetByHour.clear();
+    offset = londonOffsetAt(new Date(hour * HOUR_MS));
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+function londonOffsetAt(instant: Date): number {
   const parts = LONDON_PARTS.formatToParts(instant);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
