@@ -3,9 +3,10 @@ import { inActorScope, type Context } from "../accounts/actor.ts";
 import { recordAudits, type AuditAction } from "../audit/audit.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
-import { openFor } from "../platform/encryption/keyring.ts";
+import { openFor, readDataKeys } from "../platform/encryption/keyring.ts";
+import { openPersonalFields } from "../accounts/personal-fields.ts";
 import type { CaseFilter } from "./cases.schema.ts";
-import { auditOfCase, authoriseReading, casePlace, peopleNames, summaryOf, SUMMARY_COLUMNS, visibleCaseRows, visibleCases, type CaseSummary } from "./cases.ts";
+import { auditOfCase, authoriseReading, casePlace, summaryOf, SUMMARY_COLUMNS, visibleCaseRows, type CaseSummary } from "./cases.ts";
 
 /*
  * The case list: one page of the cases the actor may see, filtered, with the count of them all.
@@ -14,7 +15,7 @@ import { auditOfCase, authoriseReading, casePlace, peopleNames, summaryOf, SUMMA
  * breach's 72 hours), newest received first, then id so that a case never appears on two pages
  * or on none. Each organisation's cases are read in that order straight from an index
  * (cases_list_open, cases_list_closed: migration 151), only as far as the page needs, and merged;
- * only the page's own rows are then read in full and their requesters' names opened.
+ * only the page's own rows are then read in full, in the same query, and their names opened.
  */
 
 /** How many cases one page of the list shows. */
@@ -53,10 +54,11 @@ const organisationsOf = (ctx: Context, filter: CaseFilter): readonly string[] =>
   filter.organisationId ? ctx.actor.organisationIds.filter((id) => id === filter.organisationId) : ctx.actor.organisationIds;
 
 /**
- * The keys of the cases at positions [offset, offset + limit) of one part of the list: each
- * organisation's first offset + limit in index order, merged in that order.
+ * The cases at positions [offset, offset + limit) of one part of the list, in order, each with
+ * its organisation's name and its assignee's sealed name: each organisation's first
+ * offset + limit keys in index order, merged, and only then the page's own rows read, in one query.
  */
-async function keysOfPart(trx: Tx, ctx: Context, filter: CaseFilter, part: Part, offset: number, limit: number) {
+async function pageOfPart(trx: Tx, ctx: Context, filter: CaseFilter, part: Part, offset: number, limit: number) {
   const organisationIds = organisationsOf(ctx, filter);
   if (limit <= 0 || organisationIds.length === 0) {
     return [];
@@ -71,15 +73,26 @@ async function keysOfPart(trx: Tx, ctx: Context, filter: CaseFilter, part: Part,
       .limit(offset + limit);
   const [first, ...rest] = organisationIds.map((organisationId) => trx.selectFrom(firstOf(organisationId).as("o")).selectAll());
   const merged = rest.reduce((union, next) => union.unionAll(next), first!);
+  const keys = trx
+    .selectFrom(merged.as("m"))
+    .selectAll()
+    .orderBy("m.dueOn", "asc")
+    .orderBy("m.dueAt", "asc")
+    .orderBy("m.receivedAt", "desc")
+    .orderBy("m.id", "asc")
+    .limit(limit)
+    .offset(offset);
   return trx
-    .selectFrom(merged.as("k"))
-    .select(["k.orgId", "k.id"])
+    .selectFrom(keys.as("k"))
+    .innerJoin("cases", (join) => join.onRef("cases.orgId", "=", "k.orgId").onRef("cases.id", "=", "k.id"))
+    .innerJoin("organisations", "organisations.id", "cases.orgId")
+    // Only people of the actor's own organisations are named (a trust's DPO on a school's case, say).
+    .leftJoin("users as assignee", (join) => join.onRef("assignee.id", "=", "cases.assigneeId").on("assignee.orgId", "in", ctx.actor.organisationIds))
+    .select([...SUMMARY_COLUMNS, "organisations.name as organisationName", "assignee.orgId as assigneeOrganisationId", "assignee.fullName as assigneeSealedName"])
     .orderBy("k.dueOn", "asc")
     .orderBy("k.dueAt", "asc")
     .orderBy("k.receivedAt", "desc")
     .orderBy("k.id", "asc")
-    .limit(limit)
-    .offset(offset)
     .execute();
 }
 
@@ -108,28 +121,27 @@ export async function listCases(
     const pages = Math.max(1, Math.ceil(total / perPage));
     const page = Math.min(filter.page ?? 1, pages);
     // The page's place in the parts laid end to end: open cases, then closed ones.
-    const keys: { orgId: string; id: string }[] = [];
+    const listed: Awaited<ReturnType<typeof pageOfPart>> = [];
     let start = (page - 1) * perPage;
     for (const part of parts) {
       const inPart = counts.get(part)!;
       if (start < inPart) {
-        keys.push(...(await keysOfPart(trx, ctx, filter, part, start, perPage - keys.length)));
+        listed.push(...(await pageOfPart(trx, ctx, filter, part, start, perPage - listed.length)));
       }
       start = Math.max(0, start - inPart);
     }
-    const rows = keys.length
-      ? await visibleCases(trx, ctx.actor, organisationIds)
-          .select([...SUMMARY_COLUMNS, "organisations.name as organisationName"])
-          .where("cases.id", "in", keys.map((key) => key.id))
-          .execute()
-      : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const listed = keys.map((key) => byId.get(key.id)).filter((row) => row !== undefined);
-    const names = await peopleNames(trx, ctx, listed.map((row) => row.assigneeId));
+    const { keyring } = ctx.services;
+    await readDataKeys(trx, keyring, listed.flatMap((row) => [row.orgId, ...(row.assigneeOrganisationId ? [row.assigneeOrganisationId] : [])]));
+    const names = new Map<string, string>();
+    for (const row of listed) {
+      if (row.assigneeId && row.assigneeOrganisationId && row.assigneeSealedName && !names.has(row.assigneeId)) {
+        names.set(row.assigneeId, (await openPersonalFields(trx, keyring, row.assigneeOrganisationId, row.assigneeId, { fullName: row.assigneeSealedName })).fullName);
+      }
+    }
     const now = ctx.services.clock.now();
     const cases: CaseSummary[] = [];
     for (const row of listed) {
-      const requesterName = await openFor(trx, ctx.services.keyring, casePlace(row.orgId, row.id, "requesterName"), row.requesterName);
+      const requesterName = await openFor(trx, keyring, casePlace(row.orgId, row.id, "requesterName"), row.requesterName);
       cases.push(summaryOf(row, names, now, requesterName));
     }
     if (audit) {

@@ -56,6 +56,25 @@ export async function dataKeyOf(trx: Tx, keyring: Keyring, organisationId: strin
 }
 
 /**
+ * Reads the data keys of several organisations in one query, ahead of opening a page of their
+ * records; those that are missing or destroyed are left to dataKeyOf, which makes or refuses them.
+ */
+export async function readDataKeys(trx: Tx, keyring: Keyring, organisationIds: readonly string[]): Promise<void> {
+  const cache = unwrapped.get(trx) ?? new Map<string, Buffer>();
+  const wanted = [...new Set(organisationIds)].filter((id) => !cache.has(id));
+  if (wanted.length === 0) {
+    return;
+  }
+  const rows = await trx.selectFrom("organisationKeys").select(["orgId", "wrappedKey"]).where("orgId", "in", wanted).execute();
+  for (const row of rows) {
+    if (row.wrappedKey) {
+      cache.set(row.orgId, open(keyring.masterKey, row.wrappedKey, wrappingContext(row.orgId)));
+    }
+  }
+  unwrapped.set(trx, cache);
+}
+
+/**
  * Where a sealed value lives. It is bound into the ciphertext (as associated data), so a value
  * copied to another organisation, table, row or column does not open there.
  */
