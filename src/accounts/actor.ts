@@ -86,11 +86,27 @@ export async function loadActor(trx: Tx, keyring: Keyring, organisationId: strin
   if (!row || row.deactivatedAt !== null) {
     return undefined;
   }
-  const reachable = [{ id: row.organisationId, name: row.organisationName }];
-  if (row.organisationKind === "trust") {
-    const schools = await trx.selectFrom("organisations").select(["id", "name"]).where("parentId", "=", row.organisationId).orderBy("name").execute();
-    reachable.push(...schools);
-  }
+  const schools =
+    row.organisationKind === "trust" ? await trx.selectFrom("organisations").select(["id", "name"]).where("parentId", "=", row.organisationId).orderBy("name").execute() : [];
+  return actorOf(trx, keyring, row, schools);
+}
+
+/** The facts an Actor is made from: the user's row, their organisation's, and (for a trust) its schools by name. */
+export interface ActorFacts {
+  userId: string;
+  username: string;
+  fullName: string;
+  role: Role;
+  totpConfirmedAt: Date | null;
+  twoFactorRequired: boolean;
+  organisationId: string;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+}
+
+/** Makes the Actor from its facts, opening the person's sealed name and username. */
+export async function actorOf(trx: Tx, keyring: Keyring, row: ActorFacts, schools: { id: string; name: string }[]): Promise<Actor> {
+  const reachable = [{ id: row.organisationId, name: row.organisationName }, ...schools];
   const person = await openPersonalFields(trx, keyring, row.organisationId, row.userId, { username: row.username, fullName: row.fullName });
   return {
     userId: row.userId,

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { auditOfOwnAccount, inOwnOrganisationScope, loadActor, type Actor, type Context } from "../accounts/actor.ts";
+import { actorOf, auditOfOwnAccount, inOwnOrganisationScope, type Actor, type Context } from "../accounts/actor.ts";
+import type { OrganisationKind, Role } from "../platform/database/schema.ts";
+import { useWrappedDataKey } from "../platform/encryption/keyring.ts";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -62,42 +64,62 @@ export async function startSession(
 export async function resolveSession(services: Pick<Services, "database" | "clock" | "keyring">, token: string): Promise<SessionLookup> {
   const tokenHash = hashToken(token);
   const now = services.clock.now();
-  return inScope(services.database.db, { sessionTokenHash: tokenHash }, async (trx) => {
-    const session = await trx
-      .selectFrom("sessions")
-      .select(["orgId", "id", "userId", "createdAt", "lastSeenAt", "awaitingSecondFactor", "confirmedAt"])
-      .where("tokenHash", "=", tokenHash)
-      .executeTakeFirst();
+  return inScope(services.database.db, {}, async (trx) => {
+    // The session, its person, their organisation and its schools, and the data key, in one read (migration 152).
+    const { rows } = await sql<SessionRow>`select * from steward_session_of(${tokenHash})`.execute(trx);
+    const session = rows[0];
     if (!session) {
       return { kind: "none" };
     }
     await changeScope(trx, { organisationIds: [session.orgId] });
-    const idle = now.getTime() - session.lastSeenAt.getTime();
-    const age = now.getTime() - session.createdAt.getTime();
+    const idle = now.getTime() - new Date(session.lastSeenAt).getTime();
+    const age = now.getTime() - new Date(session.createdAt).getTime();
     const limit = session.awaitingSecondFactor ? SECOND_FACTOR_TIMEOUT_MS : ABSOLUTE_TIMEOUT_MS;
     if (idle >= IDLE_TIMEOUT_MS || age >= limit) {
-      await deleteSession(trx, session.orgId, session.id);
+      await deleteSession(trx, session.orgId, session.sessionId);
       return { kind: "expired", organisationId: session.orgId, userId: session.userId };
     }
-    const actor = await loadActor(trx, services.keyring, session.orgId, session.userId);
-    if (!actor) {
-      await deleteSession(trx, session.orgId, session.id);
+    if (session.deactivatedAt !== null) {
+      await deleteSession(trx, session.orgId, session.sessionId);
       return { kind: "none" };
     }
-    let lastUse = session.lastSeenAt;
+    useWrappedDataKey(trx, services.keyring, session.orgId, session.wrappedKey);
+    const actor = await actorOf(trx, services.keyring, { ...session, organisationId: session.orgId, totpConfirmedAt: session.totpConfirmedAt }, session.schools);
+    let lastUse = new Date(session.lastSeenAt);
     if (idle >= LAST_USE_PRECISION_MS) {
       lastUse = now;
-      await trx.updateTable("sessions").set({ lastSeenAt: now }).where("orgId", "=", session.orgId).where("id", "=", session.id).execute();
+      await trx.updateTable("sessions").set({ lastSeenAt: now }).where("orgId", "=", session.orgId).where("id", "=", session.sessionId).execute();
     }
     return {
       kind: "active",
       actor,
-      sessionId: session.id,
+      sessionId: session.sessionId,
       awaitingSecondFactor: session.awaitingSecondFactor,
-      confirmedAt: session.confirmedAt,
+      confirmedAt: new Date(session.confirmedAt),
       idleEndsAt: new Date(lastUse.getTime() + IDLE_TIMEOUT_MS),
     };
   });
+}
+
+/** A row of steward_session_of. */
+interface SessionRow {
+  orgId: string;
+  sessionId: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  awaitingSecondFactor: boolean;
+  confirmedAt: Date;
+  username: string;
+  fullName: string;
+  role: Role;
+  deactivatedAt: Date | null;
+  totpConfirmedAt: Date | null;
+  twoFactorRequired: boolean;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+  wrappedKey: string | null;
+  schools: { id: string; name: string }[];
 }
 
 /** Ends the session behind a cookie, if there is one. */

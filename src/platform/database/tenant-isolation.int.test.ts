@@ -166,6 +166,19 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
     });
   });
 
+  it("reads a session with its own person and organisation by the token hash, and nothing for any other hash", async () => {
+    const { rows } = await sql<{ tokenHash: string }>`select token_hash from sessions where org_id = ${a.org}`.execute(database.db);
+    await inScope(database.db, {}, async (trx) => {
+      const found = await sql<{ orgId: string; userId: string }>`select org_id, user_id from steward_session_of(${rows[0]!.tokenHash})`.execute(trx);
+      expect(found.rows).toEqual([{ orgId: a.org, userId: a.user }]);
+      for (const guess of ["", "%", rows[0]!.tokenHash.slice(0, 20), randomBytes(32).toString("hex")]) {
+        expect((await sql`select * from steward_session_of(${guess})`.execute(trx)).rows, guess).toEqual([]);
+      }
+      // The function reads for the application; the tables themselves stay hidden in this scope.
+      expect(await trx.selectFrom("users").select("id").execute()).toEqual([]);
+    });
+  });
+
   it("leaves nothing behind on a pooled connection when a transaction fails", async () => {
     await expect(
       inScope(database.db, { organisationIds: [a.org] }, async () => {

@@ -55,6 +55,15 @@ export async function dataKeyOf(trx: Tx, keyring: Keyring, organisationId: strin
   return key;
 }
 
+/** Takes an organisation's wrapped data key already read with other rows (a session's), for this transaction. */
+export function useWrappedDataKey(trx: Tx, keyring: Keyring, organisationId: string, wrappedKey: string | null): void {
+  if (wrappedKey) {
+    const cache = unwrapped.get(trx) ?? new Map<string, Buffer>();
+    cache.set(organisationId, open(keyring.masterKey, wrappedKey, wrappingContext(organisationId)));
+    unwrapped.set(trx, cache);
+  }
+}
+
 /**
  * Reads the data keys of several organisations in one query, ahead of opening a page of their
  * records; those that are missing or destroyed are left to dataKeyOf, which makes or refuses them.
