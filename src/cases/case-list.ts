@@ -59,12 +59,28 @@ const organisationsOf = (ctx: Context, filter: CaseFilter): readonly string[] =>
  * offset + limit keys in index order, merged, and only then the page's own rows read, in one query.
  */
 async function pageOfPart(trx: Tx, ctx: Context, filter: CaseFilter, part: Part, offset: number, limit: number) {
-  const organisationIds = organisationsOf(ctx, filter);
+  return casesInListOrder(trx, ctx, { organisationIds: organisationsOf(ctx, filter), part, filter }, offset, limit);
+}
+
+/** Narrows one organisation's cases further (the dashboard's "due this week"), on columns the list's indexes hold. */
+export type Narrowing = (query: ReturnType<typeof casesIn>) => ReturnType<typeof casesIn>;
+
+/**
+ * The visible cases at positions [offset, offset + limit) in list order of some organisations,
+ * one part of the list, filtered and narrowed: the list's own reading, for the dashboard too.
+ */
+export async function casesInListOrder(
+  trx: Tx,
+  ctx: Context,
+  { organisationIds, part, filter = {}, narrow = (query) => query }: { organisationIds: readonly string[]; part: Part; filter?: CaseFilter; narrow?: Narrowing },
+  offset: number,
+  limit: number,
+) {
   if (limit <= 0 || organisationIds.length === 0) {
     return [];
   }
   const firstOf = (organisationId: string) =>
-    casesIn(trx, ctx, filter, part, [organisationId])
+    narrow(casesIn(trx, ctx, filter, part, [organisationId]))
       .select(["cases.orgId", "cases.id", "cases.dueOn", "cases.dueAt", "cases.receivedAt"])
       .orderBy("cases.dueOn", "asc")
       .orderBy("cases.dueAt", "asc")
@@ -88,7 +104,7 @@ async function pageOfPart(trx: Tx, ctx: Context, filter: CaseFilter, part: Part,
     .innerJoin("organisations", "organisations.id", "cases.orgId")
     // Only people of the actor's own organisations are named (a trust's DPO on a school's case, say).
     .leftJoin("users as assignee", (join) => join.onRef("assignee.id", "=", "cases.assigneeId").on("assignee.orgId", "in", ctx.actor.organisationIds))
-    .select([...SUMMARY_COLUMNS, "organisations.name as organisationName", "assignee.orgId as assigneeOrganisationId", "assignee.fullName as assigneeSealedName"])
+    .select([...SUMMARY_COLUMNS, "cases.riskLikelihood", "cases.riskSeverity", "organisations.name as organisationName", "assignee.orgId as assigneeOrganisationId", "assignee.fullName as assigneeSealedName"])
     .orderBy("k.dueOn", "asc")
     .orderBy("k.dueAt", "asc")
     .orderBy("k.receivedAt", "desc")

@@ -5,6 +5,7 @@ import { addCalendarMonths, addDays, londonDateOf } from "../calendar/dates.ts";
 import { countdownTo, type CaseType, type Countdown } from "../calendar/deadlines.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { visibleCases } from "./cases.ts";
+import { casesInListOrder, type Narrowing } from "./case-list.ts";
 import { timelinessOf, type Timeliness, type TimelinessFacts } from "./response.ts";
 import { assessedDecision, WORKFLOWS } from "./workflows.ts";
 
@@ -106,9 +107,13 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
       }));
     const columns = ["cases.id", "cases.reference", "cases.type", "organisations.name as organisationName", "cases.dueOn", "cases.dueAt"] as const;
     const unassigned = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.assigneeId", "is", null).orderBy("cases.receivedAt", "desc").limit(50).execute();
-    const dueThisWeek = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)).orderBy("cases.dueOn").limit(50).execute();
-    const overdue = await visible(trx).select(columns).where("cases.closedAt", "is", null).where("cases.type", "!=", "breach").where("cases.dueOn", "<", today).orderBy("cases.dueOn").limit(50).execute();
-    const breaches = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedOn", "is", null).where("cases.dueAt", ">", now).orderBy("cases.dueAt").limit(50).execute();
+    // Read as the list reads: each school's first 50 in deadline order from the list's index, merged.
+    const notBreaches: Narrowing = (query) => query.where("cases.type", "!=", "breach");
+    const dueThisWeek = await casesInListOrder(trx, ctx, { organisationIds, part: "open", narrow: (query) => notBreaches(query).where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)) }, 0, 50);
+    const overdue = await casesInListOrder(trx, ctx, { organisationIds, part: "open", narrow: (query) => notBreaches(query).where("cases.dueOn", "<", today) }, 0, 50);
+    const breaches = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedOn", "is", null).where("cases.dueAt", ">", now)
+      // Implied by the time, and lets the index find them: a breach due later than now is due today or after.
+      .where("cases.dueOn", ">=", londonDateOf(now)).orderBy("cases.dueAt").limit(50).execute();
 
     const firstMonth = `${addCalendarMonths(today, -11).date.slice(0, 7)}-01`;
     const byMonth = await visible(trx)
