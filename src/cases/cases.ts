@@ -13,6 +13,7 @@ import type { FieldErrors } from "../platform/forms.ts";
 import type { BreachAssessment } from "./cases.schema.ts";
 import { deadlineOf, storeDeadline } from "./case-deadlines.ts";
 import { responseSummaryOf, type ResponseSummary } from "./response.ts";
+import { caseFiguresChanged } from "./dashboard-figures.ts";
 import type { breachDecision} from "./workflows.ts";
 import { WORKFLOWS } from "./workflows.ts";
 
@@ -158,6 +159,7 @@ export function auditOfCase(ctx: Context, organisationId: string, action: AuditA
 
 /** Adds to a case's timeline; the detail is sealed (it may quote a note or a name). */
 export async function addEvent(trx: Tx, ctx: Context, organisationId: string, caseId: string, kind: string, detail?: string): Promise<void> {
+  caseFiguresChanged(organisationId);
   const id = randomUUID();
   await trx
     .insertInto("caseEvents")

@@ -6,6 +6,7 @@ import { countdownTo, type CaseType, type Countdown } from "../calendar/deadline
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { visibleCases } from "./cases.ts";
 import { casesInListOrder, type Narrowing } from "./case-list.ts";
+import { keptFigures } from "./dashboard-figures.ts";
 import { timelinessOf, type Timeliness, type TimelinessFacts } from "./response.ts";
 import { assessedDecision, WORKFLOWS } from "./workflows.ts";
 
@@ -69,6 +70,13 @@ export async function caseDashboard(ctx: Context, organisationId?: string): Prom
   const organisationIds = organisationId && actor.organisationIds.includes(organisationId) ? [organisationId] : actor.organisationIds;
   const now = ctx.services.clock.now();
   const today = londonDateOf(now);
+  // Everyone's cases, or (staff) one person's own: what visibleCases will show this actor now.
+  const whose = can(actor, "cases:view-all") ? "all" : `own:${actor.userId}`;
+  return keptFigures({ organisationIds, whose, today }, () => dashboardFigures(ctx, organisationIds, now, today));
+}
+
+async function dashboardFigures(ctx: Context, organisationIds: readonly string[], now: Date, today: string): Promise<CaseDashboard> {
+  const { actor } = ctx;
   return inActorScope(ctx, async (trx) => {
     const visible = (t: Tx) => visibleCases(t, actor, organisationIds);
     const counts = await visible(trx)
