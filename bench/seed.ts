@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import * as audit from "../src/audit/audit.ts";
+import { sealAuditTrail } from "../src/audit/audit.ts";
 import { loadConfig } from "../src/platform/config.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { createSteward } from "../src/steward.ts";
@@ -22,10 +22,9 @@ export interface BenchDatabase {
   /** STEWARD_DATA_DIR, DATABASE_URL and STEWARD_MASTER_KEY for a server process. */
   env: Record<string, string>;
   dataDir: string;
-  /** Given to the bare server: a PostgreSQL URL, or the PGlite data folder. */
   seed: TrustSeed;
   seedSeconds: number;
-  /** Then sealing the seeded audit events into their chains, where the trail is sealed after commit. */
+  /** Then sealing the seeded audit events into their chains. */
   sealSeconds: number;
   drop(): Promise<void>;
 }
@@ -88,10 +87,9 @@ export async function seedBenchDatabase(engine: Engine, options: TrustSeedOption
     try {
       seed = await seedTrust(steward.services, options);
       seededAt = performance.now();
-      // Where the trail is sealed after commit (issue 15's design), seal the seeded events now, so
-      // the first server does not spend its first seconds on them.
-      const sealer = (audit as Record<string, unknown>)["sealAuditTrail"];
-      if (typeof sealer === "function") await (sealer as (db: unknown) => Promise<number>)(steward.services.database.db);
+      // The trail is sealed after commit: seal the seeded events now, so that the first server
+      // does not spend its first seconds on them.
+      await sealAuditTrail(steward.services.database.db);
     } finally {
       await steward.close();
     }

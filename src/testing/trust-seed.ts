@@ -3,8 +3,7 @@ import { sql, type Insertable } from "kysely";
 import { loadActor, type Context } from "../accounts/actor.ts";
 import { sealPersonalFields } from "../accounts/personal-fields.ts";
 import { addSchool } from "../accounts/schools.ts";
-import * as trail from "../audit/audit.ts";
-import { recordAudit, type AuditEntry } from "../audit/audit.ts";
+import { recordAudits, type AuditEntry } from "../audit/audit.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { newTotpSecret, toBase32 } from "../auth/totp.ts";
 import { loadHolidayCalendar, loadOrganisationCalendar } from "../calendar/calendar-store.ts";
@@ -87,21 +86,6 @@ const TYPE_WEIGHTS: [CaseType, number][] = [
 const FIRST_NAMES = ["Amira", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Hassan", "Isla", "Jack", "Kiran", "Leah", "Mo", "Nia", "Oscar", "Priya", "Quinn", "Ruby", "Sam", "Tariq"];
 const LAST_NAMES = ["Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fraser", "Green", "Hughes", "Iqbal", "Jones", "Khan", "Lewis", "Murphy", "Nowak", "Owen", "Patel", "Quigley", "Roberts", "Smith", "Taylor"];
 const personName = (random: Random) => `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`;
-
-/**
- * The case.log events, through the trail's own functions: in one statement where the trail has
- * recordAudits (sealed into the chain after commit), otherwise one by one, as logging does.
- */
-async function appendAudits(trx: Tx, entries: AuditEntry[]): Promise<void> {
-  const bulk = (trail as Record<string, unknown>)["recordAudits"] as ((trx: Tx, entries: AuditEntry[]) => Promise<void>) | undefined;
-  if (bulk) {
-    await bulk(trx, entries);
-    return;
-  }
-  for (const entry of entries) {
-    await recordAudit(trx, entry);
-  }
-}
 
 /** Term dates of an English school year, from September to July, with half-terms as closures. */
 function schoolYearTerms(startYear: number) {
@@ -292,7 +276,8 @@ async function seedCases(
         await inBatches(events, batch, async (rows) => {
           await trx.insertInto("caseEvents").values(rows).execute();
         });
-        await appendAudits(trx, audits);
+        // One statement per batch; the trail seals them into its chain after commit, as for the app.
+        await recordAudits(trx, audits);
       }),
   );
   // The counters where logging the next case would carry on from.
