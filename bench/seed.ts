@@ -13,6 +13,7 @@ import { loadConfig } from "../src/platform/config.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { createSteward } from "../src/steward.ts";
 import { seedTrust, type TrustSeed, type TrustSeedOptions } from "../src/testing/trust-seed.ts";
+import { administer } from "../src/testing/test-database.ts";
 
 export type Engine = "pglite" | "postgres";
 
@@ -27,16 +28,6 @@ export interface BenchDatabase {
   /** Then sealing the seeded audit events into their chains. */
   sealSeconds: number;
   drop(): Promise<void>;
-}
-
-async function administer(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Whether the PostgreSQL server answers (the bench then runs on it too). */

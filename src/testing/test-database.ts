@@ -28,7 +28,8 @@ export async function openTestDatabase(options: { pool?: { size: number; waitMs:
   };
 }
 
-async function administer(serverUrl: string, statement: string): Promise<void> {
+/** Runs one statement (create or drop a database) on the PostgreSQL server at serverUrl. */
+export async function administer(serverUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
