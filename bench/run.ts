@@ -336,7 +336,7 @@ try {
     const { counts } = database.seed;
     progress(
       `${engine}: seeded ${fmt(counts.cases)} cases in ${database.seed.schoolIds.length} schools, ${counts.users} people, and ${fmt(counts.otherCases)} cases of other licences in ${fmt(database.seedSeconds, 1)} s` +
-        (database.sealSeconds > 0.05 ? ` (then ${fmt(database.sealSeconds, 1)} s sealing their audit events into the chain)` : ""),
+        (database.sealSeconds > 0.05 ? ` (then ${fmt(database.sealSeconds, 1)} s sealing their audit events into the chain and vacuuming)` : ""),
     );
     rows.push({
       what: `seed ${fmt(counts.cases)} cases (+${fmt(counts.otherCases)} other licences'), ${counts.users} people, ${engine}`,

@@ -2,7 +2,7 @@ import type { RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import type { OrganisationKind, Role } from "../platform/database/schema.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
-import type { Keyring } from "../platform/encryption/keyring.ts";
+import { useWrappedDataKey, useWrappedDataKeys, type Keyring } from "../platform/encryption/keyring.ts";
 import { mustUseTwoFactor } from "./permissions.ts";
 import { openPersonalFields } from "./personal-fields.ts";
 
@@ -17,6 +17,12 @@ export interface Actor {
   organisationIds: string[];
   /** The same organisations with their names, in the same order: for a "which school" choice. */
   reachable: { id: string; name: string }[];
+  /**
+   * The reachable organisations' data keys as the session read found them, still wrapped under
+   * the master key (empty for a job's or command's actor): a transaction of this request opens
+   * them instead of reading them again. Per request, like the rest of the Actor.
+   */
+  wrappedDataKeys: ReadonlyMap<string, string>;
   twoFactor: {
     /** Set up and confirmed: sign-in asks for a code. */
     enabled: boolean;
@@ -52,12 +58,19 @@ export function auditOfOwnAccount(ctx: Context) {
 
 /** Runs `work` in a transaction that can see exactly the actor's organisations. */
 export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return inScope(ctx.services.database.db, { organisationIds: ctx.actor.organisationIds }, work);
+  return inScope(ctx.services.database.db, { organisationIds: ctx.actor.organisationIds }, (trx) => {
+    useWrappedDataKeys(trx, ctx.services.keyring, ctx.actor.wrappedDataKeys);
+    return work(trx);
+  });
 }
 
 /** Only the actor's own organisation: their own record lives there, whatever else they can reach. */
 export function inOwnOrganisationScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return inScope(ctx.services.database.db, { organisationIds: [ctx.actor.organisation.id] }, work);
+  return inScope(ctx.services.database.db, { organisationIds: [ctx.actor.organisation.id] }, (trx) => {
+    const own = ctx.actor.wrappedDataKeys.get(ctx.actor.organisation.id);
+    if (own) useWrappedDataKey(trx, ctx.services.keyring, ctx.actor.organisation.id, own);
+    return work(trx);
+  });
 }
 
 /**
@@ -105,7 +118,13 @@ export interface ActorFacts {
 }
 
 /** Makes the Actor from its facts, opening the person's sealed name and username. */
-export async function actorOf(trx: Tx, keyring: Keyring, row: ActorFacts, schools: { id: string; name: string }[]): Promise<Actor> {
+export async function actorOf(
+  trx: Tx,
+  keyring: Keyring,
+  row: ActorFacts,
+  schools: { id: string; name: string }[],
+  wrappedDataKeys: ReadonlyMap<string, string> = new Map(),
+): Promise<Actor> {
   const reachable = [{ id: row.organisationId, name: row.organisationName }, ...schools];
   const person = await openPersonalFields(trx, keyring, row.organisationId, row.userId, { username: row.username, fullName: row.fullName });
   return {
@@ -116,6 +135,7 @@ export async function actorOf(trx: Tx, keyring: Keyring, row: ActorFacts, school
     organisation: { id: row.organisationId, name: row.organisationName, kind: row.organisationKind },
     organisationIds: reachable.map((organisation) => organisation.id),
     reachable,
+    wrappedDataKeys,
     twoFactor: {
       enabled: row.totpConfirmedAt !== null,
       required: mustUseTwoFactor(row.role, row.twoFactorRequired),

@@ -4,7 +4,7 @@ import type { Actor } from "./actor.ts";
 import { can, mustUseTwoFactor, PERMISSIONS, ROLES, type Action } from "./permissions.ts";
 
 function actor(role: Actor["role"], kind: "trust" | "school"): Actor {
-  return { userId: "u", username: "u", fullName: "U", role, organisation: { id: "o", name: "O", kind }, organisationIds: ["o"], reachable: [{ id: "o", name: "O" }], twoFactor: { enabled: true, required: true } };
+  return { userId: "u", username: "u", fullName: "U", role, organisation: { id: "o", name: "O", kind }, organisationIds: ["o"], reachable: [{ id: "o", name: "O" }], wrappedDataKeys: new Map(), twoFactor: { enabled: true, required: true } };
 }
 
 describe("the permission table", () => {

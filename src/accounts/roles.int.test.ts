@@ -44,7 +44,7 @@ describe(`roles, grants and ownership (${testEngine})`, () => {
     for (const role of ROLES.filter((r) => r !== "owner")) {
       const { agent } = await signedInAs(role, trust.organisationId);
       for (const route of guarded) {
-        const allowed = can({ userId: "", username: "", fullName: "", role, organisation: { id: "", name: "", kind: "trust" }, organisationIds: [], reachable: [], twoFactor: { enabled: true, required: true } }, route.access as Action);
+        const allowed = can({ userId: "", username: "", fullName: "", role, organisation: { id: "", name: "", kind: "trust" }, organisationIds: [], reachable: [], wrappedDataKeys: new Map(), twoFactor: { enabled: true, required: true } }, route.access as Action);
         const response = await agent.get(route.url);
         expect(response.statusCode, `${role} GET ${route.url}`).toBe(allowed ? 200 : 403);
       }

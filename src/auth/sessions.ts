@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { actorOf, auditOfOwnAccount, inOwnOrganisationScope, type Actor, type Context } from "../accounts/actor.ts";
 import type { OrganisationKind, Role } from "../platform/database/schema.ts";
-import { useWrappedDataKey } from "../platform/encryption/keyring.ts";
+import { useWrappedDataKeys } from "../platform/encryption/keyring.ts";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -71,23 +71,37 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
     if (!session) {
       return { kind: "none" };
     }
-    await changeScope(trx, { organisationIds: [session.orgId] });
+    // Only a write, or a key still to be read, needs the organisation in scope: most requests need neither.
+    const scopeToOrganisation = () => changeScope(trx, { organisationIds: [session.orgId] });
     const idle = now.getTime() - new Date(session.lastSeenAt).getTime();
     const age = now.getTime() - new Date(session.createdAt).getTime();
     const limit = session.awaitingSecondFactor ? SECOND_FACTOR_TIMEOUT_MS : ABSOLUTE_TIMEOUT_MS;
     if (idle >= IDLE_TIMEOUT_MS || age >= limit) {
+      await scopeToOrganisation();
       await deleteSession(trx, session.orgId, session.sessionId);
       return { kind: "expired", organisationId: session.orgId, userId: session.userId };
     }
     if (session.deactivatedAt !== null) {
+      await scopeToOrganisation();
       await deleteSession(trx, session.orgId, session.sessionId);
       return { kind: "none" };
     }
-    useWrappedDataKey(trx, services.keyring, session.orgId, session.wrappedKey);
-    const actor = await actorOf(trx, services.keyring, { ...session, organisationId: session.orgId, totpConfirmedAt: session.totpConfirmedAt }, session.schools);
+    const wrappedDataKeys = new Map<string, string>();
+    for (const organisation of [{ id: session.orgId, wrappedKey: session.wrappedKey }, ...session.schools]) {
+      if (organisation.wrappedKey) wrappedDataKeys.set(organisation.id, organisation.wrappedKey);
+    }
+    let scoped = false;
+    if (!session.wrappedKey) {
+      await scopeToOrganisation(); // the person's sealed name opens with their organisation's key, made on first use
+      scoped = true;
+    }
+    useWrappedDataKeys(trx, services.keyring, wrappedDataKeys);
+    const schools = session.schools.map(({ id, name }) => ({ id, name }));
+    const actor = await actorOf(trx, services.keyring, { ...session, organisationId: session.orgId, totpConfirmedAt: session.totpConfirmedAt }, schools, wrappedDataKeys);
     let lastUse = new Date(session.lastSeenAt);
     if (idle >= LAST_USE_PRECISION_MS) {
       lastUse = now;
+      if (!scoped) await scopeToOrganisation();
       await trx.updateTable("sessions").set({ lastSeenAt: now }).where("orgId", "=", session.orgId).where("id", "=", session.sessionId).execute();
     }
     return {
@@ -119,7 +133,7 @@ interface SessionRow {
   organisationName: string;
   organisationKind: OrganisationKind;
   wrappedKey: string | null;
-  schools: { id: string; name: string }[];
+  schools: { id: string; name: string; wrappedKey: string | null }[];
 }
 
 /** Ends the session behind a cookie, if there is one. */

@@ -22,22 +22,51 @@ const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 const PREPARED = Symbol("prepares statements");
 
 /**
- * Hands out the pool's connections with each parameterised query sent as a named prepared
- * statement (named by a hash of its text), so PostgreSQL parses and plans each distinct query
- * once per connection instead of on every call. The same query text always gets the same name,
- * and a changed table invalidates the plans PostgreSQL keeps, so this changes no result.
+ * Hands out the pool's connections, each changed in two ways that save a round trip to the
+ * server and change no result:
+ * - each parameterised query is sent as a named prepared statement (named by a hash of its
+ *   text), so PostgreSQL parses and plans each distinct query once per connection instead of on
+ *   every call; the same text always gets the same name, and a changed table invalidates the
+ *   plans PostgreSQL keeps;
+ * - a transaction's `begin` waits to travel with the statement after it when that statement has
+ *   no parameters (the scope tenant-scope.ts sets), as one simple query: the server runs `begin`
+ *   first either way, and an error in either fails that one call, so Kysely rolls back as before.
+ *   A statement with parameters cannot share a simple query: `begin` is then sent just before it.
+ *   A transaction that ends before any statement never reached the server, so its end is not sent.
  */
 function preparingStatements(pool: pg.Pool) {
   return {
     async connect() {
       const client = (await pool.connect()) as pg.PoolClient & { [PREPARED]?: true };
       if (!client[PREPARED]) {
-        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-        const named = (text: unknown, values: unknown) =>
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        const send = (text: unknown, values: unknown) =>
           typeof text === "string" && Array.isArray(values) && values.length > 0 && text.length < 8_000 && PREPARABLE.test(text)
             ? query({ name: `s${createHash("sha1").update(text).digest("base64url")}`, text, values })
             : query(text, values);
-        client.query = named as typeof client.query;
+        let beginWaiting = false;
+        const sendAfterBegin = async (text: unknown, values: unknown) => {
+          const bare = typeof text === "string" ? text.trim().toLowerCase() : "";
+          const withoutParameters = !Array.isArray(values) || values.length === 0;
+          if (bare === "begin" && withoutParameters) {
+            if (beginWaiting) throw new Error("begin inside a transaction");
+            beginWaiting = true;
+            return { command: "BEGIN", rowCount: null, rows: [], fields: [] };
+          }
+          if (!beginWaiting) return send(text, values);
+          beginWaiting = false;
+          if ((bare === "commit" || bare === "rollback") && withoutParameters) {
+            return { command: bare.toUpperCase(), rowCount: null, rows: [], fields: [] };
+          }
+          if (typeof text === "string" && withoutParameters) {
+            // One simple query, two statements: pg answers with a result for each.
+            const results = (await query(`begin;\n${text}`)) as unknown[];
+            return results[results.length - 1];
+          }
+          await query("begin");
+          return send(text, values);
+        };
+        client.query = sendAfterBegin as typeof client.query;
         client[PREPARED] = true;
       }
       return client;

@@ -22,6 +22,7 @@ import * as responseSent from "./migrations/2026-12-01-120-response-sent.ts";
 import * as auditSealedAfterCommit from "./migrations/2026-12-02-150-audit-sealed-after-commit.ts";
 import * as caseListOrder from "./migrations/2026-12-02-151-case-list-order.ts";
 import * as sessionInOneRead from "./migrations/2026-12-02-152-session-in-one-read.ts";
+import * as sessionReadsSchoolKeys from "./migrations/2026-12-02-153-session-reads-school-keys.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02-150-audit-sealed-after-commit": auditSealedAfterCommit,
   "2026-12-02-151-case-list-order": caseListOrder,
   "2026-12-02-152-session-in-one-read": sessionInOneRead,
+  "2026-12-02-153-session-reads-school-keys": sessionReadsSchoolKeys,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

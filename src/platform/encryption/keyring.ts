@@ -64,6 +64,13 @@ export function useWrappedDataKey(trx: Tx, keyring: Keyring, organisationId: str
   }
 }
 
+/** Takes several organisations' wrapped data keys read earlier in the same request (the session's), for this transaction. */
+export function useWrappedDataKeys(trx: Tx, keyring: Keyring, wrappedKeys: ReadonlyMap<string, string>): void {
+  for (const [organisationId, wrappedKey] of wrappedKeys) {
+    useWrappedDataKey(trx, keyring, organisationId, wrappedKey);
+  }
+}
+
 /**
  * Reads the data keys of several organisations in one query, ahead of opening a page of their
  * records; those that are missing or destroyed are left to dataKeyOf, which makes or refuses them.
