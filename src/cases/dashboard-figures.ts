@@ -13,21 +13,30 @@
 export const FIGURES_KEPT_MS = 5_000;
 const MOST_VIEWS = 1_000;
 
-const kept = new Map<string, { until: number; organisationIds: readonly string[]; figures: unknown }>();
+const kept = new Map<string, { until: number; organisationIds: readonly string[]; figures: Promise<unknown> }>();
 
-/** A view's figures, worked out again only if not kept or older than FIGURES_KEPT_MS. */
-export async function keptFigures<T>(view: { organisationIds: readonly string[]; whose: string; today: string }, work: () => Promise<T>): Promise<T> {
+/**
+ * A view's figures, worked out again only if not kept or older than FIGURES_KEPT_MS. Requests
+ * that find the same view missing at the same moment share one working-out, instead of each
+ * starting its own (at a trust's size, a hundred people's dashboards at once would otherwise
+ * each count every case when the kept figures lapse). A working-out that fails is not kept.
+ */
+export function keptFigures<T>(view: { organisationIds: readonly string[]; whose: string; today: string }, work: () => Promise<T>): Promise<T> {
   const key = JSON.stringify([[...view.organisationIds].sort(), view.whose, view.today]);
   const now = performance.now();
   const found = kept.get(key);
   if (found && found.until > now) {
-    return found.figures as T;
+    return found.figures as Promise<T>;
   }
-  const figures = await work();
   if (kept.size >= MOST_VIEWS) {
     kept.clear();
   }
-  kept.set(key, { until: now + FIGURES_KEPT_MS, organisationIds: view.organisationIds, figures });
+  const figures = work();
+  const entry = { until: now + FIGURES_KEPT_MS, organisationIds: view.organisationIds, figures };
+  kept.set(key, entry);
+  figures.catch(() => {
+    if (kept.get(key) === entry) kept.delete(key);
+  });
   return figures;
 }
 
