@@ -20,6 +20,7 @@ pg.types.setTypeParser(DATE_OID, keepDateText);
 /** A statement worth keeping prepared: a query with parameters (not DDL, which cannot be), of a sane size. */
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 const PREPARED = Symbol("prepares statements");
+const FORGET_WAITING_BEGIN = Symbol("forgets a begin still waiting");
 
 /**
  * Hands out the pool's connections, each changed in two ways that save a round trip to the
@@ -37,7 +38,7 @@ const PREPARED = Symbol("prepares statements");
 function preparingStatements(pool: pg.Pool) {
   return {
     async connect() {
-      const client = (await pool.connect()) as pg.PoolClient & { [PREPARED]?: true };
+      const client = (await pool.connect()) as pg.PoolClient & { [PREPARED]?: true; [FORGET_WAITING_BEGIN]?: () => void };
       if (!client[PREPARED]) {
         const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
         const send = (text: unknown, values: unknown) =>
@@ -46,7 +47,7 @@ function preparingStatements(pool: pg.Pool) {
             : query(text, values);
         let beginWaiting = false;
         const sendAfterBegin = async (text: unknown, values: unknown) => {
-          const bare = typeof text === "string" ? text.trim().toLowerCase() : "";
+          const bare = typeof text === "string" && text.length <= 10 ? text.trim().toLowerCase() : "";
           const withoutParameters = !Array.isArray(values) || values.length === 0;
           if (bare === "begin" && withoutParameters) {
             if (beginWaiting) throw new Error("begin inside a transaction");
@@ -67,8 +68,16 @@ function preparingStatements(pool: pg.Pool) {
           return send(text, values);
         };
         client.query = sendAfterBegin as typeof client.query;
+        client[FORGET_WAITING_BEGIN] = () => (beginWaiting = false);
         client[PREPARED] = true;
       }
+      // A connection goes back to the pool with no transaction of its own waiting to begin (the
+      // pool gives each checkout its own release, so this wraps each one).
+      const release = client.release;
+      client.release = ((error?: Error | boolean) => {
+        client[FORGET_WAITING_BEGIN]?.();
+        return release(error);
+      }) as typeof client.release;
       return client;
     },
     end: () => pool.end(),
