@@ -2,7 +2,7 @@ import type { RequestMeta } from "../audit/audit.ts";
 import type { Services } from "../platform/services.ts";
 import type { OrganisationKind, Role } from "../platform/database/schema.ts";
 import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
-import { useWrappedDataKey, useWrappedDataKeys, type Keyring } from "../platform/encryption/keyring.ts";
+import { useKeysReadEarlier, type Keyring } from "../platform/encryption/keyring.ts";
 import { mustUseTwoFactor } from "./permissions.ts";
 import { openPersonalFields } from "./personal-fields.ts";
 
@@ -20,7 +20,8 @@ export interface Actor {
   /**
    * The reachable organisations' data keys as the session read found them, still wrapped under
    * the master key (empty for a job's or command's actor): a transaction of this request opens
-   * them instead of reading them again. Per request, like the rest of the Actor.
+   * values with them instead of reading them again (sealing still reads its key). Per request,
+   * like the rest of the Actor.
    */
   wrappedDataKeys: ReadonlyMap<string, string>;
   twoFactor: {
@@ -59,7 +60,7 @@ export function auditOfOwnAccount(ctx: Context) {
 /** Runs `work` in a transaction that can see exactly the actor's organisations. */
 export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
   return inScope(ctx.services.database.db, { organisationIds: ctx.actor.organisationIds }, (trx) => {
-    useWrappedDataKeys(trx, ctx.services.keyring, ctx.actor.wrappedDataKeys);
+    useKeysReadEarlier(trx, ctx.actor.wrappedDataKeys);
     return work(trx);
   });
 }
@@ -67,8 +68,7 @@ export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Pr
 /** Only the actor's own organisation: their own record lives there, whatever else they can reach. */
 export function inOwnOrganisationScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
   return inScope(ctx.services.database.db, { organisationIds: [ctx.actor.organisation.id] }, (trx) => {
-    const own = ctx.actor.wrappedDataKeys.get(ctx.actor.organisation.id);
-    if (own) useWrappedDataKey(trx, ctx.services.keyring, ctx.actor.organisation.id, own);
+    useKeysReadEarlier(trx, ctx.actor.wrappedDataKeys);
     return work(trx);
   });
 }

@@ -6,7 +6,7 @@ import { recordAudit, type AuditAction } from "../audit/audit.ts";
 import { countdownTo, DeadlineInputError, type CaseType, type ClockStop, type Countdown, type Deadline } from "../calendar/deadlines.ts";
 import type { Selectable } from "kysely";
 import type { CaseTable } from "../platform/database/schema.ts";
-import type { Tx } from "../platform/database/tenant-scope.ts";
+import { afterCommit, type Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
@@ -159,7 +159,9 @@ export function auditOfCase(ctx: Context, organisationId: string, action: AuditA
 
 /** Adds to a case's timeline; the detail is sealed (it may quote a note or a name). */
 export async function addEvent(trx: Tx, ctx: Context, organisationId: string, caseId: string, kind: string, detail?: string): Promise<void> {
+  // Now, and again once committed: figures worked out in between saw the case as it was.
   caseFiguresChanged(organisationId);
+  afterCommit(trx, () => caseFiguresChanged(organisationId));
   const id = randomUUID();
   await trx
     .insertInto("caseEvents")

@@ -46,9 +46,17 @@ function preparingStatements(pool: pg.Pool) {
             ? query({ name: `s${createHash("sha1").update(text).digest("base64url")}`, text, values })
             : query(text, values);
         let beginWaiting = false;
+        // The combined query failed: whether `begin` ran is unknown (a syntax error fails the
+        // whole query before any of it runs), so nothing but the rollback may follow.
+        let failedAtBegin = false;
         const sendAfterBegin = async (text: unknown, values: unknown) => {
           const bare = typeof text === "string" && text.length <= 10 ? text.trim().toLowerCase() : "";
           const withoutParameters = !Array.isArray(values) || values.length === 0;
+          if (failedAtBegin) {
+            if (bare !== "rollback" || !withoutParameters) throw new Error("this transaction failed at its first statement: only a rollback may follow");
+            failedAtBegin = false;
+            return send(text, values);
+          }
           if (bare === "begin" && withoutParameters) {
             if (beginWaiting) throw new Error("begin inside a transaction");
             beginWaiting = true;
@@ -60,15 +68,24 @@ function preparingStatements(pool: pg.Pool) {
             return { command: bare.toUpperCase(), rowCount: null, rows: [], fields: [] };
           }
           if (typeof text === "string" && withoutParameters) {
-            // One simple query, two statements: pg answers with a result for each.
-            const results = (await query(`begin;\n${text}`)) as unknown[];
-            return results[results.length - 1];
+            try {
+              // One simple query, two statements: pg answers with a result for each.
+              const results = await query(`begin;\n${text}`);
+              return Array.isArray(results) ? results[results.length - 1] : results;
+            } catch (error) {
+              failedAtBegin = true;
+              throw error;
+            }
           }
-          await query("begin");
-          return send(text, values);
+          // Both queued at once, so pg sends them in this order whatever else is asked meanwhile.
+          const [, result] = await Promise.all([query("begin"), send(text, values)]);
+          return result;
         };
         client.query = sendAfterBegin as typeof client.query;
-        client[FORGET_WAITING_BEGIN] = () => (beginWaiting = false);
+        client[FORGET_WAITING_BEGIN] = () => {
+          beginWaiting = false;
+          failedAtBegin = false;
+        };
         client[PREPARED] = true;
       }
       // A connection goes back to the pool with no transaction of its own waiting to begin (the

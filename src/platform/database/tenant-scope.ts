@@ -26,11 +26,28 @@ export interface Scope {
  * bound to the transaction and the scope, and the scope ends with the transaction
  * (set_config(..., true) is transaction-local, so a pooled connection carries nothing over).
  */
-export function inScope<T>(db: Kysely<Database>, scope: Scope, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+export async function inScope<T>(db: Kysely<Database>, scope: Scope, work: (trx: Tx) => Promise<T>): Promise<T> {
+  let committed: (() => void)[] = [];
+  const result = await db.transaction().execute(async (trx) => {
     await setScope(trx, scope, { asApplication: true });
-    return work(trx);
+    const done = await work(trx);
+    committed = afterCommitOf.get(trx) ?? [];
+    return done;
   });
+  for (const then of committed) then();
+  return result;
+}
+
+const afterCommitOf = new WeakMap<Tx, (() => void)[]>();
+
+/**
+ * Runs `then` once the transaction has committed (never if it rolls back): for what must follow
+ * the change other requests can see, such as letting go of figures worked out from before it.
+ */
+export function afterCommit(trx: Tx, then: () => void): void {
+  const waiting = afterCommitOf.get(trx) ?? [];
+  waiting.push(then);
+  afterCommitOf.set(trx, waiting);
 }
 
 /** Narrows or moves the scope inside a transaction, e.g. once a session has named its organisation. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "../../testing/test-database.ts";
 import type { StewardDatabase } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
-import { inScope } from "./tenant-scope.ts";
+import { afterCommit, inScope } from "./tenant-scope.ts";
 
 /*
  * On PostgreSQL a transaction's `begin` travels with the statement after it when that statement
@@ -56,6 +56,18 @@ describe("transactions, with begin sent together with the first statement", () =
     expect(await count()).toBe(1);
   });
 
+  it("lets nothing of a transaction run once its first statement failed, even if the work goes on", async () => {
+    const before = await count();
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        // A syntax error fails the whole query that carried begin, before any of it ran.
+        await sql.raw("selec 1").execute(trx).catch(() => undefined);
+        await sql`insert into ${sql.table(probe)} values (${10})`.execute(trx);
+      }),
+    ).rejects.toThrow();
+    expect(await count()).toBe(before);
+  });
+
   it("lets a transaction end before any statement, committed or failed, and the next one still works", async () => {
     expect(await database.db.transaction().execute(async () => "nothing to do")).toBe("nothing to do");
     await expect(
@@ -81,6 +93,22 @@ describe("transactions, with begin sent together with the first statement", () =
     expect(inside).toBe(`{${organisationId}}`);
     const after = (await sql<{ ids: string | null }>`select current_setting('steward.org_ids', true) as ids`.execute(database.db)).rows[0]!.ids;
     expect(after ?? "").toBe("");
+  });
+
+  it("runs what waits for the commit only after it, and never after a rollback", async () => {
+    const seen: number[] = [];
+    await inScope(database.db, {}, async (trx) => {
+      afterCommit(trx, () => seen.push(1));
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual([1]);
+    await expect(
+      inScope(database.db, {}, async (trx) => {
+        afterCommit(trx, () => seen.push(2));
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(seen).toEqual([1]);
   });
 
   it("refuses a scope value that is not of its kind before anything reaches the database", async () => {

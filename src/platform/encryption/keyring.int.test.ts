@@ -6,7 +6,7 @@ import { startTestSteward, type TestSteward } from "../../testing/test-steward.t
 import { testEngine } from "../../testing/test-database.ts";
 import { inScope } from "../database/tenant-scope.ts";
 import { UnreadableError } from "./envelope.ts";
-import { createKeyring, destroyDataKey, openFor, sealFor, type SealedPlace } from "./keyring.ts";
+import { createKeyring, destroyDataKey, openFor, sealFor, useKeysReadEarlier, type SealedPlace } from "./keyring.ts";
 
 describe(`organisation data keys (${testEngine})`, () => {
   let steward: TestSteward;
@@ -55,6 +55,23 @@ describe(`organisation data keys (${testEngine})`, () => {
     await within(licence.organisationId, (trx) => destroyDataKey(trx, licence.organisationId, steward.clock.now()));
     await expect(within(licence.organisationId, (trx) => openFor(trx, keyring, place(licence.organisationId), sealed))).rejects.toThrow(/destroyed/);
     await expect(within(licence.organisationId, (trx) => sealFor(trx, keyring, place(licence.organisationId), "new"))).rejects.toThrow(/destroyed/);
+  });
+
+  it("seals nothing new under a key destroyed after the request's session read it", async () => {
+    const licence = await buildLicence(steward.services);
+    const { keyring } = steward.services;
+    const sealed = await within(licence.organisationId, (trx) => sealFor(trx, keyring, place(licence.organisationId), "Jo Bloggs"));
+    const { rows } = await sql<{ wrappedKey: string }>`select wrapped_key from organisation_keys where org_id = ${licence.organisationId}`.execute(db());
+    const readEarlier = new Map([[licence.organisationId, rows[0]!.wrappedKey]]);
+    await within(licence.organisationId, (trx) => destroyDataKey(trx, licence.organisationId, steward.clock.now()));
+    // The same request's later transaction: what it had read still opens, but sealing reads the key afresh.
+    const later = <T>(work: Parameters<typeof inScope<T>>[2]) =>
+      within(licence.organisationId, (trx) => {
+        useKeysReadEarlier(trx, readEarlier);
+        return work(trx);
+      });
+    expect(await later((trx) => openFor(trx, keyring, place(licence.organisationId), sealed))).toBe("Jo Bloggs");
+    await expect(later((trx) => sealFor(trx, keyring, place(licence.organisationId), "new"))).rejects.toThrow(/destroyed/);
   });
 
   it("does not let the application role delete a key (only destroy it in place)", async () => {

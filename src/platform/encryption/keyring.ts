@@ -64,11 +64,41 @@ export function useWrappedDataKey(trx: Tx, keyring: Keyring, organisationId: str
   }
 }
 
-/** Takes several organisations' wrapped data keys read earlier in the same request (the session's), for this transaction. */
+/** Takes several organisations' wrapped data keys read in this transaction with other rows (a session's). */
 export function useWrappedDataKeys(trx: Tx, keyring: Keyring, wrappedKeys: ReadonlyMap<string, string>): void {
   for (const [organisationId, wrappedKey] of wrappedKeys) {
     useWrappedDataKey(trx, keyring, organisationId, wrappedKey);
   }
+}
+
+/**
+ * Wrapped data keys read in an earlier transaction of the same request (the session's), for
+ * this one: used only to open values, and unwrapped only when one is opened. Sealing always reads
+ * its key in its own transaction, so nothing new is ever sealed under a key destroyed meanwhile.
+ */
+const readEarlier = new WeakMap<Tx, ReadonlyMap<string, string>>();
+const openedFromEarlier = new WeakMap<Tx, Map<string, Buffer>>();
+
+/** Lets this transaction open values with keys its request read earlier (see readEarlier). */
+export function useKeysReadEarlier(trx: Tx, wrappedKeys: ReadonlyMap<string, string>): void {
+  if (wrappedKeys.size > 0) readEarlier.set(trx, wrappedKeys);
+}
+
+/** The key that opens an organisation's values in this transaction. */
+async function openingKeyOf(trx: Tx, keyring: Keyring, organisationId: string): Promise<Buffer> {
+  const known = unwrapped.get(trx)?.get(organisationId) ?? openedFromEarlier.get(trx)?.get(organisationId);
+  if (known) {
+    return known;
+  }
+  const wrappedKey = readEarlier.get(trx)?.get(organisationId);
+  if (!wrappedKey) {
+    return dataKeyOf(trx, keyring, organisationId);
+  }
+  const key = open(keyring.masterKey, wrappedKey, wrappingContext(organisationId));
+  const cache = openedFromEarlier.get(trx) ?? new Map<string, Buffer>();
+  cache.set(organisationId, key);
+  openedFromEarlier.set(trx, cache);
+  return key;
 }
 
 /**
@@ -77,7 +107,8 @@ export function useWrappedDataKeys(trx: Tx, keyring: Keyring, wrappedKeys: Reado
  */
 export async function readDataKeys(trx: Tx, keyring: Keyring, organisationIds: readonly string[]): Promise<void> {
   const cache = unwrapped.get(trx) ?? new Map<string, Buffer>();
-  const wanted = [...new Set(organisationIds)].filter((id) => !cache.has(id));
+  const earlier = readEarlier.get(trx);
+  const wanted = [...new Set(organisationIds)].filter((id) => !cache.has(id) && !earlier?.has(id));
   if (wanted.length === 0) {
     return;
   }
@@ -115,7 +146,7 @@ export async function openFor(trx: Tx, keyring: Keyring, place: SealedPlace, sea
 
 /** As openFor, for a sealed file: the bytes as they were. */
 export async function openBytesFor(trx: Tx, keyring: Keyring, place: SealedPlace, sealed: string): Promise<Buffer> {
-  return open(await dataKeyOf(trx, keyring, place.organisationId), sealed, placeText(place));
+  return open(await openingKeyOf(trx, keyring, place.organisationId), sealed, placeText(place));
 }
 
 /** Seals a file for one place, as raw bytes: what a file store keeps. */
@@ -125,7 +156,7 @@ export async function sealFileFor(trx: Tx, keyring: Keyring, place: SealedPlace,
 
 /** Opens a file sealed by sealFileFor for the same place. */
 export async function openFileFor(trx: Tx, keyring: Keyring, place: SealedPlace, sealed: Buffer): Promise<Buffer> {
-  return openBytes(await dataKeyOf(trx, keyring, place.organisationId), sealed, placeText(place));
+  return openBytes(await openingKeyOf(trx, keyring, place.organisationId), sealed, placeText(place));
 }
 
 /**
