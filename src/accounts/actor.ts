@@ -59,15 +59,17 @@ export function auditOfOwnAccount(ctx: Context) {
 
 /** Runs `work` in a transaction that can see exactly the actor's organisations. */
 export function inActorScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return inScope(ctx.services.database.db, { organisationIds: ctx.actor.organisationIds }, (trx) => {
-    useKeysReadEarlier(trx, ctx.actor.wrappedDataKeys);
-    return work(trx);
-  });
+  return inActorTransaction(ctx, ctx.actor.organisationIds, work);
 }
 
 /** Only the actor's own organisation: their own record lives there, whatever else they can reach. */
 export function inOwnOrganisationScope<T>(ctx: Context, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return inScope(ctx.services.database.db, { organisationIds: [ctx.actor.organisation.id] }, (trx) => {
+  return inActorTransaction(ctx, [ctx.actor.organisation.id], work);
+}
+
+/** A transaction of the actor's request that sees `organisationIds`, opening values with the keys its session read. */
+function inActorTransaction<T>(ctx: Context, organisationIds: readonly string[], work: (trx: Tx) => Promise<T>): Promise<T> {
+  return inScope(ctx.services.database.db, { organisationIds }, (trx) => {
     useKeysReadEarlier(trx, ctx.actor.wrappedDataKeys);
     return work(trx);
   });

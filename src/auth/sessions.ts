@@ -72,7 +72,11 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
       return { kind: "none" };
     }
     // Only a write, or a key still to be read, needs the organisation in scope: most requests need neither.
-    const scopeToOrganisation = () => changeScope(trx, { organisationIds: [session.orgId] });
+    let scoped = false;
+    const scopeToOrganisation = async () => {
+      if (!scoped) await changeScope(trx, { organisationIds: [session.orgId] });
+      scoped = true;
+    };
     const idle = now.getTime() - new Date(session.lastSeenAt).getTime();
     const age = now.getTime() - new Date(session.createdAt).getTime();
     const limit = session.awaitingSecondFactor ? SECOND_FACTOR_TIMEOUT_MS : ABSOLUTE_TIMEOUT_MS;
@@ -90,10 +94,8 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
     for (const organisation of [{ id: session.orgId, wrappedKey: session.wrappedKey }, ...session.schools]) {
       if (organisation.wrappedKey) wrappedDataKeys.set(organisation.id, organisation.wrappedKey);
     }
-    let scoped = false;
     if (!session.wrappedKey) {
       await scopeToOrganisation(); // the person's sealed name opens with their organisation's key, made on first use
-      scoped = true;
     }
     useWrappedDataKeys(trx, services.keyring, wrappedDataKeys);
     const schools = session.schools.map(({ id, name }) => ({ id, name }));
@@ -101,7 +103,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
     let lastUse = new Date(session.lastSeenAt);
     if (idle >= LAST_USE_PRECISION_MS) {
       lastUse = now;
-      if (!scoped) await scopeToOrganisation();
+      await scopeToOrganisation();
       await trx.updateTable("sessions").set({ lastSeenAt: now }).where("orgId", "=", session.orgId).where("id", "=", session.sessionId).execute();
     }
     return {

@@ -28,6 +28,15 @@ export const wrappingContext = (organisationId: string) => `steward data key ${o
 /** Data keys already unwrapped in this transaction, so a page of records costs one lookup. */
 const unwrapped = new WeakMap<Tx, Map<string, Buffer>>();
 
+/** Unwraps an organisation's data key and keeps it in `caches` for this transaction. */
+function unwrapFor(caches: WeakMap<Tx, Map<string, Buffer>>, trx: Tx, keyring: Keyring, organisationId: string, wrappedKey: string): Buffer {
+  const key = open(keyring.masterKey, wrappedKey, wrappingContext(organisationId));
+  const cache = caches.get(trx) ?? new Map<string, Buffer>();
+  cache.set(organisationId, key);
+  caches.set(trx, cache);
+  return key;
+}
+
 /** The organisation's data key, made on first use. Refuses once the key has been destroyed. */
 export async function dataKeyOf(trx: Tx, keyring: Keyring, organisationId: string): Promise<Buffer> {
   const known = unwrapped.get(trx)?.get(organisationId);
@@ -48,26 +57,13 @@ export async function dataKeyOf(trx: Tx, keyring: Keyring, organisationId: strin
   if (!row?.wrappedKey) {
     throw new UnreadableError("This organisation's data key has been destroyed");
   }
-  const key = open(keyring.masterKey, row.wrappedKey, wrappingContext(organisationId));
-  const cache = unwrapped.get(trx) ?? new Map<string, Buffer>();
-  cache.set(organisationId, key);
-  unwrapped.set(trx, cache);
-  return key;
-}
-
-/** Takes an organisation's wrapped data key already read with other rows (a session's), for this transaction. */
-export function useWrappedDataKey(trx: Tx, keyring: Keyring, organisationId: string, wrappedKey: string | null): void {
-  if (wrappedKey) {
-    const cache = unwrapped.get(trx) ?? new Map<string, Buffer>();
-    cache.set(organisationId, open(keyring.masterKey, wrappedKey, wrappingContext(organisationId)));
-    unwrapped.set(trx, cache);
-  }
+  return unwrapFor(unwrapped, trx, keyring, organisationId, row.wrappedKey);
 }
 
 /** Takes several organisations' wrapped data keys read in this transaction with other rows (a session's). */
 export function useWrappedDataKeys(trx: Tx, keyring: Keyring, wrappedKeys: ReadonlyMap<string, string>): void {
   for (const [organisationId, wrappedKey] of wrappedKeys) {
-    useWrappedDataKey(trx, keyring, organisationId, wrappedKey);
+    unwrapFor(unwrapped, trx, keyring, organisationId, wrappedKey);
   }
 }
 
@@ -91,14 +87,7 @@ async function openingKeyOf(trx: Tx, keyring: Keyring, organisationId: string): 
     return known;
   }
   const wrappedKey = readEarlier.get(trx)?.get(organisationId);
-  if (!wrappedKey) {
-    return dataKeyOf(trx, keyring, organisationId);
-  }
-  const key = open(keyring.masterKey, wrappedKey, wrappingContext(organisationId));
-  const cache = openedFromEarlier.get(trx) ?? new Map<string, Buffer>();
-  cache.set(organisationId, key);
-  openedFromEarlier.set(trx, cache);
-  return key;
+  return wrappedKey ? unwrapFor(openedFromEarlier, trx, keyring, organisationId, wrappedKey) : dataKeyOf(trx, keyring, organisationId);
 }
 
 /**
@@ -106,19 +95,18 @@ async function openingKeyOf(trx: Tx, keyring: Keyring, organisationId: string): 
  * records; those that are missing or destroyed are left to dataKeyOf, which makes or refuses them.
  */
 export async function readDataKeys(trx: Tx, keyring: Keyring, organisationIds: readonly string[]): Promise<void> {
-  const cache = unwrapped.get(trx) ?? new Map<string, Buffer>();
+  const known = unwrapped.get(trx);
   const earlier = readEarlier.get(trx);
-  const wanted = [...new Set(organisationIds)].filter((id) => !cache.has(id) && !earlier?.has(id));
+  const wanted = [...new Set(organisationIds)].filter((id) => !known?.has(id) && !earlier?.has(id));
   if (wanted.length === 0) {
     return;
   }
   const rows = await trx.selectFrom("organisationKeys").select(["orgId", "wrappedKey"]).where("orgId", "in", wanted).execute();
   for (const row of rows) {
     if (row.wrappedKey) {
-      cache.set(row.orgId, open(keyring.masterKey, row.wrappedKey, wrappingContext(row.orgId)));
+      unwrapFor(unwrapped, trx, keyring, row.orgId, row.wrappedKey);
     }
   }
-  unwrapped.set(trx, cache);
 }
 
 /**
