@@ -41,8 +41,9 @@ export async function inScope<T>(db: Kysely<Database>, scope: Scope, work: (trx:
 const afterCommitOf = new WeakMap<Tx, (() => void)[]>();
 
 /**
- * Runs `then` once the transaction has committed (never if it rolls back): for what must follow
- * the change other requests can see, such as letting go of figures worked out from before it.
+ * Runs `then` once the transaction (one inScope opened, as every application transaction is) has
+ * committed, never if it rolls back: for what must follow the change other requests can see, such
+ * as letting go of figures worked out from before it.
  */
 export function afterCommit(trx: Tx, then: () => void): void {
   const waiting = afterCommitOf.get(trx) ?? [];
