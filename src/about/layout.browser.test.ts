@@ -8,8 +8,8 @@ import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 import { testEngine } from "../testing/test-database.ts";
 
 /**
- * The frame around every page, in Chromium: the footer's privacy notice, accessibility statement
- * and contact page; the navigation on one line at 1280 pixels; the case list and audit trail
+ * The frame around every page, in Chromium: the footer's privacy notice, accessibility statement,
+ * contact page and source code; the navigation on one line at 1280 pixels; the case list and audit trail
  * with no sideways scrolling on a 375-pixel phone. Every page passes axe.
  */
 describe(`every page's frame, in Chromium (${testEngine})`, () => {
@@ -74,18 +74,18 @@ describe(`every page's frame, in Chromium (${testEngine})`, () => {
     await steward?.close();
   });
 
-  it("links every page to the privacy notice, the accessibility statement and contact, readable signed out", async () => {
+  it("links every page to the privacy notice, the accessibility statement, contact and the source code, readable signed out", async () => {
     const context = await browser.newContext({ baseURL: base, javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto("/login");
-    for (const [link, heading] of [["Privacy notice", "Privacy notice"], ["Accessibility statement", "Accessibility statement for Steward"], ["Contact", "Contact"]] as const) {
+    for (const [link, heading] of [["Privacy notice", "Privacy notice"], ["Accessibility statement", "Accessibility statement for Steward"], ["Contact", "Contact"], ["Source code", "Source code"]] as const) {
       await page.getByRole("contentinfo").getByRole("link", { name: link, exact: true }).click();
       expect(await page.locator("h1").textContent()).toBe(heading);
-      expect(page.url()).toMatch(/\/(privacy|accessibility|contact)$/);
+      expect(page.url()).toMatch(/\/(privacy|accessibility|contact|source)$/);
     }
     await context.close();
     const signed = await signedIn({ width: 1280, height: 900 });
-    for (const path of ["/privacy", "/accessibility", "/contact"]) {
+    for (const path of ["/privacy", "/accessibility", "/contact", "/source"]) {
       await signed.goto(path);
       await scan(signed, path);
     }
