@@ -2,6 +2,8 @@
  * `npm run steward -- <command>`: operator commands, thin adapters over domain functions.
  *   audit verify   re-computes every organisation's audit chain; exits 1 naming the first broken link
  *   deadline …     prints the legal deadline for a case as JSON (no database needed)
+ *   detect …       prints suggestions of personal data to remove from text, as JSON (no database needed)
+ *   redact IN OUT  redacts a PDF: detects, applies, verifies, prints a JSON summary (no database needed)
  *   bank-holidays import FILE   loads GOV.UK's bank-holidays.json over the built-in years it covers
  *   backup FILE    writes one consistent, encrypted backup of the whole database
  *   restore FILE   restores a backup into an empty data folder or database
@@ -19,22 +21,24 @@ const USAGE = `usage: npm run steward -- audit verify
        npm run steward -- backup FILE
        npm run steward -- restore FILE (into an empty data folder or database)
        npm run steward -- deadline TYPE RECEIVED [--nation NATION] [--school-days FILE]
+       npm run steward -- detect [--known-people "Name;Name"] [FILE] | --jsonl FILE
 ${STORAGE_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
   const [area, command] = args;
   if (area === "deadline") {
-    const { DEADLINE_USAGE, deadlineCommand, UsageError } = await import("./calendar/deadline-command.ts");
-    try {
+    const { DEADLINE_USAGE, deadlineCommand } = await import("./calendar/deadline-command.ts");
+    return withUsage(DEADLINE_USAGE, async () => {
       console.log(await deadlineCommand(args.slice(1)));
       return 0;
-    } catch (error) {
-      if (error instanceof UsageError) {
-        console.error(`${error.message}\n${DEADLINE_USAGE}`);
-        return 2;
-      }
-      throw error;
-    }
+    });
+  }
+  if (area === "detect") {
+    const { DETECT_USAGE, detectCommand } = await import("./redaction/detect-command.ts");
+    return withUsage(DETECT_USAGE, async () => {
+      await detectCommand(args.slice(1), (line) => process.stdout.write(`${line}\n`), readStandardInput);
+      return 0;
+    });
   }
   if (area === "bank-holidays" && command === "import" && args[2]) {
     return importBankHolidaysCommand(args[2]);
@@ -55,6 +59,28 @@ async function main(args: string[]): Promise<number> {
   }
   console.error(USAGE);
   return 2;
+}
+
+/** Runs a command; a usage mistake prints its message and the command's usage, and exits 2. */
+async function withUsage(usage: string, command: () => Promise<number>): Promise<number> {
+  const { UsageError } = await import("./platform/errors.ts");
+  try {
+    return await command();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n${usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function openConfiguredDatabase(purpose: string) {

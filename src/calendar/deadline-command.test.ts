@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { deadlineCommand, UsageError } from "./deadline-command.ts";
+import { deadlineCommand } from "./deadline-command.ts";
+import { UsageError } from "../platform/errors.ts";
 
 describe("npm run steward -- deadline", () => {
   it("prints one JSON object with the due date and the rule", async () => {

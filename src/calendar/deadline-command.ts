@@ -2,14 +2,13 @@ import { readFile } from "node:fs/promises";
 import { HolidayCalendar, NATIONS, type Nation } from "./bank-holidays.ts";
 import { CASE_TYPES, computeDeadline, DeadlineInputError, type CaseType } from "./deadlines.ts";
 import { readTermDatesCsv, type TermDates } from "./school-days.ts";
+import { UsageError } from "../platform/errors.ts";
 
 export const DEADLINE_USAGE =
   "usage: npm run steward -- deadline <type> <received YYYY-MM-DD or date-time> [--nation england|wales|scotland|northern-ireland] [--school-days FILE]\n" +
   `  type: ${CASE_TYPES.filter((type) => type !== "advice").join(", ")}\n` +
   "  FILE: term dates as CSV (first_day,last_day,kind), the same file the Settings page imports";
 
-/** Thrown for a usage mistake: the CLI prints the message and the usage, and exits 2. */
-export class UsageError extends Error {}
 
 /**
  * `deadline <type> <received>`: one JSON object on stdout. Counted with the built-in bank holidays,

@@ -43,3 +43,6 @@ export const notSignedIn = () => new StewardError("not_signed_in", "Sign in to c
 export const busy = (message = "Steward is busy signing other people in. Wait a few seconds, then try again.") => new StewardError("busy", message);
 /** How long a `busy` answer asks the browser to wait, in seconds. */
 export const BUSY_RETRY_AFTER_SECONDS = 5;
+
+/** An operator command used wrongly: the CLI prints the message and the command's usage, and exits 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,136 @@
+/**
+ * The words around a candidate, which decide how sure a suggestion is: "NHS no." before ten digits,
+ * "DOB" before a date, "switchboard" before the school's own number. In a table (an MIS export as
+ * CSV, a pasted spreadsheet) the words that label a value are its column's header, not its
+ * neighbours, so the header of the cell a candidate sits in counts as its context too.
+ */
+export interface TextContext {
+  readonly text: string;
+  /** The header of the table column holding this offset, lower-cased, when it is in a table. */
+  columnHeaderAt(offset: number): string | undefined;
+}
+
+interface TableLine {
+  start: number;
+  end: number;
+  /** Where each cell starts, as offsets into the text. */
+  cellStarts: number[];
+  headers: string[];
+}
+
+export function textContext(text: string): TextContext {
+  const tableLines = findTables(text);
+  return {
+    text,
+    columnHeaderAt(offset) {
+      const line = lineContaining(tableLines, offset);
+      if (!line) {
+        return undefined;
+      }
+      let cell = 0;
+      while (cell + 1 < line.cellStarts.length && line.cellStarts[cell + 1]! <= offset) {
+        cell += 1;
+      }
+      return line.headers[cell];
+    },
+  };
+}
+
+/** The first matching word of `words` before the candidate (on its line or the line above), after it on its line, or in its column's header. */
+export function contextWord(context: TextContext, start: number, end: number, words: RegExp, { before = 48, after = 28 } = {}): string | undefined {
+  const { text } = context;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const previousLineStart = lineStart > 0 ? text.lastIndexOf("\n", lineStart - 2) + 1 : lineStart;
+  const windowStart = Math.max(start - before, start - before > lineStart ? lineStart : previousLineStart);
+  const lineEnd = text.indexOf("\n", end);
+  const windowEnd = Math.min(end + after, lineEnd === -1 ? text.length : lineEnd);
+  const found = lastMatch(words, text.slice(windowStart, start)) ?? firstMatch(words, text.slice(end, windowEnd));
+  if (found) {
+    return found;
+  }
+  const header = context.columnHeaderAt(start);
+  return header ? firstMatch(words, header) : undefined;
+}
+
+function firstMatch(words: RegExp, text: string): string | undefined {
+  const match = new RegExp(words.source, words.flags.includes("i") ? "i" : "").exec(text);
+  return match?.[0];
+}
+
+function lastMatch(words: RegExp, text: string): string | undefined {
+  const global = new RegExp(words.source, words.flags.includes("i") ? "gi" : "g");
+  let last: string | undefined;
+  for (const match of text.matchAll(global)) {
+    last = match[0];
+  }
+  return last;
+}
+
+function lineContaining(lines: TableLine[], offset: number): TableLine | undefined {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const line = lines[middle]!;
+    if (offset < line.start) {
+      high = middle - 1;
+    } else if (offset > line.end) {
+      low = middle + 1;
+    } else {
+      return line;
+    }
+  }
+  return undefined;
+}
+
+/** Runs of lines split by the same separator into the same number (3 or more) of cells; the first line of a run is its header. */
+function findTables(text: string): TableLine[] {
+  const found: TableLine[] = [];
+  const lines: { start: number; end: number; value: string }[] = [];
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    lines.push({ start, end: end === -1 ? text.length : end, value: text.slice(start, end === -1 ? text.length : end) });
+    if (end === -1) {
+      break;
+    }
+    start = end + 1;
+  }
+  let index = 0;
+  while (index < lines.length) {
+    const header = lines[index]!;
+    const separator = header.value.includes("\t") ? "\t" : header.value.includes(",") ? "," : header.value.includes("|") ? "|" : undefined;
+    const headerCells = separator ? splitCells(header.value, separator) : [];
+    // A header names its columns: mostly letters, no long numbers.
+    if (!separator || headerCells.length < 3 || /\d{4,}/.test(header.value)) {
+      index += 1;
+      continue;
+    }
+    const headers = headerCells.map((cell) => cell.text.trim().toLowerCase());
+    let next = index + 1;
+    while (next < lines.length && splitCells(lines[next]!.value, separator).length === headerCells.length) {
+      const line = lines[next]!;
+      found.push({ start: line.start, end: line.end, cellStarts: splitCells(line.value, separator).map((cell) => line.start + cell.start), headers });
+      next += 1;
+    }
+    index = next > index + 1 ? next : index + 1;
+  }
+  return found;
+}
+
+/** Cells of a line, quoted cells (CSV's "Smith, Jane") kept whole. */
+function splitCells(line: string, separator: string): { start: number; text: string }[] {
+  const cells: { start: number; text: string }[] = [];
+  let cellStart = 0;
+  let quoted = false;
+  for (let index = 0; index <= line.length; index += 1) {
+    const character = line[index];
+    if (character === '"') {
+      quoted = !quoted;
+    } else if (index === line.length || (character === separator && !quoted)) {
+      cells.push({ start: cellStart, text: line.slice(cellStart, index) });
+      cellStart = index + 1;
+    }
+  }
+  return cells;
+}

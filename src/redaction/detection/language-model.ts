@@ -1,0 +1,96 @@
+import winkNLP, { type WinkMethods } from "wink-nlp";
+import model from "wink-eng-lite-web-model";
+import type { Recognizer } from "./identifiers.ts";
+import { notNames } from "./name-lists.ts";
+import type { Suggestion } from "./suggestion.ts";
+
+/**
+ * Names and places nobody listed and no name list knows ("Oluwaseun", "Brackenfield"), from the
+ * parts of speech a small English model (wink-nlp's web model, inside its npm package: nothing is
+ * fetched) gives each word: a run of proper nouns in the middle of a sentence is very likely a
+ * person or a place, and two of them together even where a sentence starts. The model has no person or place label, so these are suggested as names with
+ * a modest score, for the DPO to confirm. It runs only on lines that hold a capitalised word the
+ * other recognizers do not explain, which keeps it cheap on long bundles.
+ */
+let nlp: WinkMethods | undefined;
+
+function language(): WinkMethods {
+  nlp ??= winkNLP(model);
+  return nlp;
+}
+
+const ORGANISATION_WORD = /^(school|academy|primary|college|trust|council|hospital|surgery|centre|center|road|street|lane|avenue|close|drive|ltd|limited|plc|group|services|foundation|church|federation|partnership|university|team|unit|department)$/i;
+
+/** A capitalised word that does not start its sentence and is not a common school word: worth asking the model about. */
+const CANDIDATE = /(?<=[\p{Ll},;:)]\s+)\p{Lu}\p{Ll}+/gu;
+
+export const languageModel: Recognizer = {
+  name: "language-model",
+  find(context) {
+    const found: Suggestion[] = [];
+    const { text } = context;
+    let lineStart = 0;
+    while (lineStart <= text.length) {
+      const newline = text.indexOf("\n", lineStart);
+      const lineEnd = newline === -1 ? text.length : newline;
+      const line = text.slice(lineStart, lineEnd);
+      if ([...line.matchAll(CANDIDATE)].some((match) => !notNames.has(match[0].toLowerCase()))) {
+        found.push(...properNounRuns(line, lineStart));
+      }
+      lineStart = lineEnd + 1;
+    }
+    return found;
+  },
+};
+
+function properNounRuns(line: string, offset: number): Suggestion[] {
+  const nlpMethods = language();
+  const its = nlpMethods.its;
+  const tokens = nlpMethods.readDoc(line).tokens();
+  const values = tokens.out(its.value) as string[];
+  const parts = tokens.out(its.pos) as string[];
+  const found: Suggestion[] = [];
+  let cursor = 0;
+  let run: { start: number; end: number; words: string[]; sentenceStart: boolean } | undefined;
+  let previousEndsSentence = true;
+  const close = () => {
+    // A lone capitalised word starting a sentence is too often an ordinary word; two proper nouns there are still a name.
+    if (run && (run.words.length > 1 || !run.sentenceStart)) {
+      found.push({
+        start: offset + run.start,
+        end: offset + run.end,
+        type: "person",
+        score: run.words.length > 1 && !run.sentenceStart ? 0.6 : 0.55,
+        recognizer: "language-model",
+        why: `the language model reads "${run.words.join(" ")}" as a proper noun in the middle of a sentence (a name or a place)`,
+      });
+    }
+    run = undefined;
+  };
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index]!;
+    const at = line.indexOf(value, cursor);
+    if (at === -1) {
+      continue;
+    }
+    cursor = at + value.length;
+    const properName = parts[index] === "PROPN" && /^\p{Lu}\p{Ll}/u.test(value) && !notNames.has(value.toLowerCase());
+    if (properName && !ORGANISATION_WORD.test(values[index + 1] ?? "")) {
+      if (run && line.slice(run.end, at).trim() === "") {
+        run.end = cursor;
+        run.words.push(value);
+      } else {
+        close();
+        run = { start: at, end: cursor, words: [value], sentenceStart: previousEndsSentence };
+      }
+    } else {
+      close();
+    }
+    if (ORGANISATION_WORD.test(value) && found.length > 0 && found[found.length - 1]!.end === offset + at - 1) {
+      found.pop();
+    }
+    previousEndsSentence = parts[index] === "SPACE" ? previousEndsSentence : /^[.!?:"“]$/.test(value) || index === -1;
+  }
+  close();
+  return found;
+}
