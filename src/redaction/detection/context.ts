@@ -37,10 +37,10 @@ export function textContext(text: string): TextContext {
 }
 
 /** The first matching word of `words` before the candidate (on its line or the line above), after it on its line, or in its column's header. */
-export function contextWord(context: TextContext, start: number, end: number, words: RegExp, { before = 48, after = 28 } = {}): string | undefined {
+export function contextWord(context: TextContext, start: number, end: number, words: RegExp, { before = 48, after = 28, sameLine = false } = {}): string | undefined {
   const { text } = context;
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-  const previousLineStart = lineStart > 0 ? text.lastIndexOf("\n", lineStart - 2) + 1 : lineStart;
+  const previousLineStart = lineStart > 0 && !sameLine ? text.lastIndexOf("\n", lineStart - 2) + 1 : lineStart;
   const windowStart = Math.max(start - before, start - before > lineStart ? lineStart : previousLineStart);
   const lineEnd = text.indexOf("\n", end);
   const windowEnd = Math.min(end + after, lineEnd === -1 ? text.length : lineEnd);
@@ -52,16 +52,33 @@ export function contextWord(context: TextContext, start: number, end: number, wo
   return header ? firstMatch(words, header) : undefined;
 }
 
+/** Each context pattern's global copy, made once. */
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
+function globalCopy(words: RegExp): RegExp {
+  let copy = globalCopies.get(words);
+  if (!copy) {
+    copy = new RegExp(words.source, words.flags.replace("g", "") + "g");
+    globalCopies.set(words, copy);
+  }
+  return copy;
+}
+
 function firstMatch(words: RegExp, text: string): string | undefined {
-  const match = new RegExp(words.source, words.flags.includes("i") ? "i" : "").exec(text);
-  return match?.[0];
+  const global = globalCopy(words);
+  global.lastIndex = 0;
+  return global.exec(text)?.[0];
 }
 
 function lastMatch(words: RegExp, text: string): string | undefined {
-  const global = new RegExp(words.source, words.flags.includes("i") ? "gi" : "g");
+  const global = globalCopy(words);
+  global.lastIndex = 0;
   let last: string | undefined;
-  for (const match of text.matchAll(global)) {
+  for (let match = global.exec(text); match; match = global.exec(text)) {
     last = match[0];
+    if (match[0] === "") {
+      global.lastIndex += 1;
+    }
   }
   return last;
 }

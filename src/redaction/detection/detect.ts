@@ -1,7 +1,7 @@
 import { textContext } from "./context.ts";
 import { IDENTIFIER_RECOGNIZERS, type Recognizer } from "./identifiers.ts";
 import { languageModel } from "./language-model.ts";
-import { knownPeopleRecognizer, namePatterns, streetAddresses, type KnownPerson } from "./people.ts";
+import { knownPeopleRecognizer, namePatterns, peopleNamedInFull, streetAddresses, type KnownPerson } from "./people.ts";
 import { resolveOverlaps, type Suggestion } from "./suggestion.ts";
 
 /**
@@ -80,16 +80,24 @@ function wordListRecognizer(words: readonly string[]): Recognizer {
 export function detectPersonalData(text: string, options: DetectionOptions = {}): Suggestion[] {
   const context = textContext(text);
   const recognizers: Recognizer[] = [
-    knownPeopleRecognizer("known-people", options.knownPeople ?? [], "in this request"),
-    knownPeopleRecognizer("school-people", options.schoolPeople ?? [], "on the school's people list"),
+    knownPeopleRecognizer("known-people", options.knownPeople ?? [], { source: "in this request" }),
+    knownPeopleRecognizer("school-people", options.schoolPeople ?? [], { source: "on the school's people list", scale: 0.95 }),
     wordListRecognizer(options.alwaysRemove ?? []),
     namePatterns,
     streetAddresses,
     ...IDENTIFIER_RECOGNIZERS,
-    languageModel,
   ];
   const switchedOff = options.switchedOff ?? new Set<string>();
   const minimum = options.minimumScore ?? MINIMUM_SCORE;
   const found = recognizers.filter((recognizer) => !switchedOff.has(recognizer.name)).flatMap((recognizer) => recognizer.find(context));
+  // The language model last, and only where nothing else explained a capitalised word.
+  if (!switchedOff.has("language-model")) {
+    found.push(...languageModel.find(context, found));
+  }
+  // Second pass: the people this document names in full, wherever it names them again (first name, surname, initials).
+  if (!switchedOff.has("name-patterns")) {
+    const named = peopleNamedInFull(text, found);
+    found.push(...knownPeopleRecognizer("name-patterns", named, { source: "named in full elsewhere in this document", scale: 0.85, initials: true, skipOrdinaryWords: true }).find(context));
+  }
   return resolveOverlaps(found.filter((suggestion) => suggestion.score >= minimum));
 }

@@ -94,7 +94,8 @@ export function isValidGbIban(iban: string): boolean {
 export interface Recognizer {
   /** Its name in suggestions and in an organisation's settings. */
   readonly name: string;
-  find(context: TextContext): Suggestion[];
+  /** `found`: what the recognizers before it found, for one that only looks where they did not. */
+  find(context: TextContext, found?: readonly Suggestion[]): Suggestion[];
 }
 
 function suggestion(kind: PersonalDataKind, recognizer: string, start: number, end: number, score: number, why: string): Suggestion {
@@ -227,13 +228,13 @@ const postcode: Recognizer = {
 };
 
 /** Words that say a number is an organisation's, not a person's. */
-const ORGANISATION_LINE = /\b(switchboard|school office|main office|reception|enquiries|main school|helpline|general office|school number|front office|office number)\b/i;
+const ORGANISATION_LINE = /\b(surgery|clinic|practice|hospital|switchboard|school office|main office|reception|enquiries|main school|helpline|general office|school number|front office|office number)\b/i;
 
 const phone: Recognizer = {
   name: "phone",
   find(context) {
     const found: Suggestion[] = [];
-    for (const match of context.text.matchAll(/(?<![\w+])(?:\+44 ?(?:\(0\) ?)?|\(?0)\d(?:[ \-()]?\d){8,10}(?![\w])/g)) {
+    for (const match of context.text.matchAll(/(?<![\w+])(?:\+44 ?(?:\(0\) ?)?|\(?0)\d(?:(?:[ \-]|\) ?)?\d){8,10}(?![\w])/g)) {
       const start = match.index;
       const end = start + match[0].length;
       let digits = match[0].replace(/\D/g, "");
@@ -252,8 +253,9 @@ const phone: Recognizer = {
       if (!number?.isPossible()) {
         continue;
       }
-      const organisation = contextWord(context, start, end, ORGANISATION_LINE, { before: 48, after: 16 });
-      if (organisation) {
+      // Only this line's words: the school's switchboard on the line above says nothing of a direct line.
+      const organisation = contextWord(context, start, end, ORGANISATION_LINE, { before: 48, after: 16, sameLine: true });
+      if (organisation || contextWord(context, start, end, NOT_PERSONAL)) {
         continue;
       }
       const mobile = digits.startsWith("7");

@@ -9,8 +9,7 @@ import type { Suggestion } from "./suggestion.ts";
  * parts of speech a small English model (wink-nlp's web model, inside its npm package: nothing is
  * fetched) gives each word: a run of proper nouns in the middle of a sentence is very likely a
  * person or a place, and two of them together even where a sentence starts. The model has no person or place label, so these are suggested as names with
- * a modest score, for the DPO to confirm. It runs only on lines that hold a capitalised word the
- * other recognizers do not explain, which keeps it cheap on long bundles.
+ * a modest score, for the DPO to confirm.
  */
 let nlp: WinkMethods | undefined;
 
@@ -24,24 +23,60 @@ const ORGANISATION_WORD = /^(school|academy|primary|college|trust|council|hospit
 /** A capitalised word that does not start its sentence and is not a common school word: worth asking the model about. */
 const CANDIDATE = /(?<=[\p{Ll},;:)]\s+)\p{Lu}\p{Ll}+/gu;
 
+/**
+ * Asks the model only about capitalised words no other recognizer explained, each with the stretch
+ * of its line around it (up to a sentence's end either side, at most 160 characters), so its cost
+ * follows the unexplained words, not the length of the bundle.
+ */
 export const languageModel: Recognizer = {
   name: "language-model",
-  find(context) {
+  find(context, alreadyFound = []) {
     const found: Suggestion[] = [];
     const { text } = context;
-    let lineStart = 0;
-    while (lineStart <= text.length) {
-      const newline = text.indexOf("\n", lineStart);
-      const lineEnd = newline === -1 ? text.length : newline;
-      const line = text.slice(lineStart, lineEnd);
-      if ([...line.matchAll(CANDIDATE)].some((match) => !notNames.has(match[0].toLowerCase()))) {
-        found.push(...properNounRuns(line, lineStart));
+    const explained = [...alreadyFound].sort((a, b) => a.start - b.start);
+    let explainedIndex = 0;
+    let askedUpTo = -1;
+    for (const candidate of text.matchAll(CANDIDATE)) {
+      const start = candidate.index;
+      if (start < askedUpTo || notNames.has(candidate[0].toLowerCase())) {
+        continue;
       }
-      lineStart = lineEnd + 1;
+      while (explainedIndex < explained.length && explained[explainedIndex]!.end <= start) {
+        explainedIndex += 1;
+      }
+      const covering = explained[explainedIndex];
+      if (covering && covering.start <= start) {
+        continue;
+      }
+      const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+      const lineEndAt = text.indexOf("\n", start);
+      const lineEnd = lineEndAt === -1 ? text.length : lineEndAt;
+      const stretchStart = Math.max(lineStart, sentenceStartBefore(text, start, 80));
+      const stretchEnd = Math.min(lineEnd, sentenceEndAfter(text, start, 80));
+      found.push(...properNounRuns(text.slice(stretchStart, stretchEnd), stretchStart));
+      askedUpTo = stretchEnd;
     }
     return found;
   },
 };
+
+function sentenceStartBefore(text: string, offset: number, limit: number): number {
+  for (let index = offset - 1; index >= Math.max(0, offset - limit); index -= 1) {
+    if (/[.!?]/.test(text[index]!) && /\s/.test(text[index + 1] ?? "")) {
+      return index + 1;
+    }
+  }
+  return Math.max(0, offset - limit);
+}
+
+function sentenceEndAfter(text: string, offset: number, limit: number): number {
+  for (let index = offset; index < Math.min(text.length, offset + limit); index += 1) {
+    if (/[.!?]/.test(text[index]!) && /\s|$/.test(text[index + 1] ?? "")) {
+      return index + 1;
+    }
+  }
+  return Math.min(text.length, offset + limit);
+}
 
 function properNounRuns(line: string, offset: number): Suggestion[] {
   const nlpMethods = language();

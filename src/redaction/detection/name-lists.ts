@@ -72,6 +72,11 @@ parent parents carer carers mum dad mother father pupil pupils student students 
 the a an and or of to in on at for from by with re fw fwd subject sent date cc bcc attachments attachment
 i we you he she they it this that these those our your their his her
 uk england wales scotland ireland northern britain british london
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+morning afternoon evening night today tomorrow yesterday st saint
+contact call phone mobile tel telephone email address postcode gender name names surname forename legal preferred relationship reg registration time body entry location panel education educational psychologist psychology individual healthcare medical condition
+key views outcomes outcome attendees apologies present sanction account accounts bank sort details refund trip budget item items agenda chair
+confidential private urgent important please note notes dob upn uln nhs ni yes no n/a tbc
 `
     .split(/\s+/)
     .filter(Boolean),

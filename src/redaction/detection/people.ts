@@ -26,12 +26,16 @@ const TITLES = "(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|Sir|Rev|Revd)";
 const TITLE_PREFIX = new RegExp(`^${TITLES}\\.?\\s+`, "i");
 /** A capitalised name word: "Hill", "O'Brien", "McDonald", "Smith-Jones", "Zoë". */
 const NAME_WORD = String.raw`(?:Mc|Mac|O['’]|D['’])?[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z][a-zà-öø-ÿ]+)?`;
+/** A word of a street's name, which may be possessive ("Queen's"). */
+const STREET_WORD = String.raw`${NAME_WORD}(?:['’]s)?`;
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 interface NameForm {
+  /** The form's first word, lower-cased: the text is read word by word, and only forms starting with the word at hand are tried. */
+  key: string;
   pattern: string;
   /** Case-sensitive forms (a first name alone) must be written capitalised: "Hill" is a name, "hill" is not. */
   caseSensitive: boolean;
@@ -39,61 +43,105 @@ interface NameForm {
   label: string;
 }
 
-/** The forms people actually write a listed person's name in. */
-function nameForms(person: KnownPerson): NameForm[] {
+const WORD = /[\p{L}\p{N}]+/gu;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function keyOf(literal: string): string {
+  return (literal.match(/[\p{L}\p{N}]+/u)?.[0] ?? "").toLowerCase();
+}
+
+/** The forms people actually write a listed person's name in; initials only for staff (or where asked), since "JH" in a note is how staff sign. */
+function nameForms(person: KnownPerson, withInitials = person.part === "staff"): NameForm[] {
   const words = person.name.replace(TITLE_PREFIX, "").trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) {
     return [];
   }
   const first = words[0]!;
   const last = words[words.length - 1]!;
-  const forms: NameForm[] = [{ pattern: words.map(escape).join(String.raw`\s+`), caseSensitive: false, score: 0.99, label: "full name" }];
+  const initial = first[0]!;
+  const form = (key: string, pattern: string, caseSensitive: boolean, score: number, label: string): NameForm => ({ key: keyOf(key), pattern, caseSensitive, score, label });
+  const forms: NameForm[] = [form(first, words.map(escape).join(String.raw`\s+`), false, 0.99, "full name")];
   if (words.length > 2) {
-    forms.push({ pattern: `${escape(first)}\\s+${escape(last)}`, caseSensitive: false, score: 0.99, label: "first name and surname" });
+    forms.push(form(first, `${escape(first)}\\s+${escape(last)}`, false, 0.99, "first name and surname"));
   }
   if (words.length > 1) {
     forms.push(
-      { pattern: `${escape(last)},\\s*${escape(first)}`, caseSensitive: false, score: 0.99, label: '"Surname, First"' },
-      { pattern: `${TITLES}\\.?\\s+(?:${escape(first[0]!)}\\.?\\s+)?${escape(last)}`, caseSensitive: true, score: 0.97, label: "surname with a title" },
-      { pattern: `${escape(first[0]!)}\\.?\\s+${escape(last)}`, caseSensitive: true, score: 0.95, label: "initial and surname" },
-      { pattern: escape(last), caseSensitive: true, score: 0.8, label: "surname" },
+      form(last, `${escape(last)},\\s*${escape(first)}`, false, 0.99, '"Surname, First"'),
+      // The title stays outside the box: "Mrs ████" is how a redacted letter reads.
+      form(last, `(?<=${TITLES}\\.?\\s+)${escape(last)}`, true, 0.97, "surname with a title"),
+      form(initial, `(?<=${TITLES}\\.?\\s+)${escape(initial)}\\.?\\s+${escape(last)}`, true, 0.97, "surname with a title"),
+      form(initial, `${escape(initial)}\\.?\\s+${escape(last)}`, true, 0.95, "initial and surname"),
+      form(last, escape(last), true, 0.8, "surname"),
     );
-    if (person.part === "staff") {
-      const initials = words.map((word) => word[0]!.toUpperCase());
-      forms.push({ pattern: initials.join(""), caseSensitive: true, score: 0.8, label: "initials (as staff sign notes)" });
-      forms.push({ pattern: initials.map((letter) => `${letter}\\.`).join(""), caseSensitive: true, score: 0.8, label: "initials" });
+    const initials = words.map((word) => word[0]!.toUpperCase());
+    // Initials that spell a school word ("SEN", "TA") would box every mention of it.
+    if (withInitials && !notNames.has(initials.join("").toLowerCase())) {
+      forms.push(form(initials.join(""), initials.join(""), true, 0.8, "initials (as staff sign notes)"));
+      forms.push(form(initials[0]!, initials.map((letter) => `${letter}\\.`).join(""), true, 0.8, "initials"));
     }
   }
   if (first.length > 1) {
-    forms.push({ pattern: escape(first), caseSensitive: true, score: 0.9, label: "first name" });
+    forms.push(form(first, escape(first), true, 0.9, "first name"));
   }
   return forms;
 }
 
-/** Every mention of each listed person, in the forms people write; the person named goes with each suggestion. */
-export function knownPeopleRecognizer(name: string, people: readonly KnownPerson[], source: string): Recognizer {
-  const compiled = people.flatMap((person) =>
-    nameForms(person).map((form) => ({
-      person,
-      form,
-      regex: new RegExp(`(?<![\\p{L}\\p{N}])${form.pattern}(?![\\p{L}\\p{N}])`, form.caseSensitive ? "gu" : "giu"),
-    })),
-  );
+interface RecognizerOptions {
+  /** Where the people come from, for the why: "in this request", "named in full elsewhere in this document". */
+  source: string;
+  /** Scores are multiplied by this (names the document gave are less sure than names a DPO listed). */
+  scale?: number;
+  initials?: boolean;
+  /** Leave out single-word forms that are also ordinary words ("Will", "May"). */
+  skipOrdinaryWords?: boolean;
+}
+
+interface CompiledForm {
+  person: KnownPerson;
+  form: NameForm;
+  /** Sticky: tried only where a word starting the form starts. */
+  regex: RegExp;
+}
+
+/**
+ * Every mention of each listed person, in the forms people write; the person named goes with each
+ * suggestion. The text is read once, word by word, so a bundle naming hundreds of people costs
+ * about what one costs.
+ */
+export function knownPeopleRecognizer(name: string, people: readonly KnownPerson[], options: RecognizerOptions): Recognizer {
+  const { source, scale = 1 } = options;
+  const byKey = new Map<string, CompiledForm[]>();
+  for (const person of people) {
+    for (const form of nameForms(person, options.initials)) {
+      const single = form.pattern.toLowerCase();
+      if (options.skipOrdinaryWords && (ordinaryWordNames.has(single) || notNames.has(single))) {
+        continue;
+      }
+      // No "u" flag: with it, V8 compiles case-insensitive patterns slowly enough to dominate a bundle's detection. The word's end is checked apart.
+      const compiled = { person, form, regex: new RegExp(form.pattern, form.caseSensitive ? "y" : "yi") };
+      byKey.set(form.key, [...(byKey.get(form.key) ?? []), compiled]);
+    }
+  }
   return {
     name,
     find(context) {
       const found: Suggestion[] = [];
-      for (const { person, form, regex } of compiled) {
-        for (const match of context.text.matchAll(regex)) {
+      if (byKey.size === 0) {
+        return found;
+      }
+      for (const word of context.text.matchAll(WORD)) {
+        for (const { person, form, regex } of byKey.get(word[0].toLowerCase()) ?? []) {
+          regex.lastIndex = word.index;
+          const match = regex.exec(context.text);
           // Case-insensitive forms still start with a capital: "JAMIE HILL" and "Jamie Hill", never "jamie hill" in a sentence.
-          if (!form.caseSensitive && !/^\p{Lu}/u.test(match[0])) {
+          if (!match || LETTER_OR_DIGIT.test(context.text[word.index + match[0].length] ?? "") || (!form.caseSensitive && !/^\p{Lu}/u.test(match[0]))) {
             continue;
           }
           found.push({
             start: match.index,
             end: match.index + match[0].length,
             type: "person",
-            score: form.score,
+            score: Math.round(form.score * scale * 100) / 100,
             recognizer: name,
             why: `${form.label} of ${person.name} (${source}: ${PART_NAMES[person.part]})`,
             person: person.name,
@@ -105,11 +153,41 @@ export function knownPeopleRecognizer(name: string, people: readonly KnownPerson
   };
 }
 
+/**
+ * The people a document itself names in full ("Tobiah Ashdown", "Ashdown, Tobiah", "Mrs K. Mwangi"
+ * is not full), so its later "Tobiah", "Ashdown" and "TA" are found too: one mention that a title
+ * or a header vouched for vouches for the rest.
+ */
+export function peopleNamedInFull(text: string, suggestions: readonly Suggestion[]): KnownPerson[] {
+  const names = new Map<string, KnownPerson>();
+  for (const suggestion of suggestions) {
+    if (suggestion.type !== "person" || suggestion.score < 0.55) {
+      continue;
+    }
+    let value = text.slice(suggestion.start, suggestion.end).replace(/['’]s$/, "").trim();
+    const reversed = /^([^,]+),\s*(.+)$/.exec(value);
+    if (reversed) {
+      value = `${reversed[2]} ${reversed[1]}`;
+    }
+    const words = value.split(/\s+/);
+    if (words.length < 2 || words.length > 4 || !words.every((word) => WHOLE_NAME_WORD.test(word) && !notNames.has(word.toLowerCase()))) {
+      continue;
+    }
+    names.set(value, { name: value, part: "other" });
+  }
+  return [...names.values()];
+}
+
+const TITLE_BEFORE = new RegExp(`\\b${TITLES}\\.?\\s$`);
+const WHOLE_NAME_WORD = new RegExp(`^${NAME_WORD}$`, "u");
+
 const SIGN_OFF = /^\s*(kind regards|best wishes|warm regards|many thanks|with thanks|thanks|thank you|regards|yours sincerely|yours faithfully|best|cheers|love|signed)\s*[,.!]?\s*$/i;
 const GREETING = /\b(?:dear|hi|hello|morning|afternoon)\s+$/i;
-const HEADER_LINE = /^\s*(from|to|cc|bcc|sent by|reply-to|attendees|present|apologies|author|completed by|written by|reported by|logged by|signed|name|staff|pupil|student|child|parent|carer|witness|witnesses)\s*:/i;
+/** A label at the start of a line that introduces people: "From:", "Present:", "Name of child:", "Parent/carer:". */
+const HEADER_LINE = /^\s*(?:[\w'’/ ]{0,24}\b)?(from|to|cc|bcc|sent by|reply-to|attendees|present|apologies|author|completed by|written by|reported by|logged by|recorded by|signed|name|names|staff|pupil|student|child|young person|parent|carer|mother|father|witness|witnesses|teacher|tutor|contact|social worker|gp|keyworker|key worker)\b[\w'’/ ]{0,16}:/i;
 const ROLE_BEFORE = /\b(mother|father|mum|dad|mummy|daddy|sister|brother|step-?(?:mother|father|mum|dad)|aunt|auntie|uncle|grandmother|grandfather|grandma|grandad|grandpa|nan|nana|granny|cousin|carer|foster carer|guardian|son|daughter|child|pupil|student|classmate|friend|boyfriend|girlfriend|partner|husband|wife|teacher|ta|tutor|senco|dsl|social worker|head of year|headteacher|colleague|neighbour|named|called|pupils|students)\s*,?\s*$/i;
-const ORGANISATION_AFTER = /^\s+(school|academy|primary|college|trust|council|hospital|surgery|centre|center|house|road|street|lane|avenue|close|drive|ltd|limited|plc|group|services|foundation|church|partnership|federation)\b/i;
+/** Capitalised words after a run that make it an organisation's or a road's name ("St Mary's Primary School", "Hillside Academy"); lower-case "Jamie's school" is still Jamie. */
+const ORGANISATION_AFTER = /^(?:['’]s)?\s+(High|Community|Junior|Infants?|Grammar|Catholic|Nursery|C of E|CE|Church|School|Academy|Primary|College|Trust|Council|Hospital|Surgery|Centre|Center|Road|Street|Lane|Avenue|Close|Drive|Ltd|Limited|PLC|Group|Services|Foundation|Partnership|Federation|Medical|Practice)\b/;
 
 function isNameWord(word: string): boolean {
   return !notNames.has(word.toLowerCase());
@@ -164,7 +242,7 @@ function nameEvidence(context: TextContext, start: number, end: number, words: s
   const before = text.slice(Math.max(0, start - 40), start);
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
   const lineBefore = text.slice(lineStart, start);
-  const titled = new RegExp(`\\b${TITLES}\\.?\\s$`).exec(before);
+  const titled = TITLE_BEFORE.exec(before);
   if (titled) {
     return { score: 0.95, why: `a capitalised name after the title "${titled[0].trim()}"` };
   }
@@ -227,16 +305,25 @@ function nameColumnCells(context: TextContext): Suggestion[] {
 const STREET_SUFFIX = "(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Cl|Drive|Dr|Way|Crescent|Cres|Gardens|Gdns|Place|Pl|Court|Ct|Grove|Gr|Terrace|Ter|Walk|Rise|View|Park|Hill|Mews|Row|Square|Sq|Green|Parade|Vale|Fields?|Meadows?|Wharf|Croft|Chase|Heights|Approach|Boulevard|Broadway|End|Gate|Nook|Wood|Yard)";
 /** The street, then the town (and county) when they follow on the same line: "14 Elm Road, Leeds". */
 const STREET = new RegExp(
-  String.raw`(?<![\w])(?:(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+(?:${NAME_WORD}\s+){1,3}${STREET_SUFFIX}\.?(?:,?[ \t]+${NAME_WORD}(?:[ \t]${NAME_WORD})?){0,2}(?![\w])`,
+  String.raw`(?<![\w])(?:(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+(?:${STREET_WORD}\s+){1,3}${STREET_SUFFIX}\.?(?:,?[ \t]+${NAME_WORD}(?:[ \t]${NAME_WORD})?){0,2}(?![\w])`,
   "gu",
 );
 
-/** A street address: a house number, a street's name and its kind ("14 Elm Road", "Flat 2, 9 Mill Lane"). */
+/** A person's street address: a house number, a street's name and its kind ("14 Elm Road", "Flat 2, 9 Mill Lane"). */
+const ORGANISATION_NAME = /\b(School|Academy|College|Trust|Council|Surgery|Practice|Hospital|Centre|Ltd|Limited)\b/;
+
 export const streetAddresses: Recognizer = {
   name: "addresses",
   find(context) {
     const found: Suggestion[] = [];
-    for (const match of context.text.matchAll(STREET)) {
+    const { text } = context;
+    for (const match of text.matchAll(STREET)) {
+      // A letterhead's address (the line under the school's or a surgery's name, or on the same line) is the organisation's.
+      const lineStart = text.lastIndexOf("\n", match.index - 1) + 1;
+      const previousLine = text.slice(text.lastIndexOf("\n", lineStart - 2) + 1, Math.max(lineStart - 1, 0));
+      if (ORGANISATION_NAME.test(text.slice(lineStart, match.index)) || (lineStart > 0 && ORGANISATION_NAME.test(previousLine))) {
+        continue;
+      }
       found.push({ start: match.index, end: match.index + match[0].replace(/\.$/, "").length, type: "address", score: 0.9, recognizer: "addresses", why: "a house number, a street name and its kind" });
     }
     return found;
