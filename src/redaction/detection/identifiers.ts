@@ -234,7 +234,7 @@ const phone: Recognizer = {
   name: "phone",
   find(context) {
     const found: Suggestion[] = [];
-    for (const match of context.text.matchAll(/(?<![\w+])(?:\+44 ?(?:\(0\) ?)?|\(?0)\d(?:(?:[ \-]|\) ?)?\d){8,10}(?![\w])/g)) {
+    for (const match of context.text.matchAll(/(?<![\w+])(?:\+44 ?(?:\(0\) ?)?|\(?0)\d(?:(?:[ -]|\) ?)?\d){8,10}(?![\w])/g)) {
       const start = match.index;
       const end = start + match[0].length;
       let digits = match[0].replace(/\D/g, "");
