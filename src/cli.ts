@@ -22,6 +22,7 @@ const USAGE = `usage: npm run steward -- audit verify
        npm run steward -- restore FILE (into an empty data folder or database)
        npm run steward -- deadline TYPE RECEIVED [--nation NATION] [--school-days FILE]
        npm run steward -- detect [--known-people "Name;Name"] [FILE] | --jsonl FILE
+       npm run steward -- redact IN.pdf OUT.pdf [--known-people "Name;Name"]
 ${STORAGE_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
@@ -39,6 +40,10 @@ async function main(args: string[]): Promise<number> {
       await detectCommand(args.slice(1), (line) => process.stdout.write(`${line}\n`), readStandardInput);
       return 0;
     });
+  }
+  if (area === "redact") {
+    const { REDACT_USAGE, redactCommand } = await import("./redaction/redact-command.ts");
+    return withUsage(REDACT_USAGE, () => redactCommand(args.slice(1), (line) => process.stdout.write(`${line}\n`)));
   }
   if (area === "bank-holidays" && command === "import" && args[2]) {
     return importBankHolidaysCommand(args[2]);

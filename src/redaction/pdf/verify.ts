@@ -1,0 +1,168 @@
+import { execFile } from "node:child_process";
+import type { PDFDocument } from "mupdf";
+import { loadMupdf, mupdfMessage } from "./mupdf.ts";
+import { readDocumentText } from "./page-text.ts";
+
+/**
+ * The gate a redacted PDF must pass before it can go into a bundle. Two extractors that share no
+ * code (poppler's pdftotext, when installed, and MuPDF with clipping off, which also reads text
+ * placed off the page) must each find every removed string fewer times than before by the number
+ * removed; the file must have one revision, no annotations, metadata, embedded files, forms or
+ * scripts, and as many pages as the original; and the text outside the boxes must be what it was.
+ */
+export interface RemovedText {
+  page: number;
+  text: string;
+}
+
+export interface Verification {
+  verified: boolean;
+  /** Each failure with its page and why; empty when verified. */
+  problems: string[];
+  /** Whether poppler's independent extractor took part (it is optional: without it MuPDF alone reads). */
+  independentExtractor: boolean;
+}
+
+function normalise(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, "");
+}
+
+function count(haystack: string, needle: string): number {
+  if (needle === "") {
+    return 0;
+  }
+  let found = 0;
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) {
+    found += 1;
+  }
+  return found;
+}
+
+function words(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Pages of a PDF as poppler's pdftotext reads them, or undefined when it is not installed. */
+export function popplerPages(pdf: Uint8Array, timeoutMs = 60_000): Promise<string[] | undefined> {
+  return new Promise((resolve, reject) => {
+    const child = execFile("pdftotext", ["-enc", "UTF-8", "-", "-"], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024, timeout: timeoutMs }, (error, stdout) => {
+      if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
+        resolve(undefined);
+      } else if (error) {
+        reject(new Error(`pdftotext failed: ${error.message.slice(0, 300)}`));
+      } else {
+        const pages = stdout.split("\f");
+        resolve(pages.slice(0, pages.length > 1 ? -1 : pages.length));
+      }
+    });
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end(pdf);
+  });
+}
+
+export async function verifyRedaction(original: Uint8Array, redacted: Uint8Array, removed: readonly RemovedText[], labels: readonly string[]): Promise<Verification> {
+  const problems: string[] = [];
+  const [before, after, poppler, popplerBefore] = await Promise.all([readDocumentText(original), readDocumentText(redacted), popplerPages(redacted), popplerPages(original)]);
+  if (after.pages.length !== before.pages.length) {
+    problems.push(`the redacted file has ${after.pages.length} pages; the original has ${before.pages.length}`);
+  }
+  const removedByPage = new Map<number, Map<string, number>>();
+  for (const { page, text } of removed) {
+    const needle = normalise(text);
+    const onPage = removedByPage.get(page) ?? new Map<string, number>();
+    onPage.set(needle, (onPage.get(needle) ?? 0) + 1);
+    removedByPage.set(page, onPage);
+  }
+  const labelWords = words(labels.join(" "));
+  for (let page = 0; page < before.pages.length; page += 1) {
+    const original = normalise(before.pages[page] ?? "");
+    const extractors: [string, string, string][] = [["MuPDF (clipping off)", original, normalise(after.pages[page] ?? "")]];
+    if (poppler && popplerBefore) {
+      extractors.push(["pdftotext", normalise(popplerBefore[page] ?? ""), normalise(poppler[page] ?? "")]);
+    }
+    for (const [needle, removedCount] of removedByPage.get(page) ?? []) {
+      for (const [extractor, was, now] of extractors) {
+        const left = count(now, needle);
+        const allowed = Math.max(0, count(was, needle) - removedCount);
+        if (left > allowed) {
+          problems.push(`page ${page + 1}: ${extractor} still reads removed text (${needle.length} characters) ${left - allowed} more time(s) than it should`);
+        }
+      }
+    }
+    // Outside the boxes nothing changed: every word of the original that was not removed is still there.
+    const expected = words(before.pages[page] ?? "");
+    for (const { page: removedPage, text } of removed) {
+      if (removedPage === page) {
+        for (const [word, times] of words(text)) {
+          expected.set(word, (expected.get(word) ?? 0) - times);
+        }
+      }
+    }
+    const actual = words(after.pages[page] ?? "");
+    let missing = 0;
+    for (const [word, times] of expected) {
+      missing += Math.max(0, times - (actual.get(word) ?? 0));
+    }
+    let added = 0;
+    for (const [word, times] of actual) {
+      added += Math.max(0, times - Math.max(0, expected.get(word) ?? 0) - (labelWords.get(word) ?? 0));
+    }
+    if (missing > 0) {
+      problems.push(`page ${page + 1}: ${missing} word(s) outside the boxes were removed too`);
+    }
+    if (added > 0) {
+      problems.push(`page ${page + 1}: ${added} word(s) appeared that the original did not have`);
+    }
+  }
+  problems.push(...(await structureProblems(redacted)));
+  return { verified: problems.length === 0, problems, independentExtractor: poppler !== undefined };
+}
+
+/** One revision, one end-of-file marker, and nothing a reader could open beyond the pages. */
+async function structureProblems(pdf: Uint8Array): Promise<string[]> {
+  const problems: string[] = [];
+  const eofMarkers = count(Buffer.from(pdf).toString("latin1"), "%%EOF");
+  if (eofMarkers !== 1) {
+    problems.push(`the file has ${eofMarkers} end-of-file markers: it was saved incrementally, and older revisions can be read`);
+  }
+  const mupdf = await loadMupdf();
+  let document: PDFDocument | undefined;
+  try {
+    document = mupdf.Document.openDocument(pdf, "application/pdf").asPDF() as PDFDocument;
+    if (document.countVersions() !== 1) {
+      problems.push(`the file has ${document.countVersions()} revisions`);
+    }
+    const trailer = document.getTrailer();
+    if (!trailer.get("Info").isNull()) {
+      problems.push("the file still has its document information (title, author)");
+    }
+    const root = trailer.get("Root");
+    for (const key of ["Metadata", "Names", "AcroForm", "OpenAction", "AA", "Outlines"]) {
+      if (!root.get(key).isNull()) {
+        problems.push(`the file still has /${key}`);
+      }
+    }
+    if (Object.keys(document.getEmbeddedFiles()).length > 0) {
+      problems.push("the file still has embedded files");
+    }
+    for (let index = 0; index < document.countPages(); index += 1) {
+      const page = document.findPage(index);
+      const annotations = page.get("Annots");
+      if (!annotations.isNull() && annotations.length > 0) {
+        problems.push(`page ${index + 1}: still has ${annotations.length} annotation(s)`);
+      }
+      if (!page.get("Metadata").isNull()) {
+        problems.push(`page ${index + 1}: still has metadata`);
+      }
+    }
+  } catch (error) {
+    problems.push(`the redacted file cannot be read: ${mupdfMessage(error)}`);
+  } finally {
+    document?.destroy();
+  }
+  return problems;
+}

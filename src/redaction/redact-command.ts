@@ -1,0 +1,83 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { detectPersonalData } from "./detection/detect.ts";
+import { DEFAULT_THRESHOLD } from "./detection/suggestion.ts";
+import { applyRedactions, occurrenceBefore, type Removal } from "./pdf/apply.ts";
+import { pageOf, readDocumentText } from "./pdf/page-text.ts";
+import { verifyRedaction, type RemovedText } from "./pdf/verify.ts";
+import { THIRD_PARTY } from "./reasons.ts";
+import { UsageError } from "../platform/errors.ts";
+
+export const REDACT_USAGE = 'usage: npm run steward -- redact IN.pdf OUT.pdf [--known-people "Name;Name"]';
+
+export interface RedactSummary {
+  pages: number;
+  suggestions: number;
+  applied: number;
+  verified: boolean;
+  problems: string[];
+}
+
+/**
+ * Redacts a PDF with no review: detects, accepts every suggestion at or above the default
+ * threshold (the known people's every mention included), applies, verifies, and writes OUT only
+ * when verification passed (a file that failed could leak). The same detector and the same apply
+ * and verify code serve the review pages.
+ */
+export async function redactPdf(input: Uint8Array, knownPeople: readonly string[]): Promise<{ summary: RedactSummary; pdf?: Uint8Array }> {
+  const text = await readDocumentText(input);
+  const suggestions = detectPersonalData(text.text, { knownPeople: knownPeople.map((name) => ({ name, part: "other" as const })) });
+  const accepted = suggestions.filter((suggestion) => suggestion.score >= DEFAULT_THRESHOLD);
+  const removals: Removal[] = [];
+  const removed: RemovedText[] = [];
+  for (const suggestion of accepted) {
+    const { page, offset } = pageOf(text, suggestion.start);
+    const pageText = text.pages[page]!;
+    const value = pageText.slice(offset, Math.min(pageText.length, offset + suggestion.end - suggestion.start)).trim();
+    if (value === "") {
+      continue;
+    }
+    removals.push({ kind: "text", page, text: value, occurrence: occurrenceBefore(pageText, value, offset), code: THIRD_PARTY });
+    removed.push({ page, text: value });
+  }
+  const applied = await applyRedactions(input, removals);
+  const verification = await verifyRedaction(input, applied.pdf, removed, applied.labels);
+  const problems = [...applied.problems, ...verification.problems];
+  const verified = verification.verified;
+  return {
+    summary: { pages: applied.pages, suggestions: suggestions.length, applied: applied.applied, verified, problems },
+    ...(verified ? { pdf: applied.pdf } : {}),
+  };
+}
+
+export async function redactCommand(args: string[], write: (line: string) => void): Promise<number> {
+  const files: string[] = [];
+  let people: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if (arg === "--known-people") {
+      const value = args[++index];
+      if (value === undefined) {
+        throw new UsageError("--known-people needs a list of names, separated by semicolons");
+      }
+      people = value.split(";").map((name) => name.trim()).filter(Boolean);
+    } else if (arg.startsWith("--")) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      files.push(arg);
+    }
+  }
+  if (files.length !== 2) {
+    throw new UsageError("give the PDF to redact and where to write the redacted copy");
+  }
+  const [inputFile, outputFile] = files as [string, string];
+  const input = new Uint8Array(await readFile(inputFile));
+  if (Buffer.from(input.subarray(0, 1024)).toString("latin1").indexOf("%PDF-") === -1) {
+    throw new UsageError(`${inputFile} is not a PDF`);
+  }
+  const { summary, pdf } = await redactPdf(input, people);
+  if (pdf) {
+    await writeFile(outputFile, pdf);
+  }
+  write(JSON.stringify(summary));
+  return summary.verified ? 0 : 1;
+}
