@@ -59,11 +59,14 @@ const PAGE_KEYS_TO_REMOVE = ["Metadata", "PieceInfo", "Thumb", "AA", "B", "Struc
 
 export async function applyRedactions(input: Uint8Array, removals: readonly Removal[]): Promise<AppliedRedaction> {
   const mupdf = await loadMupdf();
-  const opened = mupdf.Document.openDocument(input, "application/pdf");
-  const document = opened.asPDF() as PDFDocument | null;
+  let document: PDFDocument | null;
+  try {
+    document = mupdf.Document.openDocument(input, "application/pdf").asPDF() as PDFDocument | null;
+  } catch (error) {
+    throw new Error(`MuPDF could not open this PDF: ${mupdfMessage(error)}`);
+  }
   if (!document) {
-    opened.destroy();
-    throw new Error("not a PDF");
+    throw new Error("MuPDF could not open this PDF: it is not a PDF");
   }
   try {
     const pages = document.countPages();

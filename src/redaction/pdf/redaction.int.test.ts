@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { decompressedBytes, trickyPdf, withRevision } from "../../testing/tricky-pdfs.ts";
+import { redactPdf } from "../redact-command.ts";
+import { applyRedactions, occurrenceBefore } from "./apply.ts";
+import { readDocumentText } from "./page-text.ts";
+import { popplerPages, verifyRedaction } from "./verify.ts";
+
+/**
+ * True removal on PDFs made to fool redaction: after applying, neither poppler's pdftotext (an
+ * extractor that shares no code with MuPDF) nor MuPDF with clipping off nor the file's own bytes
+ * hold what was removed, and the text around it survives.
+ */
+const poppler = await popplerPages(await trickyPdf({ pages: [[{ text: "probe", y: 700 }]] }));
+
+async function everyReading(pdf: Uint8Array): Promise<string> {
+  const mupdfText = (await readDocumentText(pdf)).text;
+  const popplerText = (await popplerPages(pdf))?.join("\n") ?? "";
+  return `${mupdfText}\n${popplerText}\n${await decompressedBytes(pdf)}`;
+}
+
+describe("redacting tricky PDFs", () => {
+  it("finds poppler's pdftotext installed, so two extractors check every redaction here", () => {
+    expect(poppler, "install poppler-utils: .ci/run does").toBeDefined();
+  });
+
+  it("removes a name written visibly, invisibly, in white, off the page and under a drawn box, and keeps the text beside it", async () => {
+    const input = await trickyPdf({
+      pages: [
+        [
+          { text: "Meeting note with Mrs Alice Walker (parent) about attendance.", y: 760 },
+          { text: "Invisible: Alice Walker was here.", y: 740, mode: "invisible" },
+          { text: "White: Alice Walker was here.", y: 720, mode: "white" },
+          { text: "Offpage: Alice Walker was here.", x: 700, y: 700 },
+          { text: "Covered: Alice Walker was here.", y: 680, mode: "under-a-box" },
+          { text: "The office phoned about the trip.", y: 660 },
+        ],
+      ],
+    });
+    expect(await decompressedBytes(input)).toContain("Alice Walker");
+    const { summary, pdf } = await redactPdf(input, ["Alice Walker"]);
+    expect(summary).toMatchObject({ pages: 1, verified: true, problems: [] });
+    expect(summary.applied).toBeGreaterThanOrEqual(5);
+    const after = await everyReading(pdf!);
+    expect(after).not.toMatch(/Alice|Walker/);
+    for (const kept of ["Meeting note with Mrs", "(parent) about attendance.", "The office phoned about the trip.", "was here."]) {
+      expect((await readDocumentText(pdf!)).text).toContain(kept);
+    }
+  });
+
+  it("leaves nothing of an earlier revision: the phone number only the first revision held is gone", async () => {
+    const first = await trickyPdf({ pages: [[{ text: "Call Robert Brown on 01632 960001.", y: 700 }]] });
+    const latest = await withRevision(await withRevision(first, [{ text: "Robert Brown asked for a call back.", y: 700 }]), [{ text: "Robert Brown asked again.", y: 700 }]);
+    expect(Buffer.from(latest).toString("latin1")).toContain("01632 960001");
+    const { summary, pdf } = await redactPdf(latest, ["Robert Brown"]);
+    expect(summary.verified).toBe(true);
+    const after = await everyReading(pdf!);
+    expect(after).not.toContain("Robert Brown");
+    expect(after).not.toContain("01632 960001");
+    expect(Buffer.from(pdf!).toString("latin1").match(/%%EOF/g)).toHaveLength(1);
+    expect(after).toContain("asked again.");
+  });
+
+  it("removes annotations, form fields, embedded files, scripts and metadata that name people", async () => {
+    const input = await trickyPdf({
+      pages: [[{ text: "Review for Jamie Hill, Year 6.", y: 700 }]],
+      metadata: "Sarah Hill",
+      note: "Ask Priya Patel about this",
+      formValue: "Tom Baker",
+      embedded: "Notes about Tom Baker",
+      script: "app.alert('Tom Baker')",
+    });
+    const before = await decompressedBytes(input);
+    for (const name of ["Sarah Hill", "Priya Patel", "Tom Baker"]) {
+      expect(before).toContain(name);
+    }
+    const { summary, pdf } = await redactPdf(input, ["Jamie Hill"]);
+    expect(summary).toMatchObject({ verified: true, problems: [] });
+    const after = await everyReading(pdf!);
+    for (const name of ["Jamie Hill", "Sarah Hill", "Priya Patel", "Tom Baker", "JavaScript", "EmbeddedFile", "/Annots"]) {
+      expect(after, name).not.toContain(name);
+    }
+    expect(after).toContain("Year 6.");
+  });
+
+  it("redacts a rotated page and keeps its page count", async () => {
+    const input = await trickyPdf({ rotate: 90, pages: [[{ text: "Letter to Mr Idris Ashdown of 14 Elm Road.", y: 700 }], [{ text: "Page two names nobody.", y: 700 }]] });
+    const { summary, pdf } = await redactPdf(input, ["Idris Ashdown"]);
+    expect(summary).toMatchObject({ pages: 2, verified: true });
+    const after = await everyReading(pdf!);
+    expect(after).not.toContain("Ashdown");
+    expect(after).not.toContain("14 Elm Road");
+    expect(after).toContain("Page two names nobody.");
+  });
+
+  it("removes only the chosen occurrence of a repeated name, and keeps the one the DPO kept", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "Jamie asked. Jamie waited. Jamie left.", y: 700 }]] });
+    const text = (await readDocumentText(input)).pages[0]!;
+    const second = text.indexOf("Jamie", text.indexOf("Jamie") + 1);
+    expect(occurrenceBefore(text, "Jamie", second)).toBe(1);
+    const applied = await applyRedactions(input, [{ kind: "text", page: 0, text: "Jamie", occurrence: 1, code: "3P" }]);
+    const after = (await readDocumentText(applied.pdf)).pages[0]!;
+    expect(after.match(/Jamie/g)).toHaveLength(2);
+    expect(after).toContain("Jamie asked.");
+    expect(after).toContain("Jamie left.");
+    expect((await verifyRedaction(input, applied.pdf, [{ page: 0, text: "Jamie" }], applied.labels)).verified).toBe(true);
+  });
+
+  it("withholds a whole page and draws a box by hand", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "Keep this line.", y: 760 }, { text: "Box over this: Secret Name", y: 700 }], [{ text: "A page withheld entirely.", y: 700 }]] });
+    const applied = await applyRedactions(input, [
+      { kind: "box", page: 0, rect: [150, 130, 300, 150], code: "SH" },
+      { kind: "page", page: 1, code: "LP" },
+    ]);
+    const text = await readDocumentText(applied.pdf);
+    expect(text.pages[0]).toContain("Keep this line.");
+    expect(text.pages[0]).not.toContain("Secret Name");
+    expect(text.pages[1]).not.toContain("withheld");
+    expect(text.pages[1]).toContain("LP");
+    expect(text.pages).toHaveLength(2);
+  });
+
+  it("fails verification, naming the page, when removed text is still there, when words outside the boxes went, or when the file was saved incrementally", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "Nothing removed about Tom Baker here.", y: 700 }]] });
+    const untouched = await applyRedactions(input, []);
+    const leaked = await verifyRedaction(input, untouched.pdf, [{ page: 0, text: "Tom Baker" }], []);
+    expect(leaked.verified).toBe(false);
+    expect(leaked.problems.join("\n")).toMatch(/^page 1: MuPDF \(clipping off\) still reads removed text/m);
+    expect(leaked.problems.join("\n")).toMatch(/^page 1: pdftotext still reads removed text/m);
+
+    const tooMuch = await applyRedactions(input, [{ kind: "box", page: 0, rect: [60, 120, 500, 160], code: "3P" }]);
+    const over = await verifyRedaction(input, tooMuch.pdf, [{ page: 0, text: "Tom Baker" }], tooMuch.labels);
+    expect(over.problems.join("\n")).toMatch(/page 1: \d+ word\(s\) outside the boxes were removed too/);
+
+    const redacted = await applyRedactions(input, [{ kind: "text", page: 0, text: "Tom Baker", occurrence: 0, code: "3P" }]);
+    const incremental = await withRevision(redacted.pdf, [{ text: "Nothing removed about 3P here.", y: 700 }]);
+    const revisions = await verifyRedaction(input, incremental, [{ page: 0, text: "Tom Baker" }], redacted.labels);
+    expect(revisions.verified).toBe(false);
+    expect(revisions.problems.join("\n")).toMatch(/end-of-file markers|revisions/);
+  });
+
+  it("refuses a file that is not a PDF with a clear error", async () => {
+    await expect(applyRedactions(new TextEncoder().encode("not a pdf at all"), [])).rejects.toThrow(/MuPDF could not|not a PDF|PDF/);
+  });
+});
