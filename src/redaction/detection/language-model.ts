@@ -110,7 +110,9 @@ function properNounRuns(line: string, offset: number): Suggestion[] {
     }
     cursor = at + value.length;
     const properName = parts[index] === "PROPN" && /^\p{Lu}\p{Ll}/u.test(value) && !notNames.has(value.toLowerCase());
-    if (properName && !ORGANISATION_WORD.test(values[index + 1] ?? "")) {
+    // "St Mary's Primary": the word after a possessive decides.
+    const next = /^['’]s$/.test(values[index + 1] ?? "") ? values[index + 2] : values[index + 1];
+    if (properName && !ORGANISATION_WORD.test(next ?? "")) {
       if (run && line.slice(run.end, at).trim() === "") {
         run.end = cursor;
         run.words.push(value);
