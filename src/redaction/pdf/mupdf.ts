@@ -2,7 +2,9 @@
  * MuPDF.js, loaded on first use: it is a 14 MB WebAssembly module (about 0.2 s and 80 MB to load),
  * which a server that never redacts should not pay for.
  */
-type MuPdf = typeof import("mupdf");
+import type * as MuPdfModule from "mupdf";
+
+type MuPdf = typeof MuPdfModule;
 
 let loading: Promise<MuPdf> | undefined;
 
