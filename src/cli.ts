@@ -4,6 +4,7 @@
  *   deadline …     prints the legal deadline for a case as JSON (no database needed)
  *   detect …       prints suggestions of personal data to remove from text, as JSON (no database needed)
  *   redact IN OUT  redacts a PDF: detects, applies, verifies, prints a JSON summary (no database needed)
+ *   evaluate-detection   detection's precision, recall and F2 on synthetic school documents or a gold set
  *   bank-holidays import FILE   loads GOV.UK's bank-holidays.json over the built-in years it covers
  *   backup FILE    writes one consistent, encrypted backup of the whole database
  *   restore FILE   restores a backup into an empty data folder or database
@@ -23,6 +24,7 @@ const USAGE = `usage: npm run steward -- audit verify
        npm run steward -- deadline TYPE RECEIVED [--nation NATION] [--school-days FILE]
        npm run steward -- detect [--known-people "Name;Name"] [FILE] | --jsonl FILE
        npm run steward -- redact IN.pdf OUT.pdf [--known-people "Name;Name"]
+       npm run steward -- evaluate-detection [--seed N] [--documents N] [--write FILE] | --gold FILE
 ${STORAGE_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
@@ -40,6 +42,10 @@ async function main(args: string[]): Promise<number> {
       await detectCommand(args.slice(1), (line) => process.stdout.write(`${line}\n`), readStandardInput);
       return 0;
     });
+  }
+  if (area === "evaluate-detection") {
+    const { EVALUATE_USAGE, evaluateCommand } = await import("./redaction/evaluation/evaluate-command.ts");
+    return withUsage(EVALUATE_USAGE, () => evaluateCommand(args.slice(1), console.log));
   }
   if (area === "redact") {
     const { REDACT_USAGE, redactCommand } = await import("./redaction/redact-command.ts");

@@ -118,8 +118,8 @@ function findTables(text: string): TableLine[] {
     const header = lines[index]!;
     const separator = header.value.includes("\t") ? "\t" : header.value.includes(",") ? "," : header.value.includes("|") ? "|" : undefined;
     const headerCells = separator ? splitCells(header.value, separator) : [];
-    // A header names its columns: mostly letters, no long numbers.
-    if (!separator || headerCells.length < 3 || /\d{4,}/.test(header.value)) {
+    // A header names its columns: short labels, no long numbers (a sentence with commas is not a header).
+    if (!separator || headerCells.length < 3 || /\d{4,}/.test(header.value) || headerCells.some((cell) => cell.text.trim().split(/\s+/).length > 5)) {
       index += 1;
       continue;
     }

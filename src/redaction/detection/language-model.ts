@@ -1,7 +1,7 @@
 import winkNLP, { type WinkMethods } from "wink-nlp";
 import model from "wink-eng-lite-web-model";
 import type { Recognizer } from "./identifiers.ts";
-import { notNames } from "./name-lists.ts";
+import { firstNames, notNames, organisationEndings, organisationWords, placesAndOrganisations, surnames } from "./name-lists.ts";
 import type { Suggestion } from "./suggestion.ts";
 
 /**
@@ -12,10 +12,53 @@ import type { Suggestion } from "./suggestion.ts";
  * a modest score, for the DPO to confirm.
  */
 let nlp: WinkMethods | undefined;
+/** The model's lexicon takes ids 0 to this; a word it has never seen gets a later one. */
+let lexiconSize = 0;
 
 function language(): WinkMethods {
-  nlp ??= winkNLP(model);
+  if (!nlp) {
+    nlp = winkNLP(model);
+    // Read before anything else, this nonsense word's id is the first one past the lexicon.
+    lexiconSize = (nlp.readDoc("zqxwvjkq").tokens().out(nlp.its.uniqueId) as number[])[0]!;
+  }
   return nlp;
+}
+
+const commonWords = new Map<string, boolean>();
+
+/**
+ * Whether a capitalised word is an ordinary English word ("Information", "Controller", "Quality")
+ * rather than a name: it is in the model's lexicon and on neither name list. Title Case headings
+ * are full of them; names mostly are not ("Oluwaseun", "Ashdown" are not in the lexicon).
+ */
+export function isCommonWord(word: string): boolean {
+  const lower = word.toLowerCase();
+  if (firstNames.has(lower) || surnames.has(lower)) {
+    return false;
+  }
+  if (placesAndOrganisations.has(lower) || notNames.has(lower)) {
+    return true;
+  }
+  let common = commonWords.get(lower);
+  if (common === undefined) {
+    const methods = language();
+    common = (methods.readDoc(lower).tokens().out(methods.its.uniqueId) as number[])[0]! < lexiconSize;
+    commonWords.set(lower, common);
+  }
+  return common;
+}
+
+/**
+ * Whether capitalised words could be a person's name: none of them a place or an organisation,
+ * and at least one on a name list or no ordinary English word ("Briony Khan" yes, "Information
+ * Governance" no).
+ */
+export function couldBeAName(words: readonly string[]): boolean {
+  const lower = words.map((word) => word.toLowerCase().replace(/\.$/, ""));
+  if (lower.some((word) => placesAndOrganisations.has(word))) {
+    return false;
+  }
+  return lower.some((word, index) => firstNames.has(word) || surnames.has(word) || (!/^[a-z]$/.test(word) && !isCommonWord(words[index]!)));
 }
 
 const ORGANISATION_WORD = /^(school|academy|primary|college|trust|council|hospital|surgery|centre|center|road|street|lane|avenue|close|drive|ltd|limited|plc|group|services|foundation|church|federation|partnership|university|team|unit|department)$/i;
@@ -51,14 +94,36 @@ export const languageModel: Recognizer = {
       const lineStart = text.lastIndexOf("\n", start - 1) + 1;
       const lineEndAt = text.indexOf("\n", start);
       const lineEnd = lineEndAt === -1 ? text.length : lineEndAt;
-      const stretchStart = Math.max(lineStart, sentenceStartBefore(text, start, 80));
-      const stretchEnd = Math.min(lineEnd, sentenceEndAfter(text, start, 80));
+      const stretchStart = Math.max(lineStart, wordStartAt(text, sentenceStartBefore(text, start, 80)));
+      const stretchEnd = Math.min(lineEnd, wordEndAt(text, sentenceEndAfter(text, start, 80)));
       found.push(...properNounRuns(text.slice(stretchStart, stretchEnd), stretchStart));
       askedUpTo = stretchEnd;
     }
     return found;
   },
 };
+
+/** "St Mary's High School", "Hillside Academy": the words either side make a run part of an organisation's name. */
+function partOfAnOrganisation(line: string, start: number, end: number): boolean {
+  if (/\b(St|Saint)\.?\s+$/.test(line.slice(Math.max(0, start - 7), start))) {
+    return true;
+  }
+  const next = /^(?:['’]s)?\s+([A-Z][A-Za-z]*)/.exec(line.slice(end, end + 30))?.[1]?.toLowerCase();
+  return next !== undefined && organisationWords.has(next);
+}
+
+/** Stretches never cut a word in two ("Informatio" is no name). */
+function wordStartAt(text: string, offset: number): number {
+  let index = offset;
+  while (index > 0 && /[\p{L}\p{N}]/u.test(text[index - 1]!)) index -= 1;
+  return index;
+}
+
+function wordEndAt(text: string, offset: number): number {
+  let index = offset;
+  while (index < text.length && /[\p{L}\p{N}]/u.test(text[index]!)) index += 1;
+  return index;
+}
 
 function sentenceStartBefore(text: string, offset: number, limit: number): number {
   for (let index = offset - 1; index >= Math.max(0, offset - limit); index -= 1) {
@@ -90,7 +155,8 @@ function properNounRuns(line: string, offset: number): Suggestion[] {
   let previousEndsSentence = true;
   const close = () => {
     // A lone capitalised word starting a sentence is too often an ordinary word; two proper nouns there are still a name.
-    if (run && (run.words.length > 1 || !run.sentenceStart)) {
+    // Runs holding an ordinary word ("Information Security") or ending as an organisation's name do not count.
+    if (run && (run.words.length > 1 || !run.sentenceStart) && couldBeAName(run.words) && !organisationEndings.has(run.words[run.words.length - 1]!.toLowerCase().replace(/\.$/, "")) && !partOfAnOrganisation(line, run.start, run.end)) {
       found.push({
         start: offset + run.start,
         end: offset + run.end,

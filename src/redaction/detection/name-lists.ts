@@ -82,6 +82,27 @@ confidential private urgent important please note notes dob upn uln nhs ni yes n
     .filter(Boolean),
 );
 
+/**
+ * Places and organisations a school's documents name that are nobody's personal data: towns and
+ * cities, the services schools use, and the bodies they deal with.
+ */
+const PLACES_AND_ORGANISATIONS = `
+aberdeen barnsley batley bath belfast castleford cheshire dewsbury ilkley knaresborough pontefract ripon scarborough selby skipton whitby wilmslow birmingham blackburn blackpool bolton bournemouth bradford brighton bristol burnley cambridge canterbury cardiff carlisle chelmsford chester coventry derby doncaster dundee durham edinburgh exeter glasgow gloucester halifax harrogate hereford huddersfield hull inverness ipswich keighley kendal lancaster leeds leicester lincoln liverpool london luton manchester middlesbrough milton newcastle newport northampton norwich nottingham oldham otley oxford peterborough plymouth portsmouth preston pudsey reading rochdale rotherham salford sheffield shrewsbury southampton stockport stoke sunderland swansea swindon telford wakefield warrington wigan winchester wolverhampton worcester york yorkshire lancashire kent surrey essex devon cornwall cumbria
+microsoft google apple amazon facebook meta instagram tiktok snapchat whatsapp youtube twitter zoom windows android iphone ipad chromebook outlook gmail excel word powerpoint onedrive sharepoint
+sims arbor bromcom scholarpack cpoms myconcern edukey classdojo dojo seesaw tapestry parentmail parentpay schoolcomms teams
+ofsted hmrc dfe ico nspcc barnardos childline camhs hmcts cafcass dwp
+`;
+
+/** Words that end a run of capitals and make it an organisation's or a street's name, never a person's ("Vincent Carey Road", "DP Advice Service Ltd"). */
+export const organisationEndings: ReadonlySet<string> = new Set(
+  "road rd street st avenue ave lane close drive way crescent gardens place court grove terrace walk rise mews row square parade ltd limited plc llp services service foundation centre center trust council group partnership academy school college university hospital surgery practice team department office board committee agency authority commission institute society association club church federation unit clinic nursery".split(" "),
+);
+
+/** Capitalised words after a run that make it part of an organisation's name ("St Mary's High School"). */
+export const organisationWords: ReadonlySet<string> = new Set([...organisationEndings, ..."high community primary secondary junior infant infants grammar catholic c ce cofe medical".split(" ")]);
+
+export const placesAndOrganisations: ReadonlySet<string> = new Set(PLACES_AND_ORGANISATIONS.split(/\s+/).filter(Boolean));
+
 export const firstNames: ReadonlySet<string> = new Set(FIRST_NAMES.split(/\s+/).filter(Boolean));
 export const surnames: ReadonlySet<string> = new Set(SURNAMES.split(/\s+/).filter(Boolean));
 export const ordinaryWordNames: ReadonlySet<string> = ORDINARY_WORD_NAMES;

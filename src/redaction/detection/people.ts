@@ -1,6 +1,7 @@
 import { contextWord, type TextContext } from "./context.ts";
 import type { Recognizer } from "./identifiers.ts";
-import { firstNames, notNames, ordinaryWordNames, surnames } from "./name-lists.ts";
+import { couldBeAName } from "./language-model.ts";
+import { firstNames, notNames, ordinaryWordNames, organisationEndings, surnames } from "./name-lists.ts";
 import type { Suggestion } from "./suggestion.ts";
 
 /** The part a person plays in a request: the data subject's own data is kept; everyone else's is suggested for removal. */
@@ -41,6 +42,7 @@ interface NameForm {
   caseSensitive: boolean;
   score: number;
   label: string;
+  initials?: true;
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -76,8 +78,8 @@ function nameForms(person: KnownPerson, withInitials = person.part === "staff"):
     const initials = words.map((word) => word[0]!.toUpperCase());
     // Initials that spell a school word ("SEN", "TA") would box every mention of it.
     if (withInitials && !notNames.has(initials.join("").toLowerCase())) {
-      forms.push(form(initials.join(""), initials.join(""), true, 0.8, "initials (as staff sign notes)"));
-      forms.push(form(initials[0]!, initials.map((letter) => `${letter}\\.`).join(""), true, 0.8, "initials"));
+      forms.push({ ...form(initials.join(""), initials.join(""), true, 0.8, "initials (as staff sign notes)"), initials: true });
+      forms.push({ ...form(initials[0]!, initials.map((letter) => `${letter}\\.`).join(""), true, 0.8, "initials"), initials: true });
     }
   }
   if (first.length > 1) {
@@ -137,6 +139,10 @@ export function knownPeopleRecognizer(name: string, people: readonly KnownPerson
           if (!match || LETTER_OR_DIGIT.test(context.text[word.index + match[0].length] ?? "") || (!form.caseSensitive && !/^\p{Lu}/u.test(match[0]))) {
             continue;
           }
+          // Initials before a capitalised word are an acronym in a name ("DP Advice Service"), not a person.
+          if (form.initials && /^\s+\p{Lu}\p{Ll}/u.test(context.text.slice(word.index + match[0].length, word.index + match[0].length + 3))) {
+            continue;
+          }
           found.push({
             start: match.index,
             end: match.index + match[0].length,
@@ -170,7 +176,7 @@ export function peopleNamedInFull(text: string, suggestions: readonly Suggestion
       value = `${reversed[2]} ${reversed[1]}`;
     }
     const words = value.split(/\s+/);
-    if (words.length < 2 || words.length > 4 || !words.every((word) => WHOLE_NAME_WORD.test(word) && !notNames.has(word.toLowerCase()))) {
+    if (words.length < 2 || words.length > 4 || !words.every((word) => WHOLE_NAME_WORD.test(word) && !notNames.has(word.toLowerCase())) || !couldBeAName(words)) {
       continue;
     }
     names.set(value, { name: value, part: "other" });
@@ -223,7 +229,8 @@ export const namePatterns: Recognizer = {
         continue;
       }
       const after = text.slice(end, end + 24);
-      if (ORGANISATION_AFTER.test(after)) {
+      const ending = /^\s+([A-Z][a-z]+)/.exec(after)?.[1]?.toLowerCase();
+      if (ORGANISATION_AFTER.test(after) || organisationEndings.has(words[words.length - 1]!.toLowerCase()) || (ending && organisationEndings.has(ending))) {
         continue;
       }
       const reason = nameEvidence(context, start, end, words);
@@ -257,12 +264,14 @@ function nameEvidence(context: TextContext, start: number, end: number, words: s
   if (lineBefore.trim() === "" && SIGN_OFF.test(previousLine) && words.length <= 4) {
     return { score: 0.9, why: "a name on the line after a sign-off" };
   }
-  if (HEADER_LINE.test(lineBefore) && !lineBefore.includes("@")) {
+  // A header or a role vouches for a name but not for these words: they must look like one ("From: Information Governance" does not).
+  const nameLike = knownFirst >= 0 || couldBeAName(words);
+  if (HEADER_LINE.test(lineBefore) && !lineBefore.includes("@") && nameLike) {
     const header = HEADER_LINE.exec(lineBefore)![1]!;
     return { score: 0.9, why: `a name in the "${header}" line` };
   }
   const role = ROLE_BEFORE.exec(before);
-  if (role && (knownFirst >= 0 || words.length >= 1)) {
+  if (role && nameLike) {
     return { score: 0.85, why: `a name after the word "${role[1]}"` };
   }
   if (knownFirst >= 0 && (words.length > 1 || !ordinaryWordNames.has(lower[knownFirst]!))) {
@@ -294,7 +303,7 @@ function nameColumnCells(context: TextContext): Suggestion[] {
       continue;
     }
     const value = match[1]!;
-    if (value.toLowerCase() === header || value.split(/\s+/).every((word) => !isNameWord(word)) || value.length > 60) {
+    if (value.toLowerCase() === header || value.split(/\s+/).every((word) => !isNameWord(word)) || value.split(/\s+/).length > 5) {
       continue;
     }
     found.push({ start, end: start + value.length, type: "person", score: 0.9, recognizer: "name-patterns", why: `a cell in the table's "${header}" column` });
