@@ -5,7 +5,8 @@
  * that runs only the case list's one indexed query (bare-server.ts), each its own process on the
  * same database, one at a time and interleaved (bare, Steward, bare, Steward) so drift shows.
  * Each load is 100 kept-alive connections for 20 s (load.ts), signed in over HTTP as the trust's
- * DPO (sign-in.ts). Then start-up, computeDeadline and a few smaller figures. The table says for
+ * DPO (sign-in.ts). Then start-up, computeDeadline, a few smaller figures, and redaction's
+ * (redaction.ts: detection quality, and a 500-page bundle through extract, detect, apply, verify). The table says for
  * each row whether the issue's goal is met; the exit code says only whether the bench ran.
  *
  *   BENCH_SECONDS=20       seconds per load figure
@@ -30,6 +31,7 @@ import { durablePGliteOptions } from "../src/platform/database/durable-pglite.ts
 import { open, seal } from "../src/platform/encryption/envelope.ts";
 import { TEST_PASSWORD } from "../src/testing/factories.ts";
 import { runLoad, type LoadResult } from "./load.ts";
+import { redactionFigures } from "./redaction.ts";
 import { postgresReachable, seedBenchDatabase, type BenchDatabase, type Engine } from "./seed.ts";
 import { startServer, type RunningServer } from "./servers.ts";
 import { checkSignedIn, signInOverHttp } from "./sign-in.ts";
@@ -362,6 +364,7 @@ try {
 progress("computeDeadline and the smaller figures…");
 deadlineFigures();
 await smallFigures();
+rows.push(...(await redactionFigures(SMOKE, progress)));
 
 log("");
 log(`Steward bench, engines run: ${ran.join(", ") || "none"}${SMOKE ? " (smoke run: not comparable)" : ""}; load average at the end ${loadavg().map((load) => load.toFixed(1)).join(" / ")} (1 / 5 / 15 min)`);
