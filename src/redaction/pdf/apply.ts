@@ -57,6 +57,23 @@ function boundsOf(quads: number[][]): Rect {
 const ROOT_KEYS_TO_REMOVE = ["Info", "Metadata", "Outlines", "Names", "OpenAction", "AA", "PieceInfo", "AcroForm", "StructTreeRoot", "MarkInfo", "Threads", "SpiderInfo", "Perms", "Legal", "Collection", "URI"];
 const PAGE_KEYS_TO_REMOVE = ["Metadata", "PieceInfo", "Thumb", "AA", "B", "StructParents", "SeparationInfo", "Trans"];
 
+/** Removes what a reader could open beyond the pages: document information, XMP, outlines, names (embedded files, scripts), forms, actions, page annotations. */
+export function scrubDocument(document: PDFDocument): void {
+  const trailer = document.getTrailer();
+  trailer.delete("Info");
+  const root = trailer.get("Root");
+  for (const key of ROOT_KEYS_TO_REMOVE) {
+    root.delete(key);
+  }
+  for (let index = 0; index < document.countPages(); index += 1) {
+    const page = document.findPage(index);
+    page.delete("Annots");
+    for (const key of PAGE_KEYS_TO_REMOVE) {
+      page.delete(key);
+    }
+  }
+}
+
 export async function applyRedactions(input: Uint8Array, removals: readonly Removal[]): Promise<AppliedRedaction> {
   const mupdf = await loadMupdf();
   let document: PDFDocument | null;
@@ -141,23 +158,11 @@ export async function applyRedactions(input: Uint8Array, removals: readonly Remo
         label.setBorderWidth(0);
         label.update();
       }
-      const object = page.getObject();
-      for (const key of PAGE_KEYS_TO_REMOVE) {
-        object.delete(key);
-      }
       page.destroy();
     }
     // The labels become page content; then nothing interactive is left.
     document.bake(true, true);
-    const trailer = document.getTrailer();
-    trailer.delete("Info");
-    const root = trailer.get("Root");
-    for (const key of ROOT_KEYS_TO_REMOVE) {
-      root.delete(key);
-    }
-    for (let index = 0; index < pages; index += 1) {
-      document.findPage(index).delete("Annots");
-    }
+    scrubDocument(document);
     // Full rewrite, unused objects dropped (garbage=4 also merges duplicates): nothing of the original revision survives.
     const pdf = document.saveToBuffer("garbage=4,compress").asUint8Array().slice();
     return { pdf, pages, applied, labels: allLabels, problems };
