@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { detectPersonalData } from "./detection/detect.ts";
 import { DEFAULT_THRESHOLD } from "./detection/suggestion.ts";
 import { applyRedactions, occurrenceBefore, type Removal } from "./pdf/apply.ts";
+import { boxesFor } from "./pdf/ocr.ts";
 import { pageOf, readDocumentText } from "./pdf/page-text.ts";
 import { verifyRedaction, type RemovedText } from "./pdf/verify.ts";
 import { THIRD_PARTY } from "./reasons.ts";
@@ -36,13 +37,23 @@ export async function redactPdf(input: Uint8Array, knownPeople: readonly string[
     if (value === "") {
       continue;
     }
-    removals.push({ kind: "text", page, text: value, occurrence: occurrenceBefore(pageText, value, offset), code: THIRD_PARTY });
+    const scan = text.ocr[page];
+    if (scan) {
+      // A scan has no text to remove: the words' pixels go, box by box.
+      for (const rect of boxesFor(scan, offset, offset + suggestion.end - suggestion.start)) {
+        removals.push({ kind: "box", page, rect, code: THIRD_PARTY });
+      }
+    } else {
+      removals.push({ kind: "text", page, text: value, occurrence: occurrenceBefore(pageText, value, offset), code: THIRD_PARTY });
+    }
     removed.push({ page, text: value });
   }
   const applied = await applyRedactions(input, removals);
-  const verification = await verifyRedaction(input, applied.pdf, removed, applied.labels);
-  const problems = [...applied.problems, ...verification.problems];
-  const verified = verification.verified;
+  const verification = await verifyRedaction(input, applied.pdf, removed, applied.labels, text);
+  const unread = text.unread.map((page) => `page ${page + 1}: a scan with no text layer, not read (install tesseract-ocr to read scans)`);
+  const problems = [...applied.problems, ...verification.problems, ...unread];
+  // An unread scan may hold anything: it cannot pass unseen.
+  const verified = verification.verified && unread.length === 0;
   return {
     summary: { pages: applied.pages, suggestions: suggestions.length, applied: applied.applied, verified, problems },
     ...(verified ? { pdf: applied.pdf } : {}),

@@ -111,3 +111,14 @@ export async function decompressedBytes(pdf: Uint8Array): Promise<string> {
   const document = mupdf.Document.openDocument(pdf, "application/pdf").asPDF() as PDFDocument;
   return Buffer.from(document.saveToBuffer("decompress").asUint8Array()).toString("latin1");
 }
+
+/** An image-only page, as a scanner makes: the lines drawn at 200 dpi into a greyscale picture, and no text layer at all. */
+export async function scannedPdf(lines: PdfLine[]): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const source = mupdf.Document.openDocument(await trickyPdf({ pages: [lines.map((line) => ({ ...line, mode: "normal" as const }))] }), "application/pdf");
+  const pixmap = source.loadPage(0).toPixmap(mupdf.Matrix.scale(200 / 72, 200 / 72), mupdf.ColorSpace.DeviceGray, false);
+  const scan = new mupdf.PDFDocument();
+  const image = scan.addImage(new mupdf.Image(pixmap));
+  scan.insertPage(-1, scan.addPage([0, 0, 595, 842], 0, scan.addObject({ XObject: { Scan: image } }), "q 595 0 0 842 0 0 cm /Scan Do Q"));
+  return scan.saveToBuffer("garbage=4,compress").asUint8Array().slice();
+}

@@ -1,4 +1,5 @@
 import { loadMupdf } from "./mupdf.ts";
+import { OCR_DPI, ocrAvailable, ocrPage, type OcrPage } from "./ocr.ts";
 
 /**
  * A PDF's text, page by page, as MuPDF reads it with clipping off: text placed off the page, white,
@@ -8,6 +9,10 @@ export const STRUCTURED_TEXT_OPTIONS = "preserve-whitespace,clip=no";
 
 export interface DocumentText {
   pages: string[];
+  /** For each page read by OCR (it had no text layer), its words and their boxes. */
+  ocr: (OcrPage | undefined)[];
+  /** Pages with no text layer that could not be read, because tesseract is not installed. */
+  unread: number[];
   /** All pages as one text, each page followed by PAGE_BREAK, so detection sees the whole document (a name given in full on page 1 is found on page 9). */
   text: string;
   /** Where each page starts in `text`. */
@@ -16,25 +21,51 @@ export interface DocumentText {
 
 export const PAGE_BREAK = "\n\f\n";
 
-export async function readDocumentText(pdf: Uint8Array): Promise<DocumentText> {
+/** Fewer letters than this in a page's text layer, with an image on it, and the page is a scan: OCR reads it. */
+const SCAN_LETTERS = 12;
+
+export interface ReadOptions {
+  /** OCR pages without a text layer (default: when tesseract is installed). `only` OCRs just these pages. */
+  ocr?: boolean | { only: readonly number[] };
+}
+
+export async function readDocumentText(pdf: Uint8Array, options: ReadOptions = {}): Promise<DocumentText> {
   const mupdf = await loadMupdf();
   const document = mupdf.Document.openDocument(pdf, "application/pdf");
+  const canOcr = options.ocr !== false && (await ocrAvailable());
   try {
     const pages: string[] = [];
+    const ocr: (OcrPage | undefined)[] = [];
+    const unread: number[] = [];
     for (let index = 0; index < document.countPages(); index += 1) {
       const page = document.loadPage(index);
-      const structured = page.toStructuredText(STRUCTURED_TEXT_OPTIONS);
-      pages.push(structured.asText());
+      const structured = page.toStructuredText(`${STRUCTURED_TEXT_OPTIONS},preserve-images`);
+      const text = structured.asText();
+      let hasImage = false;
+      structured.walk({ onImageBlock: () => (hasImage = true) });
       structured.destroy();
+      const asked = typeof options.ocr === "object" ? options.ocr.only.includes(index) : (text.match(/\p{L}/gu)?.length ?? 0) < SCAN_LETTERS && hasImage;
+      if (asked && canOcr) {
+        const bounds = page.getBounds();
+        const pixmap = page.toPixmap(mupdf.Matrix.scale(OCR_DPI / 72, OCR_DPI / 72), mupdf.ColorSpace.DeviceGray, false);
+        const read = await ocrPage(pixmap.asPNG(), [bounds[0], bounds[1]]);
+        pixmap.destroy();
+        pages.push(read.text);
+        ocr.push(read);
+      } else {
+        if (asked) unread.push(index);
+        pages.push(text);
+        ocr.push(undefined);
+      }
       page.destroy();
     }
-    return joinPages(pages);
+    return { ...joinPages(pages), ocr, unread };
   } finally {
     document.destroy();
   }
 }
 
-export function joinPages(pages: string[]): DocumentText {
+export function joinPages(pages: string[]): Omit<DocumentText, "ocr" | "unread"> {
   const pageStarts: number[] = [];
   let text = "";
   for (const page of pages) {
@@ -45,7 +76,7 @@ export function joinPages(pages: string[]): DocumentText {
 }
 
 /** The page holding an offset of the joined text, and the offset within that page. */
-export function pageOf(documentText: DocumentText, offset: number): { page: number; offset: number } {
+export function pageOf(documentText: Pick<DocumentText, "pageStarts">, offset: number): { page: number; offset: number } {
   let low = 0;
   let high = documentText.pageStarts.length - 1;
   while (low < high) {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decompressedBytes, trickyPdf, withRevision } from "../../testing/tricky-pdfs.ts";
+import { decompressedBytes, scannedPdf, trickyPdf, withRevision } from "../../testing/tricky-pdfs.ts";
 import { redactPdf } from "../redact-command.ts";
 import { applyRedactions, occurrenceBefore } from "./apply.ts";
 import { readDocumentText } from "./page-text.ts";
+import { ocrAvailable } from "./ocr.ts";
 import { popplerPages, verifyRedaction } from "./verify.ts";
 
 /**
@@ -136,6 +137,33 @@ describe("redacting tricky PDFs", () => {
     const revisions = await verifyRedaction(input, incremental, [{ page: 0, text: "Tom Baker" }], redacted.labels);
     expect(revisions.verified).toBe(false);
     expect(revisions.problems.join("\n")).toMatch(/end-of-file markers|revisions/);
+  });
+
+  it("reads a scanned page by OCR, removes the words' pixels, and OCR of the result finds none of them", async () => {
+    expect(await ocrAvailable(), "install tesseract-ocr and tesseract-ocr-eng: .ci/run does").toBe(true);
+    const input = await scannedPdf([
+      { text: "Meeting note 12 March 2026", y: 760 },
+      { text: "Present: Mrs Jane Smith (parent) and Mr Robert Brown.", y: 730 },
+      { text: "Mobile 07700 900123, NI number QQ 12 34 56 C.", y: 700 },
+      { text: "The attendance plan was agreed.", y: 670 },
+    ]);
+    const before = await readDocumentText(input);
+    expect(before.ocr[0]).toBeDefined();
+    expect(before.pages[0]).toContain("Jane Smith");
+    const { summary, pdf } = await redactPdf(input, ["Jane Smith"]);
+    expect(summary).toMatchObject({ verified: true, problems: [] });
+    const after = (await readDocumentText(pdf!, { ocr: { only: [0] } })).pages[0]!;
+    for (const removed of ["Jane", "Smith", "Robert", "Brown", "07700", "900123", "QQ"]) {
+      expect(after, removed).not.toContain(removed);
+    }
+    expect(after).toContain("Meeting note");
+    expect(after).toContain("attendance plan was agreed");
+  });
+
+  it("lists a scan it could not read (no tesseract), which the redact command then refuses to pass", async () => {
+    const input = await scannedPdf([{ text: "Jane Smith's letter", y: 760 }]);
+    const text = await readDocumentText(input, { ocr: false });
+    expect(text.unread).toEqual([0]);
   });
 
   it("refuses a file that is not a PDF with a clear error", async () => {
