@@ -36,14 +36,30 @@ export function textContext(text: string): TextContext {
   };
 }
 
+/** How far any recognizer looks for a line's start or end: a text with no newlines must not make each look cost the whole text. */
+const LINE_LOOK = 300;
+
+/** Where the line holding `offset` starts, looking back at most LINE_LOOK characters (a longer line starts there, as far as context goes). */
+export function lineStartBefore(text: string, offset: number): number {
+  const from = Math.max(0, offset - LINE_LOOK);
+  const at = text.slice(from, offset).lastIndexOf("\n");
+  return at === -1 ? from : from + at + 1;
+}
+
+/** Where the line holding `offset` ends, looking ahead at most LINE_LOOK characters. */
+export function lineEndAfter(text: string, offset: number): number {
+  const to = Math.min(text.length, offset + LINE_LOOK);
+  const at = text.slice(offset, to).indexOf("\n");
+  return at === -1 ? to : offset + at;
+}
+
 /** The first matching word of `words` before the candidate (on its line or the line above), after it on its line, or in its column's header. */
 export function contextWord(context: TextContext, start: number, end: number, words: RegExp, { before = 48, after = 28, sameLine = false } = {}): string | undefined {
   const { text } = context;
-  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-  const previousLineStart = lineStart > 0 && !sameLine ? text.lastIndexOf("\n", lineStart - 2) + 1 : lineStart;
+  const lineStart = lineStartBefore(text, start);
+  const previousLineStart = lineStart > 0 && !sameLine ? lineStartBefore(text, lineStart - 1) : lineStart;
   const windowStart = Math.max(start - before, start - before > lineStart ? lineStart : previousLineStart);
-  const lineEnd = text.indexOf("\n", end);
-  const windowEnd = Math.min(end + after, lineEnd === -1 ? text.length : lineEnd);
+  const windowEnd = Math.min(end + after, lineEndAfter(text, end));
   const found = lastMatch(words, text.slice(windowStart, start)) ?? firstMatch(words, text.slice(end, windowEnd));
   if (found) {
     return found;

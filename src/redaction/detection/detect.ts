@@ -89,15 +89,16 @@ export function detectPersonalData(text: string, options: DetectionOptions = {})
   ];
   const switchedOff = options.switchedOff ?? new Set<string>();
   const minimum = options.minimumScore ?? MINIMUM_SCORE;
-  const found = recognizers.filter((recognizer) => !switchedOff.has(recognizer.name)).flatMap((recognizer) => recognizer.find(context));
+  // concat, never push(...many): a long bundle has more suggestions than a call's arguments may hold.
+  let found = recognizers.filter((recognizer) => !switchedOff.has(recognizer.name)).flatMap((recognizer) => recognizer.find(context));
   // The language model last, and only where nothing else explained a capitalised word.
   if (!switchedOff.has("language-model")) {
-    found.push(...languageModel.find(context, found));
+    found = found.concat(languageModel.find(context, found));
   }
   // Second pass: the people this document names in full, wherever it names them again (first name, surname, initials).
   if (!switchedOff.has("name-patterns")) {
     const named = peopleNamedInFull(text, found);
-    found.push(...knownPeopleRecognizer("name-patterns", named, { source: "named in full elsewhere in this document", scale: 0.85, initials: true, skipOrdinaryWords: true }).find(context));
+    found = found.concat(knownPeopleRecognizer("name-patterns", named, { source: "named in full elsewhere in this document", scale: 0.85, initials: true, skipOrdinaryWords: true }).find(context));
   }
   return resolveOverlaps(found.filter((suggestion) => suggestion.score >= minimum));
 }

@@ -1,5 +1,6 @@
 import winkNLP, { type WinkMethods } from "wink-nlp";
 import model from "wink-eng-lite-web-model";
+import { lineEndAfter, lineStartBefore } from "./context.ts";
 import type { Recognizer } from "./identifiers.ts";
 import { firstNames, notNames, organisationEndings, organisationWords, placesAndOrganisations, surnames } from "./name-lists.ts";
 import type { Suggestion } from "./suggestion.ts";
@@ -91,12 +92,13 @@ export const languageModel: Recognizer = {
       if (covering && covering.start <= start) {
         continue;
       }
-      const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-      const lineEndAt = text.indexOf("\n", start);
-      const lineEnd = lineEndAt === -1 ? text.length : lineEndAt;
+      const lineStart = lineStartBefore(text, start);
+      const lineEnd = lineEndAfter(text, start);
       const stretchStart = Math.max(lineStart, wordStartAt(text, sentenceStartBefore(text, start, 80)));
       const stretchEnd = Math.min(lineEnd, wordEndAt(text, sentenceEndAfter(text, start, 80)));
-      found.push(...properNounRuns(text.slice(stretchStart, stretchEnd), stretchStart));
+      for (const run of properNounRuns(text.slice(stretchStart, stretchEnd), stretchStart)) {
+        found.push(run);
+      }
       askedUpTo = stretchEnd;
     }
     return found;

@@ -1,4 +1,4 @@
-import { contextWord, type TextContext } from "./context.ts";
+import { contextWord, lineStartBefore, type TextContext } from "./context.ts";
 import type { Recognizer } from "./identifiers.ts";
 import { couldBeAName } from "./language-model.ts";
 import { firstNames, notNames, ordinaryWordNames, organisationEndings, surnames } from "./name-lists.ts";
@@ -238,8 +238,7 @@ export const namePatterns: Recognizer = {
         found.push({ start, end, type: "person", score: reason.score, recognizer: "name-patterns", why: reason.why });
       }
     }
-    found.push(...nameColumnCells(context));
-    return found;
+    return found.concat(nameColumnCells(context));
   },
 };
 
@@ -247,7 +246,7 @@ function nameEvidence(context: TextContext, start: number, end: number, words: s
   const { text } = context;
   const lower = words.map((word) => word.toLowerCase());
   const before = text.slice(Math.max(0, start - 40), start);
-  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const lineStart = lineStartBefore(text, start);
   const lineBefore = text.slice(lineStart, start);
   const titled = TITLE_BEFORE.exec(before);
   if (titled) {
@@ -328,8 +327,8 @@ export const streetAddresses: Recognizer = {
     const { text } = context;
     for (const match of text.matchAll(STREET)) {
       // A letterhead's address (the line under the school's or a surgery's name, or on the same line) is the organisation's.
-      const lineStart = text.lastIndexOf("\n", match.index - 1) + 1;
-      const previousLine = text.slice(text.lastIndexOf("\n", lineStart - 2) + 1, Math.max(lineStart - 1, 0));
+      const lineStart = lineStartBefore(text, match.index);
+      const previousLine = lineStart > 0 ? text.slice(lineStartBefore(text, lineStart - 1), lineStart - 1) : "";
       if (ORGANISATION_NAME.test(text.slice(lineStart, match.index)) || (lineStart > 0 && ORGANISATION_NAME.test(previousLine))) {
         continue;
       }

@@ -61,27 +61,38 @@ export const DEFAULT_THRESHOLD = 0.5;
  */
 export function resolveOverlaps(suggestions: Suggestion[]): Suggestion[] {
   const ranked = [...suggestions].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  // What is kept never overlaps, so in start order its ends are in order too: overlaps are found by binary search.
   const kept: Suggestion[] = [];
+  const firstEndingAfter = (offset: number) => {
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (kept[middle]!.end <= offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
   for (const candidate of ranked) {
-    const overlapping = kept.filter((other) => candidate.start < other.end && other.start < candidate.end);
+    const first = firstEndingAfter(candidate.start);
+    let last = first;
+    while (last < kept.length && kept[last]!.start < candidate.end) {
+      last += 1;
+    }
+    const overlapping = kept.slice(first, last);
     if (overlapping.length === 0) {
-      kept.push({ ...candidate });
+      kept.splice(first, 0, { ...candidate });
       continue;
     }
     // A same-kind span that reaches past what is kept extends it ("Mrs Sarah Hill" over "Sarah Hill").
     if (overlapping.every((other) => other.type === candidate.type)) {
-      const first = overlapping[0]!;
-      for (const other of overlapping.slice(1)) {
-        first.start = Math.min(first.start, other.start);
-        first.end = Math.max(first.end, other.end);
-        kept.splice(kept.indexOf(other), 1);
-      }
-      if (candidate.start < first.start || candidate.end > first.end) {
-        first.start = Math.min(first.start, candidate.start);
-        first.end = Math.max(first.end, candidate.end);
-        first.person ??= candidate.person;
-      }
+      const joined = overlapping[0]!;
+      joined.start = Math.min(joined.start, candidate.start);
+      joined.end = Math.max(overlapping[overlapping.length - 1]!.end, candidate.end);
+      joined.person ??= candidate.person;
+      // The union reaches no further than the candidate, which overlapped only these: no other neighbour is touched.
+      kept.splice(first, last - first, joined);
     }
   }
-  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+  return kept;
 }
