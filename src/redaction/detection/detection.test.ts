@@ -169,19 +169,14 @@ describe("overlaps", () => {
 });
 
 describe("hostile text", () => {
-  it("finds every name of a 20,000-row table in well under the time a quadratic pass would take, with offsets that fit the text", () => {
+  // Both once took a minute (quadratic overlaps, unbounded line searches); the speed itself is the bench's to measure.
+  it("finds every name of a 20,000-row table, with offsets that fit the text", () => {
     const text = "Name\tParent name\tContact name\n" + "Jo Bo\tJo Bo\tJo Bo\n".repeat(20_000);
-    const started = performance.now();
     const suggestions = detectPersonalData(text);
     expect(suggestions).toHaveLength(60_000);
     expect(suggestions.every((s) => text.slice(s.start, s.end) === "Jo Bo")).toBe(true);
-    // Not a timing test of speed, a guard against the quadratic: before the fix this took a minute.
-    expect(performance.now() - started).toBeLessThan(20_000);
   });
-  it("reads a text with no line breaks at all without looking back over it for each number", () => {
-    const text = "1234567890 ".repeat(20_000);
-    const started = performance.now();
-    expect(detectPersonalData(text)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(20_000);
+  it("reads a long text with no line breaks at all", () => {
+    expect(detectPersonalData("1234567890 ".repeat(20_000))).toEqual([]);
   });
 });
