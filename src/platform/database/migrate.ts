@@ -23,6 +23,7 @@ import * as auditSealedAfterCommit from "./migrations/2026-12-02-150-audit-seale
 import * as caseListOrder from "./migrations/2026-12-02-151-case-list-order.ts";
 import * as sessionInOneRead from "./migrations/2026-12-02-152-session-in-one-read.ts";
 import * as sessionReadsSchoolKeys from "./migrations/2026-12-02-153-session-reads-school-keys.ts";
+import * as jobs from "./migrations/2026-12-02-154-jobs.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02-151-case-list-order": caseListOrder,
   "2026-12-02-152-session-in-one-read": sessionInOneRead,
   "2026-12-02-153-session-reads-school-keys": sessionReadsSchoolKeys,
+  "2026-12-02-154-jobs": jobs,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

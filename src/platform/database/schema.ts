@@ -24,6 +24,7 @@ export interface Database {
   caseAttachments: CaseAttachmentTable;
   caseReminders: CaseReminderTable;
   keptForms: KeptFormTable;
+  jobs: JobTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -311,4 +312,21 @@ export interface KeptFormTable {
   fields: string;
   createdAt: Timestamp;
   expiresAt: Timestamp;
+}
+
+/** Work off the request path (src/platform/jobs/jobs.ts): ids and settings only, never personal data. */
+export interface JobTable {
+  orgId: string;
+  id: string;
+  kind: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  state: Generated<"waiting" | "running" | "done" | "failed">;
+  attempts: Generated<number>;
+  maxAttempts: Generated<number>;
+  runAfter: Timestamp;
+  claimedBy: string | null;
+  claimedUntil: Timestamp | null;
+  lastError: string | null;
+  createdAt: Timestamp;
+  finishedAt: Timestamp | null;
 }
