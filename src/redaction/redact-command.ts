@@ -1,9 +1,9 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { detectPersonalData } from "./detection/detect.ts";
 import { DEFAULT_THRESHOLD } from "./detection/suggestion.ts";
 import { applyRedactions, occurrenceBefore, type Removal } from "./pdf/apply.ts";
 import { boxesFor } from "./pdf/ocr.ts";
-import { pageOf, readDocumentText } from "./pdf/page-text.ts";
+import { piecesByPage, readDocumentText } from "./pdf/page-text.ts";
 import { verifyRedaction, type RemovedText } from "./pdf/verify.ts";
 import { THIRD_PARTY } from "./reasons.ts";
 import { UsageError } from "../platform/errors.ts";
@@ -27,29 +27,28 @@ export interface RedactSummary {
 export async function redactPdf(input: Uint8Array, knownPeople: readonly string[]): Promise<{ summary: RedactSummary; pdf?: Uint8Array }> {
   const text = await readDocumentText(input);
   const suggestions = detectPersonalData(text.text, { knownPeople: knownPeople.map((name) => ({ name, part: "other" as const })) });
+  // Detection returns nothing below MINIMUM_SCORE; accepting without review asks for DEFAULT_THRESHOLD, which may be set higher.
   const accepted = suggestions.filter((suggestion) => suggestion.score >= DEFAULT_THRESHOLD);
   const removals: Removal[] = [];
   const removed: RemovedText[] = [];
   for (const suggestion of accepted) {
-    const { page, offset } = pageOf(text, suggestion.start);
-    const pageText = text.pages[page]!;
-    const value = pageText.slice(offset, Math.min(pageText.length, offset + suggestion.end - suggestion.start)).trim();
-    if (value === "") {
-      continue;
-    }
-    const scan = text.ocr[page];
-    if (scan) {
-      // A scan has no text to remove: the words' pixels go, box by box.
-      for (const rect of boxesFor(scan, offset, offset + suggestion.end - suggestion.start)) {
-        removals.push({ kind: "box", page, rect, code: THIRD_PARTY });
+    for (const piece of piecesByPage(text, suggestion.start, suggestion.end)) {
+      const pageText = text.pages[piece.page]!;
+      const value = pageText.slice(piece.start, piece.end).trim();
+      const scan = text.ocr[piece.page];
+      if (scan) {
+        // A scan has no text to remove: the words' pixels go, box by box.
+        for (const rect of boxesFor(scan, piece.start, piece.end)) {
+          removals.push({ kind: "box", page: piece.page, rect, code: THIRD_PARTY });
+        }
+      } else {
+        removals.push({ kind: "text", page: piece.page, text: value, occurrence: occurrenceBefore(pageText, value, piece.start + pageText.slice(piece.start).indexOf(value)), code: THIRD_PARTY });
       }
-    } else {
-      removals.push({ kind: "text", page, text: value, occurrence: occurrenceBefore(pageText, value, offset), code: THIRD_PARTY });
+      removed.push({ page: piece.page, text: value });
     }
-    removed.push({ page, text: value });
   }
   const applied = await applyRedactions(input, removals);
-  const verification = await verifyRedaction(input, applied.pdf, removed, applied.labels, text);
+  const verification = await verifyRedaction(input, applied.pdf, removed, applied.labels, { originalText: text });
   const unread = text.unread.map((page) => `page ${page + 1}: a scan with no text layer, not read (install tesseract-ocr to read scans)`);
   const problems = [...applied.problems, ...verification.problems, ...unread];
   // An unread scan may hold anything: it cannot pass unseen.
@@ -88,6 +87,9 @@ export async function redactCommand(args: string[], write: (line: string) => voi
   const { summary, pdf } = await redactPdf(input, people);
   if (pdf) {
     await writeFile(outputFile, pdf);
+  } else {
+    // An OUT left by an earlier run must not pass for this one's result.
+    await rm(outputFile, { force: true });
   }
   write(JSON.stringify(summary));
   return summary.verified ? 0 : 1;

@@ -51,6 +51,12 @@ export interface TrickyPdfOptions {
   script?: string;
   /** Degrees the first page is turned. */
   rotate?: 0 | 90 | 180 | 270;
+  /** Text put where no extractor looks: page labels, a catalog key of nobody's standard, a page key, an unused form's content. */
+  hiddenAway?: string;
+  /** Raw content added to page 1 as it is (marked content, layers). */
+  rawContent?: string;
+  /** A layer, switched off, whose content holds this text. */
+  hiddenLayer?: string;
 }
 
 export async function trickyPdf(options: TrickyPdfOptions): Promise<Uint8Array> {
@@ -89,6 +95,27 @@ export async function trickyPdf(options: TrickyPdfOptions): Promise<Uint8Array> 
   if (options.embedded) {
     const file = document.addEmbeddedFile("notes.txt", "text/plain", options.embedded, new Date("2026-01-01"), new Date("2026-01-01"));
     document.insertEmbeddedFile("notes.txt", file);
+  }
+  if (options.hiddenAway) {
+    const text = document.newString(options.hiddenAway);
+    root.put("PageLabels", document.addObject({ Nums: [0, document.addObject({ S: "D", P: text })] }));
+    root.put("StewardTestNote", text);
+    const page = document.findPage(0);
+    page.put("PieceInfo", document.addObject({ Note: text }));
+    page.put("CustomNote", text);
+    const unused = document.addStream(`BT /F1 11 Tf 72 72 Td (${escapePdfString(options.hiddenAway)}) Tj ET`, { Type: "XObject", Subtype: "Form", BBox: [0, 0, 595, 842], Resources: { Font: { F1: font } } });
+    page.get("Resources").put("XObject", document.addObject({ Unused: unused }));
+  }
+  if (options.rawContent || options.hiddenLayer) {
+    const page = document.findPage(0);
+    let extra = options.rawContent ?? "";
+    if (options.hiddenLayer) {
+      const layer = document.addObject({ Type: "OCG", Name: document.newString("Notes") });
+      root.put("OCProperties", document.addObject({ OCGs: [layer], D: document.addObject({ OFF: [layer] }) }));
+      page.get("Resources").put("Properties", document.addObject({ L1: layer }));
+      extra += `\n/OC /L1 BDC BT /F1 11 Tf 72 500 Td (${escapePdfString(options.hiddenLayer)}) Tj ET EMC`;
+    }
+    page.put("Contents", [page.get("Contents"), document.addStream(extra, {})]);
   }
   if (options.script) {
     root.put("OpenAction", document.addObject({ S: "JavaScript", JS: document.newString(options.script) }));

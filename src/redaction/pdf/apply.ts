@@ -1,4 +1,4 @@
-import type { PDFDocument } from "mupdf";
+import type { PDFDocument, PDFObject } from "mupdf";
 import { loadMupdf, mupdfMessage } from "./mupdf.ts";
 import { STRUCTURED_TEXT_OPTIONS } from "./page-text.ts";
 
@@ -54,24 +54,108 @@ function boundsOf(quads: number[][]): Rect {
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-const ROOT_KEYS_TO_REMOVE = ["Info", "Metadata", "Outlines", "Names", "OpenAction", "AA", "PieceInfo", "AcroForm", "StructTreeRoot", "MarkInfo", "Threads", "SpiderInfo", "Perms", "Legal", "Collection", "URI"];
-const PAGE_KEYS_TO_REMOVE = ["Metadata", "PieceInfo", "Thumb", "AA", "B", "StructParents", "SeparationInfo", "Trans"];
 
-/** Removes what a reader could open beyond the pages: document information, XMP, outlines, names (embedded files, scripts), forms, actions, page annotations. */
-export function scrubDocument(document: PDFDocument): void {
-  const trailer = document.getTrailer();
-  trailer.delete("Info");
-  const root = trailer.get("Root");
-  for (const key of ROOT_KEYS_TO_REMOVE) {
-    root.delete(key);
+/** What a page keeps: its boxes, turn, content and the resources that content draws with. Nothing else a reader could open. */
+const PAGE_KEYS_KEPT = new Set(["Type", "Parent", "MediaBox", "CropBox", "Rotate", "Resources", "Contents", "Group", "UserUnit"]);
+
+/** Removes metadata from every image and form a page's resources hold, and from the forms' own resources in turn. */
+function scrubResources(resources: PDFObject, seen: Set<string>): void {
+  if (resources.isNull() || !resources.isDictionary()) {
+    return;
   }
-  for (let index = 0; index < document.countPages(); index += 1) {
-    const page = document.findPage(index);
-    page.delete("Annots");
-    for (const key of PAGE_KEYS_TO_REMOVE) {
-      page.delete(key);
+  const objects = resources.get("XObject");
+  if (objects.isNull() || !objects.isDictionary()) {
+    return;
+  }
+  objects.forEach((value) => {
+    const object = value.resolve();
+    const key = value.isIndirect() ? String(value.asIndirect()) : "";
+    if (key && seen.has(key)) {
+      return;
     }
+    if (key) seen.add(key);
+    for (const name of ["Metadata", "PieceInfo", "OC", "StructParent", "StructParents", "Name", "AF"]) {
+      object.delete(name);
+    }
+    if (object.get("Subtype").isName() && object.get("Subtype").asName() === "Form") {
+      scrubResources(object.get("Resources"), seen);
+    }
+  });
+}
+
+/** A page's or form's content, its streams joined. */
+function contentOf(contents: PDFObject): string {
+  // Streams are read through their references (MuPDF's resolve() of a stream reference gives its dictionary only).
+  const parts: PDFObject[] = [];
+  if (contents.isArray()) {
+    contents.forEach((part) => parts.push(part));
+  } else if (!contents.isNull()) {
+    parts.push(contents);
   }
+  return parts.map((part) => (part.isStream() ? Buffer.from(part.readStream().asUint8Array()).toString("latin1") : "")).join("\n");
+}
+
+/**
+ * A page's own copy of its resources, holding only the images and forms its content draws (an
+ * unused form can hold anything, and no extractor reads it). The copy is the page's own, since
+ * pages often share one resources dictionary.
+ */
+function usedResources(document: PDFDocument, resources: PDFObject, content: string): PDFObject {
+  const copy = document.newDictionary();
+  if (resources.isNull() || !resources.isDictionary()) {
+    return copy;
+  }
+  const drawn = new Set([...content.matchAll(/\/([^\s/<>[\]()]+)\s+Do\b/g)].map((match) => match[1]!));
+  resources.forEach((value, key) => {
+    if (key !== "XObject") {
+      copy.put(String(key), value);
+      return;
+    }
+    const objects = document.newDictionary();
+    value.resolve().forEach((object, name) => {
+      if (drawn.has(String(name))) {
+        if (object.isStream() && object.get("Subtype").isName() && object.get("Subtype").asName() === "Form") {
+          object.put("Resources", usedResources(document, object.get("Resources"), contentOf(object)));
+        }
+        objects.put(String(name), object);
+      }
+    });
+    copy.put("XObject", objects);
+  });
+  return copy;
+}
+
+/**
+ * Builds the file that leaves Steward from an allowlist, not a blocklist: a new document into
+ * which only the pages are copied, each keeping only PAGE_KEYS_KEPT, their images and forms
+ * without metadata. Whatever else the original's catalog held (document information, XMP,
+ * outlines, names and embedded files, page labels, destinations, associated files, forms,
+ * scripts, actions, layers, the structure tree, keys nobody standard defined) is simply never
+ * copied.
+ */
+export async function rebuildFromPages(document: PDFDocument): Promise<PDFDocument> {
+  const mupdf = await loadMupdf();
+  const clean = new mupdf.PDFDocument();
+  for (let index = 0; index < document.countPages(); index += 1) {
+    clean.graftPage(-1, document, index);
+  }
+  const seen = new Set<string>();
+  for (let index = 0; index < clean.countPages(); index += 1) {
+    const page = clean.findPage(index);
+    const keys: string[] = [];
+    page.forEach((_value, key) => keys.push(String(key)));
+    for (const key of keys) {
+      if (!PAGE_KEYS_KEPT.has(key)) {
+        page.delete(key);
+      }
+    }
+    page.put("Resources", usedResources(clean, page.get("Resources"), contentOf(page.get("Contents"))));
+    scrubResources(page.get("Resources"), seen);
+  }
+  // MuPDF writes its own name as producer into a new document's information: that goes too.
+  clean.getTrailer().delete("Info");
+  clean.getTrailer().get("Root").delete("Info");
+  return clean;
 }
 
 export async function applyRedactions(input: Uint8Array, removals: readonly Removal[]): Promise<AppliedRedaction> {
@@ -143,6 +227,14 @@ export async function applyRedactions(input: Uint8Array, removals: readonly Remo
         // After applying, the page's annotation list is stale: load the page again before touching annotations.
         page.destroy();
         page = document.loadPage(index);
+        // A withheld page keeps nothing, not even text drawn off the page: its content goes whole, and only the label is drawn.
+        if (onPage.some((removal) => removal.kind === "page")) {
+          const object = page.getObject();
+          object.put("Contents", document.addStream("", {}));
+          object.put("Resources", document.newDictionary());
+          page.destroy();
+          page = document.loadPage(index);
+        }
       }
       for (const annotation of page.getAnnotations()) {
         page.deleteAnnotation(annotation);
@@ -160,11 +252,12 @@ export async function applyRedactions(input: Uint8Array, removals: readonly Remo
       }
       page.destroy();
     }
-    // The labels become page content; then nothing interactive is left.
+    // The labels become page content; then only the pages leave, rebuilt from an allowlist.
     document.bake(true, true);
-    scrubDocument(document);
+    const clean = await rebuildFromPages(document);
     // Full rewrite, unused objects dropped (garbage=4 also merges duplicates): nothing of the original revision survives.
-    const pdf = document.saveToBuffer("garbage=4,compress").asUint8Array().slice();
+    const pdf = clean.saveToBuffer("garbage=4,compress").asUint8Array().slice();
+    clean.destroy();
     return { pdf, pages, applied, labels: allLabels, problems };
   } catch (error) {
     throw new Error(`MuPDF could not redact this PDF: ${mupdfMessage(error)}`);

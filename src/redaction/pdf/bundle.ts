@@ -1,5 +1,5 @@
 import type { PDFDocument, PDFObject } from "mupdf";
-import { scrubDocument } from "./apply.ts";
+import { rebuildFromPages } from "./apply.ts";
 import { loadMupdf, mupdfMessage } from "./mupdf.ts";
 
 /**
@@ -177,17 +177,24 @@ export async function assembleBundle(request: BundleRequest): Promise<{ pdf: Uin
       fontDictionary.put("StewardPageNumber", regular);
       const label = `${request.reference} page ${page + 1} of ${total}`;
       const stamp = bundle.addStream(`q 0 g BT /StewardPageNumber 8 Tf ${x0 + MARGIN} ${y0 + 21} Td ${pdfText(label)} Tj ET Q`, {});
+      // The page's own content inside q … Q, so whatever state it leaves set (a transform, invisible text) cannot hide the number.
       const contents = object.get("Contents");
+      const save = bundle.addStream("q\n", {});
+      const restore = bundle.addStream("\nQ\n", {});
+      const parts: PDFObject[] = [];
       if (contents.isArray()) {
-        contents.push(stamp);
-      } else if (contents.isNull()) {
-        object.put("Contents", stamp);
-      } else {
-        object.put("Contents", [contents, stamp]);
+        contents.forEach((part) => parts.push(part));
+      } else if (!contents.isNull()) {
+        parts.push(contents);
       }
+      object.put("Contents", [save, ...parts, restore, stamp]);
     }
-    scrubDocument(bundle);
-    return { pdf: bundle.saveToBuffer("garbage=4,compress").asUint8Array().slice(), pages: total };
+    const clean = await rebuildFromPages(bundle);
+    try {
+      return { pdf: clean.saveToBuffer("garbage=4,compress").asUint8Array().slice(), pages: total };
+    } finally {
+      clean.destroy();
+    }
   } catch (error) {
     throw new Error(`MuPDF could not make the bundle: ${mupdfMessage(error)}`);
   } finally {

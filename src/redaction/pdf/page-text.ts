@@ -13,6 +13,8 @@ export interface DocumentText {
   ocr: (OcrPage | undefined)[];
   /** Pages with no text layer that could not be read, because tesseract is not installed. */
   unread: number[];
+  /** Pages with a text layer over a large image (a searchable scan): the picture may show what the text layer says, or more. */
+  pictured: number[];
   /** All pages as one text, each page followed by PAGE_BREAK, so detection sees the whole document (a name given in full on page 1 is found on page 9). */
   text: string;
   /** Where each page starts in `text`. */
@@ -37,12 +39,21 @@ export async function readDocumentText(pdf: Uint8Array, options: ReadOptions = {
     const pages: string[] = [];
     const ocr: (OcrPage | undefined)[] = [];
     const unread: number[] = [];
+    const pictured: number[] = [];
     for (let index = 0; index < document.countPages(); index += 1) {
       const page = document.loadPage(index);
       const structured = page.toStructuredText(`${STRUCTURED_TEXT_OPTIONS},preserve-images`);
       const text = structured.asText();
       let hasImage = false;
-      structured.walk({ onImageBlock: () => (hasImage = true) });
+      let imageArea = 0;
+      structured.walk({
+        onImageBlock: (bbox) => {
+          hasImage = true;
+          imageArea += Math.max(0, bbox[2] - bbox[0]) * Math.max(0, bbox[3] - bbox[1]);
+        },
+      });
+      const pageBounds = page.getBounds();
+      const pageArea = Math.max(1, (pageBounds[2] - pageBounds[0]) * (pageBounds[3] - pageBounds[1]));
       structured.destroy();
       const asked = typeof options.ocr === "object" ? options.ocr.only.includes(index) : (text.match(/\p{L}/gu)?.length ?? 0) < SCAN_LETTERS && hasImage;
       if (asked && canOcr) {
@@ -54,18 +65,19 @@ export async function readDocumentText(pdf: Uint8Array, options: ReadOptions = {
         ocr.push(read);
       } else {
         if (asked) unread.push(index);
+        if (!asked && imageArea > pageArea * 0.4) pictured.push(index);
         pages.push(text);
         ocr.push(undefined);
       }
       page.destroy();
     }
-    return { ...joinPages(pages), ocr, unread };
+    return { ...joinPages(pages), ocr, unread, pictured };
   } finally {
     document.destroy();
   }
 }
 
-export function joinPages(pages: string[]): Omit<DocumentText, "ocr" | "unread"> {
+export function joinPages(pages: string[]): Omit<DocumentText, "ocr" | "unread" | "pictured"> {
   const pageStarts: number[] = [];
   let text = "";
   for (const page of pages) {
@@ -88,4 +100,27 @@ export function pageOf(documentText: Pick<DocumentText, "pageStarts">, offset: n
     }
   }
   return { page: low, offset: offset - documentText.pageStarts[low]! };
+}
+
+/**
+ * The pieces of a span of the joined text, page by page, in each page's own offsets: a name that
+ * runs from the foot of one page to the top of the next is removed from both.
+ */
+export function piecesByPage(documentText: Pick<DocumentText, "pages" | "pageStarts">, start: number, end: number): { page: number; start: number; end: number }[] {
+  const pieces: { page: number; start: number; end: number }[] = [];
+  let { page } = pageOf(documentText, start);
+  while (page < documentText.pages.length) {
+    const pageStart = documentText.pageStarts[page]!;
+    const pageEnd = pageStart + documentText.pages[page]!.length;
+    if (pageStart >= end) {
+      break;
+    }
+    const from = Math.max(start, pageStart) - pageStart;
+    const to = Math.min(end, pageEnd) - pageStart;
+    if (to > from && documentText.pages[page]!.slice(from, to).trim() !== "") {
+      pieces.push({ page, start: from, end: to });
+    }
+    page += 1;
+  }
+  return pieces;
 }

@@ -83,6 +83,41 @@ describe("redacting tricky PDFs", () => {
     expect(after).toContain("Year 6.");
   });
 
+  it("removes a name that runs from the foot of one page to the top of the next from both", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "The office phoned Tobiah", y: 60 }], [{ text: "Ashdown about the trip.", y: 800 }]] });
+    const { summary, pdf } = await redactPdf(input, ["Tobiah Ashdown"]);
+    expect(summary.verified).toBe(true);
+    const after = await everyReading(pdf!);
+    expect(after).not.toMatch(/Tobiah|Ashdown/);
+    expect(after).toContain("about the trip.");
+  });
+
+  it("copies nothing but the pages: page labels, keys of nobody's standard, piece info and unused forms naming people never leave", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "A note about the trip.", y: 700 }]], hiddenAway: "Marisol Kowalczyk" });
+    expect(await decompressedBytes(input)).toContain("Marisol Kowalczyk");
+    const { pdf } = await applyRedactions(input, []);
+    expect(await decompressedBytes(pdf)).not.toContain("Marisol");
+    expect((await readDocumentText(pdf)).text).toContain("A note about the trip.");
+  });
+
+  it("fails verification when removed text is still in the page's code, where no extractor shows it", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "Meeting with Jane Smith.", y: 700 }]], rawContent: "/Span <</ActualText (Jane Smith)>> BDC EMC BT /F1 0.001 Tf 72 600 Td (Jane Smith) Tj ET" });
+    const { summary, pdf } = await redactPdf(input, ["Jane Smith"]);
+    if (summary.verified) {
+      expect(await decompressedBytes(pdf!)).not.toContain("Jane Smith");
+    } else {
+      expect(summary.problems.join("\n")).toMatch(/still|hidden in the page's code/);
+    }
+  });
+
+  it("refuses a document with layers switched off, which review cannot see", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "A visible line.", y: 700 }]], hiddenLayer: "Hidden: Jane Smith disclosed a concern" });
+    const { summary, pdf } = await redactPdf(input, ["Jane Smith"]);
+    expect(summary.verified).toBe(false);
+    expect(pdf).toBeUndefined();
+    expect(summary.problems.join("\n")).toContain("layers that are switched off");
+  });
+
   it("redacts a rotated page and keeps its page count", async () => {
     const input = await trickyPdf({ rotate: 90, pages: [[{ text: "Letter to Mr Idris Ashdown of 14 Elm Road.", y: 700 }], [{ text: "Page two names nobody.", y: 700 }]] });
     const { summary, pdf } = await redactPdf(input, ["Idris Ashdown"]);
@@ -106,8 +141,8 @@ describe("redacting tricky PDFs", () => {
     expect((await verifyRedaction(input, applied.pdf, [{ page: 0, text: "Jamie" }], applied.labels)).verified).toBe(true);
   });
 
-  it("withholds a whole page and draws a box by hand", async () => {
-    const input = await trickyPdf({ pages: [[{ text: "Keep this line.", y: 760 }, { text: "Box over this: Secret Name", y: 700 }], [{ text: "A page withheld entirely.", y: 700 }]] });
+  it("withholds a whole page (text off the page included) and draws a box by hand", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "Keep this line.", y: 760 }, { text: "Box over this: Secret Name", y: 700 }], [{ text: "A page withheld entirely.", y: 700 }, { text: "Offpage withheld words", x: 700, y: 600 }]] });
     const applied = await applyRedactions(input, [
       { kind: "box", page: 0, rect: [150, 130, 300, 150], code: "SH" },
       { kind: "page", page: 1, code: "LP" },
@@ -118,6 +153,9 @@ describe("redacting tricky PDFs", () => {
     expect(text.pages[1]).not.toContain("withheld");
     expect(text.pages[1]).toContain("LP");
     expect(text.pages).toHaveLength(2);
+    expect(await decompressedBytes(applied.pdf)).not.toContain("withheld");
+    const verification = await verifyRedaction(input, applied.pdf, [{ page: 1, text: "A page withheld entirely." }], applied.labels, { boxedPages: [0, 1] });
+    expect(verification.problems).toEqual([]);
   });
 
   it("fails verification, naming the page, when removed text is still there, when words outside the boxes went, or when the file was saved incrementally", async () => {

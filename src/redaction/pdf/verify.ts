@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import type { PDFDocument } from "mupdf";
 import { loadMupdf, mupdfMessage } from "./mupdf.ts";
+import { ocrAvailable } from "./ocr.ts";
 import { readDocumentText, type DocumentText } from "./page-text.ts";
 
 /**
@@ -8,7 +9,9 @@ import { readDocumentText, type DocumentText } from "./page-text.ts";
  * code (poppler's pdftotext, when installed, and MuPDF with clipping off, which also reads text
  * placed off the page) must each find every removed string fewer times than before by the number
  * removed; the file must have one revision, no annotations, metadata, embedded files, forms or
- * scripts, and as many pages as the original; and the text outside the boxes must be what it was.
+ * scripts, and as many pages as the original; the file's own bytes, written out uncompressed, must
+ * hold each removed string no more often than that allows; a scan (or a searchable scan's
+ * picture) must not show it to OCR; and the text outside the boxes must be what it was.
  */
 export interface RemovedText {
   page: number;
@@ -70,11 +73,28 @@ export function popplerPages(pdf: Uint8Array, timeoutMs = 60_000): Promise<strin
  * removed words must be unreadable there too. Their words are not compared one by one (OCR reads
  * a redacted page's neighbours a little differently each time).
  */
-export async function verifyRedaction(original: Uint8Array, redacted: Uint8Array, removed: readonly RemovedText[], labels: readonly string[], originalText?: DocumentText): Promise<Verification> {
+export interface VerifyOptions {
+  /** The original as detection read it, when the caller has it (its OCR is not done twice). */
+  originalText?: DocumentText;
+  /** Pages with boxes drawn by hand or withheld whole: their words cannot be compared one by one. */
+  boxedPages?: readonly number[];
+}
+
+export async function verifyRedaction(original: Uint8Array, redacted: Uint8Array, removed: readonly RemovedText[], labels: readonly string[], options: VerifyOptions = {}): Promise<Verification> {
   const problems: string[] = [];
-  const before = originalText ?? (await readDocumentText(original));
+  const before = options.originalText ?? (await readDocumentText(original));
   const ocrPages = before.ocr.flatMap((page, index) => (page ? [index] : []));
-  const [after, poppler, popplerBefore] = await Promise.all([readDocumentText(redacted, { ocr: { only: ocrPages } }), popplerPages(redacted), popplerPages(original)]);
+  // A searchable scan's picture is read again too, where something was removed from its page: its pixels must not show it.
+  const picturedWithRemovals = before.pictured.filter((page) => removed.some((entry) => entry.page === page));
+  const [after, pictures, poppler, popplerBefore] = await Promise.all([
+    readDocumentText(redacted, { ocr: { only: ocrPages } }),
+    picturedWithRemovals.length > 0 ? readDocumentText(redacted, { ocr: { only: picturedWithRemovals } }) : undefined,
+    popplerPages(redacted),
+    popplerPages(original),
+  ]);
+  if (picturedWithRemovals.length > 0 && !(await ocrAvailable())) {
+    problems.push(`pages ${picturedWithRemovals.map((page) => page + 1).join(", ")}: text over a picture, whose picture cannot be checked without tesseract`);
+  }
   if (after.pages.length !== before.pages.length) {
     problems.push(`the redacted file has ${after.pages.length} pages; the original has ${before.pages.length}`);
   }
@@ -93,6 +113,9 @@ export async function verifyRedaction(original: Uint8Array, redacted: Uint8Array
     if (poppler && popplerBefore && !scanned) {
       extractors.push(["pdftotext", normalise(popplerBefore[page] ?? ""), normalise(poppler[page] ?? "")]);
     }
+    if (pictures && picturedWithRemovals.includes(page)) {
+      extractors.push(["OCR of the page's picture", original, normalise(pictures.pages[page] ?? "")]);
+    }
     for (const [needle, removedCount] of removedByPage.get(page) ?? []) {
       for (const [extractor, was, now] of extractors) {
         const left = count(now, needle);
@@ -102,7 +125,7 @@ export async function verifyRedaction(original: Uint8Array, redacted: Uint8Array
         }
       }
     }
-    if (scanned) {
+    if (scanned || options.boxedPages?.includes(page)) {
       continue;
     }
     // Outside the boxes nothing changed: every word of the original that was not removed is still there.
@@ -130,13 +153,67 @@ export async function verifyRedaction(original: Uint8Array, redacted: Uint8Array
       problems.push(`page ${page + 1}: ${added} word(s) appeared that the original did not have`);
     }
   }
-  problems.push(...(await structureProblems(redacted)));
+  for (const problem of await rawProblems(original, redacted, removed)) problems.push(problem);
+  for (const problem of await structureProblems(original, redacted)) problems.push(problem);
   return { verified: problems.length === 0, problems, independentExtractor: poppler !== undefined };
 }
 
-/** One revision, one end-of-file marker, and nothing a reader could open beyond the pages. */
-async function structureProblems(pdf: Uint8Array): Promise<string[]> {
+/**
+ * What no extractor reads but the file's bytes still hold (a zero-size word, a marked-content
+ * /ActualText, a Type 3 glyph, an unused form): every object written out uncompressed, and each
+ * removed string counted there before and after.
+ */
+async function rawProblems(original: Uint8Array, redacted: Uint8Array, removed: readonly RemovedText[]): Promise<string[]> {
+  if (removed.length === 0) {
+    return [];
+  }
+  const [before, after] = await Promise.all([decompressed(original), decompressed(redacted)]);
+  const times = new Map<string, number>();
+  for (const { text } of removed) {
+    const value = text.toLowerCase().replace(/\s+/g, " ").trim();
+    times.set(value, (times.get(value) ?? 0) + 1);
+  }
   const problems: string[] = [];
+  for (const [value, count] of times) {
+    const left = countIn(after, value);
+    if (left > Math.max(0, countIn(before, value) - count)) {
+      problems.push(`the file's bytes still hold removed text (${value.length} characters) that no extractor shows: it is hidden in the page's code`);
+    }
+  }
+  return problems;
+}
+
+function countIn(haystack: string, needle: string): number {
+  return needle === "" ? 0 : count(haystack, needle);
+}
+
+async function decompressed(pdf: Uint8Array): Promise<string> {
+  const mupdf = await loadMupdf();
+  const document = mupdf.Document.openDocument(pdf, "application/pdf").asPDF() as PDFDocument;
+  try {
+    return Buffer.from(document.saveToBuffer("decompress").asUint8Array()).toString("latin1").toLowerCase().replace(/\s+/g, " ");
+  } finally {
+    document.destroy();
+  }
+}
+
+/** One revision, one end-of-file marker, nothing a reader could open beyond the pages, and no hidden layers left unread in the original. */
+async function structureProblems(original: Uint8Array, pdf: Uint8Array): Promise<string[]> {
+  const problems: string[] = [];
+  const mupdfModule = await loadMupdf();
+  const source = mupdfModule.Document.openDocument(original, "application/pdf").asPDF() as PDFDocument;
+  try {
+    // Step by step: a missing key is a null object, which cannot be asked for more.
+    let off = source.getTrailer().get("Root");
+    for (const key of ["OCProperties", "D", "OFF"]) {
+      off = off.isNull() ? off : off.get(key);
+    }
+    if (!off.isNull() && off.isArray() && off.length > 0) {
+      problems.push("the original has layers that are switched off, which review cannot see: flatten the document (print it to PDF) and upload it again");
+    }
+  } finally {
+    source.destroy();
+  }
   const eofMarkers = count(Buffer.from(pdf).toString("latin1"), "%%EOF");
   if (eofMarkers !== 1) {
     problems.push(`the file has ${eofMarkers} end-of-file markers: it was saved incrementally, and older revisions can be read`);
