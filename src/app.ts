@@ -79,7 +79,7 @@ export async function buildStewardApp(services: Services): Promise<FastifyInstan
     // Codes stay in the database; pages say what they mean.
     viewFilters: { ...DATE_FILTERS, roleName: (role: string) => ROLE_NAMES[role as keyof typeof ROLE_NAMES] ?? role },
     routes: (app) => {
-      aboutRoutes(app);
+      aboutRoutes(app, services);
       authRoutes(app, services);
       accountsRoutes(app, services);
       dashboardRoutes(app, services);

@@ -64,7 +64,14 @@ describe(`the source code offer (${testEngine})`, () => {
       await writeFile(path.join(root, ".env"), "SECRET=1");
       await writeFile(path.join(tmpdir(), "steward-outside.txt"), "outside");
       execFileSync("ln", ["-s", path.join(tmpdir(), "steward-outside.txt"), path.join(root, "src", "link.txt")]);
-      const files = Object.keys(unzipSync(await sourceArchive(root))).sort();
+      // What editors, checkouts and operators leave beside the code.
+      for (const name of [".env.local", "deploy-key.pem", ".npmrc", "app.ts.swp", "config.ts~", "notes.bak"]) {
+        await writeFile(path.join(root, "src", name), "secret");
+      }
+      await mkdir(path.join(root, "src", "store"), { recursive: true });
+      await writeFile(path.join(root, "src", "store", "master.key"), "key");
+      await writeFile(path.join(root, "src", "store", "index.ts"), "export {};");
+      const files = Object.keys(unzipSync(await sourceArchive(path.join(root, "src", "store"), root))).sort();
       expect(files).toEqual(["steward/package.json", "steward/src/app.ts"]);
     } finally {
       await rm(root, { recursive: true, force: true });

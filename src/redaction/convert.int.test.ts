@@ -80,9 +80,22 @@ describe("converting documents to normalised PDFs", () => {
     }
   }, 120_000);
 
+  it("keeps nothing of a photo's EXIF, and refuses a text file too long to lay out", async () => {
+    const mupdf = await loadMupdf();
+    const pixmap = new mupdf.Pixmap(mupdf.ColorSpace.DeviceRGB, [0, 0, 40, 30], false);
+    pixmap.clear(255);
+    const jpeg = Buffer.from(pixmap.asJPEG(80, false));
+    const comment = Buffer.from("Photo of Jane Smith at 14 Elm Road", "latin1");
+    const segment = Buffer.concat([Buffer.from([0xff, 0xe1, (comment.length + 2) >> 8, (comment.length + 2) & 0xff]), comment]);
+    const withExif = Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+    const converted = await convertToPdf("photo.jpg", withExif);
+    expect(Buffer.from(converted.pdf).toString("latin1")).not.toContain("Jane Smith");
+    await expect(convertToPdf("huge.txt", new Uint8Array(3 * 1024 * 1024).fill(65))).rejects.toThrow(/larger than 2 MB/);
+  });
+
   it("refuses what it cannot read with a clear message", async () => {
     await expect(convertToPdf("virus.exe", new Uint8Array([1, 2, 3]))).rejects.toThrow(new ConversionError("Steward cannot read .exe files: upload a PDF, Word, OpenDocument, RTF, email (.eml), image, text or CSV file"));
     await expect(convertToPdf("broken.pdf", new TextEncoder().encode("%PDF-1.7 nothing"))).rejects.toThrow(ConversionError);
-    await expect(convertToPdf("broken.png", new TextEncoder().encode("not an image"))).rejects.toThrow(/The image could not be read/);
+    await expect(convertToPdf("broken.png", new TextEncoder().encode("not an image"))).rejects.toThrow(new ConversionError("The selected image is damaged"));
   });
 });

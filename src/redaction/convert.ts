@@ -2,7 +2,10 @@ import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { PDFDocument } from "mupdf";
+import { officeFileHas } from "../cases/attachments.ts";
+import { stripJpegMetadata, stripPngMetadata } from "../cases/image-metadata.ts";
 import { loadMupdf, mupdfMessage } from "./pdf/mupdf.ts";
 
 /**
@@ -16,7 +19,7 @@ export const CONVERTIBLE = ["pdf", "docx", "doc", "odt", "rtf", "eml", "jpg", "j
 export type Convertible = (typeof CONVERTIBLE)[number];
 
 /** Hostile files are bounded: pages, pixels, time. */
-export const LIMITS = { pages: 2_000, megapixels: 60, libreOfficeSeconds: 120, attachments: 50 };
+export const LIMITS = { pages: 2_000, megapixels: 60, libreOfficeSeconds: 120, attachments: 50, textBytes: 2 * 1024 * 1024 };
 
 export class ConversionError extends Error {
   override name = "ConversionError";
@@ -43,9 +46,12 @@ export async function convertToPdf(filename: string, bytes: Uint8Array): Promise
     case "png":
     case "tif":
     case "tiff":
-      return { ...(await imageToPdf(bytes)), attachments: [] };
+      return { ...(await imageToPdf(withoutImageMetadata(extension, bytes))), attachments: [] };
     case "txt":
     case "csv":
+      if (bytes.length > LIMITS.textBytes) {
+        throw new ConversionError(`The text file is larger than ${LIMITS.textBytes / 1024 / 1024} MB: split it, or upload it as a PDF`);
+      }
       return { ...(await htmlToPdf(`<pre>${escapeHtml(decodeText(bytes))}</pre>`)), attachments: [] };
     case "eml":
       return emailToPdf(bytes);
@@ -94,6 +100,25 @@ async function normalisePdf(bytes: Uint8Array): Promise<{ pdf: Uint8Array; pages
   }
 }
 
+/** A photo's EXIF (camera, place, time, a caption naming someone) and a PNG's text chunks are not part of the picture: they go before anything is kept. */
+function withoutImageMetadata(extension: string, bytes: Uint8Array): Uint8Array {
+  if (extension === "jpg" || extension === "jpeg" || extension === "png") {
+    const stripped = extension === "png" ? stripPngMetadata(Buffer.from(bytes)) : stripJpegMetadata(Buffer.from(bytes));
+    if (!stripped.ok) {
+      throw new ConversionError(stripped.message);
+    }
+    return new Uint8Array(stripped.bytes);
+  }
+  return bytes;
+}
+
+/** Refuses a picture too large to draw safely (a decompression bomb). */
+function checkPixels(width: number, height: number): void {
+  if ((width * height) / 1_000_000 > LIMITS.megapixels) {
+    throw new ConversionError(`The image is ${Math.round((width * height) / 1_000_000)} megapixels; Steward takes up to ${LIMITS.megapixels}`);
+  }
+}
+
 /** An image on an A4 page (turned to landscape when it is wider than tall), scaled to fit. */
 async function imageToPdf(bytes: Uint8Array): Promise<{ pdf: Uint8Array; pages: number }> {
   const mupdf = await loadMupdf();
@@ -101,9 +126,7 @@ async function imageToPdf(bytes: Uint8Array): Promise<{ pdf: Uint8Array; pages: 
   try {
     const image = new mupdf.Image(bytes);
     const [width, height] = [image.getWidth(), image.getHeight()];
-    if ((width * height) / 1_000_000 > LIMITS.megapixels) {
-      throw new ConversionError(`The image is ${Math.round((width * height) / 1_000_000)} megapixels; Steward takes up to ${LIMITS.megapixels}`);
-    }
+    checkPixels(width, height);
     const [pageWidth, pageHeight] = width > height ? [842, 595] : [595, 842];
     // Fitted to the page, never enlarged past one point a pixel.
     const scale = Math.min((pageWidth - 40) / width, (pageHeight - 40) / height, 1);
@@ -168,7 +191,17 @@ async function emailToPdf(bytes: Uint8Array): Promise<Converted> {
     ["Subject", mail.subject ?? ""],
   ];
   const attached = mail.attachments.filter((attachment) => !(attachment.related && attachment.contentType.startsWith("image/")));
+  const mupdf = await loadMupdf();
   const inline = mail.attachments.filter((attachment) => attachment.related && /^image\/(png|jpeg)$/.test(attachment.contentType));
+  for (const image of inline) {
+    try {
+      const picture = new mupdf.Image(new Uint8Array(image.content));
+      checkPixels(picture.getWidth(), picture.getHeight());
+      picture.destroy();
+    } catch (error) {
+      throw error instanceof ConversionError ? error : new ConversionError(`A picture in the email could not be read: ${mupdfMessage(error)}`);
+    }
+  }
   if (attached.length > LIMITS.attachments) {
     throw new ConversionError(`The email has ${attached.length} attachments; Steward takes up to ${LIMITS.attachments}`);
   }
@@ -186,19 +219,39 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 /** An HTML-only email's words, as text: scripts and styles dropped, blocks as lines, tags removed, entities read. Nothing is run or fetched. */
 export function htmlAsText(html: string): string {
-  return html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1\s*>/gi, "")
+  return withoutBlocks(html)
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|table)\s*>/gi, "\n")
     .replace(/<[^>]*>/g, "")
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(parseInt(name.slice(2), 16));
-      if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
+      const code = name.startsWith("#x") || name.startsWith("#X") ? parseInt(name.slice(2), 16) : name.startsWith("#") ? Number(name.slice(1)) : undefined;
+      if (code !== undefined) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "\uFFFD";
       return ENTITIES[name.toLowerCase()] ?? entity;
     })
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/** Removes script, style and head blocks in one pass (a regular expression over "<script" repeated without an end takes time squared). */
+function withoutBlocks(html: string): string {
+  const lower = html.toLowerCase();
+  let out = "";
+  let at = 0;
+  for (;;) {
+    const found = /<(script|style|head)\b/.exec(lower.slice(at));
+    if (!found) {
+      return out + html.slice(at);
+    }
+    const start = at + found.index;
+    out += html.slice(at, start);
+    const end = lower.indexOf(`</${found[1]}`, start);
+    if (end === -1) {
+      return out;
+    }
+    const close = lower.indexOf(">", end);
+    at = close === -1 ? html.length : close + 1;
+  }
 }
 
 let sofficeFound: Promise<boolean> | undefined;
@@ -216,6 +269,11 @@ export function libreOfficeAvailable(): Promise<boolean> {
  * sees them too.
  */
 async function libreOfficeToPdf(filename: string, bytes: Uint8Array): Promise<Uint8Array> {
+  // A .docx or .odt is a zip: unpacked and counted first, so a zip bomb never reaches LibreOffice.
+  const extension = extensionOf(filename);
+  if ((extension === "docx" || extension === "odt") && !(await officeFileHas(Buffer.from(bytes), extension === "docx" ? "word/" : "content.xml"))) {
+    throw new ConversionError(`The file is not a readable ${extension === "docx" ? "Word" : "OpenDocument"} document (or it unpacks to more than Steward takes)`);
+  }
   if (!(await libreOfficeAvailable())) {
     throw new ConversionError("Word, OpenDocument and RTF files need LibreOffice, which is not installed on this server: ask the operator to install libreoffice-writer-nogui, or upload the document as a PDF");
   }
@@ -224,10 +282,11 @@ async function libreOfficeToPdf(filename: string, bytes: Uint8Array): Promise<Ui
     const input = path.join(folder, `document.${extensionOf(filename)}`);
     await writeFile(input, bytes);
     await new Promise<void>((resolve, reject) => {
-      const child = spawn("soffice", ["--headless", "--norestore", "--nolockcheck", `-env:UserInstallation=file://${path.join(folder, "profile")}`, "--convert-to", "pdf", "--outdir", path.join(folder, "out"), input], {
+      const child = spawn("soffice", ["--headless", "--norestore", "--nolockcheck", `-env:UserInstallation=${pathToFileURL(path.join(folder, "profile")).href}`, "--convert-to", "pdf", "--outdir", path.join(folder, "out"), input], {
         detached: true,
         stdio: "ignore",
-        env: { ...process.env, DISPLAY: "" },
+        // Nothing of Steward's own settings (the master key, the database's address) reaches a program reading untrusted files.
+        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: folder, LANG: "C.UTF-8" },
       });
       const timer = setTimeout(() => {
         try {

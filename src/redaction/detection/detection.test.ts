@@ -130,6 +130,11 @@ describe("people", () => {
     const text = "From: Ingrid Lindqvist\nDear Mrs Oyelaran,\nHer sister Thandiwe told us.\n\nKind regards,\n\nCaspian Whitlock\nHead of Year 8";
     expect(foundOf("person", text)).toEqual(["Ingrid Lindqvist", "Oyelaran", "Thandiwe", "Caspian Whitlock"]);
   });
+  it("finds a name wrapped onto the next line, and two titled names in one run", () => {
+    expect(foundOf("person", "We spoke to his sister Oluwaseun\nAdebayo about it.")).toEqual(["Oluwaseun\nAdebayo"]);
+    expect(foundOf("person", "Attendees: Mrs Ashdown Mr Farrow")).toEqual(["Ashdown", "Farrow"]);
+    expect(foundOf("person", "Attendees:\nMrs Ashdown\nMr Farrow")).toEqual(["Ashdown", "Farrow"]);
+  });
   it("finds a name given in full once wherever the document uses it again, initials included", () => {
     expect(foundOf("person", "Present: Keziah Abernethy.\nKeziah agreed. Action: KA to write to Abernethy's office.")).toEqual(["Keziah Abernethy", "Keziah", "KA", "Abernethy"]);
   });

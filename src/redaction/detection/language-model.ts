@@ -65,7 +65,7 @@ export function couldBeAName(words: readonly string[]): boolean {
 const ORGANISATION_WORD = /^(school|academy|primary|college|trust|council|hospital|surgery|centre|center|road|street|lane|avenue|close|drive|ltd|limited|plc|group|services|foundation|church|federation|partnership|university|team|unit|department)$/i;
 
 /** A capitalised word that does not start its sentence and is not a common school word: worth asking the model about. */
-const CANDIDATE = /(?<=[\p{Ll},;:)]\s+)\p{Lu}\p{Ll}+/gu;
+const CANDIDATE = /(?<=[\p{Ll},;:)][ \t\n]{1,3})\p{Lu}\p{Ll}+/gu;
 
 /**
  * Asks the model only about capitalised words no other recognizer explained, each with the stretch

@@ -77,6 +77,7 @@ morning afternoon evening night today tomorrow yesterday st saint
 contact call phone mobile tel telephone email address postcode gender name names surname forename legal preferred relationship reg registration time body entry location panel education educational psychologist psychology individual healthcare medical condition
 key views outcomes outcome attendees apologies present sanction account accounts bank sort details refund trip budget item items agenda chair
 confidential private urgent important please note notes dob upn uln nhs ni yes no n/a tbc
+designated mentor learning support director executive principal vice acting interim senior business finance data protection special educational needs speech language therapist therapy worker practitioner consultant admissions
 `
     .split(/\s+/)
     .filter(Boolean),

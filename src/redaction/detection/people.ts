@@ -209,33 +209,48 @@ export const namePatterns: Recognizer = {
   find(context) {
     const { text } = context;
     const found: Suggestion[] = [];
-    const run = new RegExp(`(?<![\\p{L}\\p{N}'’-])(${NAME_WORD}(?:\\s(?:[A-Z]\\.?\\s)?${NAME_WORD}){0,3})(?![\\p{L}\\p{N}])`, "gu");
+    // A run of capitalised words, on one line or wrapped onto the next (PDF lines end where the page did); never across a tab or a table's cells.
+    const gap = String.raw`(?: +| *\n *)`;
+    const run = new RegExp(`(?<![\\p{L}\\p{N}'’-])(${NAME_WORD}(?:${gap}(?:[A-Z]\\.?${gap})?${NAME_WORD}){0,5})(?![\\p{L}\\p{N}])`, "gu");
     for (const match of text.matchAll(run)) {
-      let words = match[1]!.split(/\s+/);
-      let start = match.index;
-      // Leading words that are not names ("Dear", "Monday") are dropped from the run.
-      while (words.length > 0 && !isNameWord(words[0]!.replace(/\.$/, ""))) {
-        start += words[0]!.length + 1;
-        words = words.slice(1);
+      // The run splits at words that are not names ("Dear", "Mrs", "Monday"): "Mrs Ashdown Mr Farrow" is two names.
+      const groups: { word: string; start: number; end: number }[][] = [[]];
+      for (const token of match[1]!.matchAll(/\S+/g)) {
+        const word = token[0];
+        if (isNameWord(word.replace(/\.$/, "")) || (/^[A-Z]\.?$/.test(word) && groups[groups.length - 1]!.length > 0)) {
+          groups[groups.length - 1]!.push({ word, start: match.index + token.index, end: match.index + token.index + word.length });
+        } else if (groups[groups.length - 1]!.length > 0) {
+          groups.push([]);
+        }
       }
-      while (words.length > 0 && !isNameWord(words[words.length - 1]!)) {
-        words = words.slice(0, -1);
-      }
-      if (words.length === 0 || words.some((word) => !isNameWord(word) && !/^[A-Z]\.?$/.test(word))) {
-        continue;
-      }
-      const end = start + words.join(" ").length;
-      if (text.slice(start, end) !== words.join(" ")) {
-        continue;
-      }
-      const after = text.slice(end, end + 24);
-      const ending = /^\s+([A-Z][a-z]+)/.exec(after)?.[1]?.toLowerCase();
-      if (ORGANISATION_AFTER.test(after) || organisationEndings.has(words[words.length - 1]!.toLowerCase()) || (ending && organisationEndings.has(ending))) {
-        continue;
-      }
-      const reason = nameEvidence(context, start, end, words);
-      if (reason) {
-        found.push({ start, end, type: "person", score: reason.score, recognizer: "name-patterns", why: reason.why });
+      // In a table, a line is a row: a run never wraps from one row's last cell to the next row's first.
+      const splitGroups = groups.flatMap((group) => {
+        if (group.length < 2 || !text.slice(group[0]!.start, group[group.length - 1]!.end).includes("\n") || context.columnHeaderAt(group[0]!.start) === undefined) {
+          return [group];
+        }
+        const lines: (typeof group)[] = [[]];
+        group.forEach((entry, index) => {
+          if (index > 0 && text.slice(group[index - 1]!.end, entry.start).includes("\n")) lines.push([]);
+          lines[lines.length - 1]!.push(entry);
+        });
+        return lines;
+      });
+      for (const group of splitGroups) {
+        if (group.length === 0) {
+          continue;
+        }
+        const words = group.map((entry) => entry.word);
+        const start = group[0]!.start;
+        const end = group[group.length - 1]!.end;
+        const after = text.slice(end, end + 24);
+        const ending = /^\s+([A-Z][a-z]+)/.exec(after)?.[1]?.toLowerCase();
+        if (ORGANISATION_AFTER.test(after) || organisationEndings.has(words[words.length - 1]!.toLowerCase()) || (ending && organisationEndings.has(ending))) {
+          continue;
+        }
+        const reason = nameEvidence(context, start, end, words);
+        if (reason) {
+          found.push({ start, end, type: "person", score: reason.score, recognizer: "name-patterns", why: reason.why });
+        }
       }
     }
     return found.concat(nameColumnCells(context));
@@ -295,7 +310,7 @@ const NOT_A_NAME_COLUMN = /\b(school|class|form|group|year|relationship|type|rol
 function nameColumnCells(context: TextContext): Suggestion[] {
   const found: Suggestion[] = [];
   const { text } = context;
-  for (const match of text.matchAll(/(?<=^|[,\t|]\s*"?)([\p{L}][\p{L}'’.\- ]*[\p{L}])(?="?\s*(?:[,\t|]|$))/gmu)) {
+  for (const match of text.matchAll(/(?<=^|[,\t|][ \t]{0,3}"?)([\p{L}][\p{L}'’.\- ]*[\p{L}])(?="?[ \t]*(?:[,\t|]|$))/gmu)) {
     const start = match.index;
     const header = context.columnHeaderAt(start);
     if (!header || !NAME_COLUMN.test(header) || NOT_A_NAME_COLUMN.test(header)) {
