@@ -33,19 +33,26 @@ export function ocrAvailable(): Promise<boolean> {
   return available;
 }
 
-/** OCR of one page drawn as a PNG at OCR_DPI, whose top-left corner is `origin` in page coordinates. */
-export function ocrPage(png: Uint8Array, origin: [number, number]): Promise<OcrPage> {
+/** The resolution a page is drawn at for OCR: OCR_DPI, or less for a page so large it would pass MAX_OCR_MEGAPIXELS. */
+export const MAX_OCR_MEGAPIXELS = 60;
+export function ocrDpiFor(widthPoints: number, heightPoints: number): number {
+  const squareInches = Math.max(1e-6, (widthPoints / 72) * (heightPoints / 72));
+  return Math.max(20, Math.min(OCR_DPI, Math.floor(Math.sqrt((MAX_OCR_MEGAPIXELS * 1_000_000) / squareInches))));
+}
+
+/** OCR of one page drawn as a PNG at `dpi`, whose top-left corner is `origin` in page coordinates. */
+export function ocrPage(png: Uint8Array, origin: [number, number], dpi = OCR_DPI): Promise<OcrPage> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       "tesseract",
-      ["stdin", "stdout", "--oem", "1", "--psm", "3", "--dpi", String(OCR_DPI), "tsv"],
+      ["stdin", "stdout", "--oem", "1", "--psm", "3", "--dpi", String(dpi), "tsv"],
       { encoding: "utf8", timeout: OCR_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, OMP_THREAD_LIMIT: "1" } },
       (error, stdout) => {
         if (error) {
           reject(new Error(`tesseract could not read the page: ${error.message.slice(0, 300)}`));
           return;
         }
-        resolve(readTsv(stdout, origin));
+        resolve(readTsv(stdout, origin, dpi));
       },
     );
     child.stdin?.on("error", () => undefined);
@@ -53,8 +60,8 @@ export function ocrPage(png: Uint8Array, origin: [number, number]): Promise<OcrP
   });
 }
 
-function readTsv(tsv: string, [x0, y0]: [number, number]): OcrPage {
-  const scale = 72 / OCR_DPI;
+function readTsv(tsv: string, [x0, y0]: [number, number], dpi: number): OcrPage {
+  const scale = 72 / dpi;
   const words: OcrWord[] = [];
   let text = "";
   let previous: { block: string; line: string } | undefined;

@@ -1,5 +1,5 @@
-import { loadMupdf } from "./mupdf.ts";
-import { OCR_DPI, ocrAvailable, ocrPage, type OcrPage } from "./ocr.ts";
+import { loadMupdf, mupdfMessage } from "./mupdf.ts";
+import { ocrAvailable, ocrDpiFor, ocrPage, type OcrPage } from "./ocr.ts";
 
 /**
  * A PDF's text, page by page, as MuPDF reads it with clipping off: text placed off the page, white,
@@ -58,9 +58,16 @@ export async function readDocumentText(pdf: Uint8Array, options: ReadOptions = {
       const asked = typeof options.ocr === "object" ? options.ocr.only.includes(index) : (text.match(/\p{L}/gu)?.length ?? 0) < SCAN_LETTERS && hasImage;
       if (asked && canOcr) {
         const bounds = page.getBounds();
-        const pixmap = page.toPixmap(mupdf.Matrix.scale(OCR_DPI / 72, OCR_DPI / 72), mupdf.ColorSpace.DeviceGray, false);
-        const read = await ocrPage(pixmap.asPNG(), [bounds[0], bounds[1]]);
-        pixmap.destroy();
+        const dpi = ocrDpiFor(bounds[2] - bounds[0], bounds[3] - bounds[1]);
+        let png: Uint8Array;
+        try {
+          const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
+          png = pixmap.asPNG();
+          pixmap.destroy();
+        } catch (error) {
+          throw new Error(`page ${index + 1} could not be drawn for OCR: ${mupdfMessage(error)}`);
+        }
+        const read = await ocrPage(png, [bounds[0], bounds[1]], dpi);
         pages.push(read.text);
         ocr.push(read);
       } else {
