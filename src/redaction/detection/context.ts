@@ -36,6 +36,11 @@ export function textContext(text: string): TextContext {
   };
 }
 
+/** Text to be matched literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** How far any recognizer looks for a line's start or end: a text with no newlines must not make each look cost the whole text. */
 const LINE_LOOK = 300;
 

@@ -1,4 +1,4 @@
-import { textContext } from "./context.ts";
+import { escapeRegExp, textContext } from "./context.ts";
 import { IDENTIFIER_RECOGNIZERS, type Recognizer } from "./identifiers.ts";
 import { languageModel } from "./language-model.ts";
 import { knownPeopleRecognizer, namePatterns, peopleNamedInFull, streetAddresses, type KnownPerson } from "./people.ts";
@@ -58,7 +58,7 @@ export const MINIMUM_SCORE = 0.5;
 function wordListRecognizer(words: readonly string[]): Recognizer {
   const phrases = words.map((word) => word.trim()).filter((word) => word.length > 0);
   const regex = phrases.length
-    ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+")).join("|")})(?![\\p{L}\\p{N}])`, "giu")
+    ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.map((phrase) => escapeRegExp(phrase).replace(/\s+/g, "\\s+")).join("|")})(?![\\p{L}\\p{N}])`, "giu")
     : undefined;
   return {
     name: "word-list",

@@ -1,4 +1,4 @@
-import { contextWord, lineStartBefore, type TextContext } from "./context.ts";
+import { contextWord, escapeRegExp as escape, lineStartBefore, type TextContext } from "./context.ts";
 import type { Recognizer } from "./identifiers.ts";
 import { couldBeAName } from "./language-model.ts";
 import { firstNames, notNames, ordinaryWordNames, organisationEndings, surnames } from "./name-lists.ts";
@@ -29,10 +29,6 @@ const TITLE_PREFIX = new RegExp(`^${TITLES}\\.?\\s+`, "i");
 const NAME_WORD = String.raw`(?:Mc|Mac|O['’]|D['’])?[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z][a-zà-öø-ÿ]+)?`;
 /** A word of a street's name, which may be possessive ("Queen's"). */
 const STREET_WORD = String.raw`${NAME_WORD}(?:['’]s)?`;
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 interface NameForm {
   /** The form's first word, lower-cased: the text is read word by word, and only forms starting with the word at hand are tried. */

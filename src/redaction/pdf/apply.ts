@@ -1,4 +1,5 @@
 import type { PDFDocument, PDFObject } from "mupdf";
+import { escapeRegExp } from "../detection/context.ts";
 import { loadMupdf, mupdfMessage } from "./mupdf.ts";
 import { STRUCTURED_TEXT_OPTIONS } from "./page-text.ts";
 
@@ -44,7 +45,7 @@ export function occurrenceBefore(text: string, needle: string, offset: number): 
 }
 
 function searchPattern(needle: string): RegExp {
-  const parts = needle.trim().split(/\s+/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const parts = needle.trim().split(/\s+/).map(escapeRegExp);
   return new RegExp(parts.join(String.raw`\s*`), "gi");
 }
 
