@@ -22,14 +22,14 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
   const b = { org: randomUUID(), user: randomUUID() };
   const tenantTables = [
     "users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests",
-    "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "kept_forms",
+    "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "kept_forms", "jobs",
   ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
    * data keys are destroyed in place; erasure requests are closed, never deleted.
    */
   const changeableTables = tenantTables.filter(
-    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders"].includes(table),
+    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs"].includes(table),
   );
 
   async function seed(tenant: { org: string; user: string }, label: string) {
@@ -82,6 +82,7 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         .execute();
       await trx.insertInto("caseReminders").values({ orgId: tenant.org, caseId, kind: "due", dueKey: "2026-12-24/due", sentAt: now }).execute();
       await trx.insertInto("keptForms").values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, path: "/account/name", fields: "sealed", createdAt: now, expiresAt: now }).execute();
+      await trx.insertInto("jobs").values({ orgId: tenant.org, id: randomUUID(), kind: "read-document", payload: "{}", runAfter: now, createdAt: now }).execute();
     });
   }
 
