@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { contextWord, type TextContext } from "./context.ts";
+import { contextWord, lineStartBefore, type TextContext } from "./context.ts";
 import type { PersonalDataKind, Suggestion } from "./suggestion.ts";
 
 /**
@@ -228,7 +228,26 @@ const postcode: Recognizer = {
 };
 
 /** Words that say a number is an organisation's, not a person's. */
-const ORGANISATION_LINE = /\b(surgery|clinic|practice|hospital|switchboard|school office|main office|reception|enquiries|main school|helpline|general office|school number|front office|office number)\b/i;
+const ORGANISATION_LINE = /\b(main line|team|service|department|queries|fax|option \d|surgery|clinic|practice|hospital|switchboard|school office|main office|reception|enquiries|main school|helpline|general office|school number|front office|office number)\b/i;
+
+const LETTERHEAD_NAME = /\b(School|Academy|College|Trust|Council|Surgery|Practice|Hospital|Centre|Service|Services|Ltd|Limited|Federation)\b/;
+
+/** A number on a "Tel:" line within the two lines under an organisation's name is the organisation's (a letterhead). */
+function inLetterhead(text: string, offset: number): boolean {
+  const lineStart = lineStartBefore(text, offset);
+  if (!/^\s*(tel|telephone|phone|t)\b[.:]?/i.test(text.slice(lineStart, offset))) {
+    return false;
+  }
+  let previous = lineStart;
+  for (let line = 0; line < 2 && previous > 0; line += 1) {
+    const start = lineStartBefore(text, previous - 1);
+    if (LETTERHEAD_NAME.test(text.slice(start, previous - 1))) {
+      return true;
+    }
+    previous = start;
+  }
+  return false;
+}
 
 const phone: Recognizer = {
   name: "phone",
@@ -255,7 +274,7 @@ const phone: Recognizer = {
       }
       // Only this line's words: the school's switchboard on the line above says nothing of a direct line.
       const organisation = contextWord(context, start, end, ORGANISATION_LINE, { before: 48, after: 16, sameLine: true });
-      if (organisation || contextWord(context, start, end, NOT_PERSONAL)) {
+      if (organisation || contextWord(context, start, end, NOT_PERSONAL) || inLetterhead(context.text, start)) {
         continue;
       }
       const mobile = digits.startsWith("7");
@@ -266,7 +285,7 @@ const phone: Recognizer = {
 };
 
 /** Role addresses belong to the school, not a person. */
-const ROLE_MAILBOX = /^(office|admin|administration|enquiries|enquiry|info|reception|headteacher|head|dpo|finance|sen|senco|safeguarding|no-?reply|contact|hello|attendance|schooloffice|school\.office|admissions|accounts|hr|governors|clerk|it|support|help)$/i;
+const ROLE_MAILBOX = /^(pastoral|inclusion|send|welfare|transport|bursar|payroll|exams|careers|library|sport|wellbeing|office|admin|administration|enquiries|enquiry|info|reception|headteacher|head|dpo|finance|sen|senco|safeguarding|no-?reply|contact|hello|attendance|schooloffice|school\.office|admissions|accounts|hr|governors|clerk|it|support|help)$/i;
 
 const email: Recognizer = {
   name: "email",

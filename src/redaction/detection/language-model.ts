@@ -177,7 +177,8 @@ function properNounRuns(line: string, offset: number): Suggestion[] {
       continue;
     }
     cursor = at + value.length;
-    const properName = parts[index] === "PROPN" && /^\p{Lu}\p{Ll}/u.test(value) && !notNames.has(value.toLowerCase());
+    // A whole capitalised word ("HoY8" and "iPad" are not names).
+    const properName = parts[index] === "PROPN" && /^\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)*$/u.test(value) && !notNames.has(value.toLowerCase());
     // "St Mary's Primary": the word after a possessive decides.
     const next = /^['’]s$/.test(values[index + 1] ?? "") ? values[index + 2] : values[index + 1];
     if (properName && !ORGANISATION_WORD.test(next ?? "")) {

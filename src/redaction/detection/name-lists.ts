@@ -73,7 +73,8 @@ the a an and or of to in on at for from by with re fw fwd subject sent date cc b
 i we you he she they it this that these those our your their his her
 uk england wales scotland ireland northern britain british london
 jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-morning afternoon evening night today tomorrow yesterday st saint
+morning afternoon evening night today tomorrow yesterday st saint mondays tuesdays wednesdays thursdays fridays saturdays sundays weekends
+called named known colleague colleagues everyone all team hub pathway service
 contact call phone mobile tel telephone email address postcode gender name names surname forename legal preferred relationship reg registration time body entry location panel education educational psychologist psychology individual healthcare medical condition
 key views outcomes outcome attendees apologies present sanction account accounts bank sort details refund trip budget item items agenda chair
 confidential private urgent important please note notes dob upn uln nhs ni yes no n/a tbc
@@ -88,8 +89,10 @@ designated mentor learning support director executive principal vice acting inte
  * cities, the services schools use, and the bodies they deal with.
  */
 const PLACES_AND_ORGANISATIONS = `
+avon somerset dorset wiltshire hampshire berkshire oxfordshire buckinghamshire hertfordshire bedfordshire cambridgeshire norfolk suffolk lincolnshire nottinghamshire derbyshire leicestershire northamptonshire warwickshire staffordshire shropshire herefordshire worcestershire gloucestershire cheshire merseyside cumbria northumberland durham tyne wear teesside humberside calderdale kirklees lambeth lewisham greenwich southwark hackney islington camden westminster tower hamlets newham haringey enfield barnet brent ealing hounslow croydon bromley bexley sutton merton kingston richmond wandsworth hammersmith fulham kensington chelsea harrow hillingdon havering redbridge barking dagenham waltham forest seacroft chapeltown harehills headingley matlock chesterfield eccles broughton salford stretford sale altrincham pitsmoor ripon hull grimsby scunthorpe
 aberdeen barnsley batley bath belfast castleford cheshire dewsbury ilkley knaresborough pontefract ripon scarborough selby skipton whitby wilmslow birmingham blackburn blackpool bolton bournemouth bradford brighton bristol burnley cambridge canterbury cardiff carlisle chelmsford chester coventry derby doncaster dundee durham edinburgh exeter glasgow gloucester halifax harrogate hereford huddersfield hull inverness ipswich keighley kendal lancaster leeds leicester lincoln liverpool london luton manchester middlesbrough milton newcastle newport northampton norwich nottingham oldham otley oxford peterborough plymouth portsmouth preston pudsey reading rochdale rotherham salford sheffield shrewsbury southampton stockport stoke sunderland swansea swindon telford wakefield warrington wigan winchester wolverhampton worcester york yorkshire lancashire kent surrey essex devon cornwall cumbria
 microsoft google apple amazon facebook meta instagram tiktok snapchat whatsapp youtube twitter zoom windows android iphone ipad chromebook outlook gmail excel word powerpoint onedrive sharepoint
+lego minecraft fortnite roblox playstation xbox nintendo ford vauxhall toyota nissan kia kuga corsa fiesta polo golf
 sims arbor bromcom scholarpack cpoms myconcern edukey classdojo dojo seesaw tapestry parentmail parentpay schoolcomms teams
 ofsted hmrc dfe ico nspcc barnardos childline camhs hmcts cafcass dwp
 `;

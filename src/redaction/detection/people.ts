@@ -26,7 +26,7 @@ export interface KnownPerson {
 const TITLES = "(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|Sir|Rev|Revd)";
 const TITLE_PREFIX = new RegExp(`^${TITLES}\\.?\\s+`, "i");
 /** A capitalised name word: "Hill", "O'Brien", "McDonald", "Smith-Jones", "Zoë". */
-const NAME_WORD = String.raw`(?:Mc|Mac|O['’]|D['’])?[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z][a-zà-öø-ÿ]+)?`;
+const NAME_WORD = String.raw`(?:Mc|Mac|O['’]|D['’])?\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)?`;
 /** A word of a street's name, which may be possessive ("Queen's"). */
 const STREET_WORD = String.raw`${NAME_WORD}(?:['’]s)?`;
 
@@ -187,7 +187,7 @@ const SIGN_OFF = /^\s*(kind regards|best wishes|warm regards|many thanks|with th
 const GREETING = /\b(?:dear|hi|hello|morning|afternoon)\s+$/i;
 /** A label at the start of a line that introduces people: "From:", "Present:", "Name of child:", "Parent/carer:". */
 const HEADER_LINE = /^\s*(?:[\w'’/ ]{0,24}\b)?(from|to|cc|bcc|sent by|reply-to|attendees|present|apologies|author|completed by|written by|reported by|logged by|recorded by|signed|name|names|staff|pupil|student|child|young person|parent|carer|mother|father|witness|witnesses|teacher|tutor|contact|social worker|gp|keyworker|key worker)\b[\w'’/ ]{0,16}:/i;
-const ROLE_BEFORE = /\b(mother|father|mum|dad|mummy|daddy|sister|brother|step-?(?:mother|father|mum|dad)|aunt|auntie|uncle|grandmother|grandfather|grandma|grandad|grandpa|nan|nana|granny|cousin|carer|foster carer|guardian|son|daughter|child|pupil|student|classmate|friend|boyfriend|girlfriend|partner|husband|wife|teacher|ta|tutor|senco|dsl|social worker|head of year|headteacher|colleague|neighbour|named|called|pupils|students)\s*,?\s*$/i;
+const ROLE_BEFORE = /\b(mum's partner|dad's partner|mother|father|mum|dad|mummy|daddy|sister|brother|step-?(?:mother|father|mum|dad)|aunt|auntie|uncle|grandmother|grandfather|grandma|grandad|grandpa|nan|nana|granny|cousin|carer|foster carer|guardian|son|daughter|child|pupil|student|classmate|friend|boyfriend|girlfriend|partner|husband|wife|teacher|ta|tutor|senco|dsl|social worker|head of year|headteacher|colleague|neighbour|named|called|pupils|students)\s*,?\s*$/i;
 /** Capitalised words after a run that make it an organisation's or a road's name ("St Mary's Primary School", "Hillside Academy"); lower-case "Jamie's school" is still Jamie. */
 const ORGANISATION_AFTER = /^(?:['’]s)?\s+(High|Community|Junior|Infants?|Grammar|Catholic|Nursery|C of E|CE|Church|School|Academy|Primary|College|Trust|Council|Hospital|Surgery|Centre|Center|Road|Street|Lane|Avenue|Close|Drive|Ltd|Limited|PLC|Group|Services|Foundation|Partnership|Federation|Medical|Practice)\b/;
 
