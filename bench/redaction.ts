@@ -7,6 +7,8 @@ import { performance } from "node:perf_hooks";
 import { detectPersonalData } from "../src/redaction/detection/detect.ts";
 import { evaluationDocuments } from "../src/redaction/evaluation/documents.ts";
 import { evaluateDetection } from "../src/redaction/evaluation/evaluate.ts";
+import { readGoldDocuments } from "../src/redaction/evaluation/evaluate-command.ts";
+import { projectPath } from "../src/platform/project-root.ts";
 import { readDocumentText } from "../src/redaction/pdf/page-text.ts";
 import { popplerPages } from "../src/redaction/pdf/verify.ts";
 import { redactPdf } from "../src/redaction/redact-command.ts";
@@ -50,6 +52,10 @@ export async function redactionFigures(smoke: boolean, progress: (line: string) 
   const result = evaluateDetection(evaluationDocuments(2026, smoke ? 100 : 500));
   const overall = result.scores.find((score) => score.kind === "overall")!;
   rows.push({ what: `detection F2, ${smoke ? 100 : 500} synthetic school documents (precision ${fmt(overall.precision, 3)}, recall ${fmt(overall.recall, 3)})`, steward: fmt(overall.f2, 3), bare: "", ratio: "", goal: "≥ 0.90", met: overall.f2 >= 0.9 });
+  // A second set, written by another hand to Steward's labelling rules (56 documents): it informed one round of tuning, so it is no longer held out.
+  const secondHand = evaluateDetection(await readGoldDocuments(projectPath("src", "redaction", "evaluation", "gold", "second-hand.jsonl")));
+  const secondOverall = secondHand.scores.find((score) => score.kind === "overall")!;
+  rows.push({ what: `detection F2, 56 documents written by another hand (precision ${fmt(secondOverall.precision, 3)}, recall ${fmt(secondOverall.recall, 3)})`, steward: fmt(secondOverall.f2, 3), bare: "", ratio: "", goal: "≥ 0.90", met: secondOverall.f2 >= 0.9 });
   const person = result.scores.find((score) => score.kind === "person");
   if (person) {
     rows.push({ what: `detection F2 on names (precision ${fmt(person.precision, 3)}, recall ${fmt(person.recall, 3)})`, steward: fmt(person.f2, 3), bare: "", ratio: "", goal: "", met: undefined });

@@ -34,7 +34,7 @@ export const SOURCE_ENTRIES = [
  * editor or an operator leaves in these folders (.env.local, a deploy key, .npmrc, a swap or
  * backup file, a copied data folder) never is.
  */
-const SOURCE_FILE = /(\.(ts|mts|mjs|cjs|js|json|md|njk|scss|css|txt|svg|png|ico|woff2?|yml|yaml)|^LICENSE|^\.gitignore|^run)$/;
+const SOURCE_FILE = /(\.(ts|mts|mjs|cjs|js|json|jsonl|md|njk|scss|css|txt|svg|png|ico|woff2?|yml|yaml)|^LICENSE|^\.gitignore|^run)$/;
 const NOT_SOURCE = /(^|\/)(node_modules|data|dist|coverage|\.git)(\/|$)|(^|\/)\.env/;
 
 let archive: Promise<Uint8Array> | undefined;

@@ -43,7 +43,7 @@ export async function evaluateCommand(args: string[], write: (line: string) => v
       throw new UsageError(`unknown option ${arg}`);
     }
   }
-  const documents = gold ? await readGold(gold) : evaluationDocuments(seed, count);
+  const documents = gold ? await readGoldDocuments(gold) : evaluationDocuments(seed, count);
   if (output) {
     await writeFile(output, documents.map((document) => JSON.stringify({ id: document.id, style: document.style, text: document.text, known_people: document.knownPeople, spans: document.gold.map(({ start, end, kind }) => ({ start, end, type: kind })) })).join("\n") + "\n");
   }
@@ -59,7 +59,8 @@ export async function evaluateCommand(args: string[], write: (line: string) => v
   return 0;
 }
 
-async function readGold(file: string): Promise<EvaluationDocument[]> {
+/** A gold set: one {"id", "text", "known_people", "spans": [{"start", "end", "type"}]} per line. */
+export async function readGoldDocuments(file: string): Promise<EvaluationDocument[]> {
   const documents: EvaluationDocument[] = [];
   let number = 0;
   for await (const line of createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity })) {
