@@ -101,12 +101,13 @@ function contentOf(contents: PDFObject): string {
  * unused form can hold anything, and no extractor reads it). The copy is the page's own, since
  * pages often share one resources dictionary.
  */
-function usedResources(document: PDFDocument, resources: PDFObject, content: string): PDFObject {
+function usedResources(document: PDFDocument, resources: PDFObject, content: string, formsDone = new Set<number>()): PDFObject {
   const copy = document.newDictionary();
   if (resources.isNull() || !resources.isDictionary()) {
     return copy;
   }
-  const drawn = new Set([...content.matchAll(/\/([^\s/<>[\]()]+)\s+Do\b/g)].map((match) => match[1]!));
+  // Names as the dictionary holds them: "/Im#201 Do" in content draws the resource named "Im 1".
+  const drawn = new Set([...content.matchAll(/\/([^\s/<>[\]()]+)\s+Do\b/g)].map((match) => match[1]!.replace(/#([0-9a-fA-F]{2})/g, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16)))));
   resources.forEach((value, key) => {
     if (key !== "XObject") {
       copy.put(String(key), value);
@@ -115,8 +116,11 @@ function usedResources(document: PDFDocument, resources: PDFObject, content: str
     const objects = document.newDictionary();
     value.resolve().forEach((object, name) => {
       if (drawn.has(String(name))) {
-        if (object.isStream() && object.get("Subtype").isName() && object.get("Subtype").asName() === "Form") {
-          object.put("Resources", usedResources(document, object.get("Resources"), contentOf(object)));
+        // Each form once, however many forms draw it (or however a hostile file loops them).
+        const number = object.isIndirect() ? object.asIndirect() : -1;
+        if (object.isStream() && object.get("Subtype").isName() && object.get("Subtype").asName() === "Form" && !formsDone.has(number)) {
+          if (number >= 0) formsDone.add(number);
+          object.put("Resources", usedResources(document, object.get("Resources"), contentOf(object), formsDone));
         }
         objects.put(String(name), object);
       }

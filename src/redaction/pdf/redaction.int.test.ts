@@ -3,6 +3,7 @@ import { decompressedBytes, scannedPdf, trickyPdf, withRevision } from "../../te
 import { redactPdf } from "../redact-command.ts";
 import { applyRedactions, occurrenceBefore } from "./apply.ts";
 import { readDocumentText } from "./page-text.ts";
+import { loadMupdf } from "./mupdf.ts";
 import { ocrAvailable } from "./ocr.ts";
 import { popplerPages, verifyRedaction } from "./verify.ts";
 
@@ -98,6 +99,19 @@ describe("redacting tricky PDFs", () => {
     const { pdf } = await applyRedactions(input, []);
     expect(await decompressedBytes(pdf)).not.toContain("Marisol");
     expect((await readDocumentText(pdf)).text).toContain("A note about the trip.");
+  });
+
+  it("keeps what the page draws through forms, a form that draws itself and a name written with # escapes included", async () => {
+    const mupdf = await loadMupdf();
+    const document = new mupdf.PDFDocument();
+    const font = document.addSimpleFont(new mupdf.Font("Helvetica"));
+    const form = document.addStream("BT /F1 11 Tf 72 600 Td (Drawn by the form.) Tj ET /Me Do", { Type: "XObject", Subtype: "Form", BBox: [0, 0, 595, 842] });
+    form.put("Resources", document.addObject({ Font: { F1: font }, XObject: { Me: form } }));
+    document.insertPage(-1, document.addPage([0, 0, 595, 842], 0, document.addObject({ Font: { F1: font }, XObject: { "Fm 1": form } }), "BT /F1 11 Tf 72 700 Td (The page's own text.) Tj ET /Fm#201 Do"));
+    const { pdf } = await applyRedactions(document.saveToBuffer("garbage=4").asUint8Array().slice(), []);
+    const text = (await readDocumentText(pdf)).text;
+    expect(text).toContain("The page's own text.");
+    expect(text).toContain("Drawn by the form.");
   });
 
   it("fails verification when removed text is still in the page's code, where no extractor shows it", async () => {
