@@ -5,6 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PDFDocument } from "mupdf";
 import { officeFileHas } from "../cases/attachments.ts";
+import { JobError } from "../platform/jobs/jobs.ts";
 import { stripJpegMetadata, stripPngMetadata } from "../cases/image-metadata.ts";
 import { loadMupdf, mupdfMessage } from "./pdf/mupdf.ts";
 
@@ -21,7 +22,8 @@ export type Convertible = (typeof CONVERTIBLE)[number];
 /** Hostile files are bounded: pages, pixels, time. */
 export const LIMITS = { pages: 2_000, megapixels: 60, libreOfficeSeconds: 120, attachments: 50, textBytes: 2 * 1024 * 1024 };
 
-export class ConversionError extends Error {
+/** A document Steward cannot read, in a sentence for the person who gave it (shown on the page when its job fails). */
+export class ConversionError extends JobError {
   override name = "ConversionError";
 }
 
@@ -270,9 +272,10 @@ export function libreOfficeAvailable(): Promise<boolean> {
  */
 async function libreOfficeToPdf(filename: string, bytes: Uint8Array): Promise<Uint8Array> {
   // A .docx or .odt is a zip: unpacked and counted first, so a zip bomb never reaches LibreOffice.
-  const extension = extensionOf(filename);
-  if ((extension === "docx" || extension === "odt") && !(await officeFileHas(Buffer.from(bytes), extension === "docx" ? "word/" : "content.xml"))) {
-    throw new ConversionError(`The file is not a readable ${extension === "docx" ? "Word" : "OpenDocument"} document (or it unpacks to more than Steward takes)`);
+  // By content, not name: LibreOffice reads a zip whatever it is called (a .docx renamed .doc).
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  if (isZip && !(await officeFileHas(Buffer.from(bytes), ""))) {
+    throw new ConversionError("The file is not a readable Word or OpenDocument document (or it unpacks to more than Steward takes)");
   }
   if (!(await libreOfficeAvailable())) {
     throw new ConversionError("Word, OpenDocument and RTF files need LibreOffice, which is not installed on this server: ask the operator to install libreoffice-writer-nogui, or upload the document as a PDF");

@@ -84,12 +84,11 @@ export async function redactCommand(args: string[], write: (line: string) => voi
   if (Buffer.from(input.subarray(0, 1024)).toString("latin1").indexOf("%PDF-") === -1) {
     throw new UsageError(`${inputFile} is not a PDF`);
   }
+  // An OUT left by an earlier run must never pass for this one's result, whatever happens next.
+  await rm(outputFile, { force: true });
   const { summary, pdf } = await redactPdf(input, people);
   if (pdf) {
     await writeFile(outputFile, pdf);
-  } else {
-    // An OUT left by an earlier run must not pass for this one's result.
-    await rm(outputFile, { force: true });
   }
   write(JSON.stringify(summary));
   return summary.verified ? 0 : 1;

@@ -4,7 +4,7 @@ import { buildLicence } from "../../testing/factories.ts";
 import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
 import { testEngine } from "../../testing/test-database.ts";
 import { inScope, type Tx } from "../database/tenant-scope.ts";
-import { enqueueJob, LEASE_SECONDS, runDueJobs, runNextJob, type JobHandler } from "./jobs.ts";
+import { enqueueJob, JobError, LEASE_SECONDS, runDueJobs, runNextJob, type JobHandler } from "./jobs.ts";
 
 /**
  * The job queue: asked for in the transaction that needs the work, run once across processes,
@@ -56,9 +56,7 @@ describe(`jobs (${testEngine})`, () => {
   });
 
   it("keeps nothing of an attempt that crashed part-way, and tries again later, then fails with its reason", async () => {
-    class DocumentProblem extends Error {
-      override name = "DocumentProblem";
-    }
+    class DocumentProblem extends JobError {}
     let tries = 0;
     const crashing: JobHandler = async (run) => {
       tries += 1;
@@ -85,7 +83,7 @@ describe(`jobs (${testEngine})`, () => {
 
   it("names an unexpected error by its kind only, so nothing it carried reaches the page", async () => {
     const id = await enqueue("oops");
-    await runNextJob(steward.services, { oops: async () => { throw new Error("cannot read Jamie Hill's file at /data/x"); } }, "worker-a");
+    await runNextJob(steward.services, { oops: async () => { throw new SyntaxError("Unexpected token in JSON at 'Jamie Hill'"); } }, "worker-a");
     expect((await jobState(id)).lastError).toBe("Steward could not finish this work (an unexpected error; the server log has the details)");
   });
 

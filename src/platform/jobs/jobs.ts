@@ -34,7 +34,7 @@ export interface JobRun {
   complete(work: (trx: Tx) => Promise<void>): Promise<void>;
 }
 
-/** What a handler throws is the job's error: a named error's message is shown to the people the work is for. */
+/** What a handler throws is the job's error: a JobError's message is shown to the people the work is for. */
 export type JobHandler = (run: JobRun, services: Services) => Promise<void>;
 
 /** How long a claim lasts: past it, a job whose worker died is claimed by another. Longer than any job's own time limits. */
@@ -50,9 +50,14 @@ export async function enqueueJob(trx: Tx, services: Pick<Services, "clock">, job
   return id;
 }
 
-/** Why the job failed, kept short: what a handler throws on purpose is a plain sentence, anything else is named by its kind only. */
+/** What a handler throws on purpose, for the people the work is for: a plain sentence, with no personal data in it. */
+export class JobError extends Error {
+  override name = "JobError";
+}
+
+/** Why the job failed, kept short: a JobError's sentence; anything else is named by its kind only (its text may quote what it read). */
 function reasonOf(error: unknown): string {
-  if (error instanceof Error && error.name !== "Error" && !(error instanceof TypeError) && !(error instanceof RangeError)) {
+  if (error instanceof JobError) {
     return error.message.slice(0, 500);
   }
   return "Steward could not finish this work (an unexpected error; the server log has the details)";

@@ -1,5 +1,4 @@
 import type { PDFDocument, PDFObject } from "mupdf";
-import { escapeRegExp } from "../detection/context.ts";
 import { loadMupdf, mupdfMessage } from "./mupdf.ts";
 import { STRUCTURED_TEXT_OPTIONS } from "./page-text.ts";
 
@@ -31,22 +30,30 @@ export interface AppliedRedaction {
   problems: string[];
 }
 
-/** How many times `needle` occurs in `text` before `offset`, the way MuPDF's search matches: any case, any spacing, inside words too. */
+/**
+ * How many times `needle` occurs in `text` before `offset`, the way MuPDF's search matches: any
+ * case, any spacing, inside words too. Compared without whitespace, by plain search (a needle as
+ * long as a run of 5,000 names would overflow a regular expression).
+ */
 export function occurrenceBefore(text: string, needle: string, offset: number): number {
-  const pattern = searchPattern(needle);
-  let count = 0;
-  for (const match of text.matchAll(pattern)) {
-    if (match.index >= offset) {
-      break;
+  const target = needle.toLowerCase().replace(/\s+/g, "");
+  if (target === "") {
+    return 0;
+  }
+  let squeezed = "";
+  const origin: number[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index]!;
+    if (!/\s/.test(character)) {
+      squeezed += character.toLowerCase();
+      origin.push(index);
     }
+  }
+  let count = 0;
+  for (let at = squeezed.indexOf(target); at !== -1 && origin[at]! < offset; at = squeezed.indexOf(target, at + target.length)) {
     count += 1;
   }
   return count;
-}
-
-function searchPattern(needle: string): RegExp {
-  const parts = needle.trim().split(/\s+/).map(escapeRegExp);
-  return new RegExp(parts.join(String.raw`\s*`), "gi");
 }
 
 function boundsOf(quads: number[][]): Rect {
@@ -155,6 +162,11 @@ export async function rebuildFromPages(document: PDFDocument): Promise<PDFDocume
       }
     }
     page.put("Resources", usedResources(clean, page.get("Resources"), contentOf(page.get("Contents"))));
+    // graftPage leaves out the page's transparency group, which changes how a LibreOffice page is drawn: copied by hand.
+    const group = document.findPage(index).get("Group");
+    if (!group.isNull()) {
+      page.put("Group", clean.graftObject(group));
+    }
     scrubResources(page.get("Resources"), seen);
   }
   // MuPDF writes its own name as producer into a new document's information: that goes too.

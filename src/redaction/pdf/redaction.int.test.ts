@@ -124,6 +124,33 @@ describe("redacting tricky PDFs", () => {
     }
   });
 
+  it("refuses a page where pdftotext reads a removed name more often than MuPDF did (tiny text MuPDF skips)", async () => {
+    const input = await trickyPdf({ pages: [[{ text: "Meeting with Jane Smith.", y: 700 }]], rawContent: "BT /F1 0 Tf 72 600 Td (Jane Smith) Tj ET" });
+    const { summary, pdf } = await redactPdf(input, ["Jane Smith"]);
+    if (summary.verified) {
+      expect((await popplerPages(pdf!))?.join("")).not.toContain("Jane Smith");
+    } else {
+      expect(pdf).toBeUndefined();
+    }
+  });
+
+  it("counts a long run of one name without building a pattern from it", () => {
+    const text = "Jane Smith ".repeat(5_000);
+    expect(occurrenceBefore(text, text.trim(), 0)).toBe(0);
+    expect(occurrenceBefore("Jane  SMITH and jane\nsmith", "Jane Smith", 20)).toBe(2);
+  });
+
+  it("refuses a document whose layers are hidden by their base state", async () => {
+    const mupdf = await loadMupdf();
+    const document = mupdf.Document.openDocument(await trickyPdf({ pages: [[{ text: "A visible line.", y: 700 }]], hiddenLayer: "Robert Brown, 12 Oak Road" }), "application/pdf").asPDF()!;
+    const properties = document.getTrailer().get("Root").get("OCProperties");
+    properties.put("D", document.addObject({ BaseState: document.newName("OFF") }));
+    const input = document.saveToBuffer("garbage=4").asUint8Array().slice();
+    const { summary } = await redactPdf(input, ["Robert Brown"]);
+    expect(summary.verified).toBe(false);
+    expect(summary.problems.join("\n")).toContain("layers that are switched off");
+  });
+
   it("refuses a document with layers switched off, which review cannot see", async () => {
     const input = await trickyPdf({ pages: [[{ text: "A visible line.", y: 700 }]], hiddenLayer: "Hidden: Jane Smith disclosed a concern" });
     const { summary, pdf } = await redactPdf(input, ["Jane Smith"]);

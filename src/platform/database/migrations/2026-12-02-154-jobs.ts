@@ -31,14 +31,20 @@ const statements = [
   `create policy tenant on jobs using (org_id = any (steward_org_ids())) with check (org_id = any (steward_org_ids()))`,
   `grant select, insert, update on jobs to steward_app`,
   // The one way across organisations: claim the next due job, and learn only its id, organisation, kind and payload.
+  // A job whose worker died on its last attempt (a file that kills the worker, say) is failed, not tried for ever.
   `create function steward_claim_job(worker text, now timestamptz, lease_seconds integer)
      returns table (id uuid, org_id uuid, kind text, payload jsonb, attempts integer)
      language sql volatile security definer set search_path = public as $$
+       with given_up as (
+         update jobs set state = 'failed', finished_at = now, claimed_by = null, claimed_until = null,
+           last_error = 'The work stopped part-way on every attempt; the server log has the details'
+         where state = 'running' and claimed_until < now and attempts >= max_attempts
+       )
        update jobs set state = 'running', claimed_by = worker, claimed_until = now + make_interval(secs => lease_seconds), attempts = jobs.attempts + 1
        where jobs.id = (
          select candidate.id from jobs candidate
          where (candidate.state = 'waiting' and candidate.run_after <= now)
-            or (candidate.state = 'running' and candidate.claimed_until < now)
+            or (candidate.state = 'running' and candidate.claimed_until < now and candidate.attempts < candidate.max_attempts)
          order by candidate.run_after, candidate.created_at
          limit 1
          for update skip locked
