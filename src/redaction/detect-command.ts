@@ -20,6 +20,14 @@ function knownPeople(names: readonly unknown[]): KnownPerson[] {
   return names.filter((name): name is string => typeof name === "string" && name.trim() !== "").map((name) => ({ name: name.trim(), part: "other" }));
 }
 
+/** The value of `--known-people "Name;Name"`, for every command that takes it. */
+export function knownPeopleOption(value: string | undefined): string[] {
+  if (value === undefined) {
+    throw new UsageError("--known-people needs a list of names, separated by semicolons");
+  }
+  return value.split(";").map((name) => name.trim()).filter(Boolean);
+}
+
 /** `detect`: suggestions for one text as a JSON array, or for many (JSON lines in, JSON lines out) in one process. */
 export async function detectCommand(args: string[], write: (line: string) => void, readStandardInput: () => Promise<string>): Promise<void> {
   let people: string[] = [];
@@ -28,11 +36,7 @@ export async function detectCommand(args: string[], write: (line: string) => voi
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
     if (arg === "--known-people") {
-      const value = args[++index];
-      if (value === undefined) {
-        throw new UsageError("--known-people needs a list of names, separated by semicolons");
-      }
-      people = value.split(";");
+      people = knownPeopleOption(args[++index]);
     } else if (arg === "--jsonl") {
       jsonl = args[++index];
       if (jsonl === undefined) {

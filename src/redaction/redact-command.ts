@@ -1,4 +1,5 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { knownPeopleOption } from "./detect-command.ts";
 import { detectPersonalData } from "./detection/detect.ts";
 import { DEFAULT_THRESHOLD } from "./detection/suggestion.ts";
 import { applyRedactions, occurrenceBefore, type Removal } from "./pdf/apply.ts";
@@ -65,11 +66,7 @@ export async function redactCommand(args: string[], write: (line: string) => voi
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
     if (arg === "--known-people") {
-      const value = args[++index];
-      if (value === undefined) {
-        throw new UsageError("--known-people needs a list of names, separated by semicolons");
-      }
-      people = value.split(";").map((name) => name.trim()).filter(Boolean);
+      people = knownPeopleOption(args[++index]);
     } else if (arg.startsWith("--")) {
       throw new UsageError(`unknown option ${arg}`);
     } else {
