@@ -152,8 +152,10 @@ export async function logCase(ctx: Context, input: NewCase): Promise<{ id: strin
   try {
     return await logOnce(ctx, input);
   } catch (error) {
-    // Two posts at once: the second waited on the first's key, and finds the case it made.
-    const made = input.submissionKey && brokenUniqueConstraint(error) === "cases_submission_key" ? await caseLoggedBy(ctx, input.submissionKey) : undefined;
+    // Two posts at once: the second either waited on the first's key, or saw the first's case as a
+    // likely duplicate once it committed; either way it finds the case the first made.
+    const raced = brokenUniqueConstraint(error) === "cases_submission_key" || error instanceof LikelyDuplicateError;
+    const made = input.submissionKey && raced ? await caseLoggedBy(ctx, input.submissionKey) : undefined;
     if (made) {
       return made;
     }
