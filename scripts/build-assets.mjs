@@ -21,5 +21,6 @@ const govuk = path.join(root, "node_modules", "govuk-frontend", "dist", "govuk")
 await copyFile(path.join(govuk, "govuk-frontend.min.js"), path.join(out, "govuk-frontend.min.js"));
 await copyFile(path.join(root, "assets", "init.js"), path.join(out, "init.js"));
 await copyFile(path.join(root, "assets", "session-timeout.js"), path.join(out, "session-timeout.js"));
+await copyFile(path.join(root, "assets", "review-region.js"), path.join(out, "review-region.js"));
 await copyFile(path.join(root, "assets", "favicon.svg"), path.join(out, "favicon.svg"));
 console.log(`Steward assets built in ${path.relative(root, out)}/`);

@@ -16,6 +16,7 @@ import { casesRoutes } from "./cases/cases.routes.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "./notify/notify.routes.ts";
 import { reportsRoutes } from "./reports/reports.routes.ts";
+import { disclosureRoutes } from "./redaction/disclosure/disclosure.routes.ts";
 import { forbidden } from "./platform/errors.ts";
 import { buildApp } from "./platform/http/app.ts";
 import type { Services } from "./platform/services.ts";
@@ -84,6 +85,7 @@ export async function buildStewardApp(services: Services): Promise<FastifyInstan
       accountsRoutes(app, services);
       dashboardRoutes(app, services);
       casesRoutes(app, services);
+      disclosureRoutes(app, services);
       reportsRoutes(app, services);
       calendarRoutes(app, services);
       notifyRoutes(app, services);

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -7,6 +9,8 @@ import { applyDeadlineRuleChanges } from "./calendar/calendar-settings.ts";
 import { deliverDueEmail } from "./notify/outbox.ts";
 import { sendDueReminders } from "./cases/reminders.ts";
 import { sweepStoredFiles } from "./cases/attachments.ts";
+import { runDueJobs } from "./platform/jobs/jobs.ts";
+import { DISCLOSURE_JOBS } from "./redaction/disclosure/disclosure-jobs.ts";
 import { buildStewardApp } from "./app.ts";
 import { createSmtpMailer, type Mailer } from "./platform/mailer.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
@@ -41,7 +45,12 @@ export interface StewardOptions {
   reminderIntervalMs?: number;
   /** How often committed audit events are sealed into their chains; 0 turns the job off (tests seal by hand). */
   auditSealIntervalMs?: number;
+  /** How often the job queue is looked at (reading and redacting documents); 0 turns it off (tests run jobs by hand). */
+  jobIntervalMs?: number;
 }
+
+/** Every kind of job this process runs. */
+export const JOB_HANDLERS = { ...DISCLOSURE_JOBS };
 
 export { databaseLocationOf } from "./platform/database/database.ts";
 
@@ -85,6 +94,14 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
   }
   const app = await buildStewardApp(services);
 
+  const worker = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  // A long job outlasts the interval: the next tick joins the run under way (so close() waits for it) rather than starting another.
+  let jobRun: Promise<number> | undefined;
+  const runJobs = () =>
+    (jobRun ??= runDueJobs(services, JOB_HANDLERS, worker, 10).finally(() => {
+      jobRun = undefined;
+    }));
+
   /** Runs a job every `ms` (never when 0); stop() clears it at once, then waits for a run under way. */
   const repeat = (ms: number, job: () => Promise<unknown>, failure: string) => {
     let running: Promise<unknown> = Promise.resolve();
@@ -111,6 +128,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendDueReminders(services), "reminders failed"),
     // Stored files no attachment holds (an upload that never committed): hourly is plenty.
     repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => sweepStoredFiles(services), "file store sweep failed"),
+    // Documents to read and redact: looked for every two seconds, run one at a time (each is CPU-bound, and the machine small).
+    repeat(options.jobIntervalMs ?? 2_000, runJobs, "the job queue failed"),
   ];
 
   return {

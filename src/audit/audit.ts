@@ -54,6 +54,15 @@ export type AuditAction =
   | "case.attach"
   | "case.attachment-download"
   | "case.attachment-remove"
+  | "disclosure.view"
+  | "disclosure.add"
+  | "disclosure.person-add"
+  | "disclosure.person-remove"
+  | "disclosure.review"
+  | "disclosure.decide"
+  | "disclosure.redact"
+  | "disclosure.download"
+  | "disclosure.bundle"
   | "report.view"
   | "calendar.change"
   | "calendar.terms-import";
@@ -197,7 +206,7 @@ export async function sealAuditTrail(db: Kysely<Database>): Promise<number> {
 }
 
 /** Actions that only read: what a change's own event already covers when it is the page that follows it. */
-const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
+const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "disclosure.view", "disclosure.review", "disclosure.download", "disclosure.bundle", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
 
 /** How soon after a change its redirect lands: the page the form sends the person back to. */
 const REDIRECT_WINDOW_MS = 60_000;

@@ -110,6 +110,15 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "case.attach": { name: "Attached a file to a case", kind: "cases" },
   "case.attachment-download": { name: "Downloaded a case's file", kind: "cases" },
   "case.attachment-remove": { name: "Removed a file from a case", kind: "cases" },
+  "disclosure.view": { name: "Opened a case's disclosure area", kind: "cases" },
+  "disclosure.add": { name: "Added a document for disclosure", kind: "cases" },
+  "disclosure.person-add": { name: "Listed a person the request concerns", kind: "cases" },
+  "disclosure.person-remove": { name: "Took a person off the request's list", kind: "cases" },
+  "disclosure.review": { name: "Reviewed a page for redaction", kind: "cases" },
+  "disclosure.decide": { name: "Decided what to redact", kind: "cases" },
+  "disclosure.redact": { name: "Applied a document's redactions", kind: "cases" },
+  "disclosure.download": { name: "Downloaded a document from the disclosure area", kind: "cases" },
+  "disclosure.bundle": { name: "Downloaded the disclosure bundle", kind: "cases" },
 };
 
 function actionsOfKind(kind: string): string[] {

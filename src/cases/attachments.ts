@@ -37,9 +37,15 @@ export type FileType = keyof typeof FILE_TYPES;
 
 export const ALLOWED_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "txt", "csv", "eml"];
 
-const TOO_LARGE = "The selected file must be smaller than 10 MB";
+export const TOO_LARGE = "The selected file must be smaller than 10 MB";
 
 const EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+export const MALWARE = "The selected file looks like malware and was not saved";
+
+/** A scanner stands here in production; the industry's test string shows the gate is shut. */
+export function looksLikeMalware(bytes: Buffer): boolean {
+  return bytes.includes(EICAR);
+}
 
 /**
  * Checks a file is what its name says and safe to keep; returns its type and the bytes to keep
@@ -56,9 +62,8 @@ export async function checkAttachment(filename: string, bytes: Buffer): Promise<
   if (!ALLOWED_EXTENSIONS.includes(extension)) {
     return { ok: false, message: "The selected file must be a PDF, Word, Excel, PNG, JPEG, text, CSV or email file" };
   }
-  // A scanner stands here in production; the industry's test string shows the gate is shut.
-  if (bytes.includes(EICAR)) {
-    return { ok: false, message: "The selected file looks like malware and was not saved" };
+  if (looksLikeMalware(bytes)) {
+    return { ok: false, message: MALWARE };
   }
   const type: FileType = extension === "jpeg" ? "jpg" : (extension as FileType);
   const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
@@ -82,7 +87,7 @@ export async function checkAttachment(filename: string, bytes: Buffer): Promise<
   return { ok: true, type, bytes };
 }
 
-function isText(bytes: Buffer): boolean {
+export function isText(bytes: Buffer): boolean {
   return !bytes.includes(0) && Buffer.from(bytes.toString("utf8"), "utf8").equals(bytes);
 }
 
@@ -196,7 +201,7 @@ export function cleanFilename(filename: string): string {
   return clean.length === 0 || clean === "." || clean === ".." ? "attachment" : clean;
 }
 
-const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+export const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 /**
  * Attaches a checked file to a case the actor can see, if the licence and Steward have room. The
@@ -328,7 +333,7 @@ export async function removeAttachment(ctx: Context, caseId: string, attachmentI
 }
 
 /**
- * Housekeeping: removes stored files that no attachment holds any more, written over an hour ago
+ * Housekeeping: removes stored files that no attachment or disclosure document holds any more, written over an hour ago
  * (an upload whose transaction never committed, a removal whose delete failed after its commit).
  * Each organisation is read in its own scope, as the application reads it; an organisation this
  * database does not know (another database pointed at the same folder) keeps every file.
@@ -342,7 +347,16 @@ export async function sweepStoredFiles(services: Pick<Services, "database" | "fi
         return undefined;
       }
       const held = await trx.selectFrom("caseAttachments").select("id").where("orgId", "=", organisationId).where("id", "in", ids).where("removedAt", "is", null).execute();
-      return new Set(held.map((row) => row.id));
+      // A disclosure document holds up to four files: its original (under its own id), its PDF, its text as read, its redacted copy.
+      const documents = await trx
+        .selectFrom("disclosureDocuments")
+        .select(["id", "pdfFileId", "textFileId", "redactedFileId"])
+        .where("orgId", "=", organisationId)
+        .where("removedAt", "is", null)
+        .where((eb) => eb.or([eb("id", "in", ids), eb("pdfFileId", "in", ids), eb("textFileId", "in", ids), eb("redactedFileId", "in", ids)]))
+        .execute();
+      const documentFiles = documents.flatMap((row) => [row.id, row.pdfFileId, row.textFileId, row.redactedFileId]).filter((id): id is string => id !== null);
+      return new Set([...held.map((row) => row.id), ...documentFiles]);
     }),
   );
 }

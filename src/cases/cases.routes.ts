@@ -36,7 +36,7 @@ import { correctCaseDetails, detailsFormValues } from "./corrections.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
 import { LikelyDuplicateError, logCase, organisationsForLogging, type LikelyDuplicate } from "./logging.ts";
 import { responseChannelItems } from "./response.ts";
-import { asksWhoseData, CHANNELS, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
+import { asksWhoseData, CHANNELS, DISCLOSING_CASE_TYPES, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
 
 /** An export is one file of every case the filter matches, up to this many. */
 const MAX_EXPORTED_CASES = 100_000;
@@ -243,6 +243,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         workflow,
         notice: done ? noticeOf(done, record) : undefined,
         canManage,
+        discloses: canManage && DISCLOSING_CASE_TYPES.includes(record.type),
         canReadAudit: can(ctx.actor, "audit:view"),
         // An auditor reads and changes nothing: no note or file forms for them.
         canAdd: can(ctx.actor, "cases:log"),

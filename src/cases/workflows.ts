@@ -248,6 +248,9 @@ export const CHANNELS = [
   { id: "found-internally", name: "Found by staff" },
 ] as const;
 
+/** The requests whose answer discloses documents (their case has a disclosure area): the data protection rights and freedom of information. */
+export const DISCLOSING_CASE_TYPES: readonly CaseType[] = ["sar", "rights", "educational-record", "foi", "foi-school", "eir", "foi-scotland", "eir-scotland"];
+
 export const SUBJECT_KINDS = [
   { id: "requester", name: "The requester themselves" },
   { id: "pupil", name: "A pupil" },

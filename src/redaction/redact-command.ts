@@ -2,9 +2,9 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { knownPeopleOption } from "./detect-command.ts";
 import { detectPersonalData } from "./detection/detect.ts";
 import { DEFAULT_THRESHOLD } from "./detection/suggestion.ts";
-import { applyRedactions, occurrenceBefore, type Removal } from "./pdf/apply.ts";
-import { boxesFor } from "./pdf/ocr.ts";
-import { piecesByPage, readDocumentText } from "./pdf/page-text.ts";
+import { applyRedactions, type Removal } from "./pdf/apply.ts";
+import { readDocumentText } from "./pdf/page-text.ts";
+import { removalsForSpan } from "./pdf/removals.ts";
 import { verifyRedaction, type RemovedText } from "./pdf/verify.ts";
 import { THIRD_PARTY } from "./reasons.ts";
 import { UsageError } from "../platform/errors.ts";
@@ -33,20 +33,10 @@ export async function redactPdf(input: Uint8Array, knownPeople: readonly string[
   const removals: Removal[] = [];
   const removed: RemovedText[] = [];
   for (const suggestion of accepted) {
-    for (const piece of piecesByPage(text, suggestion.start, suggestion.end)) {
-      const pageText = text.pages[piece.page]!;
-      const value = pageText.slice(piece.start, piece.end).trim();
-      const scan = text.ocr[piece.page];
-      if (scan) {
-        // A scan has no text to remove: the words' pixels go, box by box.
-        for (const rect of boxesFor(scan, piece.start, piece.end)) {
-          removals.push({ kind: "box", page: piece.page, rect, code: THIRD_PARTY });
-        }
-      } else {
-        removals.push({ kind: "text", page: piece.page, text: value, occurrence: occurrenceBefore(pageText, value, piece.start + pageText.slice(piece.start).indexOf(value)), code: THIRD_PARTY });
-      }
-      removed.push({ page: piece.page, text: value });
-    }
+    // A scan has no text to remove: the words' pixels go, box by box.
+    const span = removalsForSpan(text, suggestion.start, suggestion.end, THIRD_PARTY);
+    removals.push(...span.removals);
+    removed.push(...span.removed);
   }
   const applied = await applyRedactions(input, removals);
   const verification = await verifyRedaction(input, applied.pdf, removed, applied.labels, { originalText: text });

@@ -84,11 +84,12 @@ export class TestAgent {
     return this.remember(response);
   }
 
-  /** Posts one file as a browser's upload form does (multipart, the last page's CSRF token beside it). */
-  async upload(url: string, filename: string, bytes: Buffer): Promise<LightMyRequestResponse> {
+  /** Posts one file as a browser's upload form does (multipart, the last page's CSRF token and any other fields beside it). */
+  async upload(url: string, filename: string, bytes: Buffer, fields: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const boundary = `----steward-test-${randomInt(1_000_000_000)}`;
     const payload = Buffer.concat([
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${this.csrf ?? ""}\r\n`),
+      ...Object.entries(fields).map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)),
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
       bytes,
       Buffer.from(`\r\n--${boundary}--\r\n`),

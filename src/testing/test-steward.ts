@@ -40,6 +40,7 @@ export async function startTestSteward(
     housekeepingIntervalMs: 0,
     reminderIntervalMs: 0,
     auditSealIntervalMs: 0,
+    jobIntervalMs: 0,
     ...jobs,
   });
   return {

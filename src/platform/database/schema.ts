@@ -25,6 +25,9 @@ export interface Database {
   caseReminders: CaseReminderTable;
   keptForms: KeptFormTable;
   jobs: JobTable;
+  disclosureDocuments: DisclosureDocumentTable;
+  disclosurePeople: DisclosurePersonTable;
+  disclosureRedactions: DisclosureRedactionTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -329,4 +332,72 @@ export interface JobTable {
   lastError: string | null;
   createdAt: Timestamp;
   finishedAt: Timestamp | null;
+}
+
+/** A document in a case's disclosure area. Sealed: filename, redactionProblems; each file in the file store under its own id. */
+export interface DisclosureDocumentTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  filename: string;
+  fileType: string;
+  sizeBytes: ColumnType<number, number, number>;
+  /** The original as uploaded, sealed in the file store under the document's id. */
+  originalSha256: string;
+  /** Only documents for disclosure can reach the requester; working files never do. */
+  purpose: "disclosure" | "working";
+  /** An email's attachment: the email it came in. */
+  fromDocumentId: string | null;
+  fromAttachmentId: string | null;
+  state: "reading" | "failed" | "review" | "redacting" | "redacted" | "working";
+  /** Why reading or redacting failed, in a plain sentence with no personal data. */
+  failure: string | null;
+  pageCount: number | null;
+  pdfFileId: string | null;
+  pdfSha256: string | null;
+  /** The document's text as read (pages, OCR words and boxes), sealed JSON. */
+  textFileId: string | null;
+  textSha256: string | null;
+  redactedFileId: string | null;
+  redactedSha256: string | null;
+  redactionProblems: string | null;
+  addedBy: string;
+  addedAt: Timestamp;
+  changedAt: Timestamp;
+  removedAt: Timestamp | null;
+  removedBy: string | null;
+}
+
+/** A person the request concerns, with their part. Sealed: name. */
+export interface DisclosurePersonTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  name: string;
+  part: string;
+  addedBy: string;
+  addedAt: Timestamp;
+}
+
+/** One place a review decides on. Sealed: words, why, person. */
+export interface DisclosureRedactionTable {
+  orgId: string;
+  id: string;
+  documentId: string;
+  origin: "suggested" | "phrase" | "box" | "page";
+  page: number;
+  startOffset: number | null;
+  endOffset: number | null;
+  rect: ColumnType<[number, number, number, number] | null, string | null, string | null>;
+  kind: string;
+  recognizer: string | null;
+  score: number | null;
+  words: string | null;
+  why: string | null;
+  person: string | null;
+  decision: "pending" | "remove" | "keep";
+  reasonCode: string | null;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  createdAt: Timestamp;
 }

@@ -1,4 +1,4 @@
-import type { PDFDocument, PDFObject } from "mupdf";
+import type { PDFDocument, PDFObject, PDFPage, StructuredText } from "mupdf";
 import { loadMupdf, mupdfMessage } from "./mupdf.ts";
 import { STRUCTURED_TEXT_OPTIONS } from "./page-text.ts";
 
@@ -56,7 +56,27 @@ export function occurrenceBefore(text: string, needle: string, offset: number): 
   return count;
 }
 
-function boundsOf(quads: number[][]): Rect {
+/** Where on a page a removal falls: quads of text, or a box. Searches are kept in `searches`, since a page often removes one name many times. */
+export function placesOf(page: PDFPage, structured: StructuredText, removal: Removal, searches: Map<string, number[][][]>): { quads?: number[][]; rect?: Rect }[] {
+  if (removal.kind === "page") {
+    return [{ rect: page.getBounds() as Rect }];
+  }
+  if (removal.kind === "box") {
+    return [{ rect: removal.rect }];
+  }
+  const needle = removal.text.trim().replace(/\s+/g, " ");
+  let hits = searches.get(needle.toLowerCase());
+  if (!hits) {
+    hits = structured.search(needle, {}) as number[][][];
+    searches.set(needle.toLowerCase(), hits);
+  }
+  // The chosen occurrence; if MuPDF counted differently, every occurrence, since leaving one would leak it.
+  const hit = hits[removal.occurrence];
+  return (hit ? [hit] : hits).map((quads) => ({ quads }));
+}
+
+/** The smallest box around a removal's quads. */
+export function boundsOf(quads: number[][]): Rect {
   const xs = quads.flatMap((quad) => [quad[0]!, quad[2]!, quad[4]!, quad[6]!]);
   const ys = quads.flatMap((quad) => [quad[1]!, quad[3]!, quad[5]!, quad[7]!]);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
@@ -207,24 +227,9 @@ export async function applyRedactions(input: Uint8Array, removals: readonly Remo
         const structured = page.toStructuredText(STRUCTURED_TEXT_OPTIONS);
         const searches = new Map<string, number[][][]>();
         for (const removal of onPage) {
-          let rects: { quads?: number[][]; rect?: Rect }[] = [];
-          if (removal.kind === "page") {
-            rects = [{ rect: page.getBounds() as Rect }];
-          } else if (removal.kind === "box") {
-            rects = [{ rect: removal.rect }];
-          } else {
-            const needle = removal.text.trim().replace(/\s+/g, " ");
-            let hits = searches.get(needle.toLowerCase());
-            if (!hits) {
-              hits = structured.search(needle, {}) as number[][][];
-              searches.set(needle.toLowerCase(), hits);
-            }
-            // The chosen occurrence; if MuPDF counted differently, every occurrence, since leaving one would leak it.
-            const hit = hits[removal.occurrence];
-            rects = (hit ? [hit] : hits).map((quads) => ({ quads }));
-            if (rects.length === 0) {
-              problems.push(`page ${index + 1}: "${removal.kind}" removal found no text to remove`);
-            }
+          const rects = placesOf(page, structured, removal, searches);
+          if (rects.length === 0) {
+            problems.push(`page ${index + 1}: "${removal.kind}" removal found no text to remove`);
           }
           for (const { quads, rect } of rects) {
             const annotation = page.createAnnotation("Redact");

@@ -1,0 +1,148 @@
+import { sql, type Kysely } from "kysely";
+
+/*
+ * The disclosure area of a case: the documents to consider for the response, the people the
+ * request concerns, and each removal a review decides on. Every free text (file names, the words
+ * a suggestion would remove, why, a person's name) is sealed under the organisation's key; the
+ * files themselves (the original, its normalised PDF, its text as read, the redacted copy) are
+ * sealed in the file store, each under its own id. Counted in the licence's storage. Frozen in time.
+ */
+function guardedByOrganisation(table: string): string[] {
+  return [
+    `alter table ${table} enable row level security`,
+    `alter table ${table} force row level security`,
+    `create policy tenant on ${table} using (org_id = any (steward_org_ids())) with check (org_id = any (steward_org_ids()))`,
+  ];
+}
+
+const sha256 = (column: string) => `${column} text check (${column} ~ '^[0-9a-f]{64}$')`;
+
+const statements = [
+  `create table disclosure_documents (
+     org_id uuid not null,
+     id uuid not null,
+     case_id uuid not null,
+     filename text not null,
+     file_type text not null check (file_type ~ '^[a-z]{2,5}$'),
+     size_bytes bigint not null check (size_bytes > 0),
+     ${sha256("original_sha256")} not null,
+     purpose text not null check (purpose in ('disclosure', 'working')),
+     from_document_id uuid,
+     from_attachment_id uuid,
+     state text not null check (state in ('reading', 'failed', 'review', 'redacting', 'redacted', 'working')),
+     failure text check (length(failure) <= 500),
+     page_count integer check (page_count >= 0),
+     pdf_file_id uuid,
+     ${sha256("pdf_sha256")},
+     text_file_id uuid,
+     ${sha256("text_sha256")},
+     redacted_file_id uuid,
+     ${sha256("redacted_sha256")},
+     redaction_problems text,
+     added_by uuid not null,
+     added_at timestamptz not null,
+     changed_at timestamptz not null,
+     removed_at timestamptz,
+     removed_by uuid,
+     primary key (org_id, id),
+     foreign key (org_id, case_id) references cases (org_id, id),
+     foreign key (org_id, from_document_id) references disclosure_documents (org_id, id)
+   )`,
+  `create index disclosure_documents_case on disclosure_documents (org_id, case_id, added_at)`,
+  ...guardedByOrganisation("disclosure_documents"),
+  `grant select, insert, update on disclosure_documents to steward_app`,
+
+  `create table disclosure_people (
+     org_id uuid not null,
+     id uuid not null,
+     case_id uuid not null,
+     name text not null,
+     part text not null check (part in ('data-subject', 'requester', 'parent', 'sibling', 'staff', 'other-pupil', 'other')),
+     added_by uuid not null,
+     added_at timestamptz not null,
+     primary key (org_id, id),
+     foreign key (org_id, case_id) references cases (org_id, id)
+   )`,
+  `create index disclosure_people_case on disclosure_people (org_id, case_id)`,
+  ...guardedByOrganisation("disclosure_people"),
+  `grant select, insert, delete on disclosure_people to steward_app`,
+
+  // One row per place the review decides on: a suggestion, every match of a phrase, a box drawn by hand, a withheld page.
+  `create table disclosure_redactions (
+     org_id uuid not null,
+     id uuid not null,
+     document_id uuid not null,
+     origin text not null check (origin in ('suggested', 'phrase', 'box', 'page')),
+     page integer not null check (page >= 0),
+     start_offset integer check (start_offset >= 0),
+     end_offset integer check (end_offset >= start_offset),
+     rect jsonb,
+     kind text not null check (kind ~ '^[a-z][a-z-]{0,40}$'),
+     recognizer text check (recognizer ~ '^[a-z][a-z-]{0,40}$'),
+     score real,
+     words text,
+     why text,
+     person text,
+     decision text not null check (decision in ('pending', 'remove', 'keep')),
+     reason_code text check (reason_code ~ '^[A-Za-z0-9()]{1,8}$'),
+     decided_by uuid,
+     decided_at timestamptz,
+     created_at timestamptz not null,
+     primary key (org_id, id),
+     foreign key (org_id, document_id) references disclosure_documents (org_id, id),
+     check ((decision = 'remove') = (reason_code is not null))
+   )`,
+  `create index disclosure_redactions_document on disclosure_redactions (org_id, document_id, page)`,
+  ...guardedByOrganisation("disclosure_redactions"),
+  // Reading again replaces the suggestions nobody has decided on yet.
+  `grant select, insert, update, delete on disclosure_redactions to steward_app`,
+
+  // The licence's storage counts the disclosure area's originals as it counts attachments.
+  `create or replace function steward_storage_use(org uuid)
+     returns table (licence_id uuid, licence_limit bigint, licence_used bigint, platform_used bigint)
+     language sql stable security definer set search_path = public as $$
+       with licence as (
+         select coalesce(parent_id, id) as id from organisations where id = org and org = any (steward_org_ids())
+       ),
+       files as (
+         select org_id, size_bytes::bigint as size_bytes from case_attachments where removed_at is null
+         union all
+         select org_id, size_bytes from disclosure_documents where removed_at is null
+       )
+       select licence.id,
+              top.storage_limit_bytes,
+              (select coalesce(sum(f.size_bytes), 0) from files f join organisations o on o.id = f.org_id
+                where coalesce(o.parent_id, o.id) = licence.id)::bigint,
+              (select coalesce(sum(size_bytes), 0) from files)::bigint
+         from licence join organisations top on top.id = licence.id
+     $$`,
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) {
+    await sql.raw(statement).execute(db);
+  }
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(
+      `create or replace function steward_storage_use(org uuid)
+         returns table (licence_id uuid, licence_limit bigint, licence_used bigint, platform_used bigint)
+         language sql stable security definer set search_path = public as $$
+           with licence as (
+             select coalesce(parent_id, id) as id from organisations where id = org and org = any (steward_org_ids())
+           )
+           select licence.id,
+                  top.storage_limit_bytes,
+                  (select coalesce(sum(a.size_bytes), 0) from case_attachments a join organisations o on o.id = a.org_id
+                    where coalesce(o.parent_id, o.id) = licence.id and a.removed_at is null)::bigint,
+                  (select coalesce(sum(size_bytes), 0) from case_attachments where removed_at is null)::bigint
+             from licence join organisations top on top.id = licence.id
+         $$`,
+    )
+    .execute(db);
+  for (const table of ["disclosure_redactions", "disclosure_people", "disclosure_documents"]) {
+    await sql.raw(`drop table if exists ${table}`).execute(db);
+  }
+}

@@ -1,0 +1,75 @@
+import { inActorScope, type Context } from "../../accounts/actor.ts";
+import { authorise } from "../../accounts/permissions.ts";
+import { recordAudit } from "../../audit/audit.ts";
+import { formatDate, londonDateOf } from "../../calendar/dates.ts";
+import { auditOfCase, CaseFormError } from "../../cases/cases.ts";
+import { openFor } from "../../platform/encryption/keyring.ts";
+import { KIND_NAMES, type PersonalDataKind } from "../detection/suggestion.ts";
+import { assembleBundle, type BundleDocument, type ScheduledRedaction } from "../pdf/bundle.ts";
+import { REDACTION_REASONS } from "../reasons.ts";
+import { findDisclosingCase } from "./documents.ts";
+import { documentPlace, readDocumentFile } from "./stored-files.ts";
+
+const SCHEDULE_KINDS: Record<string, string> = { phrase: "Words", region: "Part of the page", page: "Whole page" };
+
+/**
+ * The one PDF the requester receives: every document for disclosure, redacted and verified, with
+ * a cover, an index and a schedule of what was removed and why (never what the removed words
+ * were). Working files never go in. Each download is audited.
+ */
+export async function disclosureBundle(ctx: Context, caseId: string): Promise<{ filename: string; bytes: Buffer }> {
+  authorise(ctx.actor, "cases:manage");
+  const gathered = await inActorScope(ctx, async (trx) => {
+    const found = await findDisclosingCase(trx, ctx, caseId);
+    const rows = await trx
+      .selectFrom("disclosureDocuments")
+      .selectAll()
+      .where("orgId", "=", found.orgId)
+      .where("caseId", "=", found.id)
+      .where("purpose", "=", "disclosure")
+      .where("removedAt", "is", null)
+      .orderBy("addedAt")
+      .orderBy("id")
+      .execute();
+    if (rows.length === 0 || rows.some((row) => row.state !== "redacted")) {
+      throw new CaseFormError({ bundle: "Every document for disclosure must be redacted before the bundle can be made" });
+    }
+    const documents: BundleDocument[] = [];
+    for (const row of rows) {
+      documents.push({
+        title: await openFor(trx, ctx.services.keyring, documentPlace(row.orgId, row.id, "filename"), row.filename),
+        pdf: new Uint8Array(await readDocumentFile(trx, ctx.services, row.orgId, row.id, "redacted", row.redactedFileId, row.redactedSha256)),
+      });
+    }
+    const marks = await trx
+      .selectFrom("disclosureRedactions")
+      .select(["documentId", "page", "kind", "reasonCode", "startOffset"])
+      .where("orgId", "=", found.orgId)
+      .where(
+        "documentId",
+        "in",
+        rows.map((row) => row.id),
+      )
+      .where("decision", "=", "remove")
+      .execute();
+    const indexOf = new Map(rows.map((row, index) => [row.id, index]));
+    const schedule: ScheduledRedaction[] = marks
+      .map((mark) => {
+        const reason = REDACTION_REASONS.find((candidate) => candidate.code === mark.reasonCode);
+        return {
+          document: indexOf.get(mark.documentId)!,
+          page: mark.page,
+          kind: KIND_NAMES[mark.kind as PersonalDataKind] ?? SCHEDULE_KINDS[mark.kind] ?? "Personal data",
+          code: mark.reasonCode ?? "",
+          reason: reason ? `${reason.name} (${reason.law})` : "",
+          at: mark.startOffset ?? Number.MAX_SAFE_INTEGER,
+        };
+      })
+      .sort((a, b) => a.document - b.document || a.page - b.page || a.at - b.at)
+      .map(({ at: _at, ...entry }) => entry);
+    await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.bundle", caseId));
+    return { reference: found.reference, organisationName: found.organisationName, documents, schedule };
+  });
+  const bundle = await assembleBundle({ ...gathered, preparedOn: formatDate(londonDateOf(ctx.services.clock.now())) });
+  return { filename: `${gathered.reference} disclosure bundle.pdf`, bytes: Buffer.from(bundle.pdf) };
+}

@@ -1,0 +1,250 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addPerson, buildLicence } from "../../testing/factories.ts";
+import { TestAgent } from "../../testing/test-agent.ts";
+import { testEngine } from "../../testing/test-database.ts";
+import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
+import { runDueJobs } from "../../platform/jobs/jobs.ts";
+import { JOB_HANDLERS } from "../../steward.ts";
+import { popplerPages } from "../pdf/verify.ts";
+
+const INCIDENT = [
+  "Incident report, 14 January 2027",
+  "Jamie Hill was pushed over by Tobiah Ashdown near the climbing frame.",
+  "Tobiah's mother, Mrs Ashdown, telephoned the school on 07700 900123 to apologise.",
+  "Jamie was checked by the first aider and went back to class.",
+].join("\n");
+
+/** A school, its owner signed in, and a SAR from Jordan Parent about their child Jamie Hill. */
+async function schoolWithSar(steward: TestSteward, type = "sar") {
+  steward.clock.set("2027-01-30T10:00:00Z");
+  const licence = await buildLicence(steward.services, { organisationKind: "school" });
+  const owner = new TestAgent(steward.app, steward.clock);
+  await owner.signIn(licence.username);
+  await owner.get("/cases/new");
+  const logged = await owner.post("/cases", {
+    organisationId: licence.organisationId, type, "receivedOn-day": "30", "receivedOn-month": "1", "receivedOn-year": "2027", receivedTime: "", channel: "email",
+    requesterName: "Jordan Parent", requesterContact: "", subjectKind: "pupil", subjectName: "Jamie Hill", summary: "Everything about my child, please.",
+    ...(type === "breach" ? { receivedTime: "09:00" } : {}),
+  });
+  expect(logged.statusCode, logged.body.slice(0, 800)).toBe(303);
+  const casePath = logged.headers.location!.replace(/\?.*$/, "");
+  return { ...licence, owner, casePath, area: `${casePath}/disclosure` };
+}
+
+async function upload(agent: TestAgent, area: string, filename: string, bytes: Buffer, purpose = "disclosure") {
+  await agent.get(area);
+  return agent.upload(`${area}/documents`, filename, bytes, { purpose });
+}
+
+describe(`the disclosure area: collect, read, review, redact and bundle (${testEngine})`, () => {
+  let steward: TestSteward;
+  const runJobs = () => runDueJobs(steward.services, JOB_HANDLERS, "test-worker");
+  beforeAll(async () => {
+    steward = await startTestSteward();
+  });
+  afterAll(() => steward.close());
+
+  async function documentsOf(organisationId: string) {
+    const { rows } = await sql<{ id: string; state: string; purpose: string; fromDocumentId: string | null; failure: string | null }>`
+      select id, state, purpose, from_document_id, failure from disclosure_documents where org_id = ${organisationId} order by added_at, id`.execute(steward.services.database.db);
+    return rows;
+  }
+
+  it("takes a SAR from an upload to a bundle in which the other pupil and his mother's number are gone and the child's own name is kept", async () => {
+    const school = await schoolWithSar(steward);
+    expect((await school.owner.get(school.casePath)).body).toContain(`href="${school.area}"`);
+
+    // The people the request concerns: the case gives the child and the parent; the DPO adds the other pupil.
+    await school.owner.get(school.area);
+    const added = await school.owner.post(`${school.area}/people`, { name: "Tobiah Ashdown", part: "other-pupil" });
+    expect(added.statusCode).toBe(303);
+    const area = await school.owner.get(school.area);
+    expect(area.body).toContain("Jamie Hill");
+    expect(area.body).toContain("Tobiah Ashdown");
+
+    const uploaded = await upload(school.owner, school.area, "incident.txt", Buffer.from(INCIDENT));
+    expect(uploaded.statusCode, uploaded.body.slice(0, 800)).toBe(303);
+    expect((await school.owner.get(school.area)).body).toContain("Being read");
+    expect(await runJobs()).toBeGreaterThan(0);
+    const [document] = await documentsOf(school.organisationId);
+    expect(document!.state).toBe("review");
+
+    const reviewPath = `${school.area}/documents/${document!.id}/pages/1`;
+    const review = await school.owner.get(reviewPath);
+    expect(review.statusCode).toBe(200);
+    // The other pupil, his mother's surname and her number are suggested; the data subject's own name is kept by default.
+    expect(review.body).toMatch(/Tobiah Ashdown/);
+    expect(review.body).toMatch(/07700 900123/);
+    const jamieMark = /name="(decision-[0-9a-f-]{36})"[^>]*value="keep" checked/.exec(review.body);
+    expect(jamieMark, "a mark decided keep").not.toBeNull();
+
+    const image = await school.owner.get(`${reviewPath}/image.png`);
+    expect(image.statusCode).toBe(200);
+    expect(image.headers["content-type"]).toBe("image/png");
+    expect(image.rawPayload.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+
+    // Redacting with suggestions undecided is refused, with the reason on the page.
+    const early = await school.owner.post(`${reviewPath}/redact`);
+    expect(early.statusCode).toBe(400);
+    expect(early.body).toContain("Decide every suggestion first");
+
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/decide-all`, { which: "person", person: "Tobiah Ashdown", decision: "remove", reasonCode: "3P" })).statusCode).toBe(303);
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/phrase`, { phrase: "climbing frame", reasonCode: "3P" })).statusCode).toBe(303);
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/decide-all`, { which: "undecided", decision: "remove", reasonCode: "3P" })).statusCode).toBe(303);
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/redact`)).statusCode).toBe(303);
+    await runJobs();
+    expect((await documentsOf(school.organisationId))[0]!.state).toBe("redacted");
+
+    const bundle = await school.owner.get(`${school.area}/bundle.pdf`);
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.headers["content-type"]).toBe("application/pdf");
+    expect(bundle.headers["content-disposition"]).toMatch(/^attachment;/);
+    const pages = await popplerPages(new Uint8Array(bundle.rawPayload));
+    const text = pages!.join("\n");
+    expect(text).toContain("Jamie Hill");
+    // The schedule lists each removal with its kind and reason, never the words removed.
+    expect(text).toMatch(/Page \d+: incident\.txt\. Name\. \[3P\] Another person's information \(DPA 2018 Schedule 2 paragraph\s+16\)/);
+    expect(text).toMatch(/Phone number\. \[3P\]/);
+    for (const gone of ["Tobiah", "Ashdown", "07700", "900123", "climbing frame"]) {
+      expect(text, gone).not.toContain(gone);
+    }
+    // Nor in the file's bytes, compressed or not, whatever a reader shows.
+    expect(bundle.rawPayload.toString("latin1")).not.toMatch(/Tobiah|Ashdown/);
+
+    const { rows: audit } = await sql<{ action: string }>`select action from audit_events where org_id = ${school.organisationId} and action like 'disclosure.%'`.execute(steward.services.database.db);
+    const actions = new Set(audit.map((row) => row.action));
+    for (const action of ["disclosure.view", "disclosure.add", "disclosure.person-add", "disclosure.review", "disclosure.decide", "disclosure.redact", "disclosure.bundle"]) {
+      expect(actions, action).toContain(action);
+    }
+    // Nothing of what was read reaches the log.
+    expect(steward.logs.join("")).not.toMatch(/Tobiah|Ashdown|07700/);
+  });
+
+  it("withholds a whole page, and the bundle keeps only its reason", async () => {
+    const school = await schoolWithSar(steward);
+    await upload(school.owner, school.area, "note.txt", Buffer.from("Confidential note from the school nurse about another family."));
+    await runJobs();
+    const [document] = await documentsOf(school.organisationId);
+    const reviewPath = `${school.area}/documents/${document!.id}/pages/1`;
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/withhold`, { reasonCode: "SH" })).statusCode).toBe(303);
+    await school.owner.get(reviewPath);
+    await school.owner.post(`${reviewPath}/decide-all`, { which: "undecided", decision: "keep" });
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/redact`)).statusCode).toBe(303);
+    await runJobs();
+    const text = (await popplerPages(new Uint8Array((await school.owner.get(`${school.area}/bundle.pdf`)).rawPayload)))!.join("\n");
+    expect(text).not.toContain("nurse");
+    expect(text).toContain("SH");
+  });
+
+  it("makes each of an email's attachments a document of its own, and keeps working files out of the bundle", async () => {
+    const school = await schoolWithSar(steward);
+    const email = [
+      "From: Class Teacher <teacher@school.example>",
+      "To: Head <head@school.example>",
+      "Subject: Jamie",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b1"',
+      "",
+      "--b1",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Notes on Jamie Hill attached.",
+      "--b1",
+      "Content-Type: text/plain; charset=utf-8",
+      'Content-Disposition: attachment; filename="notes.txt"',
+      "",
+      "Jamie Hill read well today.",
+      "--b1--",
+      "",
+    ].join("\r\n");
+    expect((await upload(school.owner, school.area, "teacher.eml", Buffer.from(email))).statusCode).toBe(303);
+    expect((await upload(school.owner, school.area, "my working notes.txt", Buffer.from("DPO's own notes: ask the head about Tobiah."), "working")).statusCode).toBe(303);
+    await runJobs();
+    await runJobs();
+    const documents = await documentsOf(school.organisationId);
+    const working = documents.filter((row) => row.purpose === "working");
+    const emailDocument = documents.find((row) => row.purpose === "disclosure" && row.fromDocumentId === null)!;
+    const attachment = documents.find((row) => row.fromDocumentId !== null)!;
+    expect(working.map((row) => row.state)).toEqual(["working"]);
+    expect([emailDocument.state, attachment.state]).toEqual(["review", "review"]);
+    expect(attachment.fromDocumentId).toBe(emailDocument.id);
+    expect((await school.owner.get(school.area)).body).toContain("attached to teacher.eml");
+
+    for (const document of [emailDocument, attachment]) {
+      const reviewPath = `${school.area}/documents/${document.id}/pages/1`;
+      await school.owner.get(reviewPath);
+      await school.owner.post(`${reviewPath}/decide-all`, { which: "undecided", decision: "keep" });
+      await school.owner.get(reviewPath);
+      await school.owner.post(`${reviewPath}/redact`);
+    }
+    await runJobs();
+    const text = (await popplerPages(new Uint8Array((await school.owner.get(`${school.area}/bundle.pdf`)).rawPayload)))!.join("\n");
+    expect(text).toContain("read well today");
+    expect(text).not.toContain("working notes");
+    expect(text).not.toContain("ask the head");
+  });
+
+  it("refuses what it cannot read with a clear message, and writes nothing", async () => {
+    const school = await schoolWithSar(steward);
+    const spreadsheet = await upload(school.owner, school.area, "export.xlsx", Buffer.from("PK\u0003\u0004 not really"));
+    expect(spreadsheet.statusCode).toBe(400);
+    expect(spreadsheet.body).toContain("Steward cannot read Excel workbooks for redaction yet");
+    const fake = await upload(school.owner, school.area, "letter.doc", Buffer.from("just text pretending"));
+    expect(fake.statusCode).toBe(400);
+    expect(fake.body).toContain("not really a Word 97–2003 file");
+    const noFile = await school.owner.post(`${school.area}/people`, { name: "", part: "sibling" });
+    expect(noFile.statusCode).toBe(400);
+    expect(noFile.body).toContain("Enter the person");
+    expect(await documentsOf(school.organisationId)).toEqual([]);
+    // A bundle before anything is redacted is refused, on the area's page.
+    const bundle = await school.owner.get(`${school.area}/bundle.pdf`);
+    expect(bundle.statusCode).toBe(400);
+    expect(bundle.body).toContain("Every document for disclosure must be redacted");
+  });
+
+  it("tells the DPO when a document cannot be read, and does not try for ever", async () => {
+    const school = await schoolWithSar(steward);
+    expect((await upload(school.owner, school.area, "broken.pdf", Buffer.from("%PDF-1.7\nthis is no PDF at all"))).statusCode).toBe(303);
+    await runJobs();
+    const [document] = await documentsOf(school.organisationId);
+    expect(document!.state).toBe("failed");
+    expect(document!.failure).toMatch(/could not be read/);
+    expect((await school.owner.get(school.area)).body).toContain("Could not be read");
+  });
+
+  it("shows another organisation's case, document, page and bundle to nobody, and the area only to those who manage cases", async () => {
+    const school = await schoolWithSar(steward);
+    await upload(school.owner, school.area, "incident.txt", Buffer.from(INCIDENT));
+    await runJobs();
+    const [document] = await documentsOf(school.organisationId);
+    const documentPath = `${school.area}/documents/${document!.id}`;
+
+    const other = await schoolWithSar(steward);
+    for (const path of [school.area, `${documentPath}/pages/1`, `${documentPath}/pages/1/image.png`, `${documentPath}/original`, `${school.area}/bundle.pdf`]) {
+      expect((await other.owner.get(path)).statusCode, path).toBe(404);
+    }
+    // The other school's own document under this case's address is not found either.
+    await other.owner.get(other.area);
+    expect((await other.owner.post(`${documentPath}/pages/1/decide-all`, { which: "undecided", decision: "keep" })).statusCode).toBe(404);
+    expect((await other.owner.post(`${school.area}/people`, { name: "Someone Else", part: "other" })).statusCode).toBe(404);
+    // A page that does not exist, and a document id that is not one.
+    expect((await school.owner.get(`${documentPath}/pages/9`)).statusCode).toBe(404);
+    expect((await school.owner.get(`${school.area}/documents/not-an-id/pages/1`)).statusCode).toBe(404);
+
+    const staff = await addPerson(steward.app, steward.clock, school.owner, "staff", school.organisationId);
+    expect((await staff.agent.get(school.area)).statusCode).toBe(403);
+    const auditor = await addPerson(steward.app, steward.clock, school.owner, "auditor", school.organisationId);
+    expect((await auditor.agent.get(`${documentPath}/pages/1/image.png`)).statusCode).toBe(403);
+
+    // A breach has no disclosure area.
+    const breach = await schoolWithSar(steward, "breach");
+    expect((await breach.owner.get(breach.area)).statusCode).toBe(404);
+  });
+});

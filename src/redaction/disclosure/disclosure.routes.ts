@@ -1,0 +1,286 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { contextOf } from "../../accounts/request-context.ts";
+import { CaseFormError } from "../../cases/cases.ts";
+import { getCase } from "../../cases/case-record.ts";
+import { badRequest, notFound } from "../../platform/errors.ts";
+import { readForm, requiredText, type FieldErrors } from "../../platform/forms.ts";
+import { sendDownload, uploadedFile } from "../../platform/http/files.ts";
+import type { Services } from "../../platform/services.ts";
+import { REVIEW_SCALE } from "../pdf/page-image.ts";
+import { PART_NAMES, PERSON_PARTS, type PersonPart } from "../detection/people.ts";
+import { disclosureBundle } from "./disclosure-bundle.ts";
+import { addAttachmentToDisclosure, addDocument, addRequestPerson, disclosureArea, downloadDocument, PURPOSES, removeRequestPerson, type Purpose } from "./documents.ts";
+import { changeRedactions, decideAll, decideMarks, markRegion, redactDocument, removeMark, removePhrase, reviewPage, reviewPageImage, withholdPage, type Decision } from "./review.ts";
+
+/**
+ * The disclosure area of a case and the review of its documents. Every route is the DPO's work
+ * (cases:manage); every one finds the case through the one visibility rule, so another
+ * organisation's case, document or mark is a 404 however it is asked for.
+ */
+const caseParams = z.object({ id: z.uuid() });
+const documentParams = z.object({ id: z.uuid(), documentId: z.uuid() });
+const pageParams = documentParams.extend({ page: z.coerce.number().int().min(1).max(100_000) });
+
+function parsed<T>(schema: z.ZodType<T>, params: unknown): T {
+  const result = schema.safeParse(params);
+  if (!result.success) {
+    throw notFound();
+  }
+  return result.data;
+}
+
+const DOCUMENT_TYPES = ".pdf,.docx,.doc,.odt,.rtf,.eml,.jpg,.jpeg,.png,.tif,.tiff,.txt,.csv,.xlsx";
+
+const NOTICES: Record<string, string> = {
+  added: "The document is added. Steward is reading it: its suggestions appear here when it is ready.",
+  "added-working": "The working file is added. It stays with the case and is never sent to the requester.",
+  person: "The list of people is changed. Steward is looking through the documents again for them; decisions you made stay.",
+  decided: "Your decisions are saved.",
+  phrase: "Every match of the words is marked for removal.",
+  withheld: "The page is marked to be withheld.",
+  region: "The box is marked for removal.",
+  "mark-removed": "The mark is taken off.",
+  redacting: "Steward is applying the redactions and checking the result.",
+  reopened: "The document is back in review. Redact it again when you have made your changes.",
+};
+
+const purposeSchema = z.enum(["disclosure", "working"], { error: "Select whether the document is for disclosure or a working file" });
+const personSchema = z.object({
+  name: requiredText("the person's name", { max: 200 }),
+  part: z.enum(PERSON_PARTS, { error: "Select the person's part in the request" }),
+});
+const attachmentSchema = z.object({ attachmentId: z.uuid({ error: "Select an attachment" }), purpose: purposeSchema });
+const reasonCode = z.string().max(8).optional();
+const phraseSchema = z.object({ phrase: requiredText("the words to remove", { max: 300 }), reasonCode });
+const withholdSchema = z.object({ reasonCode });
+const coordinate = z.coerce.number({ error: "Draw a box over what to remove" });
+const regionSchema = z.object({ x0: coordinate, y0: coordinate, x1: coordinate, y1: coordinate, reasonCode });
+const decideAllSchema = z.object({
+  which: z.enum(["person", "kind", "undecided"]),
+  person: z.string().max(200).optional(),
+  kind: z.string().max(40).optional(),
+  decision: z.enum(["remove", "keep"], { error: "Select remove or keep" }),
+  reasonCode,
+});
+
+export function disclosureRoutes(app: FastifyInstance, services: Services): void {
+  const showArea = async (request: FastifyRequest, reply: FastifyReply, caseId: string, errors?: FieldErrors, values: Record<string, unknown> = {}) => {
+    const ctx = contextOf(request, services);
+    const area = await disclosureArea(ctx, caseId);
+    const record = await getCase(ctx, caseId);
+    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
+    return reply.page(
+      "redaction/views/disclosure.njk",
+      {
+        errors,
+        values,
+        record,
+        area,
+        notice: typeof done === "string" ? NOTICES[done] : undefined,
+        showSchool: ctx.actor.organisationIds.length > 1,
+        purposes: PURPOSES.map((purpose) => ({ value: purpose.id, text: purpose.name, hint: { text: purpose.hint } })),
+        parts: PERSON_PARTS.filter((part) => part !== "data-subject" && part !== "requester").map((part) => ({ value: part, text: PART_NAMES[part].replace(/^(a|an|the) /, "") })),
+        documentTypes: DOCUMENT_TYPES,
+        attachmentItems: [{ value: "", text: "Choose an attachment" }, ...area.attachments.map((attachment) => ({ value: attachment.id, text: attachment.filename }))],
+      },
+      errors ? 400 : 200,
+    );
+  };
+
+  app.get("/cases/:id/disclosure", { config: { access: "cases:manage" } }, async (request, reply) => showArea(request, reply, parsed(caseParams, request.params).id));
+
+  /** A change from the area's forms: back to the area with its notice, or with the problem by its field. */
+  const areaChange = async (request: FastifyRequest, reply: FastifyReply, caseId: string, change: () => Promise<string>) => {
+    try {
+      const done = await change();
+      return reply.redirect(`/cases/${caseId}/disclosure?done=${done}`, 303);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showArea(request, reply, caseId, error.errors, (request.body ?? {}) as Record<string, unknown>);
+      }
+      throw error;
+    }
+  };
+
+  app.post("/cases/:id/disclosure/documents", { config: { access: "cases:manage", acceptsFiles: true } }, async (request, reply) => {
+    const caseId = parsed(caseParams, request.params).id;
+    const { purpose, ...rest } = (request.body ?? {}) as Record<string, unknown>;
+    const upload = uploadedFile(rest);
+    const chosen = purposeSchema.safeParse(purpose);
+    if (!chosen.success) {
+      return showArea(request, reply, caseId, { purpose: "Select whether the document is for disclosure or a working file" });
+    }
+    if (!upload) {
+      return showArea(request, reply, caseId, { file: "Select a file to add" }, { purpose });
+    }
+    return areaChange(request, reply, caseId, async () => {
+      await addDocument(contextOf(request, services), caseId, upload, chosen.data);
+      return chosen.data === "working" ? "added-working" : "added";
+    });
+  });
+
+  app.post("/cases/:id/disclosure/attachments", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const caseId = parsed(caseParams, request.params).id;
+    const form = readForm(attachmentSchema, request.body);
+    if (!form.ok) {
+      return showArea(request, reply, caseId, form.errors, form.values);
+    }
+    return areaChange(request, reply, caseId, async () => {
+      await addAttachmentToDisclosure(contextOf(request, services), caseId, form.data.attachmentId, form.data.purpose as Purpose);
+      return form.data.purpose === "working" ? "added-working" : "added";
+    });
+  });
+
+  app.post("/cases/:id/disclosure/people", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const caseId = parsed(caseParams, request.params).id;
+    const form = readForm(personSchema, request.body);
+    if (!form.ok) {
+      return showArea(request, reply, caseId, form.errors, form.values);
+    }
+    return areaChange(request, reply, caseId, async () => {
+      await addRequestPerson(contextOf(request, services), caseId, { name: form.data.name, part: form.data.part as PersonPart });
+      return "person";
+    });
+  });
+
+  app.post("/cases/:id/disclosure/people/:personId/remove", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const { id, personId } = parsed(z.object({ id: z.uuid(), personId: z.uuid() }), request.params);
+    await removeRequestPerson(contextOf(request, services), id, personId);
+    return reply.redirect(`/cases/${id}/disclosure?done=person`, 303);
+  });
+
+  app.get("/cases/:id/disclosure/bundle.pdf", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const caseId = parsed(caseParams, request.params).id;
+    try {
+      const bundle = await disclosureBundle(contextOf(request, services), caseId);
+      return sendDownload(reply, "application/pdf", bundle.filename, bundle.bytes);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showArea(request, reply, caseId, error.errors);
+      }
+      throw error;
+    }
+  });
+
+  for (const which of ["original", "redacted"] as const) {
+    app.get(`/cases/:id/disclosure/documents/:documentId/${which}`, { config: { access: "cases:manage" } }, async (request, reply) => {
+      const { id, documentId } = parsed(documentParams, request.params);
+      const file = await downloadDocument(contextOf(request, services), id, documentId, which);
+      reply.header("x-content-type-options", "nosniff").header("content-security-policy", "sandbox; default-src 'none'");
+      return sendDownload(reply, file.contentType, file.filename, file.bytes);
+    });
+  }
+
+  app.get("/cases/:id/disclosure/documents/:documentId", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const { id, documentId } = parsed(documentParams, request.params);
+    return reply.redirect(`/cases/${id}/disclosure/documents/${documentId}/pages/1`, 303);
+  });
+
+  const showReview = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, unknown> = {}) => {
+    const { id, documentId, page } = parsed(pageParams, request.params);
+    const ctx = contextOf(request, services);
+    const review = await reviewPage(ctx, id, documentId, page - 1);
+    const record = await getCase(ctx, id);
+    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
+    const base = `/cases/${id}/disclosure/documents/${documentId}`;
+    return reply.page(
+      "redaction/views/review.njk",
+      {
+        errors,
+        values,
+        record,
+        review,
+        base,
+        pagePath: `${base}/pages/${page}`,
+        pageNumber: page,
+        notice: typeof done === "string" ? NOTICES[done] : undefined,
+        showSchool: ctx.actor.organisationIds.length > 1,
+        reasons: review.reasons.map((reason) => ({ value: reason.code, text: `${reason.code}: ${reason.name} (${reason.law})` })),
+        refresh: review.state === "redacting",
+        imageScale: REVIEW_SCALE,
+      },
+      errors ? 400 : 200,
+    );
+  };
+
+  app.get("/cases/:id/disclosure/documents/:documentId/pages/:page", { config: { access: "cases:manage" } }, async (request, reply) => showReview(request, reply));
+
+  app.get("/cases/:id/disclosure/documents/:documentId/pages/:page/image.png", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const { id, documentId, page } = parsed(pageParams, request.params);
+    const image = await reviewPageImage(contextOf(request, services), id, documentId, page - 1);
+    return reply.type("image/png").header("cache-control", "no-store").header("x-content-type-options", "nosniff").send(Buffer.from(image.png));
+  });
+
+  /** A change from the review page: back to the same page with its notice, or with the problem. */
+  const reviewChange = <Schema extends z.ZodObject>(path: string, schema: Schema | undefined, change: (ctx: ReturnType<typeof contextOf>, params: z.output<typeof pageParams>, data: z.output<Schema> & Record<string, string>) => Promise<string>) => {
+    app.post(`/cases/:id/disclosure/documents/:documentId/pages/:page/${path}`, { config: { access: "cases:manage" } }, async (request, reply) => {
+      const params = parsed(pageParams, request.params);
+      let data = (request.body ?? {}) as Record<string, string>;
+      if (schema) {
+        const form = readForm(schema, request.body);
+        if (!form.ok) {
+          return showReview(request, reply, form.errors, form.values);
+        }
+        data = form.data as Record<string, string>;
+      }
+      try {
+        const done = await change(contextOf(request, services), params, data as z.output<Schema> & Record<string, string>);
+        const target = done === "redacting" || done === "reopened" ? 1 : params.page;
+        return reply.redirect(`/cases/${params.id}/disclosure/documents/${params.documentId}/pages/${target}?done=${done}`, 303);
+      } catch (error) {
+        if (error instanceof CaseFormError) {
+          return showReview(request, reply, error.errors, (request.body ?? {}) as Record<string, unknown>);
+        }
+        throw error;
+      }
+    });
+  };
+
+  // Each mark's decision comes as decision-<id> (remove, keep or pending) with its reason as reason-<id>.
+  reviewChange("decisions", undefined, async (ctx, params, body) => {
+    const decisions: { id: string; decision: Decision; reasonCode?: string }[] = [];
+    for (const [field, value] of Object.entries(body)) {
+      const match = /^decision-([0-9a-f-]{36})$/.exec(field);
+      if (field === "_csrf" || /^reason-[0-9a-f-]{36}$/.test(field)) {
+        continue;
+      }
+      if (!match || !["remove", "keep", "pending"].includes(value)) {
+        throw badRequest("The form had fields Steward does not expect.");
+      }
+      const reason = body[`reason-${match[1]}`];
+      decisions.push({ id: match[1]!, decision: value as Decision, ...(typeof reason === "string" && reason ? { reasonCode: reason } : {}) });
+    }
+    await decideMarks(ctx, params.id, params.documentId, decisions);
+    return "decided";
+  });
+  reviewChange("decide-all", decideAllSchema, async (ctx, params, data) => {
+    const which = data.which === "person" ? { person: data.person ?? "" } : data.which === "kind" ? { kind: data.kind ?? "" } : { undecided: true as const };
+    await decideAll(ctx, params.id, params.documentId, which, data.decision, data.reasonCode);
+    return "decided";
+  });
+  reviewChange("phrase", phraseSchema, async (ctx, params, data) => {
+    await removePhrase(ctx, params.id, params.documentId, data.phrase, data.reasonCode);
+    return "phrase";
+  });
+  reviewChange("withhold", withholdSchema, async (ctx, params, data) => {
+    await withholdPage(ctx, params.id, params.documentId, params.page - 1, data.reasonCode);
+    return "withheld";
+  });
+  reviewChange("region", regionSchema, async (ctx, params, data) => {
+    await markRegion(ctx, params.id, params.documentId, params.page - 1, [data.x0, data.y0, data.x1, data.y1], data.reasonCode);
+    return "region";
+  });
+  reviewChange("marks/remove", z.object({ markId: z.uuid() }), async (ctx, params, data) => {
+    await removeMark(ctx, params.id, params.documentId, data.markId);
+    return "mark-removed";
+  });
+  reviewChange("redact", undefined, async (ctx, params) => {
+    await redactDocument(ctx, params.id, params.documentId);
+    return "redacting";
+  });
+  reviewChange("change", undefined, async (ctx, params) => {
+    await changeRedactions(ctx, params.id, params.documentId);
+    return "reopened";
+  });
+}

@@ -1,0 +1,393 @@
+import { randomUUID } from "node:crypto";
+import { inActorScope, type Context } from "../../accounts/actor.ts";
+import { authorise } from "../../accounts/permissions.ts";
+import { recordAudit } from "../../audit/audit.ts";
+import type { CaseType } from "../../calendar/deadlines.ts";
+import { ALLOWED_EXTENSIONS, checkAttachment, cleanFilename, isText, looksLikeMalware, MALWARE, MAX_ATTACHMENT_BYTES, officeFileHas, openAttachment, TOO_LARGE } from "../../cases/attachments.ts";
+import { addEvent, auditOfCase, casePlace, CaseFormError, findVisibleCase, type CaseRow } from "../../cases/cases.ts";
+import { ensureRoomFor } from "../../cases/storage.ts";
+import { DISCLOSING_CASE_TYPES } from "../../cases/workflows.ts";
+import type { DisclosureDocumentTable } from "../../platform/database/schema.ts";
+import type { Tx } from "../../platform/database/tenant-scope.ts";
+import { openFor, sealFor } from "../../platform/encryption/keyring.ts";
+import { notFound } from "../../platform/errors.ts";
+import { enqueueJob } from "../../platform/jobs/jobs.ts";
+import type { Services } from "../../platform/services.ts";
+import { PART_NAMES, PERSON_PARTS, type KnownPerson, type PersonPart } from "../detection/people.ts";
+import { documentPlace, readDocumentFile, storeDocumentFile } from "./stored-files.ts";
+
+
+export type Purpose = "disclosure" | "working";
+export const PURPOSES: readonly { id: Purpose; name: string; hint: string }[] = [
+  { id: "disclosure", name: "For disclosure", hint: "Read, redacted after your review, and sent to the requester in the bundle" },
+  { id: "working", name: "Working file", hint: "Kept with the case for the team's use; never sent to the requester" },
+];
+
+export const DOCUMENT_STATE_NAMES: Record<DisclosureDocumentTable["state"], string> = {
+  reading: "Being read",
+  failed: "Could not be read",
+  review: "To review",
+  redacting: "Being redacted",
+  redacted: "Redacted",
+  working: "Working file",
+};
+
+/** What Steward reads for redaction, beyond what a case attachment may be: older Word, OpenDocument, RTF and TIFF scans. */
+const READ_ONLY_HERE: Record<string, { name: string; matches: (bytes: Buffer) => boolean | Promise<boolean> }> = {
+  doc: { name: "Word 97–2003", matches: (bytes) => bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) },
+  odt: { name: "OpenDocument text", matches: (bytes) => officeFileHas(bytes, "content.xml") },
+  rtf: { name: "RTF", matches: (bytes) => bytes.subarray(0, 5).toString("latin1") === "{\\rtf" && isText(bytes) },
+  tif: { name: "TIFF image", matches: (bytes) => ["49492a00", "4d4d002a"].includes(bytes.subarray(0, 4).toString("hex")) },
+};
+
+/**
+ * Checks a file for the disclosure area: a working file may be anything a case attachment may be;
+ * one for disclosure must also be something Steward can read (not a spreadsheet yet).
+ */
+export async function checkDisclosureFile(filename: string, bytes: Buffer, purpose: Purpose): Promise<{ ok: true; type: string; bytes: Buffer } | { ok: false; message: string }> {
+  const given = filename.toLowerCase().split(".").pop() ?? "";
+  const extension = given === "tiff" ? "tif" : given;
+  if (purpose === "disclosure" && extension === "xlsx") {
+    return { ok: false, message: "Steward cannot read Excel workbooks for redaction yet: save the sheet as CSV or PDF, or add it as a working file" };
+  }
+  if (ALLOWED_EXTENSIONS.includes(extension) || purpose === "working") {
+    return checkAttachment(filename, bytes);
+  }
+  const type = READ_ONLY_HERE[extension];
+  if (!type) {
+    return { ok: false, message: "The selected file must be a PDF, Word (.docx, .doc), OpenDocument (.odt), RTF, email (.eml), image (JPEG, PNG, TIFF), text or CSV file" };
+  }
+  if (bytes.length === 0) {
+    return { ok: false, message: "The selected file is empty" };
+  }
+  if (bytes.length > MAX_ATTACHMENT_BYTES) {
+    return { ok: false, message: TOO_LARGE };
+  }
+  if (looksLikeMalware(bytes)) {
+    return { ok: false, message: MALWARE };
+  }
+  if (!(await type.matches(bytes))) {
+    return { ok: false, message: `The selected file is not really a ${type.name} file` };
+  }
+  return { ok: true, type: extension, bytes };
+}
+
+/** A case whose answer discloses documents, visible to the actor; 404 otherwise (a breach has no disclosure area). */
+export async function findDisclosingCase(trx: Tx, ctx: Context, caseId: string): Promise<CaseRow & { organisationName: string }> {
+  const found = await findVisibleCase(trx, ctx, caseId);
+  if (!DISCLOSING_CASE_TYPES.includes(found.type as CaseType)) {
+    throw notFound();
+  }
+  return found;
+}
+
+/** A document of a case the actor can see; 404 for anything else, however it is asked for. */
+export async function findDocument(trx: Tx, ctx: Context, caseId: string, documentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(documentId)) {
+    throw notFound();
+  }
+  const found = await findDisclosingCase(trx, ctx, caseId);
+  const row = await trx
+    .selectFrom("disclosureDocuments")
+    .selectAll()
+    .where("orgId", "=", found.orgId)
+    .where("caseId", "=", found.id)
+    .where("id", "=", documentId)
+    .where("removedAt", "is", null)
+    .executeTakeFirst();
+  if (!row) {
+    throw notFound();
+  }
+  return { case: found, row, filename: await openFor(trx, ctx.services.keyring, documentPlace(row.orgId, row.id, "filename"), row.filename) };
+}
+
+/**
+ * Adds a file to the disclosure area, sealed as attachments are and counted in the licence's
+ * storage. One for disclosure is read at once, off the request (converted to PDF, scans OCR'd,
+ * personal data suggested for removal); a working file is only kept.
+ */
+export async function addDocument(
+  ctx: Context,
+  caseId: string,
+  upload: { filename: string; bytes: Buffer; tooLarge?: true },
+  purpose: Purpose,
+  from: { attachmentId?: string } = {},
+): Promise<string> {
+  authorise(ctx.actor, "cases:manage");
+  const filename = cleanFilename(upload.filename);
+  const check = upload.tooLarge ? { ok: false as const, message: TOO_LARGE } : await checkDisclosureFile(filename, upload.bytes, purpose);
+  if (!check.ok) {
+    throw new CaseFormError({ file: check.message });
+  }
+  const id = randomUUID();
+  let written: { organisationId: string; id: string } | undefined;
+  try {
+    await inActorScope(ctx, async (trx) => {
+      const found = await findDisclosingCase(trx, ctx, caseId);
+      await ensureRoomFor(trx, ctx, found.orgId, check.bytes.length);
+      written = { organisationId: found.orgId, id };
+      await insertDocument(trx, ctx.services, { organisationId: found.orgId, caseId, id, filename, type: check.type, bytes: check.bytes, purpose, addedBy: ctx.actor.userId, fromAttachmentId: from.attachmentId ?? null });
+      await addEvent(trx, ctx, found.orgId, caseId, "disclosure", `Added ${filename} to the disclosure area${purpose === "working" ? " as a working file" : ""}`);
+      await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.add", caseId));
+    });
+  } catch (error) {
+    // The transaction did not commit: its sealed original must not stay behind.
+    if (written) {
+      await ctx.services.files.remove(written);
+    }
+    throw error;
+  }
+  return id;
+}
+
+/** Writes a document's row and its sealed original, and asks for it to be read (a document for disclosure). Also how an email's attachments arrive. */
+export async function insertDocument(
+  trx: Tx,
+  services: Services,
+  document: { organisationId: string; caseId: string; id: string; filename: string; type: string; bytes: Uint8Array; purpose: Purpose; addedBy: string; fromAttachmentId?: string | null; fromDocumentId?: string | null },
+): Promise<void> {
+  const now = services.clock.now();
+  const original = await storeDocumentFile(trx, services, document.organisationId, document.id, "original", document.bytes);
+  await trx
+    .insertInto("disclosureDocuments")
+    .values({
+      orgId: document.organisationId,
+      id: document.id,
+      caseId: document.caseId,
+      filename: await sealFor(trx, services.keyring, documentPlace(document.organisationId, document.id, "filename"), document.filename),
+      fileType: document.type,
+      sizeBytes: document.bytes.length,
+      originalSha256: original.sha256,
+      purpose: document.purpose,
+      fromDocumentId: document.fromDocumentId ?? null,
+      fromAttachmentId: document.fromAttachmentId ?? null,
+      state: document.purpose === "disclosure" ? "reading" : "working",
+      failure: null,
+      pageCount: null,
+      pdfFileId: null,
+      pdfSha256: null,
+      textFileId: null,
+      textSha256: null,
+      redactedFileId: null,
+      redactedSha256: null,
+      redactionProblems: null,
+      addedBy: document.addedBy,
+      addedAt: now,
+      changedAt: now,
+      removedAt: null,
+      removedBy: null,
+    })
+    .execute();
+  if (document.purpose === "disclosure") {
+    await enqueueJob(trx, services, { organisationId: document.organisationId, kind: "disclosure-read", payload: { documentId: document.id } });
+  }
+}
+
+/** Copies one of the case's attachments into the disclosure area (the attachment stays on the case). Its download is audited as any is. */
+export async function addAttachmentToDisclosure(ctx: Context, caseId: string, attachmentId: string, purpose: Purpose): Promise<string> {
+  authorise(ctx.actor, "cases:manage");
+  const file = await openAttachment(ctx, caseId, attachmentId);
+  return addDocument(ctx, caseId, { filename: file.filename, bytes: file.bytes }, purpose, { attachmentId });
+}
+
+export interface DisclosureDocument {
+  id: string;
+  filename: string;
+  fileType: string;
+  sizeBytes: number;
+  purpose: Purpose;
+  state: DisclosureDocumentTable["state"];
+  stateName: string;
+  failure: string | null;
+  pageCount: number | null;
+  fromEmail: string | null;
+  pending: number;
+  removals: number;
+}
+
+export interface RequestPerson extends KnownPerson {
+  id: string | null;
+  partName: string;
+  /** From the case's own details (the requester, the data subject): changed there, not here. */
+  fromCase: boolean;
+}
+
+/**
+ * The people the request concerns: the requester and the data subject from the case's details,
+ * then those the DPO listed. Detection finds every mention of each; the data subject's and the
+ * requester's own are kept by default, everyone else's suggested for removal.
+ */
+export async function peopleOfRequest(trx: Tx, services: Pick<Services, "keyring">, found: CaseRow): Promise<RequestPerson[]> {
+  const open = (column: string, value: string | null) => (value ? openFor(trx, services.keyring, casePlace(found.orgId, found.id, column), value) : Promise.resolve(null));
+  const requesterName = await open("requesterName", found.requesterName);
+  const subjectName = await open("subjectName", found.subjectName);
+  const people: RequestPerson[] = [];
+  const add = (name: string | null, part: PersonPart, id: string | null, fromCase: boolean) => {
+    if (name && name.trim()) {
+      people.push({ id, name: name.trim(), part, partName: PART_NAMES[part], fromCase });
+    }
+  };
+  add(requesterName, found.subjectKind === "requester" ? "data-subject" : "requester", null, true);
+  add(subjectName, "data-subject", null, true);
+  const listed = await trx.selectFrom("disclosurePeople").select(["id", "name", "part"]).where("orgId", "=", found.orgId).where("caseId", "=", found.id).orderBy("addedAt").orderBy("id").execute();
+  for (const person of listed) {
+    add(await openFor(trx, services.keyring, { organisationId: found.orgId, table: "disclosurePeople", column: "name", rowId: person.id }, person.name), person.part as PersonPart, person.id, false);
+  }
+  return people;
+}
+
+/** The parts whose mentions are kept unless the DPO decides otherwise: it is the requester's own information. */
+export const KEPT_PARTS: ReadonlySet<PersonPart> = new Set(["data-subject", "requester"]);
+
+export interface DisclosureArea {
+  caseId: string;
+  documents: DisclosureDocument[];
+  people: RequestPerson[];
+  attachments: { id: string; filename: string }[];
+  /** Work going on (reading, redacting): the page looks again in a few seconds. */
+  working: boolean;
+  /** Every document for disclosure is redacted (and there is at least one): the bundle can be made. */
+  bundleReady: boolean;
+}
+
+export async function disclosureArea(ctx: Context, caseId: string): Promise<DisclosureArea> {
+  authorise(ctx.actor, "cases:manage");
+  return inActorScope(ctx, async (trx) => {
+    const found = await findDisclosingCase(trx, ctx, caseId);
+    const rows = await trx
+      .selectFrom("disclosureDocuments")
+      .select(["id", "filename", "fileType", "sizeBytes", "purpose", "state", "failure", "pageCount", "fromDocumentId"])
+      .where("orgId", "=", found.orgId)
+      .where("caseId", "=", found.id)
+      .where("removedAt", "is", null)
+      .orderBy("addedAt")
+      .orderBy("id")
+      .execute();
+    const counts = rows.length
+      ? await trx
+          .selectFrom("disclosureRedactions")
+          .select(["documentId", "decision", (eb) => eb.fn.countAll<number>().as("count")])
+          .where("orgId", "=", found.orgId)
+          .where(
+            "documentId",
+            "in",
+            rows.map((row) => row.id),
+          )
+          .groupBy(["documentId", "decision"])
+          .execute()
+      : [];
+    const countOf = (documentId: string, decision: string) => Number(counts.find((count) => count.documentId === documentId && count.decision === decision)?.count ?? 0);
+    const names = new Map<string, string>();
+    for (const row of rows) {
+      names.set(row.id, await openFor(trx, ctx.services.keyring, documentPlace(found.orgId, row.id, "filename"), row.filename));
+    }
+    const documents = rows.map((row) => ({
+      id: row.id,
+      filename: names.get(row.id)!,
+      fileType: row.fileType,
+      sizeBytes: Number(row.sizeBytes),
+      purpose: row.purpose,
+      state: row.state,
+      stateName: DOCUMENT_STATE_NAMES[row.state],
+      failure: row.failure,
+      pageCount: row.pageCount,
+      fromEmail: row.fromDocumentId ? (names.get(row.fromDocumentId) ?? null) : null,
+      pending: countOf(row.id, "pending"),
+      removals: countOf(row.id, "remove"),
+    }));
+    const attachmentRows = await trx
+      .selectFrom("caseAttachments")
+      .select(["id", "filename"])
+      .where("orgId", "=", found.orgId)
+      .where("caseId", "=", found.id)
+      .where("removedAt", "is", null)
+      .orderBy("uploadedAt")
+      .execute();
+    const attachments = [];
+    for (const attachment of attachmentRows) {
+      attachments.push({ id: attachment.id, filename: await openFor(trx, ctx.services.keyring, { organisationId: found.orgId, table: "caseAttachments", column: "filename", rowId: attachment.id }, attachment.filename) });
+    }
+    await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.view", caseId));
+    const forDisclosure = documents.filter((document) => document.purpose === "disclosure");
+    return {
+      caseId,
+      documents,
+      people: await peopleOfRequest(trx, ctx.services, found),
+      attachments,
+      working: documents.some((document) => document.state === "reading" || document.state === "redacting"),
+      bundleReady: forDisclosure.length > 0 && forDisclosure.every((document) => document.state === "redacted"),
+    };
+  });
+}
+
+/** Asks for every document under review to be read again for people (the request's people changed). Decisions already made stay. */
+async function detectAgain(trx: Tx, services: Services, found: CaseRow): Promise<void> {
+  const inReview = await trx.selectFrom("disclosureDocuments").select("id").where("orgId", "=", found.orgId).where("caseId", "=", found.id).where("state", "=", "review").where("removedAt", "is", null).execute();
+  for (const document of inReview) {
+    await trx.updateTable("disclosureDocuments").set({ state: "reading", changedAt: services.clock.now() }).where("orgId", "=", found.orgId).where("id", "=", document.id).execute();
+    await enqueueJob(trx, services, { organisationId: found.orgId, kind: "disclosure-read", payload: { documentId: document.id } });
+  }
+}
+
+export async function addRequestPerson(ctx: Context, caseId: string, person: { name: string; part: PersonPart }): Promise<void> {
+  authorise(ctx.actor, "cases:manage");
+  if (!PERSON_PARTS.includes(person.part)) {
+    throw new CaseFormError({ part: "Select the person's part in the request" });
+  }
+  await inActorScope(ctx, async (trx) => {
+    const found = await findDisclosingCase(trx, ctx, caseId);
+    const id = randomUUID();
+    await trx
+      .insertInto("disclosurePeople")
+      .values({
+        orgId: found.orgId,
+        id,
+        caseId,
+        name: await sealFor(trx, ctx.services.keyring, { organisationId: found.orgId, table: "disclosurePeople", column: "name", rowId: id }, person.name),
+        part: person.part,
+        addedBy: ctx.actor.userId,
+        addedAt: ctx.services.clock.now(),
+      })
+      .execute();
+    await detectAgain(trx, ctx.services, found);
+    await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.person-add", caseId));
+  });
+}
+
+export async function removeRequestPerson(ctx: Context, caseId: string, personId: string): Promise<void> {
+  authorise(ctx.actor, "cases:manage");
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) {
+    throw notFound();
+  }
+  await inActorScope(ctx, async (trx) => {
+    const found = await findDisclosingCase(trx, ctx, caseId);
+    const removed = await trx.deleteFrom("disclosurePeople").where("orgId", "=", found.orgId).where("caseId", "=", found.id).where("id", "=", personId).executeTakeFirst();
+    if (removed.numDeletedRows === 0n) {
+      throw notFound();
+    }
+    await detectAgain(trx, ctx.services, found);
+    await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.person-remove", caseId));
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = { pdf: "application/pdf" };
+
+/** A document's original or its redacted copy, downloaded (never shown inline), and audited. */
+export async function downloadDocument(ctx: Context, caseId: string, documentId: string, which: "original" | "redacted"): Promise<{ filename: string; contentType: string; bytes: Buffer }> {
+  authorise(ctx.actor, "cases:manage");
+  return inActorScope(ctx, async (trx) => {
+    const { row, filename } = await findDocument(trx, ctx, caseId, documentId);
+    if (which === "redacted" && row.state !== "redacted") {
+      throw notFound();
+    }
+    const bytes =
+      which === "original"
+        ? await readDocumentFile(trx, ctx.services, row.orgId, row.id, "original", row.id, row.originalSha256)
+        : await readDocumentFile(trx, ctx.services, row.orgId, row.id, "redacted", row.redactedFileId, row.redactedSha256);
+    await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.download", caseId));
+    const base = filename.replace(/\.[^.]*$/, "");
+    return which === "original"
+      ? { filename, contentType: CONTENT_TYPES[row.fileType] ?? "application/octet-stream", bytes }
+      : { filename: `${base} (redacted).pdf`, contentType: "application/pdf", bytes };
+  });
+}
