@@ -5,6 +5,7 @@ import { TestAgent } from "../../testing/test-agent.ts";
 import { testEngine } from "../../testing/test-database.ts";
 import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
 import { runDueJobs } from "../../platform/jobs/jobs.ts";
+import { sweepStoredFiles } from "../../cases/attachments.ts";
 import { JOB_HANDLERS } from "../../steward.ts";
 import { popplerPages } from "../pdf/verify.ts";
 
@@ -185,6 +186,12 @@ describe(`the disclosure area: collect, read, review, redact and bundle (${testE
       await school.owner.post(`${reviewPath}/redact`);
     }
     await runJobs();
+    // The file store's sweep (files no row holds) keeps every file a document holds: original, PDF, text as read, redacted copy.
+    // The test clock is ahead of the files' real times, so every one of them is old enough to be swept if nothing held it.
+    const swept = await sweepStoredFiles(steward.services);
+    expect(swept).toBe(0);
+    expect((await school.owner.get(`${school.area}/documents/${attachment.id}/original`)).statusCode).toBe(200);
+    expect((await school.owner.get(`${school.area}/documents/${attachment.id}/pages/1/image.png`)).statusCode).toBe(200);
     const text = (await popplerPages(new Uint8Array((await school.owner.get(`${school.area}/bundle.pdf`)).rawPayload)))!.join("\n");
     expect(text).toContain("read well today");
     expect(text).not.toContain("working notes");

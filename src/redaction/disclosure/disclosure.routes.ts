@@ -4,7 +4,7 @@ import { contextOf } from "../../accounts/request-context.ts";
 import { CaseFormError } from "../../cases/cases.ts";
 import { getCase } from "../../cases/case-record.ts";
 import { badRequest, notFound } from "../../platform/errors.ts";
-import { readForm, requiredText, type FieldErrors } from "../../platform/forms.ts";
+import { capitalise, readForm, requiredText, type FieldErrors } from "../../platform/forms.ts";
 import { sendDownload, uploadedFile } from "../../platform/http/files.ts";
 import type { Services } from "../../platform/services.ts";
 import { REVIEW_SCALE } from "../pdf/page-image.ts";
@@ -80,7 +80,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
         notice: typeof done === "string" ? NOTICES[done] : undefined,
         showSchool: ctx.actor.organisationIds.length > 1,
         purposes: PURPOSES.map((purpose) => ({ value: purpose.id, text: purpose.name, hint: { text: purpose.hint } })),
-        parts: PERSON_PARTS.filter((part) => part !== "data-subject" && part !== "requester").map((part) => ({ value: part, text: PART_NAMES[part].replace(/^(a|an|the) /, "") })),
+        parts: PERSON_PARTS.filter((part) => part !== "data-subject" && part !== "requester").map((part) => ({ value: part, text: capitalise(PART_NAMES[part]) })),
         documentTypes: DOCUMENT_TYPES,
         attachmentItems: [{ value: "", text: "Choose an attachment" }, ...area.attachments.map((attachment) => ({ value: attachment.id, text: attachment.filename }))],
       },
@@ -111,7 +111,8 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     if (!chosen.success) {
       return showArea(request, reply, caseId, { purpose: "Select whether the document is for disclosure or a working file" });
     }
-    if (!upload) {
+    // A browser sends an empty, nameless file when none was chosen.
+    if (!upload || (upload.filename === "" && upload.bytes.length === 0)) {
       return showArea(request, reply, caseId, { file: "Select a file to add" }, { purpose });
     }
     return areaChange(request, reply, caseId, async () => {

@@ -244,8 +244,8 @@ export interface DisclosureArea {
   documents: DisclosureDocument[];
   people: RequestPerson[];
   attachments: { id: string; filename: string }[];
-  /** Work going on (reading, redacting): the page looks again in a few seconds. */
-  working: boolean;
+  /** How many documents are being read or redacted: while any are, the page looks again every few seconds. */
+  working: number;
   /** Every document for disclosure is redacted (and there is at least one): the bundle can be made. */
   bundleReady: boolean;
 }
@@ -314,7 +314,7 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
       documents,
       people: await peopleOfRequest(trx, ctx.services, found),
       attachments,
-      working: documents.some((document) => document.state === "reading" || document.state === "redacting"),
+      working: documents.filter((document) => document.state === "reading" || document.state === "redacting").length,
       bundleReady: forDisclosure.length > 0 && forDisclosure.every((document) => document.state === "redacted"),
     };
   });

@@ -75,6 +75,9 @@ export interface DocumentReview {
   page: number;
   pageCount: number;
   marks: ReviewMarkView[];
+  /** The page's marks Steward suggested, and those the DPO added (phrases, boxes, the whole page). */
+  suggested: ReviewMarkView[];
+  byHand: ReviewMarkView[];
   /** Across the document: each person named, and each kind, with how many marks are still to decide. */
   people: { name: string; count: number; pending: number }[];
   kinds: { kind: string; kindName: string; count: number; pending: number }[];
@@ -148,6 +151,19 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
     }
     const text = await readText(trx, ctx, row);
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.review", caseId));
+    const marks: ReviewMarkView[] = onPage.map((mark, index) => ({
+      number: index + 1,
+      id: mark.id,
+      origin: mark.origin,
+      kind: mark.kind,
+      kindName: kindName(mark.kind),
+      words: mark.words,
+      why: mark.why,
+      person: mark.person,
+      score: mark.score,
+      decision: mark.decision,
+      reasonCode: mark.reasonCode,
+    }));
     return {
       caseId,
       caseType: found.type,
@@ -159,19 +175,9 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
       problems: row.redactionProblems ? (JSON.parse(await openFor(trx, ctx.services.keyring, documentPlace(row.orgId, row.id, "redactionProblems"), row.redactionProblems)) as string[]) : [],
       page,
       pageCount: row.pageCount,
-      marks: onPage.map((mark, index) => ({
-        number: index + 1,
-        id: mark.id,
-        origin: mark.origin,
-        kind: mark.kind,
-        kindName: kindName(mark.kind),
-        words: mark.words,
-        why: mark.why,
-        person: mark.person,
-        score: mark.score,
-        decision: mark.decision,
-        reasonCode: mark.reasonCode,
-      })),
+      marks,
+      suggested: marks.filter((mark) => mark.origin === "suggested"),
+      byHand: marks.filter((mark) => mark.origin !== "suggested"),
       people: [...people].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
       kinds: [...kinds].map(([kind, entry]) => ({ kind, kindName: kindName(kind), ...entry })).sort((a, b) => b.count - a.count),
       pending: all.filter((mark) => mark.decision === "pending").length,
