@@ -38,7 +38,7 @@ export async function disclosureBundle(ctx: Context, caseId: string): Promise<{ 
     for (const row of rows) {
       documents.push({
         title: await openFor(trx, ctx.services.keyring, documentPlace(row.orgId, row.id, "filename"), row.filename),
-        pdf: new Uint8Array(await readDocumentFile(trx, ctx.services, row.orgId, row.id, "redacted", row.redactedFileId, row.redactedSha256)),
+        pdf: new Uint8Array(await readDocumentFile(trx, ctx.services, row, "redacted", row.redactedFileId, row.redactedSha256)),
       });
     }
     const marks = await trx

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../platform/database/tenant-scope.ts";
-import { sealFor } from "../../platform/encryption/keyring.ts";
 import { JobError, type JobHandler, type JobRun } from "../../platform/jobs/jobs.ts";
 import type { Services } from "../../platform/services.ts";
 import { convertToPdf, LIMITS } from "../convert.ts";
@@ -11,7 +10,8 @@ import { pageOf, readDocumentText, type DocumentText } from "../pdf/page-text.ts
 import { removalsForSpan } from "../pdf/removals.ts";
 import { verifyRedaction, type RemovedText } from "../pdf/verify.ts";
 import { insertDocument, KEPT_PARTS, peopleOfRequest } from "./documents.ts";
-import { documentPlace, readDocumentFile, storeDocumentFile } from "./stored-files.ts";
+import { readDocumentFile, storeDocumentFile } from "./stored-files.ts";
+import { sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
 /**
  * The disclosure area's work, done off the request by the job queue: reading a document
@@ -56,8 +56,8 @@ const readDocument: JobHandler = async (run, services) => {
     const found = await trx.selectFrom("cases").selectAll().where("orgId", "=", row.orgId).where("id", "=", row.caseId).executeTakeFirstOrThrow();
     const people = await peopleOfRequest(trx, services, found);
     // Read before: only the people changed, so the text as read is read again, not the document.
-    const text = row.textFileId ? await readDocumentFile(trx, services, row.orgId, row.id, "text", row.textFileId, row.textSha256) : undefined;
-    const original = text ? undefined : await readDocumentFile(trx, services, row.orgId, row.id, "original", row.id, row.originalSha256);
+    const text = row.textFileId ? await readDocumentFile(trx, services, row, "text", row.textFileId, row.textSha256) : undefined;
+    const original = text ? undefined : await readDocumentFile(trx, services, row, "original", row.id, row.originalSha256);
     const nested = row.fromDocumentId ? 1 : 0;
     return { row, people, text, original, nested };
   });
@@ -76,12 +76,13 @@ const readDocument: JobHandler = async (run, services) => {
     }
     const suggestions = detectPersonalData(text.text, { knownPeople: people.map(({ name, part }): KnownPerson => ({ name, part })) });
     const partOf = new Map(people.map((person) => [person.name, person.part]));
+    const key = await workingKeyOf(services, row.orgId, row.caseId, { create: true });
     await run.complete(async (trx) => {
       const now = services.clock.now();
       const files: Partial<Record<"pdfFileId" | "pdfSha256" | "textFileId" | "textSha256", string>> = {};
       if (converted) {
-        const pdf = await storeDocumentFile(trx, services, row.orgId, row.id, "pdf", converted.pdf);
-        const stored = await storeDocumentFile(trx, services, row.orgId, row.id, "text", Buffer.from(JSON.stringify(text), "utf8"));
+        const pdf = await storeDocumentFile(trx, services, row, "pdf", converted.pdf);
+        const stored = await storeDocumentFile(trx, services, row, "text", Buffer.from(JSON.stringify(text), "utf8"));
         Object.assign(files, { pdfFileId: pdf.fileId, pdfSha256: pdf.sha256, textFileId: stored.fileId, textSha256: stored.sha256 });
         // Each of an email's attachments is a document of its own (one level: an attachment's own attachments are not unpacked again).
         for (const attachment of loaded.nested === 0 ? converted.attachments.slice(0, LIMITS.attachments) : []) {
@@ -103,7 +104,7 @@ const readDocument: JobHandler = async (run, services) => {
       await trx.deleteFrom("disclosureRedactions").where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("origin", "=", "suggested").where("decision", "=", "pending").execute();
       const decided = await trx.selectFrom("disclosureRedactions").select(["startOffset", "endOffset"]).where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("origin", "=", "suggested").execute();
       const already = new Set(decided.map((mark) => `${mark.startOffset}-${mark.endOffset}`));
-      const seal = (id: string, column: string, value: string) => sealFor(trx, services.keyring, { organisationId: row.orgId, table: "disclosureRedactions", column, rowId: id }, value);
+      const seal = (id: string, column: string, value: string) => sealWorkingText(key, { table: "disclosureRedactions", column, rowId: id }, value);
       const values = [];
       for (const suggestion of suggestions) {
         if (already.has(`${suggestion.start}-${suggestion.end}`)) {
@@ -178,8 +179,8 @@ const redactDocument: JobHandler = async (run, services) => {
     if (!row || row.state !== "redacting") {
       return undefined;
     }
-    const pdf = await readDocumentFile(trx, services, row.orgId, row.id, "pdf", row.pdfFileId, row.pdfSha256);
-    const text = JSON.parse((await readDocumentFile(trx, services, row.orgId, row.id, "text", row.textFileId, row.textSha256)).toString("utf8")) as DocumentText;
+    const pdf = await readDocumentFile(trx, services, row, "pdf", row.pdfFileId, row.pdfSha256);
+    const text = JSON.parse((await readDocumentFile(trx, services, row, "text", row.textFileId, row.textSha256)).toString("utf8")) as DocumentText;
     return { row, pdf, text, ...(await decidedRemovals(trx, row.orgId, row.id, text)) };
   });
   if (!loaded) {
@@ -195,7 +196,7 @@ const redactDocument: JobHandler = async (run, services) => {
     await run.complete(async (trx) => {
       const now = services.clock.now();
       if (verified) {
-        const redacted = await storeDocumentFile(trx, services, row.orgId, row.id, "redacted", applied.pdf);
+        const redacted = await storeDocumentFile(trx, services, row, "redacted", applied.pdf);
         await trx
           .updateTable("disclosureDocuments")
           .set({ state: "redacted", redactedFileId: redacted.fileId, redactedSha256: redacted.sha256, failure: null, redactionProblems: null, changedAt: now })
@@ -210,7 +211,7 @@ const redactDocument: JobHandler = async (run, services) => {
           .set({
             state: "review",
             failure: "Checking the redacted copy found a problem, so it was not kept. See what was found below, change the redactions, and redact again.",
-            redactionProblems: await sealFor(trx, services.keyring, documentPlace(row.orgId, row.id, "redactionProblems"), JSON.stringify(problems)),
+            redactionProblems: sealWorkingText(await workingKeyOf(services, row.orgId, row.caseId), { table: "disclosureDocuments", column: "redactionProblems", rowId: row.id }, JSON.stringify(problems)),
             changedAt: now,
           })
           .where("orgId", "=", row.orgId)

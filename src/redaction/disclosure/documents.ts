@@ -15,6 +15,7 @@ import { enqueueJob } from "../../platform/jobs/jobs.ts";
 import type { Services } from "../../platform/services.ts";
 import { PART_NAMES, PERSON_PARTS, type KnownPerson, type PersonPart } from "../detection/people.ts";
 import { documentPlace, readDocumentFile, storeDocumentFile } from "./stored-files.ts";
+import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
 
 export type Purpose = "disclosure" | "working";
@@ -147,7 +148,7 @@ export async function insertDocument(
   document: { organisationId: string; caseId: string; id: string; filename: string; type: string; bytes: Uint8Array; purpose: Purpose; addedBy: string; fromAttachmentId?: string | null; fromDocumentId?: string | null },
 ): Promise<void> {
   const now = services.clock.now();
-  const original = await storeDocumentFile(trx, services, document.organisationId, document.id, "original", document.bytes);
+  const original = await storeDocumentFile(trx, services, { orgId: document.organisationId, caseId: document.caseId, id: document.id }, "original", document.bytes);
   await trx
     .insertInto("disclosureDocuments")
     .values({
@@ -217,7 +218,7 @@ export interface RequestPerson extends KnownPerson {
  * then those the DPO listed. Detection finds every mention of each; the data subject's and the
  * requester's own are kept by default, everyone else's suggested for removal.
  */
-export async function peopleOfRequest(trx: Tx, services: Pick<Services, "keyring">, found: CaseRow): Promise<RequestPerson[]> {
+export async function peopleOfRequest(trx: Tx, services: Pick<Services, "keyring" | "config">, found: CaseRow): Promise<RequestPerson[]> {
   const open = (column: string, value: string | null) => (value ? openFor(trx, services.keyring, casePlace(found.orgId, found.id, column), value) : Promise.resolve(null));
   const requesterName = await open("requesterName", found.requesterName);
   const subjectName = await open("subjectName", found.subjectName);
@@ -230,8 +231,12 @@ export async function peopleOfRequest(trx: Tx, services: Pick<Services, "keyring
   add(requesterName, found.subjectKind === "requester" ? "data-subject" : "requester", null, true);
   add(subjectName, "data-subject", null, true);
   const listed = await trx.selectFrom("disclosurePeople").select(["id", "name", "part"]).where("orgId", "=", found.orgId).where("caseId", "=", found.id).orderBy("addedAt").orderBy("id").execute();
-  for (const person of listed) {
-    add(await openFor(trx, services.keyring, { organisationId: found.orgId, table: "disclosurePeople", column: "name", rowId: person.id }, person.name), person.part as PersonPart, person.id, false);
+  if (listed.length > 0) {
+    // Listed names are working data, under the case's working key (gone with it 30 days after the case closes).
+    const key = await workingKeyOf(services, found.orgId, found.id);
+    for (const person of listed) {
+      add(openWorkingText(key, { table: "disclosurePeople", column: "name", rowId: person.id }, person.name), person.part as PersonPart, person.id, false);
+    }
   }
   return people;
 }
@@ -343,7 +348,7 @@ export async function addRequestPerson(ctx: Context, caseId: string, person: { n
         orgId: found.orgId,
         id,
         caseId,
-        name: await sealFor(trx, ctx.services.keyring, { organisationId: found.orgId, table: "disclosurePeople", column: "name", rowId: id }, person.name),
+        name: sealWorkingText(await workingKeyOf(ctx.services, found.orgId, found.id, { create: true }), { table: "disclosurePeople", column: "name", rowId: id }, person.name),
         part: person.part,
         addedBy: ctx.actor.userId,
         addedAt: ctx.services.clock.now(),
@@ -382,8 +387,8 @@ export async function downloadDocument(ctx: Context, caseId: string, documentId:
     }
     const bytes =
       which === "original"
-        ? await readDocumentFile(trx, ctx.services, row.orgId, row.id, "original", row.id, row.originalSha256)
-        : await readDocumentFile(trx, ctx.services, row.orgId, row.id, "redacted", row.redactedFileId, row.redactedSha256);
+        ? await readDocumentFile(trx, ctx.services, row, "original", row.id, row.originalSha256)
+        : await readDocumentFile(trx, ctx.services, row, "redacted", row.redactedFileId, row.redactedSha256);
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.download", caseId));
     const base = filename.replace(/\.[^.]*$/, "");
     return which === "original"

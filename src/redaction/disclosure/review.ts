@@ -8,7 +8,6 @@ import type { DisclosureRedactionTable } from "../../platform/database/schema.ts
 
 type MarkRow = Selectable<DisclosureRedactionTable>;
 import type { Tx } from "../../platform/database/tenant-scope.ts";
-import { openFor, sealFor } from "../../platform/encryption/keyring.ts";
 import { notFound } from "../../platform/errors.ts";
 import { enqueueJob } from "../../platform/jobs/jobs.ts";
 import { escapeRegExp } from "../detection/context.ts";
@@ -19,7 +18,8 @@ import { pageOf, type DocumentText } from "../pdf/page-text.ts";
 import { removalsForSpan } from "../pdf/removals.ts";
 import { REDACTION_REASONS, THIRD_PARTY, type RedactionReason } from "../reasons.ts";
 import { findDocument } from "./documents.ts";
-import { documentPlace, readDocumentFile } from "./stored-files.ts";
+import { readDocumentFile } from "./stored-files.ts";
+import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
 /**
  * The review: page by page, each place Steward suggests removing, and those the DPO adds (every
@@ -93,14 +93,14 @@ export interface DocumentReview {
 const KIND_EXTRA: Record<string, string> = { phrase: "Phrase", region: "Region drawn by hand", page: "Whole page" };
 const kindName = (kind: string) => KIND_NAMES[kind as PersonalDataKind] ?? KIND_EXTRA[kind] ?? kind;
 
-async function openedMarks(trx: Tx, ctx: Context, organisationId: string, rows: readonly MarkRow[]) {
-  const open = (id: string, column: string, value: string | null) =>
-    value === null ? Promise.resolve(null) : openFor(trx, ctx.services.keyring, { organisationId, table: "disclosureRedactions", column, rowId: id }, value);
-  const opened = [];
-  for (const row of rows) {
-    opened.push({ ...row, words: await open(row.id, "words", row.words), why: await open(row.id, "why", row.why), person: await open(row.id, "person", row.person) });
+/** Marks with their words, why and person opened: working data, under the case's working key. */
+async function openedMarks(ctx: Context, document: { orgId: string; caseId: string }, rows: readonly MarkRow[]) {
+  if (rows.length === 0) {
+    return [];
   }
-  return opened;
+  const key = await workingKeyOf(ctx.services, document.orgId, document.caseId);
+  const open = (id: string, column: string, value: string | null) => (value === null ? null : openWorkingText(key, { table: "disclosureRedactions", column, rowId: id }, value));
+  return rows.map((row) => ({ ...row, words: open(row.id, "words", row.words), why: open(row.id, "why", row.why), person: open(row.id, "person", row.person) }));
 }
 
 /** A page's marks in reading order: by where they start, boxes and whole pages after the words. */
@@ -114,8 +114,8 @@ function inPageOrder<T extends { startOffset: number | null; createdAt: Date | s
   );
 }
 
-async function readText(trx: Tx, ctx: Context, row: { orgId: string; id: string; textFileId: string | null; textSha256: string | null }): Promise<DocumentText> {
-  return JSON.parse((await readDocumentFile(trx, ctx.services, row.orgId, row.id, "text", row.textFileId, row.textSha256)).toString("utf8")) as DocumentText;
+async function readText(trx: Tx, ctx: Context, row: { orgId: string; caseId: string; id: string; textFileId: string | null; textSha256: string | null }): Promise<DocumentText> {
+  return JSON.parse((await readDocumentFile(trx, ctx.services, row, "text", row.textFileId, row.textSha256)).toString("utf8")) as DocumentText;
 }
 
 function checkPage(page: number, pageCount: number | null): void {
@@ -134,9 +134,9 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
     }
     checkPage(page, row.pageCount);
     const all = await trx.selectFrom("disclosureRedactions").selectAll().where("orgId", "=", row.orgId).where("documentId", "=", row.id).execute();
-    const onPage = await openedMarks(trx, ctx, row.orgId, inPageOrder(all.filter((mark) => mark.page === page)));
+    const onPage = await openedMarks(ctx, row, inPageOrder(all.filter((mark) => mark.page === page)));
     const people = new Map<string, { count: number; pending: number }>();
-    for (const mark of await openedMarks(trx, ctx, row.orgId, all.filter((candidate) => candidate.person !== null))) {
+    for (const mark of await openedMarks(ctx, row, all.filter((candidate) => candidate.person !== null))) {
       const entry = people.get(mark.person!) ?? { count: 0, pending: 0 };
       entry.count += 1;
       entry.pending += mark.decision === "pending" ? 1 : 0;
@@ -172,7 +172,7 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
       filename,
       state: row.state,
       failure: row.failure,
-      problems: row.redactionProblems ? (JSON.parse(await openFor(trx, ctx.services.keyring, documentPlace(row.orgId, row.id, "redactionProblems"), row.redactionProblems)) as string[]) : [],
+      problems: row.redactionProblems ? (JSON.parse(openWorkingText(await workingKeyOf(ctx.services, row.orgId, row.caseId), { table: "disclosureDocuments", column: "redactionProblems", rowId: row.id }, row.redactionProblems)) as string[]) : [],
       page,
       pageCount: row.pageCount,
       marks,
@@ -197,7 +197,7 @@ export async function reviewPageImage(ctx: Context, caseId: string, documentId: 
     const { row } = await findDocument(trx, ctx, caseId, documentId);
     checkPage(page, row.pageCount);
     const marks = await trx.selectFrom("disclosureRedactions").selectAll().where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("page", "=", page).execute();
-    const pdf = await readDocumentFile(trx, ctx.services, row.orgId, row.id, "pdf", row.pdfFileId, row.pdfSha256);
+    const pdf = await readDocumentFile(trx, ctx.services, row, "pdf", row.pdfFileId, row.pdfSha256);
     const text = await readText(trx, ctx, row);
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.review", caseId));
     return { pdf, text, marks: inPageOrder(marks) };
@@ -218,7 +218,7 @@ function removalsOfMark(mark: Pick<MarkRow, "origin" | "page" | "rect" | "startO
 }
 
 /** A change to a document under review: found (404 if not the actor's), locked, still under review, then changed and audited. */
-async function changeReview(ctx: Context, caseId: string, documentId: string, change: (trx: Tx, found: CaseRow, row: { orgId: string; id: string; pageCount: number | null; textFileId: string | null; textSha256: string | null }) => Promise<void>): Promise<void> {
+async function changeReview(ctx: Context, caseId: string, documentId: string, change: (trx: Tx, found: CaseRow, row: { orgId: string; caseId: string; id: string; pageCount: number | null; textFileId: string | null; textSha256: string | null }) => Promise<void>): Promise<void> {
   authorise(ctx.actor, "cases:manage");
   await inActorScope(ctx, async (trx) => {
     const { case: found, row } = await findDocument(trx, ctx, caseId, documentId);
@@ -269,7 +269,7 @@ export async function decideAll(
     if ("person" in which) {
       // A person's name is sealed: their marks are found by opening each.
       const named = await trx.selectFrom("disclosureRedactions").selectAll().where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("person", "is not", null).execute();
-      ids = (await openedMarks(trx, ctx, row.orgId, named)).filter((mark) => mark.person === which.person).map((mark) => mark.id);
+      ids = (await openedMarks(ctx, row, named)).filter((mark) => mark.person === which.person).map((mark) => mark.id);
     } else {
       let query = trx.selectFrom("disclosureRedactions").select("id").where("orgId", "=", row.orgId).where("documentId", "=", row.id);
       query = "kind" in which ? query.where("kind", "=", which.kind) : query.where("decision", "=", "pending");
@@ -292,14 +292,14 @@ export async function decideAll(
   return count;
 }
 
-async function insertMark(trx: Tx, ctx: Context, organisationId: string, documentId: string, mark: { origin: "phrase" | "box" | "page"; page: number; kind: string; startOffset?: number; endOffset?: number; rect?: Rect; words?: string; reasonCode: string }) {
+async function insertMark(trx: Tx, ctx: Context, document: { orgId: string; caseId: string; id: string }, mark: { origin: "phrase" | "box" | "page"; page: number; kind: string; startOffset?: number; endOffset?: number; rect?: Rect; words?: string; reasonCode: string }) {
   const id = randomUUID();
   await trx
     .insertInto("disclosureRedactions")
     .values({
-      orgId: organisationId,
+      orgId: document.orgId,
       id,
-      documentId,
+      documentId: document.id,
       origin: mark.origin,
       page: mark.page,
       startOffset: mark.startOffset ?? null,
@@ -308,7 +308,7 @@ async function insertMark(trx: Tx, ctx: Context, organisationId: string, documen
       kind: mark.kind,
       recognizer: null,
       score: null,
-      words: mark.words === undefined ? null : await sealFor(trx, ctx.services.keyring, { organisationId, table: "disclosureRedactions", column: "words", rowId: id }, mark.words),
+      words: mark.words === undefined ? null : sealWorkingText(await workingKeyOf(ctx.services, document.orgId, document.caseId, { create: true }), { table: "disclosureRedactions", column: "words", rowId: id }, mark.words),
       why: null,
       person: null,
       decision: "remove",
@@ -332,7 +332,7 @@ export async function removePhrase(ctx: Context, caseId: string, documentId: str
     const text = await readText(trx, ctx, row);
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(wanted).replace(/\s+/g, "\\s+")}(?![\\p{L}\\p{N}])`, "giu");
     for (const match of text.text.matchAll(pattern)) {
-      await insertMark(trx, ctx, row.orgId, row.id, { origin: "phrase", page: pageOf(text, match.index).page, kind: "phrase", startOffset: match.index, endOffset: match.index + match[0].length, words: match[0], reasonCode: code });
+      await insertMark(trx, ctx, row, { origin: "phrase", page: pageOf(text, match.index).page, kind: "phrase", startOffset: match.index, endOffset: match.index + match[0].length, words: match[0], reasonCode: code });
       count += 1;
     }
     if (count === 0) {
@@ -346,7 +346,7 @@ export async function removePhrase(ctx: Context, caseId: string, documentId: str
 export async function withholdPage(ctx: Context, caseId: string, documentId: string, page: number, reasonCode: string | undefined): Promise<void> {
   await changeReview(ctx, caseId, documentId, async (trx, found, row) => {
     checkPage(page, row.pageCount);
-    await insertMark(trx, ctx, row.orgId, row.id, { origin: "page", page, kind: "page", reasonCode: checkReason(found.type, reasonCode) });
+    await insertMark(trx, ctx, row, { origin: "page", page, kind: "page", reasonCode: checkReason(found.type, reasonCode) });
   });
 }
 
@@ -358,7 +358,7 @@ export async function markRegion(ctx: Context, caseId: string, documentId: strin
     if (![x0, y0, x1, y1].every((value) => Number.isFinite(value) && value >= 0 && value <= 14_400) || x1 - x0 < 2 || y1 - y0 < 2) {
       throw new CaseFormError({ region: "Draw a box over what to remove" });
     }
-    await insertMark(trx, ctx, row.orgId, row.id, { origin: "box", page, kind: "region", rect, reasonCode: checkReason(found.type, reasonCode) });
+    await insertMark(trx, ctx, row, { origin: "box", page, kind: "region", rect, reasonCode: checkReason(found.type, reasonCode) });
   });
 }
 
