@@ -11,6 +11,7 @@ import { sendDueReminders } from "./cases/reminders.ts";
 import { sweepStoredFiles } from "./cases/attachments.ts";
 import { runDueJobs } from "./platform/jobs/jobs.ts";
 import { DISCLOSURE_JOBS } from "./redaction/disclosure/disclosure-jobs.ts";
+import { purgeClosedDisclosures } from "./redaction/disclosure/purge.ts";
 import { buildStewardApp } from "./app.ts";
 import { createSmtpMailer, type Mailer } from "./platform/mailer.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
@@ -128,6 +129,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendDueReminders(services), "reminders failed"),
     // Stored files no attachment holds (an upload that never committed): hourly is plenty.
     repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => sweepStoredFiles(services), "file store sweep failed"),
+    // Closed cases' disclosure working data, 30 days on: hourly is plenty.
+    repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => purgeClosedDisclosures(services), "disclosure purge failed"),
     // Documents to read and redact: looked for every two seconds, run one at a time (each is CPU-bound, and the machine small).
     repeat(options.jobIntervalMs ?? 2_000, runJobs, "the job queue failed"),
   ];

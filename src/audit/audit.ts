@@ -63,6 +63,8 @@ export type AuditAction =
   | "disclosure.redact"
   | "disclosure.download"
   | "disclosure.bundle"
+  | "disclosure.purge"
+  | "disclosure.remove"
   | "report.view"
   | "calendar.change"
   | "calendar.terms-import";

@@ -119,6 +119,8 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "disclosure.redact": { name: "Applied a document's redactions", kind: "cases" },
   "disclosure.download": { name: "Downloaded a document from the disclosure area", kind: "cases" },
   "disclosure.bundle": { name: "Downloaded the disclosure bundle", kind: "cases" },
+  "disclosure.purge": { name: "Deleted a closed case's disclosure working files", kind: "cases" },
+  "disclosure.remove": { name: "Removed a document from the disclosure area", kind: "cases" },
 };
 
 function actionsOfKind(kind: string): string[] {

@@ -350,12 +350,13 @@ export async function sweepStoredFiles(services: Pick<Services, "database" | "fi
       // A disclosure document holds up to four files: its original (under its own id), its PDF, its text as read, its redacted copy.
       const documents = await trx
         .selectFrom("disclosureDocuments")
-        .select(["id", "pdfFileId", "textFileId", "redactedFileId"])
+        .select(["id", "pdfFileId", "textFileId", "redactedFileId", "purgedAt"])
         .where("orgId", "=", organisationId)
         .where("removedAt", "is", null)
         .where((eb) => eb.or([eb("id", "in", ids), eb("pdfFileId", "in", ids), eb("textFileId", "in", ids), eb("redactedFileId", "in", ids)]))
         .execute();
-      const documentFiles = documents.flatMap((row) => [row.id, row.pdfFileId, row.textFileId, row.redactedFileId]).filter((id): id is string => id !== null);
+      // Once a closed case's working data is purged, only the redacted copy is held.
+      const documentFiles = documents.flatMap((row) => (row.purgedAt ? [row.redactedFileId] : [row.id, row.pdfFileId, row.textFileId, row.redactedFileId])).filter((id): id is string => id !== null);
       return new Set([...held.map((row) => row.id), ...documentFiles]);
     }),
   );

@@ -36,7 +36,7 @@ import { correctCaseDetails, detailsFormValues } from "./corrections.ts";
 import { casesAsCsv, casesAsXlsx } from "./export.ts";
 import { LikelyDuplicateError, logCase, organisationsForLogging, type LikelyDuplicate } from "./logging.ts";
 import { responseChannelItems } from "./response.ts";
-import { asksWhoseData, CHANNELS, DISCLOSING_CASE_TYPES, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
+import { asksWhoseData, CHANNELS, DISCLOSING_CASE_TYPES, DISCLOSURE_PURGE_DAYS, LIKELIHOODS, RIGHTS, SEVERITIES, STOP_REASON_NAMES, SUBJECT_KINDS, WORKFLOWS } from "./workflows.ts";
 
 /** An export is one file of every case the filter matches, up to this many. */
 const MAX_EXPORTED_CASES = 100_000;
@@ -244,6 +244,8 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         notice: done ? noticeOf(done, record) : undefined,
         canManage,
         discloses: canManage && DISCLOSING_CASE_TYPES.includes(record.type),
+        // A closed case's disclosure working data goes this many days on (redaction/disclosure/purge.ts).
+        disclosurePurgeOn: record.closedAt ? londonDateOf(new Date(new Date(record.closedAt).getTime() + DISCLOSURE_PURGE_DAYS * 86_400_000)) : undefined,
         canReadAudit: can(ctx.actor, "audit:view"),
         // An auditor reads and changes nothing: no note or file forms for them.
         canAdd: can(ctx.actor, "cases:log"),

@@ -10,6 +10,7 @@ import { afterCommit, type Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
+import type { Services } from "../platform/services.ts";
 import type { BreachAssessment } from "./cases.schema.ts";
 import { deadlineOf, storeDeadline } from "./case-deadlines.ts";
 import { responseSummaryOf, type ResponseSummary } from "./response.ts";
@@ -159,6 +160,16 @@ export function auditOfCase(ctx: Context, organisationId: string, action: AuditA
 
 /** Adds to a case's timeline; the detail is sealed (it may quote a note or a name). */
 export async function addEvent(trx: Tx, ctx: Context, organisationId: string, caseId: string, kind: string, detail?: string): Promise<void> {
+  await recordCaseEvent(trx, ctx.services, { organisationId, caseId, actorUserId: ctx.actor.userId, kind, ...(detail === undefined ? {} : { detail }) });
+}
+
+/** A timeline entry by whoever did it, or by Steward itself (a job, a purge: no actor). The detail is sealed. */
+export async function recordCaseEvent(
+  trx: Tx,
+  services: Pick<Services, "clock" | "keyring">,
+  event: { organisationId: string; caseId: string; actorUserId: string | null; kind: string; detail?: string },
+): Promise<void> {
+  const { organisationId, caseId, detail } = event;
   // Now, and again once committed: figures worked out in between saw the case as it was.
   caseFiguresChanged(organisationId);
   afterCommit(trx, () => caseFiguresChanged(organisationId));
@@ -169,10 +180,10 @@ export async function addEvent(trx: Tx, ctx: Context, organisationId: string, ca
       orgId: organisationId,
       id,
       caseId,
-      at: ctx.services.clock.now(),
-      actorUserId: ctx.actor.userId,
-      kind,
-      detail: detail === undefined ? null : await sealFor(trx, ctx.services.keyring, { organisationId, table: "caseEvents", column: "detail", rowId: id }, detail),
+      at: services.clock.now(),
+      actorUserId: event.actorUserId,
+      kind: event.kind,
+      detail: detail === undefined ? null : await sealFor(trx, services.keyring, { organisationId, table: "caseEvents", column: "detail", rowId: id }, detail),
     })
     .execute();
 }

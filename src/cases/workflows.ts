@@ -251,6 +251,9 @@ export const CHANNELS = [
 /** The requests whose answer discloses documents (their case has a disclosure area): the data protection rights and freedom of information. */
 export const DISCLOSING_CASE_TYPES: readonly CaseType[] = ["sar", "rights", "educational-record", "foi", "foi-school", "eir", "foi-scotland", "eir-scotland"];
 
+/** How long after a case closes its disclosure's working data is kept (reopening within it keeps it): the product's privacy notice promises 30 days. */
+export const DISCLOSURE_PURGE_DAYS = 30;
+
 export const SUBJECT_KINDS = [
   { id: "requester", name: "The requester themselves" },
   { id: "pupil", name: "A pupil" },

@@ -349,7 +349,7 @@ export interface DisclosureDocumentTable {
   /** An email's attachment: the email it came in. */
   fromDocumentId: string | null;
   fromAttachmentId: string | null;
-  state: "reading" | "failed" | "review" | "redacting" | "redacted" | "working";
+  state: "reading" | "failed" | "review" | "redacting" | "redacted" | "working" | "purged";
   /** Why reading or redacting failed, in a plain sentence with no personal data. */
   failure: string | null;
   pageCount: number | null;
@@ -366,6 +366,10 @@ export interface DisclosureDocumentTable {
   changedAt: Timestamp;
   removedAt: Timestamp | null;
   removedBy: string | null;
+  /** An email's attachments that were not added (a type Steward cannot read, a failed check, no room). */
+  skippedAttachments: Generated<number>;
+  /** When the working data went, 30 days after the case closed: only the redacted copy is left. */
+  purgedAt: Timestamp | null;
 }
 
 /** A person the request concerns, with their part. Sealed: name. */

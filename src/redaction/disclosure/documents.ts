@@ -6,6 +6,8 @@ import type { CaseType } from "../../calendar/deadlines.ts";
 import { ALLOWED_EXTENSIONS, checkAttachment, cleanFilename, isText, looksLikeMalware, MALWARE, MAX_ATTACHMENT_BYTES, officeFileHas, openAttachment, TOO_LARGE } from "../../cases/attachments.ts";
 import { addEvent, auditOfCase, casePlace, CaseFormError, findVisibleCase, type CaseRow } from "../../cases/cases.ts";
 import { ensureRoomFor } from "../../cases/storage.ts";
+import { londonDateOf } from "../../calendar/dates.ts";
+import { disclosurePurgeDateOf } from "./purge.ts";
 import { DISCLOSING_CASE_TYPES } from "../../cases/workflows.ts";
 import type { DisclosureDocumentTable } from "../../platform/database/schema.ts";
 import type { Tx } from "../../platform/database/tenant-scope.ts";
@@ -31,6 +33,7 @@ export const DOCUMENT_STATE_NAMES: Record<DisclosureDocumentTable["state"], stri
   redacting: "Being redacted",
   redacted: "Redacted",
   working: "Working file",
+  purged: "Working files deleted",
 };
 
 /** What Steward reads for redaction, beyond what a case attachment may be: older Word, OpenDocument, RTF and TIFF scans. */
@@ -82,6 +85,13 @@ export async function findDisclosingCase(trx: Tx, ctx: Context, caseId: string):
   return found;
 }
 
+/** A closed case's disclosure stays as it was (and its working data goes 30 days on): reopen the case to change it. */
+export function refuseIfClosed(found: { closedAt: Date | string | null }, field: string): void {
+  if (found.closedAt) {
+    throw new CaseFormError({ [field]: "The case is closed. Reopen it to change its disclosure." });
+  }
+}
+
 /** A document of a case the actor can see; 404 for anything else, however it is asked for. */
 export async function findDocument(trx: Tx, ctx: Context, caseId: string, documentId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(documentId)) {
@@ -125,6 +135,7 @@ export async function addDocument(
   try {
     await inActorScope(ctx, async (trx) => {
       const found = await findDisclosingCase(trx, ctx, caseId);
+      refuseIfClosed(found, "file");
       await ensureRoomFor(trx, ctx, found.orgId, check.bytes.length);
       written = { organisationId: found.orgId, id };
       await insertDocument(trx, ctx.services, { organisationId: found.orgId, caseId, id, filename, type: check.type, bytes: check.bytes, purpose, addedBy: ctx.actor.userId, fromAttachmentId: from.attachmentId ?? null });
@@ -204,6 +215,10 @@ export interface DisclosureDocument {
   fromEmail: string | null;
   pending: number;
   removals: number;
+  /** An email's attachments not added as documents of their own. */
+  skippedAttachments: number;
+  /** Its working data is gone (30 days after the case closed): only a redacted copy, if any, is left. */
+  purged: boolean;
 }
 
 export interface RequestPerson extends KnownPerson {
@@ -253,6 +268,9 @@ export interface DisclosureArea {
   working: number;
   /** Every document for disclosure is redacted (and there is at least one): the bundle can be made. */
   bundleReady: boolean;
+  /** For a closed case: the day its working data goes (or went), as an ISO date. */
+  purgeOn: string | null;
+  closed: boolean;
 }
 
 export async function disclosureArea(ctx: Context, caseId: string): Promise<DisclosureArea> {
@@ -261,7 +279,7 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
     const found = await findDisclosingCase(trx, ctx, caseId);
     const rows = await trx
       .selectFrom("disclosureDocuments")
-      .select(["id", "filename", "fileType", "sizeBytes", "purpose", "state", "failure", "pageCount", "fromDocumentId"])
+      .select(["id", "filename", "fileType", "sizeBytes", "purpose", "state", "failure", "pageCount", "fromDocumentId", "purgedAt", "skippedAttachments"])
       .where("orgId", "=", found.orgId)
       .where("caseId", "=", found.id)
       .where("removedAt", "is", null)
@@ -299,6 +317,8 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
       fromEmail: row.fromDocumentId ? (names.get(row.fromDocumentId) ?? null) : null,
       pending: countOf(row.id, "pending"),
       removals: countOf(row.id, "remove"),
+      purged: row.purgedAt !== null,
+      skippedAttachments: row.skippedAttachments,
     }));
     const attachmentRows = await trx
       .selectFrom("caseAttachments")
@@ -321,6 +341,8 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
       attachments,
       working: documents.filter((document) => document.state === "reading" || document.state === "redacting").length,
       bundleReady: forDisclosure.length > 0 && forDisclosure.every((document) => document.state === "redacted"),
+      purgeOn: found.closedAt ? londonDateOf(disclosurePurgeDateOf(new Date(found.closedAt))) : null,
+      closed: found.closedAt !== null,
     };
   });
 }
@@ -341,6 +363,7 @@ export async function addRequestPerson(ctx: Context, caseId: string, person: { n
   }
   await inActorScope(ctx, async (trx) => {
     const found = await findDisclosingCase(trx, ctx, caseId);
+    refuseIfClosed(found, "name");
     const id = randomUUID();
     await trx
       .insertInto("disclosurePeople")
@@ -366,6 +389,7 @@ export async function removeRequestPerson(ctx: Context, caseId: string, personId
   }
   await inActorScope(ctx, async (trx) => {
     const found = await findDisclosingCase(trx, ctx, caseId);
+    refuseIfClosed(found, "name");
     const removed = await trx.deleteFrom("disclosurePeople").where("orgId", "=", found.orgId).where("caseId", "=", found.id).where("id", "=", personId).executeTakeFirst();
     if (removed.numDeletedRows === 0n) {
       throw notFound();
@@ -382,7 +406,7 @@ export async function downloadDocument(ctx: Context, caseId: string, documentId:
   authorise(ctx.actor, "cases:manage");
   return inActorScope(ctx, async (trx) => {
     const { row, filename } = await findDocument(trx, ctx, caseId, documentId);
-    if (which === "redacted" && row.state !== "redacted") {
+    if ((which === "redacted" && row.state !== "redacted") || (which === "original" && row.purgedAt)) {
       throw notFound();
     }
     const bytes =

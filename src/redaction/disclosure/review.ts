@@ -17,7 +17,7 @@ import { drawPageForReview, type ReviewPage } from "../pdf/page-image.ts";
 import { pageOf, type DocumentText } from "../pdf/page-text.ts";
 import { removalsForSpan } from "../pdf/removals.ts";
 import { REDACTION_REASONS, THIRD_PARTY, type RedactionReason } from "../reasons.ts";
-import { findDocument } from "./documents.ts";
+import { findDocument, refuseIfClosed } from "./documents.ts";
 import { readDocumentFile } from "./stored-files.ts";
 import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
@@ -129,7 +129,8 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
   authorise(ctx.actor, "cases:manage");
   return inActorScope(ctx, async (trx) => {
     const { case: found, row, filename } = await findDocument(trx, ctx, caseId, documentId);
-    if (row.pageCount === null) {
+    // Not read yet, or its working data purged (30 days after the case closed): there is no review to show.
+    if (row.pageCount === null || row.purgedAt) {
       throw notFound();
     }
     checkPage(page, row.pageCount);
@@ -195,6 +196,9 @@ export async function reviewPageImage(ctx: Context, caseId: string, documentId: 
   authorise(ctx.actor, "cases:manage");
   const loaded = await inActorScope(ctx, async (trx) => {
     const { row } = await findDocument(trx, ctx, caseId, documentId);
+    if (row.purgedAt) {
+      throw notFound();
+    }
     checkPage(page, row.pageCount);
     const marks = await trx.selectFrom("disclosureRedactions").selectAll().where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("page", "=", page).execute();
     const pdf = await readDocumentFile(trx, ctx.services, row, "pdf", row.pdfFileId, row.pdfSha256);
@@ -222,6 +226,7 @@ async function changeReview(ctx: Context, caseId: string, documentId: string, ch
   authorise(ctx.actor, "cases:manage");
   await inActorScope(ctx, async (trx) => {
     const { case: found, row } = await findDocument(trx, ctx, caseId, documentId);
+    refuseIfClosed(found, "review");
     // One change at a time to a document: two reviewers' decisions never interleave half-way.
     await trx.selectFrom("disclosureDocuments").select("id").where("orgId", "=", row.orgId).where("id", "=", row.id).forUpdate().execute();
     const current = await trx.selectFrom("disclosureDocuments").select("state").where("orgId", "=", row.orgId).where("id", "=", row.id).executeTakeFirstOrThrow();
@@ -394,7 +399,8 @@ export async function changeRedactions(ctx: Context, caseId: string, documentId:
   authorise(ctx.actor, "cases:manage");
   let dropped: { organisationId: string; id: string } | undefined;
   await inActorScope(ctx, async (trx) => {
-    const { row } = await findDocument(trx, ctx, caseId, documentId);
+    const { case: found, row } = await findDocument(trx, ctx, caseId, documentId);
+    refuseIfClosed(found, "review");
     if (row.state !== "redacted") {
       throw new CaseFormError({ review: "This document is not redacted yet" });
     }

@@ -5,7 +5,8 @@ import { sql, type Kysely } from "kysely";
  * request concerns, and each removal a review decides on. Every free text (file names, the words
  * a suggestion would remove, why, a person's name) is sealed under the organisation's key; the
  * files themselves (the original, its normalised PDF, its text as read, the redacted copy) are
- * sealed in the file store, each under its own id. Counted in the licence's storage. Frozen in time.
+ * sealed in the file store, each under its own id. Counted in the licence's storage. Thirty days
+ * after a case closes its working data is purged (purged_at). Frozen in time.
  */
 function guardedByOrganisation(table: string): string[] {
   return [
@@ -29,7 +30,7 @@ const statements = [
      purpose text not null check (purpose in ('disclosure', 'working')),
      from_document_id uuid,
      from_attachment_id uuid,
-     state text not null check (state in ('reading', 'failed', 'review', 'redacting', 'redacted', 'working')),
+     state text not null check (state in ('reading', 'failed', 'review', 'redacting', 'redacted', 'working', 'purged')),
      failure text check (length(failure) <= 500),
      page_count integer check (page_count >= 0),
      pdf_file_id uuid,
@@ -44,6 +45,8 @@ const statements = [
      changed_at timestamptz not null,
      removed_at timestamptz,
      removed_by uuid,
+     skipped_attachments integer not null default 0 check (skipped_attachments >= 0),
+     purged_at timestamptz,
      primary key (org_id, id),
      foreign key (org_id, case_id) references cases (org_id, id),
      foreign key (org_id, from_document_id) references disclosure_documents (org_id, id)
@@ -97,6 +100,17 @@ const statements = [
   // Reading again replaces the suggestions nobody has decided on yet.
   `grant select, insert, update, delete on disclosure_redactions to steward_app`,
 
+  // The one way across organisations for the purge: which closed cases still hold working data past the cutoff. Ids only.
+  `create function steward_disclosures_due_for_purge(cutoff timestamptz)
+     returns table (org_id uuid, case_id uuid)
+     language sql stable security definer set search_path = public as $$
+       select distinct c.org_id, c.id from cases c
+       join disclosure_documents d on d.org_id = c.org_id and d.case_id = c.id
+       where c.closed_at < cutoff and d.purged_at is null
+     $$`,
+  `revoke all on function steward_disclosures_due_for_purge(timestamptz) from public`,
+  `grant execute on function steward_disclosures_due_for_purge(timestamptz) to steward_app`,
+
   // The licence's storage counts the disclosure area's originals as it counts attachments.
   `create or replace function steward_storage_use(org uuid)
      returns table (licence_id uuid, licence_limit bigint, licence_used bigint, platform_used bigint)
@@ -142,6 +156,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
          $$`,
     )
     .execute(db);
+  await sql.raw(`drop function if exists steward_disclosures_due_for_purge(timestamptz)`).execute(db);
   for (const table of ["disclosure_redactions", "disclosure_people", "disclosure_documents"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
