@@ -222,7 +222,7 @@ export async function attachFile(ctx: Context, caseId: string, upload: { filenam
   try {
     await inActorScope(ctx, async (trx) => {
       const found = await findVisibleCase(trx, ctx, caseId);
-      await ensureRoomFor(trx, ctx, found.orgId, check.bytes.length);
+      await ensureRoomFor(trx, ctx.services, found.orgId, check.bytes.length);
       const sealed = await sealFileFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "content"), check.bytes);
       await trx
         .insertInto("caseAttachments")

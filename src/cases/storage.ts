@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
-import type { Context } from "../accounts/actor.ts";
 import type { Database } from "../platform/database/schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
+import type { Services } from "../platform/services.ts";
 import { CaseFormError } from "./cases.ts";
 
 /**
@@ -34,14 +34,14 @@ async function storageUseOf(trx: Tx, organisationId: string): Promise<StorageUse
 }
 
 /** Refuses, as an error on the file field, a file its licence or Steward as a whole has no room for. */
-export async function ensureRoomFor(trx: Tx, ctx: Context, organisationId: string, bytes: number): Promise<void> {
+export async function ensureRoomFor(trx: Tx, services: Pick<Services, "config" | "logger">, organisationId: string, bytes: number): Promise<void> {
   const { licenceId } = await storageUseOf(trx, organisationId);
   // Uploads to one licence take turns, so two at once cannot both fit into its last space.
   await sql`select pg_advisory_xact_lock(hashtextextended(${`steward storage ${licenceId}`}, 0))`.execute(trx);
   const use = await storageUseOf(trx, organisationId);
-  const ceiling = ctx.services.config.storageLimitBytes;
+  const ceiling = services.config.storageLimitBytes;
   if (use.platformUsedBytes + bytes > ceiling) {
-    ctx.services.logger.warn({ platformUsedBytes: use.platformUsedBytes, limitBytes: ceiling }, "an upload was refused: attachments have reached STEWARD_STORAGE_LIMIT");
+    services.logger.warn({ platformUsedBytes: use.platformUsedBytes, limitBytes: ceiling }, "an upload was refused: attachments have reached STEWARD_STORAGE_LIMIT");
     throw new CaseFormError({ file: "Steward has no room for more files at the moment. Try again later, or contact Steward’s support" });
   }
   if (use.usedBytes + bytes > use.limitBytes) {

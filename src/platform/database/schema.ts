@@ -366,6 +366,8 @@ export interface DisclosureDocumentTable {
   changedAt: Timestamp;
   removedAt: Timestamp | null;
   removedBy: string | null;
+  /** Why a wrong document was removed (sealed). */
+  removalReason: string | null;
   /** An email's attachments that were not added (a type Steward cannot read, a failed check, no room). */
   skippedAttachments: Generated<number>;
   /** When the working data went, 30 days after the case closed: only the redacted copy is left. */

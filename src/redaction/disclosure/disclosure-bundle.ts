@@ -3,12 +3,16 @@ import { authorise } from "../../accounts/permissions.ts";
 import { recordAudit } from "../../audit/audit.ts";
 import { formatDate, londonDateOf } from "../../calendar/dates.ts";
 import { auditOfCase, CaseFormError } from "../../cases/cases.ts";
-import { openFor } from "../../platform/encryption/keyring.ts";
 import { KIND_NAMES, type PersonalDataKind } from "../detection/suggestion.ts";
 import { assembleBundle, type BundleDocument, type ScheduledRedaction } from "../pdf/bundle.ts";
 import { REDACTION_REASONS } from "../reasons.ts";
 import { findDisclosingCase } from "./documents.ts";
-import { documentPlace, readDocumentFile } from "./stored-files.ts";
+import { readDocumentFile } from "./stored-files.ts";
+
+const DOCUMENT_KINDS: Record<string, string> = {
+  pdf: "PDF document", docx: "Word document", doc: "Word document", odt: "document", rtf: "document", eml: "email",
+  jpg: "image", png: "image", tif: "scanned image", txt: "text", csv: "table",
+};
 
 const SCHEDULE_KINDS: Record<string, string> = { phrase: "Words", region: "Part of the page", page: "Whole page" };
 
@@ -34,10 +38,13 @@ export async function disclosureBundle(ctx: Context, caseId: string): Promise<{ 
     if (rows.length === 0 || rows.some((row) => row.state !== "redacted")) {
       throw new CaseFormError({ bundle: "Every document for disclosure must be redacted before the bundle can be made" });
     }
+    // Titles say what each document is, never its file name: a name ("Tobiah incident.docx") is not reviewed and would reach the requester.
+    const numberOf = new Map(rows.map((row, index) => [row.id, index + 1]));
     const documents: BundleDocument[] = [];
     for (const row of rows) {
+      const parent = row.fromDocumentId ? numberOf.get(row.fromDocumentId) : undefined;
       documents.push({
-        title: await openFor(trx, ctx.services.keyring, documentPlace(row.orgId, row.id, "filename"), row.filename),
+        title: `Document ${numberOf.get(row.id)}: ${DOCUMENT_KINDS[row.fileType] ?? "document"}${parent ? `, attached to document ${parent}` : ""}`,
         pdf: new Uint8Array(await readDocumentFile(trx, ctx.services, row, "redacted", row.redactedFileId, row.redactedSha256)),
       });
     }

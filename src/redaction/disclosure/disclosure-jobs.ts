@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../platform/database/tenant-scope.ts";
-import { JobError, type JobHandler, type JobRun } from "../../platform/jobs/jobs.ts";
+import { enqueueJob, JobError, type JobHandler, type JobRun } from "../../platform/jobs/jobs.ts";
 import type { Services } from "../../platform/services.ts";
 import { convertToPdf, LIMITS } from "../convert.ts";
 import { detectPersonalData } from "../detection/detect.ts";
@@ -9,7 +9,10 @@ import { applyRedactions, type Removal } from "../pdf/apply.ts";
 import { pageOf, readDocumentText, type DocumentText } from "../pdf/page-text.ts";
 import { removalsForSpan } from "../pdf/removals.ts";
 import { verifyRedaction, type RemovedText } from "../pdf/verify.ts";
-import { insertDocument, KEPT_PARTS, peopleOfRequest } from "./documents.ts";
+import { checkDisclosureFile, insertDocument, KEPT_PARTS, peopleFingerprint, peopleOfRequest } from "./documents.ts";
+import { cleanFilename } from "../../cases/attachments.ts";
+import { CaseFormError } from "../../cases/cases.ts";
+import { ensureRoomFor } from "../../cases/storage.ts";
 import { readDocumentFile, storeDocumentFile } from "./stored-files.ts";
 import { sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
@@ -47,7 +50,18 @@ async function failDocument(run: JobRun, services: Services, documentId: string,
   });
 }
 
-const readDocument: JobHandler = async (run, services) => {
+/** A handler whose every failure (reading its inputs included) says so on the document, rather than leaving it stuck. */
+const failingOnto =
+  (from: "reading" | "redacting", work: JobHandler): JobHandler =>
+  async (run, services) => {
+    try {
+      await work(run, services);
+    } catch (error) {
+      await failDocument(run, services, String(run.job.payload["documentId"] ?? ""), from, error);
+    }
+  };
+
+const readDocument: JobHandler = failingOnto("reading", async (run, services) => {
   const loaded = await run.read(async (trx) => {
     const row = await loadDocument(trx, run);
     if (!row || row.state !== "reading") {
@@ -65,7 +79,7 @@ const readDocument: JobHandler = async (run, services) => {
     return;
   }
   const { row, people } = loaded;
-  try {
+  {
     let converted: { pdf: Uint8Array; attachments: { filename: string; bytes: Uint8Array }[] } | undefined;
     let text: DocumentText;
     if (loaded.text) {
@@ -76,23 +90,50 @@ const readDocument: JobHandler = async (run, services) => {
     }
     const suggestions = detectPersonalData(text.text, { knownPeople: people.map(({ name, part }): KnownPerson => ({ name, part })) });
     const partOf = new Map(people.map((person) => [person.name, person.part]));
+    const unpacked = converted && loaded.nested === 0 ? converted.attachments : [];
+    const attachments: ({ ok: true; filename: string; type: string; bytes: Buffer } | { ok: false })[] = [];
+    for (const attachment of unpacked.slice(0, LIMITS.attachments)) {
+      const filename = cleanFilename(attachment.filename);
+      const check = await checkDisclosureFile(filename, Buffer.from(attachment.bytes), "disclosure");
+      attachments.push(check.ok ? { ok: true, filename, type: check.type, bytes: check.bytes } : { ok: false });
+    }
+    let skipped = Math.max(0, unpacked.length - LIMITS.attachments);
     const key = await workingKeyOf(services, row.orgId, row.caseId, { create: true });
     await run.complete(async (trx) => {
       const now = services.clock.now();
+      // The people changed while this read ran: what it found stands, and it reads again for the new list.
+      const found = await trx.selectFrom("cases").selectAll().where("orgId", "=", row.orgId).where("id", "=", row.caseId).executeTakeFirstOrThrow();
+      const readAgain = peopleFingerprint(await peopleOfRequest(trx, services, found)) !== peopleFingerprint(people);
+      if (readAgain) {
+        await enqueueJob(trx, services, { organisationId: row.orgId, kind: "disclosure-read", payload: { documentId: row.id } });
+      }
       const files: Partial<Record<"pdfFileId" | "pdfSha256" | "textFileId" | "textSha256", string>> = {};
       if (converted) {
         const pdf = await storeDocumentFile(trx, services, row, "pdf", converted.pdf);
         const stored = await storeDocumentFile(trx, services, row, "text", Buffer.from(JSON.stringify(text), "utf8"));
         Object.assign(files, { pdfFileId: pdf.fileId, pdfSha256: pdf.sha256, textFileId: stored.fileId, textSha256: stored.sha256 });
-        // Each of an email's attachments is a document of its own (one level: an attachment's own attachments are not unpacked again).
-        for (const attachment of loaded.nested === 0 ? converted.attachments.slice(0, LIMITS.attachments) : []) {
-          const extension = attachment.filename.toLowerCase().split(".").pop() ?? "";
+        // Each of an email's attachments is a document of its own (one level: an attachment's own attachments are not
+        // unpacked again), checked as an upload is; one that fails a check, or has no room, is counted on the email's row.
+        for (const attachment of attachments) {
+          if (!attachment.ok) {
+            skipped += 1;
+            continue;
+          }
+          try {
+            await ensureRoomFor(trx, services, row.orgId, attachment.bytes.length);
+          } catch (error) {
+            if (error instanceof CaseFormError) {
+              skipped += 1;
+              continue;
+            }
+            throw error;
+          }
           await insertDocument(trx, services, {
             organisationId: row.orgId,
             caseId: row.caseId,
             id: randomUUID(),
             filename: attachment.filename,
-            type: extension === "jpeg" ? "jpg" : extension === "tiff" ? "tif" : extension,
+            type: attachment.type,
             bytes: attachment.bytes,
             purpose: "disclosure",
             addedBy: row.addedBy,
@@ -139,16 +180,14 @@ const readDocument: JobHandler = async (run, services) => {
       }
       await trx
         .updateTable("disclosureDocuments")
-        .set({ ...files, state: "review", failure: null, pageCount: text.pages.length, changedAt: now })
+        .set({ ...files, ...(converted ? { skippedAttachments: skipped } : {}), state: readAgain ? "reading" : "review", failure: null, pageCount: text.pages.length, changedAt: now })
         .where("orgId", "=", row.orgId)
         .where("id", "=", row.id)
         .where("state", "=", "reading")
         .execute();
     });
-  } catch (error) {
-    await failDocument(run, services, row.id, "reading", error);
   }
-};
+});
 
 /** The removals a review decided on, as the apply step takes them, with what verification must then find gone. */
 async function decidedRemovals(trx: Tx, organisationId: string, documentId: string, text: DocumentText) {
@@ -173,7 +212,7 @@ async function decidedRemovals(trx: Tx, organisationId: string, documentId: stri
   return { removals, removed, boxedPages: [...boxedPages] };
 }
 
-const redactDocument: JobHandler = async (run, services) => {
+const redactDocument: JobHandler = failingOnto("redacting", async (run, services) => {
   const loaded = await run.read(async (trx) => {
     const row = await loadDocument(trx, run);
     if (!row || row.state !== "redacting") {
@@ -187,12 +226,13 @@ const redactDocument: JobHandler = async (run, services) => {
     return;
   }
   const { row, pdf, text, removals, removed, boxedPages } = loaded;
-  try {
+  {
     const applied = await applyRedactions(pdf, removals);
     const verification = await verifyRedaction(pdf, applied.pdf, removed, applied.labels, { originalText: text, boxedPages });
     const unread = text.unread.map((page) => `page ${page + 1}: a scan with no text layer that Steward could not read (tesseract is not installed)`);
     const problems = [...applied.problems, ...verification.problems, ...unread];
-    const verified = verification.verified && unread.length === 0;
+    // A removal that found nothing to remove is a question nobody answered: it fails the gate too.
+    const verified = verification.verified && unread.length === 0 && applied.problems.length === 0;
     await run.complete(async (trx) => {
       const now = services.clock.now();
       if (verified) {
@@ -220,10 +260,8 @@ const redactDocument: JobHandler = async (run, services) => {
           .execute();
       }
     });
-  } catch (error) {
-    await failDocument(run, services, row.id, "redacting", error);
   }
-};
+});
 
 export const DISCLOSURE_JOBS: Readonly<Record<string, JobHandler>> = {
   "disclosure-read": readDocument,

@@ -8,9 +8,9 @@ import { capitalise, readForm, requiredText, type FieldErrors } from "../../plat
 import { sendDownload, uploadedFile } from "../../platform/http/files.ts";
 import type { Services } from "../../platform/services.ts";
 import { REVIEW_SCALE } from "../pdf/page-image.ts";
-import { PART_NAMES, PERSON_PARTS, type PersonPart } from "../detection/people.ts";
+import { PART_NAMES, type PersonPart } from "../detection/people.ts";
 import { disclosureBundle } from "./disclosure-bundle.ts";
-import { addAttachmentToDisclosure, addDocument, addRequestPerson, disclosureArea, downloadDocument, PURPOSES, removeRequestPerson, type Purpose } from "./documents.ts";
+import { addAttachmentToDisclosure, addDocument, addRequestPerson, disclosureArea, documentToRemove, downloadDocument, LISTABLE_PARTS, PURPOSES, removeDocument, removeRequestPerson, type Purpose } from "./documents.ts";
 import { changeRedactions, decideAll, decideMarks, markRegion, redactDocument, removeMark, removePhrase, reviewPage, reviewPageImage, withholdPage, type Decision } from "./review.ts";
 
 /**
@@ -35,7 +35,7 @@ const DOCUMENT_TYPES = ".pdf,.docx,.doc,.odt,.rtf,.eml,.jpg,.jpeg,.png,.tif,.tif
 const NOTICES: Record<string, string> = {
   added: "The document is added. Steward is reading it: its suggestions appear here when it is ready.",
   "added-working": "The working file is added. It stays with the case and is never sent to the requester.",
-  person: "The list of people is changed. Steward is looking through the documents again for them; decisions you made stay.",
+  person: "The list of people is changed. Steward is looking through every document again for them; decisions you made stay, and redacted documents are back in review.",
   decided: "Your decisions are saved.",
   phrase: "Every match of the words is marked for removal.",
   withheld: "The page is marked to be withheld.",
@@ -43,15 +43,17 @@ const NOTICES: Record<string, string> = {
   "mark-removed": "The mark is taken off.",
   redacting: "Steward is applying the redactions and checking the result.",
   reopened: "The document is back in review. Redact it again when you have made your changes.",
+  removed: "The document is removed.",
 };
 
 const purposeSchema = z.enum(["disclosure", "working"], { error: "Select whether the document is for disclosure or a working file" });
 const personSchema = z.object({
   name: requiredText("the person's name", { max: 200 }),
-  part: z.enum(PERSON_PARTS, { error: "Select the person's part in the request" }),
+  part: z.enum(LISTABLE_PARTS as [PersonPart, ...PersonPart[]], { error: "Select the person's part in the request" }),
 });
 const attachmentSchema = z.object({ attachmentId: z.uuid({ error: "Select an attachment" }), purpose: purposeSchema });
 const reasonCode = z.string().max(8).optional();
+const removeSchema = z.object({ removalReason: requiredText("why you are removing the document", { max: 2000 }) });
 const phraseSchema = z.object({ phrase: requiredText("the words to remove", { max: 300 }), reasonCode });
 const withholdSchema = z.object({ reasonCode });
 const coordinate = z.coerce.number({ error: "Draw a box over what to remove" });
@@ -80,7 +82,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
         notice: typeof done === "string" ? NOTICES[done] : undefined,
         showSchool: ctx.actor.organisationIds.length > 1,
         purposes: PURPOSES.map((purpose) => ({ value: purpose.id, text: purpose.name, hint: { text: purpose.hint } })),
-        parts: PERSON_PARTS.filter((part) => part !== "data-subject" && part !== "requester").map((part) => ({ value: part, text: capitalise(PART_NAMES[part]) })),
+        parts: LISTABLE_PARTS.map((part) => ({ value: part, text: capitalise(PART_NAMES[part]) })),
         documentTypes: DOCUMENT_TYPES,
         attachmentItems: [{ value: "", text: "Choose an attachment" }, ...area.attachments.map((attachment) => ({ value: attachment.id, text: attachment.filename }))],
       },
@@ -172,6 +174,31 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
       return sendDownload(reply, file.contentType, file.filename, file.bytes);
     });
   }
+
+  const showRemove = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, unknown> = {}) => {
+    const { id, documentId } = parsed(documentParams, request.params);
+    const ctx = contextOf(request, services);
+    const document = await documentToRemove(ctx, id, documentId);
+    const record = await getCase(ctx, id);
+    return reply.page("redaction/views/remove-document.njk", { errors, values, record, document }, errors ? 400 : 200);
+  };
+  app.get("/cases/:id/disclosure/documents/:documentId/remove", { config: { access: "cases:manage" } }, async (request, reply) => showRemove(request, reply));
+  app.post("/cases/:id/disclosure/documents/:documentId/remove", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const { id, documentId } = parsed(documentParams, request.params);
+    const form = readForm(removeSchema, request.body);
+    if (!form.ok) {
+      return showRemove(request, reply, form.errors, form.values);
+    }
+    try {
+      await removeDocument(contextOf(request, services), id, documentId, form.data.removalReason);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showRemove(request, reply, error.errors, form.data);
+      }
+      throw error;
+    }
+    return reply.redirect(`/cases/${id}/disclosure?done=removed`, 303);
+  });
 
   app.get("/cases/:id/disclosure/documents/:documentId", { config: { access: "cases:manage" } }, async (request, reply) => {
     const { id, documentId } = parsed(documentParams, request.params);

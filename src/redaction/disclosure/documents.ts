@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { inActorScope, type Context } from "../../accounts/actor.ts";
 import { authorise } from "../../accounts/permissions.ts";
 import { recordAudit } from "../../audit/audit.ts";
@@ -19,6 +20,9 @@ import { PART_NAMES, PERSON_PARTS, type KnownPerson, type PersonPart } from "../
 import { documentPlace, readDocumentFile, storeDocumentFile } from "./stored-files.ts";
 import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
+
+/** The parts whose mentions are kept unless the DPO decides otherwise: it is the requester's own information. */
+export const KEPT_PARTS: ReadonlySet<PersonPart> = new Set(["data-subject", "requester"]);
 
 export type Purpose = "disclosure" | "working";
 export const PURPOSES: readonly { id: Purpose; name: string; hint: string }[] = [
@@ -136,7 +140,7 @@ export async function addDocument(
     await inActorScope(ctx, async (trx) => {
       const found = await findDisclosingCase(trx, ctx, caseId);
       refuseIfClosed(found, "file");
-      await ensureRoomFor(trx, ctx, found.orgId, check.bytes.length);
+      await ensureRoomFor(trx, ctx.services, found.orgId, check.bytes.length);
       written = { organisationId: found.orgId, id };
       await insertDocument(trx, ctx.services, { organisationId: found.orgId, caseId, id, filename, type: check.type, bytes: check.bytes, purpose, addedBy: ctx.actor.userId, fromAttachmentId: from.attachmentId ?? null });
       await addEvent(trx, ctx, found.orgId, caseId, "disclosure", `Added ${filename} to the disclosure area${purpose === "working" ? " as a working file" : ""}`);
@@ -188,6 +192,7 @@ export async function insertDocument(
       changedAt: now,
       removedAt: null,
       removedBy: null,
+      removalReason: null,
     })
     .execute();
   if (document.purpose === "disclosure") {
@@ -256,8 +261,40 @@ export async function peopleOfRequest(trx: Tx, services: Pick<Services, "keyring
   return people;
 }
 
-/** The parts whose mentions are kept unless the DPO decides otherwise: it is the requester's own information. */
-export const KEPT_PARTS: ReadonlySet<PersonPart> = new Set(["data-subject", "requester"]);
+
+/**
+ * A document whose work no job will finish (its worker died on the last attempt, so the queue gave
+ * the job up) would wait for ever: it is failed with the job's reason, or put back to review, so
+ * the DPO can remove it or redact again. Changes `rows` in place to match.
+ */
+async function releaseAbandoned(trx: Tx, services: Services, organisationId: string, rows: { id: string; state: DisclosureDocumentTable["state"]; failure: string | null }[]): Promise<void> {
+  const busy = rows.filter((row) => row.state === "reading" || row.state === "redacting");
+  if (busy.length === 0) {
+    return;
+  }
+  const jobs = await trx
+    .selectFrom("jobs")
+    .select(["state", "lastError", sql<string>`payload->>'documentId'`.as("documentId")])
+    .where("orgId", "=", organisationId)
+    .where("kind", "in", ["disclosure-read", "disclosure-redact"])
+    .orderBy("createdAt")
+    .where(
+      sql<string>`payload->>'documentId'`,
+      "in",
+      busy.map((row) => row.id),
+    )
+    .execute();
+  for (const row of busy) {
+    const own = jobs.filter((job) => job.documentId === row.id);
+    if (own.some((job) => job.state === "waiting" || job.state === "running")) {
+      continue;
+    }
+    const failure = own.findLast((job) => job.state === "failed")?.lastError ?? "Steward stopped working on this document part-way. Remove it and add it again.";
+    row.state = row.state === "reading" ? "failed" : "review";
+    row.failure = failure;
+    await trx.updateTable("disclosureDocuments").set({ state: row.state, failure, changedAt: services.clock.now() }).where("orgId", "=", organisationId).where("id", "=", row.id).execute();
+  }
+}
 
 export interface DisclosureArea {
   caseId: string;
@@ -286,6 +323,7 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
       .orderBy("addedAt")
       .orderBy("id")
       .execute();
+    await releaseAbandoned(trx, ctx.services, found.orgId, rows);
     const counts = rows.length
       ? await trx
           .selectFrom("disclosureRedactions")
@@ -347,18 +385,48 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
   });
 }
 
-/** Asks for every document under review to be read again for people (the request's people changed). Decisions already made stay. */
+/**
+ * The request's people changed: every document is looked through again for them. One under review
+ * is read again; a redacted one goes back to review (its copy is dropped, to be made again, and
+ * the file store's sweep removes it), since it may name the new person. One being read notices at
+ * its end and reads again. While one is being redacted the list cannot change: its result would
+ * not know the new person.
+ */
 async function detectAgain(trx: Tx, services: Services, found: CaseRow): Promise<void> {
-  const inReview = await trx.selectFrom("disclosureDocuments").select("id").where("orgId", "=", found.orgId).where("caseId", "=", found.id).where("state", "=", "review").where("removedAt", "is", null).execute();
-  for (const document of inReview) {
-    await trx.updateTable("disclosureDocuments").set({ state: "reading", changedAt: services.clock.now() }).where("orgId", "=", found.orgId).where("id", "=", document.id).execute();
+  const documents = await trx
+    .selectFrom("disclosureDocuments")
+    .select(["id", "state"])
+    .where("orgId", "=", found.orgId)
+    .where("caseId", "=", found.id)
+    .where("removedAt", "is", null)
+    .where("state", "in", ["review", "redacted", "redacting"])
+    .forUpdate()
+    .execute();
+  if (documents.some((document) => document.state === "redacting")) {
+    throw new CaseFormError({ name: "Steward is redacting a document. Wait until it has finished (this page says when), then change the list." });
+  }
+  for (const document of documents) {
+    await trx
+      .updateTable("disclosureDocuments")
+      .set({ state: "reading", redactedFileId: null, redactedSha256: null, failure: null, changedAt: services.clock.now() })
+      .where("orgId", "=", found.orgId)
+      .where("id", "=", document.id)
+      .execute();
     await enqueueJob(trx, services, { organisationId: found.orgId, kind: "disclosure-read", payload: { documentId: document.id } });
   }
 }
 
+/** What decides what detection looks for: the people and their parts. A read that began with other people reads again. */
+export function peopleFingerprint(people: readonly KnownPerson[]): string {
+  return JSON.stringify(people.map((person) => [person.name, person.part]));
+}
+
+/** The parts the DPO can list: the requester and the data subject come from the case's own details. */
+export const LISTABLE_PARTS: readonly PersonPart[] = PERSON_PARTS.filter((part) => !KEPT_PARTS.has(part));
+
 export async function addRequestPerson(ctx: Context, caseId: string, person: { name: string; part: PersonPart }): Promise<void> {
   authorise(ctx.actor, "cases:manage");
-  if (!PERSON_PARTS.includes(person.part)) {
+  if (!LISTABLE_PARTS.includes(person.part)) {
     throw new CaseFormError({ part: "Select the person's part in the request" });
   }
   await inActorScope(ctx, async (trx) => {
@@ -418,5 +486,54 @@ export async function downloadDocument(ctx: Context, caseId: string, documentId:
     return which === "original"
       ? { filename, contentType: CONTENT_TYPES[row.fileType] ?? "application/octet-stream", bytes }
       : { filename: `${base} (redacted).pdf`, contentType: "application/pdf", bytes };
+  });
+}
+
+/**
+ * Removes a wrong document (and, for an email, its attachments) from the disclosure area, saying
+ * why: its files and the review's marks go; the row, the timeline and the audit trail keep that it
+ * was there, who removed it and why. The files are deleted once the removal has committed.
+ */
+export async function removeDocument(ctx: Context, caseId: string, documentId: string, reason: string): Promise<void> {
+  authorise(ctx.actor, "cases:manage");
+  const files = await inActorScope(ctx, async (trx) => {
+    const { case: found, row, filename } = await findDocument(trx, ctx, caseId, documentId);
+    refuseIfClosed(found, "removalReason");
+    const rows = await trx
+      .selectFrom("disclosureDocuments")
+      .select(["id", "pdfFileId", "textFileId", "redactedFileId"])
+      .where("orgId", "=", row.orgId)
+      .where("caseId", "=", found.id)
+      .where("removedAt", "is", null)
+      .where((eb) => eb.or([eb("id", "=", row.id), eb("fromDocumentId", "=", row.id)]))
+      .forUpdate()
+      .execute();
+    const ids = rows.map((candidate) => candidate.id);
+    await trx.deleteFrom("disclosureRedactions").where("orgId", "=", row.orgId).where("documentId", "in", ids).execute();
+    const now = ctx.services.clock.now();
+    for (const id of ids) {
+      await trx
+        .updateTable("disclosureDocuments")
+        .set({ removedAt: now, removedBy: ctx.actor.userId, removalReason: await sealFor(trx, ctx.services.keyring, documentPlace(row.orgId, id, "removalReason"), reason), changedAt: now })
+        .where("orgId", "=", row.orgId)
+        .where("id", "=", id)
+        .execute();
+    }
+    await addEvent(trx, ctx, row.orgId, found.id, "disclosure", `Removed ${filename} from the disclosure area${ids.length > 1 ? ` (with its ${ids.length - 1} attachment${ids.length > 2 ? "s" : ""})` : ""}: ${reason}`);
+    await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.remove", caseId));
+    return rows.flatMap((candidate) => [candidate.id, candidate.pdfFileId, candidate.textFileId, candidate.redactedFileId]).filter((id): id is string => id !== null).map((id) => ({ organisationId: row.orgId, id }));
+  });
+  for (const file of files) {
+    await ctx.services.files.remove(file);
+  }
+}
+
+/** What the removal page shows of the document being removed. */
+export async function documentToRemove(ctx: Context, caseId: string, documentId: string): Promise<{ id: string; filename: string; attachments: number }> {
+  authorise(ctx.actor, "cases:manage");
+  return inActorScope(ctx, async (trx) => {
+    const { row, filename } = await findDocument(trx, ctx, caseId, documentId);
+    const attachments = await trx.selectFrom("disclosureDocuments").select("id").where("orgId", "=", row.orgId).where("fromDocumentId", "=", row.id).where("removedAt", "is", null).execute();
+    return { id: row.id, filename, attachments: attachments.length };
   });
 }

@@ -56,6 +56,7 @@ describe(`the disclosure purge, 30 days after a case closes (${testEngine})`, ()
     await owner.post(`${area}/people`, { name: "Tobiah Ashdown", part: "other-pupil" });
     await owner.get(area);
     await owner.upload(`${area}/documents`, "report.txt", Buffer.from("Jamie Hill and Tobiah Ashdown argued at lunch."), { purpose: "disclosure" });
+    steward.clock.set("2027-01-30T10:01:00Z");
     await owner.get(area);
     await owner.upload(`${area}/documents`, "draft.txt", Buffer.from("Draft notes about Tobiah Ashdown."), { purpose: "disclosure" });
     await runJobs();

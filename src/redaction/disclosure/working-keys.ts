@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, open as openFile, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { open, openBytes, seal, sealBytes } from "../../platform/encryption/envelope.ts";
+import { JobError } from "../../platform/jobs/jobs.ts";
 import type { Services } from "../../platform/services.ts";
 
 /**
@@ -30,8 +31,11 @@ function keyFileOf(services: KeyServices, organisationId: string, caseId: string
 const wrapping = (organisationId: string, caseId: string) => `steward working key ${organisationId.toLowerCase()}/${caseId.toLowerCase()}`;
 
 /** The case's working data can no longer be read: its key was destroyed (or is not on this server, as after a restore). */
-export class WorkingDataGone extends Error {
+export class WorkingDataGone extends JobError {
   override name = "WorkingDataGone";
+  constructor() {
+    super("This document’s working files are gone (deleted 30 days after the case closed, or not on this server after a restore). Remove it and add it again.");
+  }
 }
 
 /**
@@ -49,7 +53,7 @@ export async function workingKeyOf(services: KeyServices, organisationId: string
     }
   }
   if (!create) {
-    throw new WorkingDataGone(`The working data of case ${caseId} is gone`);
+    throw new WorkingDataGone();
   }
   const folder = path.dirname(file);
   await mkdir(folder, { recursive: true, mode: 0o700 });

@@ -45,6 +45,7 @@ const statements = [
      changed_at timestamptz not null,
      removed_at timestamptz,
      removed_by uuid,
+     removal_reason text,
      skipped_attachments integer not null default 0 check (skipped_attachments >= 0),
      purged_at timestamptz,
      primary key (org_id, id),
