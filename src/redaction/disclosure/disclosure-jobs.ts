@@ -13,6 +13,7 @@ import { checkDisclosureFile, insertDocument, KEPT_PARTS, peopleFingerprint, peo
 import { cleanFilename } from "../../cases/attachments.ts";
 import { CaseFormError } from "../../cases/cases.ts";
 import { ensureRoomFor } from "../../cases/storage.ts";
+import { isFreedomOfInformation } from "./review.ts";
 import { readDocumentFile, storeDocumentFile } from "./stored-files.ts";
 import { sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
@@ -73,7 +74,7 @@ const readDocument: JobHandler = failingOnto("reading", async (run, services) =>
     const text = row.textFileId ? await readDocumentFile(trx, services, row, "text", row.textFileId, row.textSha256) : undefined;
     const original = text ? undefined : await readDocumentFile(trx, services, row, "original", row.id, row.originalSha256);
     const nested = row.fromDocumentId ? 1 : 0;
-    return { row, people, text, original, nested };
+    return { row, people, text, original, nested, caseType: found.type };
   });
   if (!loaded) {
     return;
@@ -168,7 +169,8 @@ const readDocument: JobHandler = failingOnto("reading", async (run, services) =>
           words: await seal(id, "words", text.text.slice(suggestion.start, suggestion.end)),
           why: await seal(id, "why", suggestion.why),
           person: suggestion.person ? await seal(id, "person", suggestion.person) : null,
-          decision: part && KEPT_PARTS.has(part) ? ("keep" as const) : ("pending" as const),
+          // The requester's and the data subject's own information is kept by default; not on an FOI or EIR request, which discloses to the world.
+          decision: part && KEPT_PARTS.has(part) && !isFreedomOfInformation(loaded.caseType) ? ("keep" as const) : ("pending" as const),
           reasonCode: null,
           decidedBy: null,
           decidedAt: null,

@@ -265,4 +265,94 @@ describe(`the disclosure area: collect, read, review, redact and bundle (${testE
     const breach = await schoolWithSar(steward, "breach");
     expect((await breach.owner.get(breach.area)).statusCode).toBe(404);
   });
+
+  it("never lets a stale page overwrite another reviewer's decision, and answers each mistake with a clear error", async () => {
+    const school = await schoolWithSar(steward);
+    await school.owner.get(school.area);
+    await school.owner.post(`${school.area}/people`, { name: "Tobiah Ashdown", part: "other-pupil" });
+    await upload(school.owner, school.area, "incident.txt", Buffer.from(INCIDENT));
+    await runJobs();
+    const [document] = await documentsOf(school.organisationId);
+    const reviewPath = `${school.area}/documents/${document!.id}/pages/1`;
+    const dpo = await addPerson(steward.app, steward.clock, school.owner, "dpo", school.organisationId);
+
+    // Both open the page; the DPO removes a suggestion; the owner, from the page as it was, keeps it.
+    const stale = (await school.owner.get(reviewPath)).body;
+    const phoneId = /name="shown-([0-9a-f-]{36})" value="pending:"/.exec(stale)![1]!;
+    const shown = "pending:";
+    await dpo.agent.get(reviewPath);
+    expect((await dpo.agent.post(`${reviewPath}/decisions`, { [`decision-${phoneId}`]: "remove", [`reason-${phoneId}`]: "3P", [`shown-${phoneId}`]: shown })).statusCode).toBe(303);
+    const overwritten = await school.owner.post(`${reviewPath}/decisions`, { [`decision-${phoneId}`]: "keep", [`reason-${phoneId}`]: "3P", [`shown-${phoneId}`]: shown });
+    expect(overwritten.statusCode).toBe(400);
+    expect(overwritten.body).toContain("Someone else changed decisions on this page");
+    const { rows } = await sql<{ decision: string }>`select decision from disclosure_redactions where org_id = ${school.organisationId} and id = ${phoneId}`.execute(steward.services.database.db);
+    expect(rows[0]!.decision).toBe("remove");
+
+    // Words the document does not hold; a page withheld twice; a kind with nothing in it; a part only the case's details give.
+    await school.owner.get(reviewPath);
+    const missing = await school.owner.post(`${reviewPath}/phrase`, { phrase: "trampoline", reasonCode: "3P" });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain("The document does not contain these words");
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/withhold`, { reasonCode: "SH" })).statusCode).toBe(303);
+    await school.owner.get(reviewPath);
+    const twice = await school.owner.post(`${reviewPath}/withhold`, { reasonCode: "SH" });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain("This page is withheld already");
+    await school.owner.get(reviewPath);
+    const none = await school.owner.post(`${reviewPath}/decide-all`, { which: "kind", kind: "nhs-number", decision: "remove", reasonCode: "3P" });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain("The document has no marks of this kind");
+    await school.owner.get(school.area);
+    const part = await school.owner.post(`${school.area}/people`, { name: "Another Child", part: "data-subject" });
+    expect(part.statusCode).toBe(400);
+    const unknownReason = await school.owner.post(`${reviewPath}/withhold`, { reasonCode: "s40" });
+    expect(unknownReason.statusCode, "an FOI exemption on a SAR").toBe(400);
+  });
+
+  it("sends a redacted document back to review when someone is added to the request, and removes a wrong document with its reason", async () => {
+    const school = await schoolWithSar(steward);
+    await upload(school.owner, school.area, "incident.txt", Buffer.from(INCIDENT));
+    await runJobs();
+    const [document] = await documentsOf(school.organisationId);
+    const reviewPath = `${school.area}/documents/${document!.id}/pages/1`;
+    await school.owner.get(reviewPath);
+    await school.owner.post(`${reviewPath}/decide-all`, { which: "undecided", decision: "keep" });
+    await school.owner.get(reviewPath);
+    await school.owner.post(`${reviewPath}/redact`);
+    await runJobs();
+    expect((await documentsOf(school.organisationId))[0]!.state).toBe("redacted");
+
+    await school.owner.get(school.area);
+    const added = await school.owner.post(`${school.area}/people`, { name: "Tobiah Ashdown", part: "other-pupil" });
+    // The area checks again by itself for a few minutes, without JavaScript.
+    expect(added.headers.location).toContain("check=1");
+    const checking = await school.owner.get(added.headers.location!);
+    expect(checking.body).toMatch(/<meta http-equiv="refresh" content="10;url=[^"]*check=2">/);
+    expect((await documentsOf(school.organisationId))[0]!.state).toBe("reading");
+    expect((await school.owner.get(`${school.area}/bundle.pdf`)).statusCode, "no bundle from a copy made before the new person").toBe(400);
+    await runJobs();
+    expect((await documentsOf(school.organisationId))[0]!.state).toBe("review");
+    expect((await school.owner.get(reviewPath)).body).toMatch(/decision-[0-9a-f-]{36}[^]*Tobiah Ashdown/);
+
+    await school.owner.get(`${school.area}/documents/${document!.id}/remove`);
+    const noReason = await school.owner.post(`${school.area}/documents/${document!.id}/remove`, { removalReason: "" });
+    expect(noReason.statusCode).toBe(400);
+    expect((await school.owner.post(`${school.area}/documents/${document!.id}/remove`, { removalReason: "About another family" })).statusCode).toBe(303);
+    expect(await documentsOf(school.organisationId)).toHaveLength(1);
+    const { rows } = await sql<{ removedAt: Date | null }>`select removed_at from disclosure_documents where org_id = ${school.organisationId}`.execute(steward.services.database.db);
+    expect(rows[0]!.removedAt).not.toBeNull();
+    expect((await school.owner.get(reviewPath)).statusCode).toBe(404);
+    expect(await steward.services.files.get({ organisationId: school.organisationId, id: document!.id })).toBeUndefined();
+    expect((await school.owner.get(school.casePath)).body).toContain("About another family");
+  });
+
+  it("keeps nobody's information automatically on an FOI request", async () => {
+    const school = await schoolWithSar(steward, "foi");
+    await upload(school.owner, school.area, "minutes.txt", Buffer.from("Governors' minutes. Jordan Parent asked about the budget."));
+    await runJobs();
+    const { rows } = await sql<{ decision: string }>`select decision from disclosure_redactions where org_id = ${school.organisationId}`.execute(steward.services.database.db);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.decision === "pending")).toBe(true);
+  });
 });

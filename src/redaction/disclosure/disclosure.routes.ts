@@ -11,7 +11,7 @@ import { REVIEW_SCALE } from "../pdf/page-image.ts";
 import { PART_NAMES, type PersonPart } from "../detection/people.ts";
 import { disclosureBundle } from "./disclosure-bundle.ts";
 import { addAttachmentToDisclosure, addDocument, addRequestPerson, disclosureArea, documentToRemove, downloadDocument, LISTABLE_PARTS, PURPOSES, removeDocument, removeRequestPerson, type Purpose } from "./documents.ts";
-import { changeRedactions, decideAll, decideMarks, markRegion, redactDocument, removeMark, removePhrase, reviewPage, reviewPageImage, withholdPage, type Decision } from "./review.ts";
+import { changeRedactions, decideAll, decideMarks, markRegion, redactDocument, removeMark, removePhrase, reviewPage, reviewPageImage, withholdPage, type Decision, type MarkDecision } from "./review.ts";
 
 /**
  * The disclosure area of a case and the review of its documents. Every route is the DPO's work
@@ -28,6 +28,23 @@ function parsed<T>(schema: z.ZodType<T>, params: unknown): T {
     throw notFound();
   }
   return result.data;
+}
+
+/**
+ * While Steward works on a document the page can look again by itself, without JavaScript: a
+ * refresh every 10 seconds, at most 30 times (5 minutes), and only after the person asked for the
+ * work (the redirect carries ?check=1) so a form being filled in is never reloaded under them. Each
+ * look is a request, so an open page does not keep a session alive for ever. "Stop checking" stops it.
+ */
+const REFRESH_SECONDS = 10;
+const MOST_CHECKS = 30;
+
+function refreshOf(request: FastifyRequest, path: string, working: boolean): { url: string; seconds: number; stop: string } | undefined {
+  const check = Number((request.query as Record<string, unknown> | undefined)?.["check"]);
+  if (!working || !Number.isInteger(check) || check < 1 || check >= MOST_CHECKS) {
+    return undefined;
+  }
+  return { url: `${path}?check=${check + 1}`, seconds: REFRESH_SECONDS, stop: path };
 }
 
 const DOCUMENT_TYPES = ".pdf,.docx,.doc,.odt,.rtf,.eml,.jpg,.jpeg,.png,.tif,.tiff,.txt,.csv,.xlsx";
@@ -84,6 +101,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
         purposes: PURPOSES.map((purpose) => ({ value: purpose.id, text: purpose.name, hint: { text: purpose.hint } })),
         parts: LISTABLE_PARTS.map((part) => ({ value: part, text: capitalise(PART_NAMES[part]) })),
         documentTypes: DOCUMENT_TYPES,
+        refresh: refreshOf(request, `/cases/${caseId}/disclosure`, area.working > 0),
         attachmentItems: [{ value: "", text: "Choose an attachment" }, ...area.attachments.map((attachment) => ({ value: attachment.id, text: attachment.filename }))],
       },
       errors ? 400 : 200,
@@ -96,7 +114,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   const areaChange = async (request: FastifyRequest, reply: FastifyReply, caseId: string, change: () => Promise<string>) => {
     try {
       const done = await change();
-      return reply.redirect(`/cases/${caseId}/disclosure?done=${done}`, 303);
+      return reply.redirect(`/cases/${caseId}/disclosure?done=${done}${done === "added" || done === "person" ? "&check=1" : ""}`, 303);
     } catch (error) {
       if (error instanceof CaseFormError) {
         return showArea(request, reply, caseId, error.errors, (request.body ?? {}) as Record<string, unknown>);
@@ -225,7 +243,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
         notice: typeof done === "string" ? NOTICES[done] : undefined,
         showSchool: ctx.actor.organisationIds.length > 1,
         reasons: review.reasons.map((reason) => ({ value: reason.code, text: `${reason.code}: ${reason.name} (${reason.law})` })),
-        refresh: review.state === "redacting",
+        refresh: refreshOf(request, `${base}/pages/${page}`, review.state === "redacting"),
         imageScale: REVIEW_SCALE,
       },
       errors ? 400 : 200,
@@ -255,7 +273,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
       try {
         const done = await change(contextOf(request, services), params, data as z.output<Schema> & Record<string, string>);
         const target = done === "redacting" || done === "reopened" ? 1 : params.page;
-        return reply.redirect(`/cases/${params.id}/disclosure/documents/${params.documentId}/pages/${target}?done=${done}`, 303);
+        return reply.redirect(`/cases/${params.id}/disclosure/documents/${params.documentId}/pages/${target}?done=${done}${done === "redacting" ? "&check=1" : ""}`, 303);
       } catch (error) {
         if (error instanceof CaseFormError) {
           return showReview(request, reply, error.errors, (request.body ?? {}) as Record<string, unknown>);
@@ -265,19 +283,21 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     });
   };
 
-  // Each mark's decision comes as decision-<id> (remove, keep or pending) with its reason as reason-<id>.
+  // Each mark's decision comes as decision-<id> (remove, keep or pending) with its reason as reason-<id>, and what
+  // the page showed as shown-<id>, so a decision someone else made since is never silently overwritten.
   reviewChange("decisions", undefined, async (ctx, params, body) => {
-    const decisions: { id: string; decision: Decision; reasonCode?: string }[] = [];
+    const decisions: MarkDecision[] = [];
     for (const [field, value] of Object.entries(body)) {
       const match = /^decision-([0-9a-f-]{36})$/.exec(field);
-      if (field === "_csrf" || /^reason-[0-9a-f-]{36}$/.test(field)) {
+      if (field === "_csrf" || /^(reason|shown)-[0-9a-f-]{36}$/.test(field)) {
         continue;
       }
-      if (!match || !["remove", "keep", "pending"].includes(value)) {
+      if (!match || typeof value !== "string" || !["remove", "keep", "pending"].includes(value)) {
         throw badRequest("The form had fields Steward does not expect.");
       }
       const reason = body[`reason-${match[1]}`];
-      decisions.push({ id: match[1]!, decision: value as Decision, ...(typeof reason === "string" && reason ? { reasonCode: reason } : {}) });
+      const shown = body[`shown-${match[1]}`];
+      decisions.push({ id: match[1]!, decision: value as Decision, ...(typeof reason === "string" && reason ? { reasonCode: reason } : {}), ...(typeof shown === "string" ? { shown } : {}) });
     }
     await decideMarks(ctx, params.id, params.documentId, decisions);
     return "decided";

@@ -31,6 +31,11 @@ export type Decision = DisclosureRedactionTable["decision"];
 
 const FOI_TYPES = new Set(["foi", "foi-school", "eir", "foi-scotland", "eir-scotland"]);
 
+/** A freedom of information or environmental information request: a disclosure to the world, where nobody's information is kept as their own. */
+export function isFreedomOfInformation(caseType: string): boolean {
+  return FOI_TYPES.has(caseType);
+}
+
 /** The reasons that apply to the case: the data protection exemptions, or for FOI and EIR, theirs. */
 export function reasonsFor(caseType: string): readonly RedactionReason[] {
   const applies = FOI_TYPES.has(caseType) ? "foi" : "data-protection";
@@ -61,6 +66,8 @@ export interface ReviewMarkView {
   score: number | null;
   decision: Decision;
   reasonCode: string | null;
+  /** Kept by Steward, not a person: the requester's or the data subject's own information. Shown, so it can be checked. */
+  automatic: boolean;
 }
 
 export interface DocumentReview {
@@ -164,6 +171,7 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
       score: mark.score,
       decision: mark.decision,
       reasonCode: mark.reasonCode,
+      automatic: mark.decision === "keep" && mark.decidedBy === null,
     }));
     return {
       caseId,
@@ -238,22 +246,44 @@ async function changeReview(ctx: Context, caseId: string, documentId: string, ch
   });
 }
 
-/** Decides marks one by one: each to remove (with its reason) or keep, or back to undecided. */
-export async function decideMarks(ctx: Context, caseId: string, documentId: string, decisions: readonly { id: string; decision: Decision; reasonCode?: string | undefined }[]): Promise<void> {
+/** One mark's decision from the page, with what the page showed of it ("remove:3P", "keep:", "pending:"). */
+export interface MarkDecision {
+  id: string;
+  decision: Decision;
+  reasonCode?: string | undefined;
+  shown?: string | undefined;
+}
+
+const shownOf = (mark: { decision: Decision; reasonCode: string | null }) => `${mark.decision}:${mark.reasonCode ?? ""}`;
+
+/**
+ * Decides marks one by one: each to remove (with its reason) or keep, or back to undecided. Only
+ * what the person changed is written, and only if nobody changed it since their page showed it.
+ */
+export async function decideMarks(ctx: Context, caseId: string, documentId: string, decisions: readonly MarkDecision[]): Promise<void> {
   await changeReview(ctx, caseId, documentId, async (trx, found, row) => {
     const now = ctx.services.clock.now();
-    for (const { id, decision, reasonCode } of decisions) {
+    const ids = decisions.map((decision) => decision.id);
+    const current = ids.length ? await trx.selectFrom("disclosureRedactions").select(["id", "decision", "reasonCode"]).where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("id", "in", ids).execute() : [];
+    const byId = new Map(current.map((mark) => [mark.id, mark]));
+    for (const { id, decision, reasonCode, shown } of decisions) {
+      const mark = byId.get(id);
+      if (!mark) {
+        throw new CaseFormError({ review: "The suggestions on this page changed since you opened it (Steward looked through the document again for the request’s people). Check them again." });
+      }
       const code = decision === "remove" ? checkReason(found.type, reasonCode, `reason-${id}`) : null;
-      const changed = await trx
+      if (shownOf({ decision, reasonCode: code }) === shownOf(mark)) {
+        continue;
+      }
+      if (shown !== undefined && shown !== shownOf(mark)) {
+        throw new CaseFormError({ review: "Someone else changed decisions on this page since you opened it. Check the page again: nothing of yours was saved." });
+      }
+      await trx
         .updateTable("disclosureRedactions")
         .set({ decision, reasonCode: code, decidedBy: decision === "pending" ? null : ctx.actor.userId, decidedAt: decision === "pending" ? null : now })
         .where("orgId", "=", row.orgId)
-        .where("documentId", "=", row.id)
         .where("id", "=", id)
-        .executeTakeFirst();
-      if (changed.numUpdatedRows === 0n) {
-        throw notFound();
-      }
+        .execute();
     }
   });
 }
@@ -268,8 +298,9 @@ export async function decideAll(
   reasonCode: string | undefined,
 ): Promise<number> {
   let count = 0;
+  const scope = "person" in which ? "person" : "kind" in which ? "kind" : "undecided";
   await changeReview(ctx, caseId, documentId, async (trx, found, row) => {
-    const code = decision === "remove" ? checkReason(found.type, reasonCode) : null;
+    const code = decision === "remove" ? checkReason(found.type, reasonCode, `${scope}Reason`) : null;
     let ids: string[];
     if ("person" in which) {
       // A person's name is sealed: their marks are found by opening each.
@@ -281,7 +312,7 @@ export async function decideAll(
       ids = (await query.execute()).map((mark) => mark.id);
     }
     if (ids.length === 0) {
-      throw notFound();
+      throw new CaseFormError({ [scope === "undecided" ? "undecidedReason" : scope]: scope === "undecided" ? "Every suggestion is decided already" : `The document has no marks of this ${scope}` });
     }
     const now = ctx.services.clock.now();
     for (let start = 0; start < ids.length; start += 500) {
@@ -297,11 +328,15 @@ export async function decideAll(
   return count;
 }
 
-async function insertMark(trx: Tx, ctx: Context, document: { orgId: string; caseId: string; id: string }, mark: { origin: "phrase" | "box" | "page"; page: number; kind: string; startOffset?: number; endOffset?: number; rect?: Rect; words?: string; reasonCode: string }) {
-  const id = randomUUID();
-  await trx
-    .insertInto("disclosureRedactions")
-    .values({
+type NewMark = { origin: "phrase" | "box" | "page"; page: number; kind: string; startOffset?: number; endOffset?: number; rect?: Rect; words?: string; reasonCode: string };
+
+/** Marks the DPO adds, decided remove at once: written 500 to a statement. */
+async function insertMarks(trx: Tx, ctx: Context, document: { orgId: string; caseId: string; id: string }, marks: readonly NewMark[]) {
+  const now = ctx.services.clock.now();
+  const key = marks.some((mark) => mark.words !== undefined) ? await workingKeyOf(ctx.services, document.orgId, document.caseId, { create: true }) : undefined;
+  const values = marks.map((mark) => {
+    const id = randomUUID();
+    return {
       orgId: document.orgId,
       id,
       documentId: document.id,
@@ -313,17 +348,23 @@ async function insertMark(trx: Tx, ctx: Context, document: { orgId: string; case
       kind: mark.kind,
       recognizer: null,
       score: null,
-      words: mark.words === undefined ? null : sealWorkingText(await workingKeyOf(ctx.services, document.orgId, document.caseId, { create: true }), { table: "disclosureRedactions", column: "words", rowId: id }, mark.words),
+      words: mark.words === undefined ? null : sealWorkingText(key!, { table: "disclosureRedactions", column: "words", rowId: id }, mark.words),
       why: null,
       person: null,
-      decision: "remove",
+      decision: "remove" as const,
       reasonCode: mark.reasonCode,
       decidedBy: ctx.actor.userId,
-      decidedAt: ctx.services.clock.now(),
-      createdAt: ctx.services.clock.now(),
-    })
-    .execute();
+      decidedAt: now,
+      createdAt: now,
+    };
+  });
+  for (let start = 0; start < values.length; start += 500) {
+    await trx.insertInto("disclosureRedactions").values(values.slice(start, start + 500)).execute();
+  }
 }
+
+/** More matches than this and the words are too common to mean one thing (a name is not "of"). */
+export const MOST_PHRASE_MATCHES = 2_000;
 
 /** Removes every match of a phrase in the document (any case, any spacing), each a mark of its own. Returns how many. */
 export async function removePhrase(ctx: Context, caseId: string, documentId: string, phrase: string, reasonCode: string | undefined): Promise<number> {
@@ -333,16 +374,23 @@ export async function removePhrase(ctx: Context, caseId: string, documentId: str
   }
   let count = 0;
   await changeReview(ctx, caseId, documentId, async (trx, found, row) => {
-    const code = checkReason(found.type, reasonCode);
+    const code = checkReason(found.type, reasonCode, "phraseReason");
     const text = await readText(trx, ctx, row);
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(wanted).replace(/\s+/g, "\\s+")}(?![\\p{L}\\p{N}])`, "giu");
-    for (const match of text.text.matchAll(pattern)) {
-      await insertMark(trx, ctx, row, { origin: "phrase", page: pageOf(text, match.index).page, kind: "phrase", startOffset: match.index, endOffset: match.index + match[0].length, words: match[0], reasonCode: code });
-      count += 1;
-    }
-    if (count === 0) {
+    const matches = [...text.text.matchAll(pattern)];
+    if (matches.length === 0) {
       throw new CaseFormError({ phrase: "The document does not contain these words" });
     }
+    if (matches.length > MOST_PHRASE_MATCHES) {
+      throw new CaseFormError({ phrase: `These words appear ${matches.length.toLocaleString("en-GB")} times: give longer words, or withhold the pages` });
+    }
+    await insertMarks(
+      trx,
+      ctx,
+      row,
+      matches.map((match) => ({ origin: "phrase", page: pageOf(text, match.index).page, kind: "phrase", startOffset: match.index, endOffset: match.index + match[0].length, words: match[0], reasonCode: code })),
+    );
+    count = matches.length;
   });
   return count;
 }
@@ -351,7 +399,12 @@ export async function removePhrase(ctx: Context, caseId: string, documentId: str
 export async function withholdPage(ctx: Context, caseId: string, documentId: string, page: number, reasonCode: string | undefined): Promise<void> {
   await changeReview(ctx, caseId, documentId, async (trx, found, row) => {
     checkPage(page, row.pageCount);
-    await insertMark(trx, ctx, row, { origin: "page", page, kind: "page", reasonCode: checkReason(found.type, reasonCode) });
+    const code = checkReason(found.type, reasonCode, "withholdReason");
+    const already = await trx.selectFrom("disclosureRedactions").select("id").where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("origin", "=", "page").where("page", "=", page).executeTakeFirst();
+    if (already) {
+      throw new CaseFormError({ withholdReason: "This page is withheld already" });
+    }
+    await insertMarks(trx, ctx, row, [{ origin: "page", page, kind: "page", reasonCode: code }]);
   });
 }
 
@@ -363,7 +416,7 @@ export async function markRegion(ctx: Context, caseId: string, documentId: strin
     if (![x0, y0, x1, y1].every((value) => Number.isFinite(value) && value >= 0 && value <= 14_400) || x1 - x0 < 2 || y1 - y0 < 2) {
       throw new CaseFormError({ region: "Draw a box over what to remove" });
     }
-    await insertMark(trx, ctx, row, { origin: "box", page, kind: "region", rect, reasonCode: checkReason(found.type, reasonCode) });
+    await insertMarks(trx, ctx, row, [{ origin: "box", page, kind: "region", rect, reasonCode: checkReason(found.type, reasonCode, "regionReason") }]);
   });
 }
 
@@ -399,12 +452,14 @@ export async function changeRedactions(ctx: Context, caseId: string, documentId:
   authorise(ctx.actor, "cases:manage");
   let dropped: { organisationId: string; id: string } | undefined;
   await inActorScope(ctx, async (trx) => {
-    const { case: found, row } = await findDocument(trx, ctx, caseId, documentId);
+    const { case: found, row, filename } = await findDocument(trx, ctx, caseId, documentId);
     refuseIfClosed(found, "review");
-    if (row.state !== "redacted") {
+    const current = await trx.selectFrom("disclosureDocuments").select("state").where("orgId", "=", row.orgId).where("id", "=", row.id).forUpdate().executeTakeFirstOrThrow();
+    if (current.state !== "redacted") {
       throw new CaseFormError({ review: "This document is not redacted yet" });
     }
-    await trx.updateTable("disclosureDocuments").set({ state: "review", redactedFileId: null, redactedSha256: null, changedAt: ctx.services.clock.now() }).where("orgId", "=", row.orgId).where("id", "=", row.id).where("state", "=", "redacted").execute();
+    await trx.updateTable("disclosureDocuments").set({ state: "review", redactedFileId: null, redactedSha256: null, changedAt: ctx.services.clock.now() }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+    await addEvent(trx, ctx, row.orgId, found.id, "disclosure", `Took ${filename} back to review to change its redactions`);
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.decide", caseId));
     dropped = row.redactedFileId ? { organisationId: row.orgId, id: row.redactedFileId } : undefined;
   });
