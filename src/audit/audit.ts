@@ -65,6 +65,9 @@ export type AuditAction =
   | "disclosure.bundle"
   | "disclosure.purge"
   | "disclosure.remove"
+  | "disclosure.task-add"
+  | "disclosure.task-view"
+  | "disclosure.task-finish"
   | "report.view"
   | "calendar.change"
   | "calendar.terms-import";
@@ -208,7 +211,7 @@ export async function sealAuditTrail(db: Kysely<Database>): Promise<number> {
 }
 
 /** Actions that only read: what a change's own event already covers when it is the page that follows it. */
-const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "disclosure.view", "disclosure.review", "disclosure.download", "disclosure.bundle", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
+const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "disclosure.view", "disclosure.review", "disclosure.download", "disclosure.bundle", "disclosure.task-view", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
 
 /** How soon after a change its redirect lands: the page the form sends the person back to. */
 const REDIRECT_WINDOW_MS = 60_000;

@@ -5,6 +5,7 @@ import { caseDashboard, monthlyChartSvg } from "../cases/dashboard.ts";
 import { listReachableOrganisations } from "../accounts/schools.ts";
 import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
+import { openTaskCount } from "../redaction/disclosure/search-tasks.ts";
 
 export function dashboardRoutes(app: FastifyInstance, services: Services): void {
   app.get("/", { config: { access: "signed-in" } }, async (_request, reply) => reply.redirect("/dashboard", 303));
@@ -26,6 +27,7 @@ export function dashboardRoutes(app: FastifyInstance, services: Services): void 
       canManageSchools: can(ctx.actor, "schools:manage"),
       canReadOutbox: can(ctx.actor, "outbox:view"),
       canSeeReports: can(ctx.actor, "reports:view"),
+      openSearchTasks: can(ctx.actor, "cases:log") ? await openTaskCount(ctx) : 0,
     });
   });
 }

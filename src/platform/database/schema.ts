@@ -28,6 +28,7 @@ export interface Database {
   disclosureDocuments: DisclosureDocumentTable;
   disclosurePeople: DisclosurePersonTable;
   disclosureRedactions: DisclosureRedactionTable;
+  disclosureTasks: DisclosureTaskTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -349,6 +350,8 @@ export interface DisclosureDocumentTable {
   /** An email's attachment: the email it came in. */
   fromDocumentId: string | null;
   fromAttachmentId: string | null;
+  /** Uploaded into a search task by its assignee. */
+  taskId: string | null;
   state: "reading" | "failed" | "review" | "redacting" | "redacted" | "working" | "purged";
   /** Why reading or redacting failed, in a plain sentence with no personal data. */
   failure: string | null;
@@ -406,4 +409,19 @@ export interface DisclosureRedactionTable {
   decidedBy: string | null;
   decidedAt: Timestamp | null;
   createdAt: Timestamp;
+}
+
+/** A search for documents, given to someone with a due date. Sealed: title. */
+export interface DisclosureTaskTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  title: string;
+  assigneeId: string;
+  dueOn: string;
+  state: Generated<"open" | "done" | "nothing-found">;
+  createdBy: string;
+  createdAt: Timestamp;
+  finishedBy: string | null;
+  finishedAt: Timestamp | null;
 }

@@ -23,14 +23,14 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
   const tenantTables = [
     "users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests",
     "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "kept_forms", "jobs",
-    "disclosure_documents", "disclosure_people", "disclosure_redactions",
+    "disclosure_tasks", "disclosure_documents", "disclosure_people", "disclosure_redactions",
   ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
    * data keys are destroyed in place; erasure requests are closed, never deleted.
    */
   const changeableTables = tenantTables.filter(
-    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_documents"].includes(table),
+    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents"].includes(table),
   );
 
   async function seed(tenant: { org: string; user: string }, label: string) {
@@ -84,12 +84,16 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
       await trx.insertInto("caseReminders").values({ orgId: tenant.org, caseId, kind: "due", dueKey: "2026-12-24/due", sentAt: now }).execute();
       await trx.insertInto("keptForms").values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, path: "/account/name", fields: "sealed", createdAt: now, expiresAt: now }).execute();
       await trx.insertInto("jobs").values({ orgId: tenant.org, id: randomUUID(), kind: "read-document", payload: "{}", runAfter: now, createdAt: now }).execute();
+      await trx
+        .insertInto("disclosureTasks")
+        .values({ orgId: tenant.org, id: randomUUID(), caseId, title: "sealed", assigneeId: tenant.user, dueOn: "2026-12-01", createdBy: tenant.user, createdAt: now, finishedBy: null, finishedAt: null })
+        .execute();
       const documentId = randomUUID();
       await trx
         .insertInto("disclosureDocuments")
         .values({
           orgId: tenant.org, id: documentId, caseId, filename: "sealed", fileType: "pdf", sizeBytes: 1, originalSha256: "0".repeat(64), purpose: "disclosure", fromDocumentId: null, fromAttachmentId: null,
-          state: "review", failure: null, pageCount: 1, pdfFileId: null, pdfSha256: null, textFileId: null, textSha256: null, redactedFileId: null, redactedSha256: null, redactionProblems: null,
+          taskId: null, state: "review", failure: null, pageCount: 1, pdfFileId: null, pdfSha256: null, textFileId: null, textSha256: null, redactedFileId: null, redactedSha256: null, redactionProblems: null,
           addedBy: tenant.user, addedAt: now, changedAt: now, removedAt: null, removedBy: null,
         })
         .execute();

@@ -8,6 +8,7 @@ import { runDueJobs } from "../../platform/jobs/jobs.ts";
 import { sweepStoredFiles } from "../../cases/attachments.ts";
 import { JOB_HANDLERS } from "../../steward.ts";
 import { popplerPages } from "../pdf/verify.ts";
+import { emailsTo } from "../../testing/mail.ts";
 
 const INCIDENT = [
   "Incident report, 14 January 2027",
@@ -354,5 +355,61 @@ describe(`the disclosure area: collect, read, review, redact and bundle (${testE
     const { rows } = await sql<{ decision: string }>`select decision from disclosure_redactions where org_id = ${school.organisationId}`.execute(steward.services.database.db);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.decision === "pending")).toBe(true);
+  });
+
+  it("gives a member of staff a search task: they see only the task, upload into it and finish it; the DPO sees what came in", async () => {
+    const school = await schoolWithSar(steward);
+    const teacher = await addPerson(steward.app, steward.clock, school.owner, "staff", school.organisationId);
+    const other = await addPerson(steward.app, steward.clock, school.owner, "staff", school.organisationId);
+    const area = (await school.owner.get(school.area)).body;
+    const teacherId = new RegExp(`<option value="([0-9a-f-]{36})">${teacher.fullName}</option>`).exec(area)![1]!;
+
+    // Mistakes first: nothing written.
+    const noTitle = await school.owner.post(`${school.area}/tasks`, { title: "", assigneeId: teacherId, "dueOn-day": "5", "dueOn-month": "2", "dueOn-year": "2027" });
+    expect(noTitle.statusCode).toBe(400);
+    expect(noTitle.body).toContain("Enter what to search for");
+    await school.owner.get(school.area);
+    const past = await school.owner.post(`${school.area}/tasks`, { title: "Class emails", assigneeId: teacherId, "dueOn-day": "5", "dueOn-month": "1", "dueOn-year": "2027" });
+    expect(past.statusCode).toBe(400);
+    expect(past.body).toContain("today or in the future");
+    await school.owner.get(school.area);
+    const stranger = await school.owner.post(`${school.area}/tasks`, { title: "Class emails", assigneeId: "00000000-0000-4000-8000-000000000000", "dueOn-day": "5", "dueOn-month": "2", "dueOn-year": "2027" });
+    expect(stranger.statusCode).toBe(400);
+    expect(stranger.body).toContain("Select who will search");
+
+    await school.owner.get(school.area);
+    const given = await school.owner.post(`${school.area}/tasks`, { title: "Your emails about Jamie since September", assigneeId: teacherId, "dueOn-day": "5", "dueOn-month": "2", "dueOn-year": "2027" });
+    expect(given.statusCode, given.body.slice(0, 500)).toBe(303);
+    // The email names the reference and the date, not what the task says.
+    const email = (await emailsTo(steward.services, teacher.email)).find((candidate) => candidate.subject.includes("search for documents"));
+    expect(email!.subject).toContain("SAR-2027-0001");
+    expect(email!.body).not.toContain("Jamie");
+    const taskPath = /\/tasks\/[0-9a-f-]{36}/.exec(email!.body)![0];
+
+    expect((await teacher.agent.get("/dashboard")).body).toContain("Your search tasks");
+    expect((await teacher.agent.get("/tasks")).body).toContain("Your emails about Jamie since September");
+    // The task is all the teacher sees: not the case, not its disclosure area; and nobody else sees the task.
+    expect((await teacher.agent.get(school.casePath)).statusCode).toBe(404);
+    expect((await teacher.agent.get(school.area)).statusCode).toBe(403);
+    expect((await other.agent.get(taskPath)).statusCode).toBe(404);
+    await other.agent.get("/tasks");
+    expect((await other.agent.upload(`${taskPath}/documents`, "sneaky.txt", Buffer.from("x"))).statusCode).toBe(404);
+
+    await teacher.agent.get(taskPath);
+    expect((await teacher.agent.upload(`${taskPath}/documents`, "email to parent.txt", Buffer.from(INCIDENT))).statusCode).toBe(303);
+    await runJobs();
+    expect((await teacher.agent.get(taskPath)).body).toContain("email to parent.txt");
+    await teacher.agent.get(taskPath);
+    const unanswered = await teacher.agent.post(`${taskPath}/finish`, {});
+    expect(unanswered.statusCode).toBe(400);
+    expect((await teacher.agent.post(`${taskPath}/finish`, { outcome: "done" })).statusCode).toBe(303);
+    await teacher.agent.get(taskPath);
+    const again = await teacher.agent.upload(`${taskPath}/documents`, "late.txt", Buffer.from("More"));
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toContain("This task is finished");
+
+    const dpoView = (await school.owner.get(school.area)).body;
+    expect(dpoView).toContain("email to parent.txt");
+    expect(dpoView).toMatch(/Your emails about Jamie since September[^]*Done[^]*1 uploaded/);
   });
 });

@@ -10,6 +10,9 @@ import type { Services } from "../../platform/services.ts";
 import { REVIEW_SCALE } from "../pdf/page-image.ts";
 import { PART_NAMES, type PersonPart } from "../detection/people.ts";
 import { disclosureBundle } from "./disclosure-bundle.ts";
+import { addSearchTask, finishTask, myTasks, searchTasksOfCase, taskForAssignee, uploadToTask } from "./search-tasks.ts";
+import { assignableTo } from "../../cases/case-changes.ts";
+import { dateField } from "../../cases/cases.schema.ts";
 import { addAttachmentToDisclosure, addDocument, addRequestPerson, disclosureArea, documentToRemove, downloadDocument, LISTABLE_PARTS, PURPOSES, removeDocument, removeRequestPerson, type Purpose } from "./documents.ts";
 import { changeRedactions, decideAll, decideMarks, markRegion, redactDocument, removeMark, removePhrase, reviewPage, reviewPageImage, withholdPage, type Decision, type MarkDecision } from "./review.ts";
 
@@ -61,6 +64,7 @@ const NOTICES: Record<string, string> = {
   redacting: "Steward is applying the redactions and checking the result.",
   reopened: "The document is back in review. Redact it again when you have made your changes.",
   removed: "The document is removed.",
+  task: "The search task is given. They are emailed the case’s reference and the date it is due.",
 };
 
 const purposeSchema = z.enum(["disclosure", "working"], { error: "Select whether the document is for disclosure or a working file" });
@@ -70,6 +74,17 @@ const personSchema = z.object({
 });
 const attachmentSchema = z.object({ attachmentId: z.uuid({ error: "Select an attachment" }), purpose: purposeSchema });
 const reasonCode = z.string().max(8).optional();
+const taskParams = z.object({ taskId: z.uuid() });
+const taskSchema = z.object({
+  title: requiredText("what to search for", { max: 300 }),
+  assigneeId: z.uuid({ error: "Select who will search" }),
+  dueOn: dateField("the date it is due"),
+});
+const finishSchema = z.object({ outcome: z.enum(["done", "nothing-found"], { error: "Select whether you found documents or nothing" }) });
+const TASK_NOTICES: Record<string, string> = {
+  uploaded: "The document is uploaded. Add any more you find, then say the search is done.",
+  finished: "Thank you: the DPO can see the search is finished.",
+};
 const removeSchema = z.object({ removalReason: requiredText("why you are removing the document", { max: 2000 }) });
 const phraseSchema = z.object({ phrase: requiredText("the words to remove", { max: 300 }), reasonCode });
 const withholdSchema = z.object({ reasonCode });
@@ -88,6 +103,8 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     const ctx = contextOf(request, services);
     const area = await disclosureArea(ctx, caseId);
     const record = await getCase(ctx, caseId);
+    const tasks = await searchTasksOfCase(ctx, caseId);
+    const people = area.closed ? [] : await assignableTo(ctx, caseId);
     const done = (request.query as Record<string, unknown> | undefined)?.["done"];
     return reply.page(
       "redaction/views/disclosure.njk",
@@ -102,6 +119,8 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
         parts: LISTABLE_PARTS.map((part) => ({ value: part, text: capitalise(PART_NAMES[part]) })),
         documentTypes: DOCUMENT_TYPES,
         refresh: refreshOf(request, `/cases/${caseId}/disclosure`, area.working > 0),
+        tasks,
+        assignees: [{ value: "", text: "Choose someone" }, ...people.map((person) => ({ value: person.id, text: person.name }))],
         attachmentItems: [{ value: "", text: "Choose an attachment" }, ...area.attachments.map((attachment) => ({ value: attachment.id, text: attachment.filename }))],
       },
       errors ? 400 : 200,
@@ -163,6 +182,61 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
       await addRequestPerson(contextOf(request, services), caseId, { name: form.data.name, part: form.data.part as PersonPart });
       return "person";
     });
+  });
+
+  app.post("/cases/:id/disclosure/tasks", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const caseId = parsed(caseParams, request.params).id;
+    const form = readForm(taskSchema, request.body);
+    if (!form.ok) {
+      return showArea(request, reply, caseId, form.errors, form.values);
+    }
+    return areaChange(request, reply, caseId, async () => {
+      await addSearchTask(contextOf(request, services), caseId, form.data);
+      return "task";
+    });
+  });
+
+  // The assignee's side: their own tasks, and nothing else of the case.
+  app.get("/tasks", { config: { access: "cases:log" } }, async (request, reply) => reply.page("redaction/views/tasks.njk", { tasks: await myTasks(contextOf(request, services)) }));
+
+  const showTask = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors) => {
+    const { taskId } = parsed(taskParams, request.params);
+    const task = await taskForAssignee(contextOf(request, services), taskId);
+    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
+    return reply.page("redaction/views/task.njk", { errors, task, notice: typeof done === "string" ? TASK_NOTICES[done] : undefined, documentTypes: DOCUMENT_TYPES }, errors ? 400 : 200);
+  };
+  app.get("/tasks/:taskId", { config: { access: "cases:log" } }, async (request, reply) => showTask(request, reply));
+  app.post("/tasks/:taskId/documents", { config: { access: "cases:log", acceptsFiles: true } }, async (request, reply) => {
+    const { taskId } = parsed(taskParams, request.params);
+    const upload = uploadedFile(request.body);
+    if (!upload || (upload.filename === "" && upload.bytes.length === 0)) {
+      return showTask(request, reply, { file: "Select a file to upload" });
+    }
+    try {
+      await uploadToTask(contextOf(request, services), taskId, upload);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showTask(request, reply, error.errors);
+      }
+      throw error;
+    }
+    return reply.redirect(`/tasks/${taskId}?done=uploaded`, 303);
+  });
+  app.post("/tasks/:taskId/finish", { config: { access: "cases:log" } }, async (request, reply) => {
+    const { taskId } = parsed(taskParams, request.params);
+    const form = readForm(finishSchema, request.body);
+    if (!form.ok) {
+      return showTask(request, reply, form.errors);
+    }
+    try {
+      await finishTask(contextOf(request, services), taskId, form.data.outcome);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showTask(request, reply, error.errors);
+      }
+      throw error;
+    }
+    return reply.redirect(`/tasks/${taskId}?done=finished`, 303);
   });
 
   app.post("/cases/:id/disclosure/people/:personId/remove", { config: { access: "cases:manage" } }, async (request, reply) => {

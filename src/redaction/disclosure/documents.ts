@@ -160,7 +160,7 @@ export async function addDocument(
 export async function insertDocument(
   trx: Tx,
   services: Services,
-  document: { organisationId: string; caseId: string; id: string; filename: string; type: string; bytes: Uint8Array; purpose: Purpose; addedBy: string; fromAttachmentId?: string | null; fromDocumentId?: string | null },
+  document: { organisationId: string; caseId: string; id: string; filename: string; type: string; bytes: Uint8Array; purpose: Purpose; addedBy: string; fromAttachmentId?: string | null; fromDocumentId?: string | null; taskId?: string | null },
 ): Promise<void> {
   const now = services.clock.now();
   const original = await storeDocumentFile(trx, services, { orgId: document.organisationId, caseId: document.caseId, id: document.id }, "original", document.bytes);
@@ -177,6 +177,7 @@ export async function insertDocument(
       purpose: document.purpose,
       fromDocumentId: document.fromDocumentId ?? null,
       fromAttachmentId: document.fromAttachmentId ?? null,
+      taskId: document.taskId ?? null,
       state: document.purpose === "disclosure" ? "reading" : "working",
       failure: null,
       pageCount: null,

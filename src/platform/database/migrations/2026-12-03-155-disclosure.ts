@@ -19,6 +19,27 @@ function guardedByOrganisation(table: string): string[] {
 const sha256 = (column: string) => `${column} text check (${column} ~ '^[0-9a-f]{64}$')`;
 
 const statements = [
+  // A search for documents the DPO asks someone to make ("the class teacher's emails"), with a due date.
+  `create table disclosure_tasks (
+     org_id uuid not null,
+     id uuid not null,
+     case_id uuid not null,
+     title text not null,
+     assignee_id uuid not null,
+     due_on date not null,
+     state text not null default 'open' check (state in ('open', 'done', 'nothing-found')),
+     created_by uuid not null,
+     created_at timestamptz not null,
+     finished_by uuid,
+     finished_at timestamptz,
+     primary key (org_id, id),
+     foreign key (org_id, case_id) references cases (org_id, id)
+   )`,
+  `create index disclosure_tasks_case on disclosure_tasks (org_id, case_id)`,
+  `create index disclosure_tasks_assignee on disclosure_tasks (org_id, assignee_id, state)`,
+  ...guardedByOrganisation("disclosure_tasks"),
+  `grant select, insert, update on disclosure_tasks to steward_app`,
+
   `create table disclosure_documents (
      org_id uuid not null,
      id uuid not null,
@@ -30,6 +51,7 @@ const statements = [
      purpose text not null check (purpose in ('disclosure', 'working')),
      from_document_id uuid,
      from_attachment_id uuid,
+     task_id uuid,
      state text not null check (state in ('reading', 'failed', 'review', 'redacting', 'redacted', 'working', 'purged')),
      failure text check (length(failure) <= 500),
      page_count integer check (page_count >= 0),
@@ -50,7 +72,8 @@ const statements = [
      purged_at timestamptz,
      primary key (org_id, id),
      foreign key (org_id, case_id) references cases (org_id, id),
-     foreign key (org_id, from_document_id) references disclosure_documents (org_id, id)
+     foreign key (org_id, from_document_id) references disclosure_documents (org_id, id),
+     foreign key (org_id, task_id) references disclosure_tasks (org_id, id)
    )`,
   `create index disclosure_documents_case on disclosure_documents (org_id, case_id, added_at)`,
   ...guardedByOrganisation("disclosure_documents"),
@@ -158,7 +181,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     )
     .execute(db);
   await sql.raw(`drop function if exists steward_disclosures_due_for_purge(timestamptz)`).execute(db);
-  for (const table of ["disclosure_redactions", "disclosure_people", "disclosure_documents"]) {
+  for (const table of ["disclosure_redactions", "disclosure_people", "disclosure_documents", "disclosure_tasks"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
 }
