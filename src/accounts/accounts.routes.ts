@@ -59,6 +59,7 @@ const ACCOUNT_NOTICES: Record<string, string> = {
 
 const settingsSchema = z.object({
   twoFactorRequired: z.enum(["yes"], { error: "Select whether everyone must use two-factor authentication" }).optional(),
+  disclosureApprovalRequired: z.enum(["yes"], { error: "Select whether a second person must approve a bundle" }).optional(),
 });
 
 /** The role radios, each with what it is for and whether it needs confirmed training. */
@@ -204,7 +205,7 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     if (!form.ok) {
       return reply.page("accounts/views/settings.njk", { settings: await readSettings(ctx), errors: form.errors }, 400);
     }
-    await changeSettings(ctx, { twoFactorRequired: form.data.twoFactorRequired === "yes" });
+    await changeSettings(ctx, { twoFactorRequired: form.data.twoFactorRequired === "yes", disclosureApprovalRequired: form.data.disclosureApprovalRequired === "yes" });
     return reply.redirect("/settings?saved=1", 303);
   });
 

@@ -33,7 +33,7 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
   const id = randomUUID();
   const now = ctx.services.clock.now();
   await inActorScope(ctx, async (trx) => {
-    const trust = await trx.selectFrom("organisations").select(["twoFactorRequired", "nation"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow();
+    const trust = await trx.selectFrom("organisations").select(["twoFactorRequired", "disclosureApprovalRequired", "nation"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow();
     const codes = await trx
       .selectFrom("organisations")
       .select("referenceCode")
@@ -51,6 +51,7 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
         telephone: input.telephone,
         createdAt: now,
         twoFactorRequired: trust.twoFactorRequired,
+        disclosureApprovalRequired: trust.disclosureApprovalRequired,
         // A trust's school is an academy, in the trust's nation (its calendar page can say otherwise).
         schoolType: "academy",
         nation: trust.nation,

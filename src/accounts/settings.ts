@@ -6,6 +6,8 @@ import { authorise } from "./permissions.ts";
 export interface OrganisationSettings {
   /** Everyone in the organisation (and, for a trust, its schools) must sign in with two-factor. */
   twoFactorRequired: boolean;
+  /** A second person (with the right to manage cases) must approve a disclosure bundle before it is downloaded for release. */
+  disclosureApprovalRequired: boolean;
 }
 
 export interface SettingsPage extends OrganisationSettings {
@@ -16,9 +18,9 @@ export interface SettingsPage extends OrganisationSettings {
 export async function readSettings(ctx: Context): Promise<SettingsPage> {
   authorise(ctx.actor, "settings:manage");
   const row = await inActorScope(ctx, (trx) =>
-    trx.selectFrom("organisations").select(["twoFactorRequired", "parentId"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow(),
+    trx.selectFrom("organisations").select(["twoFactorRequired", "disclosureApprovalRequired", "parentId"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirstOrThrow(),
   );
-  return { twoFactorRequired: row.twoFactorRequired, managedByTrust: row.parentId !== null };
+  return { twoFactorRequired: row.twoFactorRequired, disclosureApprovalRequired: row.disclosureApprovalRequired, managedByTrust: row.parentId !== null };
 }
 
 /** Changes the organisation's settings. A trust's choice applies to each of its schools too. */
@@ -28,18 +30,18 @@ export async function changeSettings(ctx: Context, settings: OrganisationSetting
   await inActorScope(ctx, async (trx) => {
     const current = await trx
       .selectFrom("organisations")
-      .select(["twoFactorRequired", "parentId"])
+      .select(["twoFactorRequired", "disclosureApprovalRequired", "parentId"])
       .where("id", "=", actor.organisation.id)
       .executeTakeFirstOrThrow();
     if (current.parentId !== null) {
       throw badRequest("Your trust decides this for all its schools. Ask the trust's administrators.");
     }
-    if (current.twoFactorRequired === settings.twoFactorRequired) {
+    if (current.twoFactorRequired === settings.twoFactorRequired && current.disclosureApprovalRequired === settings.disclosureApprovalRequired) {
       return;
     }
     await trx
       .updateTable("organisations")
-      .set({ twoFactorRequired: settings.twoFactorRequired })
+      .set({ twoFactorRequired: settings.twoFactorRequired, disclosureApprovalRequired: settings.disclosureApprovalRequired })
       .where("id", "in", actor.organisationIds)
       .execute();
     for (const organisationId of actor.organisationIds) {

@@ -66,6 +66,7 @@ export type AuditAction =
   | "disclosure.purge"
   | "disclosure.remove"
   | "disclosure.task-add"
+  | "disclosure.approve"
   | "disclosure.task-view"
   | "disclosure.task-finish"
   | "report.view"

@@ -121,6 +121,7 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "disclosure.bundle": { name: "Downloaded the disclosure bundle", kind: "cases" },
   "disclosure.purge": { name: "Deleted a closed case's disclosure working files", kind: "cases" },
   "disclosure.remove": { name: "Removed a document from the disclosure area", kind: "cases" },
+  "disclosure.approve": { name: "Approved a disclosure bundle for release", kind: "cases" },
   "disclosure.task-add": { name: "Gave someone a search for documents", kind: "cases" },
   "disclosure.task-view": { name: "Opened their search tasks", kind: "cases" },
   "disclosure.task-finish": { name: "Finished a search for documents", kind: "cases" },

@@ -29,6 +29,7 @@ export interface Database {
   disclosurePeople: DisclosurePersonTable;
   disclosureRedactions: DisclosureRedactionTable;
   disclosureTasks: DisclosureTaskTable;
+  disclosureApprovals: DisclosureApprovalTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -45,6 +46,8 @@ export interface OrganisationTable {
   telephone: string;
   createdAt: CreatedAt;
   twoFactorRequired: Generated<boolean>;
+  /** A second person must approve a disclosure bundle before it is released (a trust's choice holds for its schools). */
+  disclosureApprovalRequired: Generated<boolean>;
   nation: Generated<"england" | "wales" | "scotland" | "northern-ireland">;
   /** Maintained schools have the parent's 15-school-day educational record right; academies do not. */
   schoolType: Generated<"maintained" | "academy" | "independent">;
@@ -424,4 +427,14 @@ export interface DisclosureTaskTable {
   createdAt: Timestamp;
   finishedBy: string | null;
   finishedAt: Timestamp | null;
+}
+
+/** A second person's approval of a case's bundle, as it was when they approved it. */
+export interface DisclosureApprovalTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  approvedBy: string;
+  approvedAt: Timestamp;
+  fingerprint: string;
 }

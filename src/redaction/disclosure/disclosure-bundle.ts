@@ -6,6 +6,7 @@ import { auditOfCase, CaseFormError } from "../../cases/cases.ts";
 import { KIND_NAMES, type PersonalDataKind } from "../detection/suggestion.ts";
 import { assembleBundle, type BundleDocument, type ScheduledRedaction } from "../pdf/bundle.ts";
 import { REDACTION_REASONS } from "../reasons.ts";
+import { ensureApproved } from "./approval.ts";
 import { findDisclosingCase } from "./documents.ts";
 import { readDocumentFile } from "./stored-files.ts";
 
@@ -38,6 +39,7 @@ export async function disclosureBundle(ctx: Context, caseId: string): Promise<{ 
     if (rows.length === 0 || rows.some((row) => row.state !== "redacted")) {
       throw new CaseFormError({ bundle: "Every document for disclosure must be redacted before the bundle can be made" });
     }
+    await ensureApproved(trx, ctx, found);
     // Titles say what each document is, never its file name: a name ("Tobiah incident.docx") is not reviewed and would reach the requester.
     const numberOf = new Map(rows.map((row, index) => [row.id, index + 1]));
     const documents: BundleDocument[] = [];

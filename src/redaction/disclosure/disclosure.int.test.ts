@@ -412,4 +412,43 @@ describe(`the disclosure area: collect, read, review, redact and bundle (${testE
     expect(dpoView).toContain("email to parent.txt");
     expect(dpoView).toMatch(/Your emails about Jamie since September[^]*Done[^]*1 uploaded/);
   });
+
+  it("when the school asks for it, needs a second person who did not review to approve the bundle, and again after any change", async () => {
+    const school = await schoolWithSar(steward);
+    await school.owner.get("/settings");
+    expect((await school.owner.post("/settings", { disclosureApprovalRequired: "yes" })).statusCode).toBe(303);
+    await upload(school.owner, school.area, "incident.txt", Buffer.from(INCIDENT));
+    await runJobs();
+    const [document] = await documentsOf(school.organisationId);
+    const reviewPath = `${school.area}/documents/${document!.id}/pages/1`;
+    const redact = async () => {
+      await school.owner.get(reviewPath);
+      await school.owner.post(`${reviewPath}/decide-all`, { which: "undecided", decision: "remove", reasonCode: "3P" });
+      await school.owner.get(reviewPath);
+      expect((await school.owner.post(`${reviewPath}/redact`)).statusCode).toBe(303);
+      await runJobs();
+    };
+    await redact();
+    const unapproved = await school.owner.get(`${school.area}/bundle.pdf`);
+    expect(unapproved.statusCode).toBe(400);
+    expect(unapproved.body).toContain("asks for a second person to approve the bundle");
+    // The reviewer cannot approve their own work.
+    const own = await school.owner.post(`${school.area}/approve`);
+    expect(own.statusCode).toBe(400);
+    expect(own.body).toContain("someone else must approve it");
+
+    const second = await addPerson(steward.app, steward.clock, school.owner, "dpo", school.organisationId);
+    await second.agent.get(school.area);
+    expect((await second.agent.post(`${school.area}/approve`)).statusCode).toBe(303);
+    expect((await school.owner.get(school.area)).body).toContain(`Approved for release by ${second.fullName}`);
+    expect((await school.owner.get(`${school.area}/bundle.pdf`)).statusCode).toBe(200);
+
+    // Redacted again after the approval: the bundle is a different one, and needs approving again.
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/change`)).statusCode).toBe(303);
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/redact`)).statusCode).toBe(303);
+    await runJobs();
+    expect((await school.owner.get(`${school.area}/bundle.pdf`)).statusCode).toBe(400);
+  });
 });

@@ -9,6 +9,7 @@ import { sendDownload, uploadedFile } from "../../platform/http/files.ts";
 import type { Services } from "../../platform/services.ts";
 import { REVIEW_SCALE } from "../pdf/page-image.ts";
 import { PART_NAMES, type PersonPart } from "../detection/people.ts";
+import { approveBundle, bundleApproval } from "./approval.ts";
 import { disclosureBundle } from "./disclosure-bundle.ts";
 import { addSearchTask, finishTask, myTasks, searchTasksOfCase, taskForAssignee, uploadToTask } from "./search-tasks.ts";
 import { assignableTo } from "../../cases/case-changes.ts";
@@ -64,6 +65,7 @@ const NOTICES: Record<string, string> = {
   redacting: "Steward is applying the redactions and checking the result.",
   reopened: "The document is back in review. Redact it again when you have made your changes.",
   removed: "The document is removed.",
+  approved: "The bundle is approved for release.",
   task: "The search task is given. They are emailed the case’s reference and the date it is due.",
 };
 
@@ -104,6 +106,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     const area = await disclosureArea(ctx, caseId);
     const record = await getCase(ctx, caseId);
     const tasks = await searchTasksOfCase(ctx, caseId);
+    const approval = await bundleApproval(ctx, caseId);
     const people = area.closed ? [] : await assignableTo(ctx, caseId);
     const done = (request.query as Record<string, unknown> | undefined)?.["done"];
     return reply.page(
@@ -120,6 +123,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
         documentTypes: DOCUMENT_TYPES,
         refresh: refreshOf(request, `/cases/${caseId}/disclosure`, area.working > 0),
         tasks,
+        approval,
         assignees: [{ value: "", text: "Choose someone" }, ...people.map((person) => ({ value: person.id, text: person.name }))],
         attachmentItems: [{ value: "", text: "Choose an attachment" }, ...area.attachments.map((attachment) => ({ value: attachment.id, text: attachment.filename }))],
       },
@@ -243,6 +247,14 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     const { id, personId } = parsed(z.object({ id: z.uuid(), personId: z.uuid() }), request.params);
     await removeRequestPerson(contextOf(request, services), id, personId);
     return reply.redirect(`/cases/${id}/disclosure?done=person`, 303);
+  });
+
+  app.post("/cases/:id/disclosure/approve", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const caseId = parsed(caseParams, request.params).id;
+    return areaChange(request, reply, caseId, async () => {
+      await approveBundle(contextOf(request, services), caseId);
+      return "approved";
+    });
   });
 
   app.get("/cases/:id/disclosure/bundle.pdf", { config: { access: "cases:manage" } }, async (request, reply) => {

@@ -124,6 +124,24 @@ const statements = [
   // Reading again replaces the suggestions nobody has decided on yet.
   `grant select, insert, update, delete on disclosure_redactions to steward_app`,
 
+  // An organisation can ask for a second person to approve a bundle before it is released.
+  `alter table organisations add column disclosure_approval_required boolean not null default false`,
+  // Who approved a case's bundle, and the exact bundle they approved (a fingerprint of its documents' redacted copies):
+  // any change after it (a document added, redacted again) and the approval no longer holds.
+  `create table disclosure_approvals (
+     org_id uuid not null,
+     id uuid not null,
+     case_id uuid not null,
+     approved_by uuid not null,
+     approved_at timestamptz not null,
+     fingerprint text not null check (fingerprint ~ '^[0-9a-f]{64}$'),
+     primary key (org_id, id),
+     foreign key (org_id, case_id) references cases (org_id, id)
+   )`,
+  `create index disclosure_approvals_case on disclosure_approvals (org_id, case_id, approved_at)`,
+  ...guardedByOrganisation("disclosure_approvals"),
+  `grant select, insert on disclosure_approvals to steward_app`,
+
   // The one way across organisations for the purge: which closed cases still hold working data past the cutoff. Ids only.
   `create function steward_disclosures_due_for_purge(cutoff timestamptz)
      returns table (org_id uuid, case_id uuid)
@@ -181,7 +199,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     )
     .execute(db);
   await sql.raw(`drop function if exists steward_disclosures_due_for_purge(timestamptz)`).execute(db);
-  for (const table of ["disclosure_redactions", "disclosure_people", "disclosure_documents", "disclosure_tasks"]) {
+  for (const table of ["disclosure_approvals", "disclosure_redactions", "disclosure_people", "disclosure_documents", "disclosure_tasks"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
+  await sql.raw(`alter table organisations drop column if exists disclosure_approval_required`).execute(db);
 }
