@@ -66,6 +66,8 @@ export type AuditAction =
   | "disclosure.purge"
   | "disclosure.remove"
   | "disclosure.task-add"
+  | "redaction.settings-view"
+  | "redaction.settings-change"
   | "disclosure.approve"
   | "disclosure.task-view"
   | "disclosure.task-finish"
@@ -212,7 +214,7 @@ export async function sealAuditTrail(db: Kysely<Database>): Promise<number> {
 }
 
 /** Actions that only read: what a change's own event already covers when it is the page that follows it. */
-const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "disclosure.view", "disclosure.review", "disclosure.download", "disclosure.bundle", "disclosure.task-view", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
+const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "disclosure.view", "disclosure.review", "disclosure.download", "disclosure.bundle", "disclosure.task-view", "redaction.settings-view", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
 
 /** How soon after a change its redirect lands: the page the form sends the person back to. */
 const REDIRECT_WINDOW_MS = 60_000;

@@ -122,6 +122,8 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "disclosure.purge": { name: "Deleted a closed case's disclosure working files", kind: "cases" },
   "disclosure.remove": { name: "Removed a document from the disclosure area", kind: "cases" },
   "disclosure.approve": { name: "Approved a disclosure bundle for release", kind: "cases" },
+  "redaction.settings-view": { name: "Opened the redaction settings", kind: "cases" },
+  "redaction.settings-change": { name: "Changed the redaction settings", kind: "cases" },
   "disclosure.task-add": { name: "Gave someone a search for documents", kind: "cases" },
   "disclosure.task-view": { name: "Opened their search tasks", kind: "cases" },
   "disclosure.task-finish": { name: "Finished a search for documents", kind: "cases" },

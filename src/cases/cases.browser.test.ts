@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium } from "../testing/browser.ts";
+import { accessibilityViolations, launchChromium, signInThroughPages } from "../testing/browser.ts";
 import { addPerson, buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
 import { TestAgent } from "../testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
@@ -43,15 +43,7 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
     });
     const person = people[who];
-    await page.goto("/login");
-    await page.getByLabel("Username or email address").fill(person.username);
-    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    if (page.url().endsWith("/login/two-factor")) {
-      await page.getByLabel("Enter your two-factor code").fill(person.agent.authenticatorCode(person.username));
-      await page.getByRole("button", { name: "Continue" }).click();
-    }
-    await page.waitForURL("**/dashboard");
+    await signInThroughPages(page, person, TEST_PASSWORD);
     return page;
   }
 

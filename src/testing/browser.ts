@@ -45,3 +45,19 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
       `${page.url()} ${violation.impact}: ${violation.id} — ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
   );
 }
+
+/**
+ * Signs a person in through the sign-in pages, as they would: username, password, and the code
+ * their authenticator shows if two-factor is asked for (`agent` holds that authenticator).
+ */
+export async function signInThroughPages(page: Page, person: { username: string; agent: { authenticatorCode(login: string): string } }, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Username or email address").fill(person.username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  if (page.url().endsWith("/login/two-factor")) {
+    await page.getByLabel("Enter your two-factor code").fill(person.agent.authenticatorCode(person.username));
+    await page.getByRole("button", { name: "Continue" }).click();
+  }
+  await page.waitForURL("**/dashboard");
+}

@@ -30,6 +30,7 @@ export interface Database {
   disclosureRedactions: DisclosureRedactionTable;
   disclosureTasks: DisclosureTaskTable;
   disclosureApprovals: DisclosureApprovalTable;
+  redactionSettings: RedactionSettingsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -437,4 +438,16 @@ export interface DisclosureApprovalTable {
   approvedBy: string;
   approvedAt: Timestamp;
   fingerprint: string;
+}
+
+/** An organisation's redaction settings. Sealed: alwaysRemove (JSON list of words), people (JSON list of {name, part}). */
+export interface RedactionSettingsTable {
+  orgId: string;
+  switchedOff: ColumnType<string[], string[] | undefined, string[]>;
+  alwaysRemove: string | null;
+  people: string | null;
+  peopleCount: Generated<number>;
+  peopleImportedAt: Timestamp | null;
+  changedBy: string;
+  changedAt: Timestamp;
 }

@@ -23,14 +23,14 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
   const tenantTables = [
     "users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests",
     "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "kept_forms", "jobs",
-    "disclosure_tasks", "disclosure_documents", "disclosure_people", "disclosure_redactions", "disclosure_approvals",
+    "disclosure_tasks", "disclosure_documents", "disclosure_people", "disclosure_redactions", "disclosure_approvals", "redaction_settings",
   ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
    * data keys are destroyed in place; erasure requests are closed, never deleted.
    */
   const changeableTables = tenantTables.filter(
-    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals"].includes(table),
+    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals", "redaction_settings"].includes(table),
   );
 
   async function seed(tenant: { org: string; user: string }, label: string) {
@@ -98,6 +98,7 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
         })
         .execute();
       await trx.insertInto("disclosureApprovals").values({ orgId: tenant.org, id: randomUUID(), caseId, approvedBy: tenant.user, approvedAt: now, fingerprint: "0".repeat(64) }).execute();
+      await trx.insertInto("redactionSettings").values({ orgId: tenant.org, switchedOff: ["phone"], alwaysRemove: null, people: null, peopleImportedAt: null, changedBy: tenant.user, changedAt: now }).execute();
       await trx.insertInto("disclosurePeople").values({ orgId: tenant.org, id: randomUUID(), caseId, name: "sealed", part: "sibling", addedBy: tenant.user, addedAt: now }).execute();
       await trx
         .insertInto("disclosureRedactions")

@@ -14,6 +14,7 @@ import { cleanFilename } from "../../cases/attachments.ts";
 import { CaseFormError } from "../../cases/cases.ts";
 import { ensureRoomFor } from "../../cases/storage.ts";
 import { isFreedomOfInformation } from "./review.ts";
+import { detectionSettingsOf } from "./redaction-settings.ts";
 import { readDocumentFile, storeDocumentFile } from "./stored-files.ts";
 import { sealWorkingText, workingKeyOf } from "./working-keys.ts";
 
@@ -74,7 +75,8 @@ const readDocument: JobHandler = failingOnto("reading", async (run, services) =>
     const text = row.textFileId ? await readDocumentFile(trx, services, row, "text", row.textFileId, row.textSha256) : undefined;
     const original = text ? undefined : await readDocumentFile(trx, services, row, "original", row.id, row.originalSha256);
     const nested = row.fromDocumentId ? 1 : 0;
-    return { row, people, text, original, nested, caseType: found.type };
+    const settings = await detectionSettingsOf(trx, services, row.orgId);
+    return { row, people, text, original, nested, caseType: found.type, settings };
   });
   if (!loaded) {
     return;
@@ -89,7 +91,13 @@ const readDocument: JobHandler = failingOnto("reading", async (run, services) =>
       converted = await convertToPdf(`document.${row.fileType}`, loaded.original!);
       text = await readDocumentText(converted.pdf);
     }
-    const suggestions = detectPersonalData(text.text, { knownPeople: people.map(({ name, part }): KnownPerson => ({ name, part })) });
+    const { settings } = loaded;
+    const suggestions = detectPersonalData(text.text, {
+      knownPeople: people.map(({ name, part }): KnownPerson => ({ name, part })),
+      schoolPeople: settings.schoolPeople,
+      alwaysRemove: settings.alwaysRemove,
+      switchedOff: settings.switchedOff,
+    });
     const partOf = new Map(people.map((person) => [person.name, person.part]));
     const unpacked = converted && loaded.nested === 0 ? converted.attachments : [];
     const attachments: ({ ok: true; filename: string; type: string; bytes: Buffer } | { ok: false })[] = [];

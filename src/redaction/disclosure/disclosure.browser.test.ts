@@ -1,7 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium } from "../../testing/browser.ts";
+import { accessibilityViolations, launchChromium, signInThroughPages } from "../../testing/browser.ts";
 import { addPerson, buildLicence, TEST_PASSWORD } from "../../testing/factories.ts";
 import { TestAgent } from "../../testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
@@ -11,10 +15,32 @@ import { JOB_HANDLERS } from "../../steward.ts";
 import { popplerPages } from "../pdf/verify.ts";
 
 /**
- * A DPO answers a SAR in Chromium: lists the other pupil, adds a document, reviews it without
- * JavaScript (decisions, every mention of a person, a withheld page), draws a box with JavaScript,
- * redacts, and downloads the bundle. Every page passes axe; the review fits a phone.
+ * A DPO answers a SAR in Chromium: lists the other pupil, adds a behaviour log, an email and a
+ * Word document, reviews them without JavaScript (decisions, every mention of a person, a phrase,
+ * a withheld page), draws a box with JavaScript, redacts, and downloads the bundle. Every page
+ * passes axe; the review fits a phone.
  */
+const EMAIL = [
+  "From: Class Teacher <teacher@school.example>",
+  "To: Head <head@school.example>",
+  "Subject: Lunch queue",
+  "Content-Type: text/plain; charset=utf-8",
+  "",
+  "Jamie Hill was upset after lunch. Tobiah Ashdown apologised to him in class.",
+  "",
+].join("\r\n");
+
+/** A real Word document, written by LibreOffice from HTML (as convert.int.test.ts makes one). */
+function wordDocument(html: string): Buffer {
+  const folder = mkdtempSync(path.join(tmpdir(), "steward-word-"));
+  try {
+    writeFileSync(path.join(folder, "letter.html"), html);
+    execFileSync("soffice", ["--headless", "--norestore", `-env:UserInstallation=file://${folder}/profile`, "--convert-to", "docx:MS Word 2007 XML", "--outdir", folder, path.join(folder, "letter.html")], { timeout: 120_000, stdio: "ignore" });
+    return readFileSync(path.join(folder, "letter.docx"));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () => {
   let steward: TestSteward;
   let browser: Browser;
@@ -33,15 +59,7 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
     });
-    await page.goto("/login");
-    await page.getByLabel("Username or email address").fill(dpo.username);
-    await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    if (page.url().endsWith("/login/two-factor")) {
-      await page.getByLabel("Enter your two-factor code").fill(dpo.agent.authenticatorCode(dpo.username));
-      await page.getByRole("button", { name: "Continue" }).click();
-    }
-    await page.waitForURL("**/dashboard");
+    await signInThroughPages(page, dpo, TEST_PASSWORD);
     return page;
   }
 
@@ -67,7 +85,7 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     await steward?.close();
   });
 
-  it("without JavaScript: lists a person, adds a document, reviews it and decides", async () => {
+  it("without JavaScript: lists a person, adds a log, an email and a Word document, reviews and decides, removes a phrase", async () => {
     const page = await signedIn({ javaScriptEnabled: false });
     await page.goto(casePath);
     await page.getByRole("link", { name: "Documents, redaction and the bundle for the requester" }).click();
@@ -106,6 +124,23 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     await page.getByRole("button", { name: "Save decisions on this page" }).click();
     await page.waitForURL(/done=decided/);
     expect(await page.getByRole("group", { name: /07700 900123/ }).getByLabel("Remove").isChecked()).toBe(true);
+
+    // An email and a Word document; in the letter, a phrase removed wherever it appears.
+    await page.goto(casePath + "/disclosure");
+    await page.getByLabel("Document", { exact: true }).setInputFiles({ name: "lunch.eml", mimeType: "message/rfc822", buffer: Buffer.from(EMAIL) });
+    await page.getByRole("button", { name: "Add document" }).click();
+    await page.waitForURL(/done=added/);
+    const letter = wordDocument("<html><body><p>Dear Mr and Mrs Hill,</p><p>Jamie left his red bicycle by the gate. Tobiah Ashdown's red bicycle was beside it.</p></body></html>");
+    await page.getByLabel("Document", { exact: true }).setInputFiles({ name: "letter.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer: letter });
+    await page.getByRole("button", { name: "Add document" }).click();
+    await page.waitForURL(/done=added/);
+    await runJobs();
+    await page.goto(casePath + "/disclosure");
+    await page.getByRole("link", { name: "Review letter.docx" }).click();
+    await page.getByLabel("Remove every match of these words, in the whole document").fill("red bicycle");
+    await page.getByRole("button", { name: "Remove every match" }).click();
+    await page.waitForURL(/done=phrase/);
+    expect(await page.locator("#by-hand").textContent()).toMatch(/Phrase: red bicycle[^]*Phrase: red bicycle/);
   });
 
   it("with JavaScript: draws a box on the page, and the review passes axe on a laptop and fits a phone", async () => {
@@ -137,6 +172,9 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     await page.waitForURL(/done=task/);
     await page.goto("/tasks");
     scanned.set("your search tasks", await accessibilityViolations(page));
+    await page.goto("/redaction-settings");
+    scanned.set("redaction settings", await accessibilityViolations(page));
+    await page.goto("/tasks");
     await page.getByRole("link", { name: "The head's emails about the incident" }).click();
     expect(await page.locator("h1").textContent()).toBe("The head's emails about the incident");
     scanned.set("a search task", await accessibilityViolations(page));
@@ -147,7 +185,7 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     scanned.set("review page on a phone", await accessibilityViolations(phone));
   });
 
-  it("redacts, and the bundle downloads without the other pupil, his mother's number or the withheld page", async () => {
+  it("redacts, and the bundle downloads without the other pupil, his mother's number, the phrase or the withheld page", async () => {
     const page = await signedIn({ javaScriptEnabled: false });
     await page.goto(reviewPath.replace(/pages\/1$/, "pages/2"));
     await page.getByLabel("Withhold the whole of page 2").selectOption("SH");
@@ -158,8 +196,19 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     await page.getByRole("button", { name: "Redact this document" }).click();
     await page.waitForURL(/done=redacting/);
     expect(await page.locator("#redacting").textContent()).toContain("applying the redactions");
+    // The email and the letter: what is left undecided is removed, then each is redacted.
+    for (const name of ["lunch.eml", "letter.docx"]) {
+      await page.goto(casePath + "/disclosure");
+      await page.getByRole("link", { name: `Review ${name}` }).click();
+      if ((await page.getByRole("button", { name: "Decide all that are left" }).count()) > 0) {
+        await page.getByRole("button", { name: "Decide all that are left" }).click();
+        await page.waitForURL(/done=decided/);
+      }
+      await page.getByRole("button", { name: "Redact this document" }).click();
+      await page.waitForURL(/done=redacting/);
+    }
     await runJobs();
-    await page.reload();
+    await page.goto(reviewPath);
     expect(await page.locator("#redacted").textContent()).toContain("passed every check");
     await page.goto(casePath + "/disclosure");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the disclosure bundle (PDF)" }).click()]);
@@ -167,13 +216,15 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     const bytes = await (await import("node:fs/promises")).readFile((await download.path())!);
     const text = (await popplerPages(new Uint8Array(bytes)))!.join("\n");
     expect(text).toContain("Jamie Hill");
-    for (const gone of ["Tobiah", "Ashdown", "07700", "head's notes"]) {
+    expect(text).toContain("was upset after lunch");
+    expect(text).toContain("left his");
+    for (const gone of ["Tobiah", "Ashdown", "07700", "head's notes", "bicycle"]) {
       expect(text, gone).not.toContain(gone);
     }
   });
 
   it("found no accessibility problems and no blocked scripts", () => {
-    expect(scanned.size).toBe(5);
+    expect(scanned.size).toBe(6);
     expect(Object.fromEntries([...scanned].filter(([, violations]) => violations.length > 0))).toEqual({});
     expect(cspViolations).toEqual([]);
   });

@@ -451,4 +451,51 @@ describe(`the disclosure area: collect, read, review, redact and bundle (${testE
     await runJobs();
     expect((await school.owner.get(`${school.area}/bundle.pdf`)).statusCode).toBe(400);
   });
+
+  it("reads with the organisation's own settings: recognizers switched off, words always removed, and the school's people list", async () => {
+    const school = await schoolWithSar(steward);
+    const settings = `/redaction-settings?organisationId=${school.organisationId}`;
+    const page = (await school.owner.get(settings)).body;
+    const on = [...page.matchAll(/name="on-([a-z-]+)"/g)].map((match) => match[1]!).filter((name) => name !== "phone");
+    expect(on.length).toBeGreaterThan(10);
+    expect((await school.owner.post("/redaction-settings/recognizers", { organisationId: school.organisationId, ...Object.fromEntries(on.map((name) => [`on-${name}`, "yes"])) })).statusCode).toBe(303);
+    await school.owner.get(settings);
+    const short = await school.owner.post("/redaction-settings/words", { organisationId: school.organisationId, words: "Rose Cottage\nab" });
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain("too short to remove everywhere");
+    expect((await school.owner.post("/redaction-settings/words", { organisationId: school.organisationId, words: "Rose Cottage\n" })).statusCode).toBe(303);
+
+    // The people list, from an MIS export: quoted cells, a role column; a file that cannot be read changes nothing.
+    await school.owner.get(settings);
+    const noHeader = await school.owner.upload("/redaction-settings/people", "pupils.csv", Buffer.from("Priya,Patel\n"), { organisationId: school.organisationId, listOf: "pupils" });
+    expect(noHeader.statusCode).toBe(400);
+    expect(noHeader.body).toContain("The first line must name the columns");
+    await school.owner.get(settings);
+    const noRole = await school.owner.upload("/redaction-settings/people", "people.csv", Buffer.from("Forename,Surname\nPriya,Patel\n"), { organisationId: school.organisationId, listOf: "mixed" });
+    expect(noRole.statusCode).toBe(400);
+    await school.owner.get(settings);
+    const list = 'Legal Forename,Legal Surname,Role\r\n"Priya","Patel",Pupil\r\n"Oluwaseun","Adeyemi-Clarke, Jr",Parent\r\n';
+    expect((await school.owner.upload("/redaction-settings/people", "people.csv", Buffer.from(list), { organisationId: school.organisationId, listOf: "mixed" })).statusCode).toBe(303);
+    expect((await school.owner.get(settings)).body).toContain("2 people, imported on");
+    // Sealed at rest.
+    const { rows } = await sql<{ alwaysRemove: string; people: string }>`select always_remove, people from redaction_settings where org_id = ${school.organisationId}`.execute(steward.services.database.db);
+    expect(JSON.stringify(rows)).not.toMatch(/Rose Cottage|Priya/);
+
+    await upload(school.owner, school.area, "note.txt", Buffer.from("Priya Patel visited Rose Cottage. Call 07700 900123 if needed."));
+    await runJobs();
+    const [document] = await documentsOf(school.organisationId);
+    const { rows: marks } = await sql<{ kind: string; recognizer: string }>`select kind, recognizer from disclosure_redactions where org_id = ${school.organisationId} and document_id = ${document!.id}`.execute(steward.services.database.db);
+    const recognizers = new Set(marks.map((mark) => mark.recognizer));
+    expect(recognizers).toContain("school-people");
+    expect(recognizers).toContain("word-list");
+    expect(marks.map((mark) => mark.kind)).not.toContain("phone");
+
+    // Another organisation's settings are not there to see or change; staff cannot open them.
+    const other = await schoolWithSar(steward);
+    expect((await other.owner.get(settings)).statusCode).toBe(404);
+    await other.owner.get("/redaction-settings");
+    expect((await other.owner.post("/redaction-settings/words", { organisationId: school.organisationId, words: "Taken over" })).statusCode).toBe(404);
+    const staff = await addPerson(steward.app, steward.clock, school.owner, "staff", school.organisationId);
+    expect((await staff.agent.get(settings)).statusCode).toBe(403);
+  });
 });

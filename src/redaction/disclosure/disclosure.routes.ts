@@ -10,6 +10,7 @@ import type { Services } from "../../platform/services.ts";
 import { REVIEW_SCALE } from "../pdf/page-image.ts";
 import { PART_NAMES, type PersonPart } from "../detection/people.ts";
 import { approveBundle, bundleApproval } from "./approval.ts";
+import { clearSchoolPeople, importSchoolPeople, readRedactionSettings, setAlwaysRemove, setRecognizers } from "./redaction-settings.ts";
 import { disclosureBundle } from "./disclosure-bundle.ts";
 import { addSearchTask, finishTask, myTasks, searchTasksOfCase, taskForAssignee, uploadToTask } from "./search-tasks.ts";
 import { assignableTo } from "../../cases/case-changes.ts";
@@ -248,6 +249,73 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     await removeRequestPerson(contextOf(request, services), id, personId);
     return reply.redirect(`/cases/${id}/disclosure?done=person`, 303);
   });
+
+  // The organisation's redaction settings: recognizers, always-remove words, the school's people list.
+  const settingsQuery = z.object({ organisationId: z.uuid().optional() });
+  const showSettings = async (request: FastifyRequest, reply: FastifyReply, organisationId?: string, errors?: FieldErrors, values: Record<string, unknown> = {}) => {
+    const ctx = contextOf(request, services);
+    const chosen = organisationId ?? settingsQuery.catch({}).parse(request.query ?? {}).organisationId ?? ctx.actor.organisation.id;
+    const settings = await readRedactionSettings(ctx, chosen);
+    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
+    return reply.page(
+      "redaction/views/settings.njk",
+      {
+        errors,
+        values,
+        settings,
+        notice: done === "saved" ? "The redaction settings are saved. They apply to documents read from now on." : undefined,
+        organisations: ctx.actor.reachable.length > 1 ? ctx.actor.reachable.map((organisation) => ({ value: organisation.id, text: organisation.name, selected: organisation.id === chosen })) : [],
+        organisationName: ctx.actor.reachable.find((organisation) => organisation.id === chosen)?.name ?? ctx.actor.organisation.name,
+      },
+      errors ? 400 : 200,
+    );
+  };
+  app.get("/redaction-settings", { config: { access: "cases:manage" } }, async (request, reply) => showSettings(request, reply));
+  const settingsChange = (path: string, change: (ctx: ReturnType<typeof contextOf>, organisationId: string, body: Record<string, unknown>) => Promise<void>, options: { acceptsFiles?: true } = {}) => {
+    app.post(`/redaction-settings/${path}`, { config: { access: "cases:manage", ...options } }, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const organisationId = z.uuid().safeParse(body["organisationId"]);
+      if (!organisationId.success) {
+        throw notFound();
+      }
+      try {
+        await change(contextOf(request, services), organisationId.data, body);
+      } catch (error) {
+        if (error instanceof CaseFormError) {
+          return showSettings(request, reply, organisationId.data, error.errors, body);
+        }
+        throw error;
+      }
+      return reply.redirect(`/redaction-settings?organisationId=${organisationId.data}&done=saved`, 303);
+    });
+  };
+  settingsChange("recognizers", (ctx, organisationId, body) =>
+    setRecognizers(
+      ctx,
+      organisationId,
+      Object.keys(body)
+        .filter((field) => field.startsWith("on-") && body[field] === "yes")
+        .map((field) => field.slice(3)),
+    ),
+  );
+  settingsChange("words", (ctx, organisationId, body) => setAlwaysRemove(ctx, organisationId, typeof body["words"] === "string" ? body["words"] : ""));
+  settingsChange(
+    "people",
+    async (ctx, organisationId, body) => {
+      const { organisationId: _organisation, listOf, ...rest } = body;
+      const upload = uploadedFile(rest);
+      const chosen = z.enum(["pupils", "parents", "staff", "mixed"]).safeParse(listOf);
+      if (!chosen.success) {
+        throw new CaseFormError({ listOf: "Select who is on the list" });
+      }
+      if (!upload || (upload.filename === "" && upload.bytes.length === 0)) {
+        throw new CaseFormError({ file: "Select the CSV file exported from your MIS" });
+      }
+      await importSchoolPeople(ctx, organisationId, upload, chosen.data);
+    },
+    { acceptsFiles: true },
+  );
+  settingsChange("people/remove", (ctx, organisationId) => clearSchoolPeople(ctx, organisationId));
 
   app.post("/cases/:id/disclosure/approve", { config: { access: "cases:manage" } }, async (request, reply) => {
     const caseId = parsed(caseParams, request.params).id;

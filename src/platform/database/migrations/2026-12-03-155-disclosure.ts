@@ -142,6 +142,21 @@ const statements = [
   ...guardedByOrganisation("disclosure_approvals"),
   `grant select, insert on disclosure_approvals to steward_app`,
 
+  // Each organisation's redaction settings: recognizers switched off, its always-remove words, and
+  // the school's own people list (from an MIS export), both sealed: the words and the list are personal data.
+  `create table redaction_settings (
+     org_id uuid primary key references organisations (id),
+     switched_off text[] not null default '{}',
+     always_remove text,
+     people text,
+     people_count integer not null default 0 check (people_count >= 0),
+     people_imported_at timestamptz,
+     changed_by uuid not null,
+     changed_at timestamptz not null
+   )`,
+  ...guardedByOrganisation("redaction_settings"),
+  `grant select, insert, update on redaction_settings to steward_app`,
+
   // The one way across organisations for the purge: which closed cases still hold working data past the cutoff. Ids only.
   `create function steward_disclosures_due_for_purge(cutoff timestamptz)
      returns table (org_id uuid, case_id uuid)
@@ -199,7 +214,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     )
     .execute(db);
   await sql.raw(`drop function if exists steward_disclosures_due_for_purge(timestamptz)`).execute(db);
-  for (const table of ["disclosure_approvals", "disclosure_redactions", "disclosure_people", "disclosure_documents", "disclosure_tasks"]) {
+  for (const table of ["redaction_settings", "disclosure_approvals", "disclosure_redactions", "disclosure_people", "disclosure_documents", "disclosure_tasks"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
   await sql.raw(`alter table organisations drop column if exists disclosure_approval_required`).execute(db);
