@@ -64,6 +64,8 @@ export type AuditAction =
   | "disclosure.download"
   | "disclosure.bundle"
   | "disclosure.purge"
+  | "disclosure.verified"
+  | "disclosure.verify-failed"
   | "disclosure.remove"
   | "disclosure.task-add"
   | "redaction.settings-view"

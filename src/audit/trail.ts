@@ -119,6 +119,8 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "disclosure.redact": { name: "Applied a document's redactions", kind: "cases" },
   "disclosure.download": { name: "Downloaded a document from the disclosure area", kind: "cases" },
   "disclosure.bundle": { name: "Downloaded the disclosure bundle", kind: "cases" },
+  "disclosure.verified": { name: "A redacted document passed Steward's checks", kind: "cases" },
+  "disclosure.verify-failed": { name: "A redacted document failed Steward's checks and was not kept", kind: "cases" },
   "disclosure.purge": { name: "Deleted a closed case's disclosure working files", kind: "cases" },
   "disclosure.remove": { name: "Removed a document from the disclosure area", kind: "cases" },
   "disclosure.approve": { name: "Approved a disclosure bundle for release", kind: "cases" },

@@ -17,6 +17,7 @@ import { isFreedomOfInformation } from "./review.ts";
 import { detectionSettingsOf } from "./redaction-settings.ts";
 import { readDocumentFile, storeDocumentFile } from "./stored-files.ts";
 import { sealWorkingText, workingKeyOf } from "./working-keys.ts";
+import { recordAudit } from "../../audit/audit.ts";
 
 /**
  * The disclosure area's work, done off the request by the job queue: reading a document
@@ -82,121 +83,119 @@ const readDocument: JobHandler = failingOnto("reading", async (run, services) =>
     return;
   }
   const { row, people } = loaded;
-  {
-    let converted: { pdf: Uint8Array; attachments: { filename: string; bytes: Uint8Array }[] } | undefined;
-    let text: DocumentText;
-    if (loaded.text) {
-      text = JSON.parse(loaded.text.toString("utf8")) as DocumentText;
-    } else {
-      converted = await convertToPdf(`document.${row.fileType}`, loaded.original!);
-      text = await readDocumentText(converted.pdf);
+  let converted: { pdf: Uint8Array; attachments: { filename: string; bytes: Uint8Array }[] } | undefined;
+  let text: DocumentText;
+  if (loaded.text) {
+    text = JSON.parse(loaded.text.toString("utf8")) as DocumentText;
+  } else {
+    converted = await convertToPdf(`document.${row.fileType}`, loaded.original!);
+    text = await readDocumentText(converted.pdf);
+  }
+  const { settings } = loaded;
+  const suggestions = detectPersonalData(text.text, {
+    knownPeople: people.map(({ name, part }): KnownPerson => ({ name, part })),
+    schoolPeople: settings.schoolPeople,
+    alwaysRemove: settings.alwaysRemove,
+    switchedOff: settings.switchedOff,
+  });
+  const partOf = new Map(people.map((person) => [person.name, person.part]));
+  const unpacked = converted && loaded.nested === 0 ? converted.attachments : [];
+  const attachments: ({ ok: true; filename: string; type: string; bytes: Buffer } | { ok: false })[] = [];
+  for (const attachment of unpacked.slice(0, LIMITS.attachments)) {
+    const filename = cleanFilename(attachment.filename);
+    const check = await checkDisclosureFile(filename, Buffer.from(attachment.bytes), "disclosure");
+    attachments.push(check.ok ? { ok: true, filename, type: check.type, bytes: check.bytes } : { ok: false });
+  }
+  let skipped = Math.max(0, unpacked.length - LIMITS.attachments);
+  const key = await workingKeyOf(services, row.orgId, row.caseId, { create: true });
+  await run.complete(async (trx) => {
+    const now = services.clock.now();
+    // The people changed while this read ran: what it found stands, and it reads again for the new list.
+    const found = await trx.selectFrom("cases").selectAll().where("orgId", "=", row.orgId).where("id", "=", row.caseId).executeTakeFirstOrThrow();
+    const readAgain = peopleFingerprint(await peopleOfRequest(trx, services, found)) !== peopleFingerprint(people);
+    if (readAgain) {
+      await enqueueJob(trx, services, { organisationId: row.orgId, kind: "disclosure-read", payload: { documentId: row.id } });
     }
-    const { settings } = loaded;
-    const suggestions = detectPersonalData(text.text, {
-      knownPeople: people.map(({ name, part }): KnownPerson => ({ name, part })),
-      schoolPeople: settings.schoolPeople,
-      alwaysRemove: settings.alwaysRemove,
-      switchedOff: settings.switchedOff,
-    });
-    const partOf = new Map(people.map((person) => [person.name, person.part]));
-    const unpacked = converted && loaded.nested === 0 ? converted.attachments : [];
-    const attachments: ({ ok: true; filename: string; type: string; bytes: Buffer } | { ok: false })[] = [];
-    for (const attachment of unpacked.slice(0, LIMITS.attachments)) {
-      const filename = cleanFilename(attachment.filename);
-      const check = await checkDisclosureFile(filename, Buffer.from(attachment.bytes), "disclosure");
-      attachments.push(check.ok ? { ok: true, filename, type: check.type, bytes: check.bytes } : { ok: false });
-    }
-    let skipped = Math.max(0, unpacked.length - LIMITS.attachments);
-    const key = await workingKeyOf(services, row.orgId, row.caseId, { create: true });
-    await run.complete(async (trx) => {
-      const now = services.clock.now();
-      // The people changed while this read ran: what it found stands, and it reads again for the new list.
-      const found = await trx.selectFrom("cases").selectAll().where("orgId", "=", row.orgId).where("id", "=", row.caseId).executeTakeFirstOrThrow();
-      const readAgain = peopleFingerprint(await peopleOfRequest(trx, services, found)) !== peopleFingerprint(people);
-      if (readAgain) {
-        await enqueueJob(trx, services, { organisationId: row.orgId, kind: "disclosure-read", payload: { documentId: row.id } });
-      }
-      const files: Partial<Record<"pdfFileId" | "pdfSha256" | "textFileId" | "textSha256", string>> = {};
-      if (converted) {
-        const pdf = await storeDocumentFile(trx, services, row, "pdf", converted.pdf);
-        const stored = await storeDocumentFile(trx, services, row, "text", Buffer.from(JSON.stringify(text), "utf8"));
-        Object.assign(files, { pdfFileId: pdf.fileId, pdfSha256: pdf.sha256, textFileId: stored.fileId, textSha256: stored.sha256 });
-        // Each of an email's attachments is a document of its own (one level: an attachment's own attachments are not
-        // unpacked again), checked as an upload is; one that fails a check, or has no room, is counted on the email's row.
-        for (const attachment of attachments) {
-          if (!attachment.ok) {
+    const files: Partial<Record<"pdfFileId" | "pdfSha256" | "textFileId" | "textSha256", string>> = {};
+    if (converted) {
+      const pdf = await storeDocumentFile(trx, services, row, "pdf", converted.pdf);
+      const stored = await storeDocumentFile(trx, services, row, "text", Buffer.from(JSON.stringify(text), "utf8"));
+      Object.assign(files, { pdfFileId: pdf.fileId, pdfSha256: pdf.sha256, textFileId: stored.fileId, textSha256: stored.sha256 });
+      // Each of an email's attachments is a document of its own (one level: an attachment's own attachments are not
+      // unpacked again), checked as an upload is; one that fails a check, or has no room, is counted on the email's row.
+      for (const attachment of attachments) {
+        if (!attachment.ok) {
+          skipped += 1;
+          continue;
+        }
+        try {
+          await ensureRoomFor(trx, services, row.orgId, attachment.bytes.length);
+        } catch (error) {
+          if (error instanceof CaseFormError) {
             skipped += 1;
             continue;
           }
-          try {
-            await ensureRoomFor(trx, services, row.orgId, attachment.bytes.length);
-          } catch (error) {
-            if (error instanceof CaseFormError) {
-              skipped += 1;
-              continue;
-            }
-            throw error;
-          }
-          await insertDocument(trx, services, {
-            organisationId: row.orgId,
-            caseId: row.caseId,
-            id: randomUUID(),
-            filename: attachment.filename,
-            type: attachment.type,
-            bytes: attachment.bytes,
-            purpose: "disclosure",
-            addedBy: row.addedBy,
-            fromDocumentId: row.id,
-          });
+          throw error;
         }
-      }
-      // Reading again keeps every decision made; only suggestions nobody has decided on are replaced.
-      await trx.deleteFrom("disclosureRedactions").where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("origin", "=", "suggested").where("decision", "=", "pending").execute();
-      const decided = await trx.selectFrom("disclosureRedactions").select(["startOffset", "endOffset"]).where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("origin", "=", "suggested").execute();
-      const already = new Set(decided.map((mark) => `${mark.startOffset}-${mark.endOffset}`));
-      const seal = (id: string, column: string, value: string) => sealWorkingText(key, { table: "disclosureRedactions", column, rowId: id }, value);
-      const values = [];
-      for (const suggestion of suggestions) {
-        if (already.has(`${suggestion.start}-${suggestion.end}`)) {
-          continue;
-        }
-        const id = randomUUID();
-        const part = suggestion.person ? partOf.get(suggestion.person) : undefined;
-        values.push({
-          orgId: row.orgId,
-          id,
-          documentId: row.id,
-          origin: "suggested" as const,
-          page: pageOf(text, suggestion.start).page,
-          startOffset: suggestion.start,
-          endOffset: suggestion.end,
-          rect: null,
-          kind: suggestion.type,
-          recognizer: suggestion.recognizer,
-          score: suggestion.score,
-          words: await seal(id, "words", text.text.slice(suggestion.start, suggestion.end)),
-          why: await seal(id, "why", suggestion.why),
-          person: suggestion.person ? await seal(id, "person", suggestion.person) : null,
-          // The requester's and the data subject's own information is kept by default; not on an FOI or EIR request, which discloses to the world.
-          decision: part && KEPT_PARTS.has(part) && !isFreedomOfInformation(loaded.caseType) ? ("keep" as const) : ("pending" as const),
-          reasonCode: null,
-          decidedBy: null,
-          decidedAt: null,
-          createdAt: now,
+        await insertDocument(trx, services, {
+          organisationId: row.orgId,
+          caseId: row.caseId,
+          id: randomUUID(),
+          filename: attachment.filename,
+          type: attachment.type,
+          bytes: attachment.bytes,
+          purpose: "disclosure",
+          addedBy: row.addedBy,
+          fromDocumentId: row.id,
         });
       }
-      for (let start = 0; start < values.length; start += 500) {
-        await trx.insertInto("disclosureRedactions").values(values.slice(start, start + 500)).execute();
+    }
+    // Reading again keeps every decision made; only suggestions nobody has decided on are replaced.
+    await trx.deleteFrom("disclosureRedactions").where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("origin", "=", "suggested").where("decision", "=", "pending").execute();
+    const decided = await trx.selectFrom("disclosureRedactions").select(["startOffset", "endOffset"]).where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("origin", "=", "suggested").execute();
+    const already = new Set(decided.map((mark) => `${mark.startOffset}-${mark.endOffset}`));
+    const seal = (id: string, column: string, value: string) => sealWorkingText(key, { table: "disclosureRedactions", column, rowId: id }, value);
+    const values = [];
+    for (const suggestion of suggestions) {
+      if (already.has(`${suggestion.start}-${suggestion.end}`)) {
+        continue;
       }
-      await trx
-        .updateTable("disclosureDocuments")
-        .set({ ...files, ...(converted ? { skippedAttachments: skipped } : {}), state: readAgain ? "reading" : "review", failure: null, pageCount: text.pages.length, changedAt: now })
-        .where("orgId", "=", row.orgId)
-        .where("id", "=", row.id)
-        .where("state", "=", "reading")
-        .execute();
-    });
-  }
+      const id = randomUUID();
+      const part = suggestion.person ? partOf.get(suggestion.person) : undefined;
+      values.push({
+        orgId: row.orgId,
+        id,
+        documentId: row.id,
+        origin: "suggested" as const,
+        page: pageOf(text, suggestion.start).page,
+        startOffset: suggestion.start,
+        endOffset: suggestion.end,
+        rect: null,
+        kind: suggestion.type,
+        recognizer: suggestion.recognizer,
+        score: suggestion.score,
+        words: await seal(id, "words", text.text.slice(suggestion.start, suggestion.end)),
+        why: await seal(id, "why", suggestion.why),
+        person: suggestion.person ? await seal(id, "person", suggestion.person) : null,
+        // The requester's and the data subject's own information is kept by default; not on an FOI or EIR request, which discloses to the world.
+        decision: part && KEPT_PARTS.has(part) && !isFreedomOfInformation(loaded.caseType) ? ("keep" as const) : ("pending" as const),
+        reasonCode: null,
+        decidedBy: null,
+        decidedAt: null,
+        createdAt: now,
+      });
+    }
+    for (let start = 0; start < values.length; start += 500) {
+      await trx.insertInto("disclosureRedactions").values(values.slice(start, start + 500)).execute();
+    }
+    await trx
+      .updateTable("disclosureDocuments")
+      .set({ ...files, ...(converted ? { skippedAttachments: skipped } : {}), state: readAgain ? "reading" : "review", failure: null, pageCount: text.pages.length, changedAt: now })
+      .where("orgId", "=", row.orgId)
+      .where("id", "=", row.id)
+      .where("state", "=", "reading")
+      .execute();
+  });
 });
 
 /** The removals a review decided on, as the apply step takes them, with what verification must then find gone. */
@@ -236,41 +235,41 @@ const redactDocument: JobHandler = failingOnto("redacting", async (run, services
     return;
   }
   const { row, pdf, text, removals, removed, boxedPages } = loaded;
-  {
-    const applied = await applyRedactions(pdf, removals);
-    const verification = await verifyRedaction(pdf, applied.pdf, removed, applied.labels, { originalText: text, boxedPages });
-    const unread = text.unread.map((page) => `page ${page + 1}: a scan with no text layer that Steward could not read (tesseract is not installed)`);
-    const problems = [...applied.problems, ...verification.problems, ...unread];
-    // A removal that found nothing to remove is a question nobody answered: it fails the gate too.
-    const verified = verification.verified && unread.length === 0 && applied.problems.length === 0;
-    await run.complete(async (trx) => {
-      const now = services.clock.now();
-      if (verified) {
-        const redacted = await storeDocumentFile(trx, services, row, "redacted", applied.pdf);
-        await trx
-          .updateTable("disclosureDocuments")
-          .set({ state: "redacted", redactedFileId: redacted.fileId, redactedSha256: redacted.sha256, failure: null, redactionProblems: null, changedAt: now })
-          .where("orgId", "=", row.orgId)
-          .where("id", "=", row.id)
-          .where("state", "=", "redacting")
-          .execute();
-      } else {
-        // A copy that failed could leak: it is not kept, and the document goes back to review with what was found.
-        await trx
-          .updateTable("disclosureDocuments")
-          .set({
-            state: "review",
-            failure: "Checking the redacted copy found a problem, so it was not kept. See what was found below, change the redactions, and redact again.",
-            redactionProblems: sealWorkingText(await workingKeyOf(services, row.orgId, row.caseId), { table: "disclosureDocuments", column: "redactionProblems", rowId: row.id }, JSON.stringify(problems)),
-            changedAt: now,
-          })
-          .where("orgId", "=", row.orgId)
-          .where("id", "=", row.id)
-          .where("state", "=", "redacting")
-          .execute();
-      }
-    });
-  }
+  const applied = await applyRedactions(pdf, removals);
+  const verification = await verifyRedaction(pdf, applied.pdf, removed, applied.labels, { originalText: text, boxedPages });
+  const unread = text.unread.map((page) => `page ${page + 1}: a scan with no text layer that Steward could not read (tesseract is not installed)`);
+  const problems = [...applied.problems, ...verification.problems, ...unread];
+  // A removal that found nothing to remove is a question nobody answered: it fails the gate too.
+  const verified = verification.verified && unread.length === 0 && applied.problems.length === 0;
+  await run.complete(async (trx) => {
+    const now = services.clock.now();
+    // The check's outcome is on the audit trail, by Steward itself: which case, whether it passed (never what it found).
+    await recordAudit(trx, { organisationId: row.orgId, actorUserId: null, action: verified ? "disclosure.verified" : "disclosure.verify-failed", recordType: "case", recordId: row.caseId, at: now });
+    if (verified) {
+      const redacted = await storeDocumentFile(trx, services, row, "redacted", applied.pdf);
+      await trx
+        .updateTable("disclosureDocuments")
+        .set({ state: "redacted", redactedFileId: redacted.fileId, redactedSha256: redacted.sha256, failure: null, redactionProblems: null, changedAt: now })
+        .where("orgId", "=", row.orgId)
+        .where("id", "=", row.id)
+        .where("state", "=", "redacting")
+        .execute();
+    } else {
+      // A copy that failed could leak: it is not kept, and the document goes back to review with what was found.
+      await trx
+        .updateTable("disclosureDocuments")
+        .set({
+          state: "review",
+          failure: "Checking the redacted copy found a problem, so it was not kept. See what was found below, change the redactions, and redact again.",
+          redactionProblems: sealWorkingText(await workingKeyOf(services, row.orgId, row.caseId), { table: "disclosureDocuments", column: "redactionProblems", rowId: row.id }, JSON.stringify(problems)),
+          changedAt: now,
+        })
+        .where("orgId", "=", row.orgId)
+        .where("id", "=", row.id)
+        .where("state", "=", "redacting")
+        .execute();
+    }
+  });
 });
 
 export const DISCLOSURE_JOBS: Readonly<Record<string, JobHandler>> = {

@@ -122,7 +122,7 @@ describe(`the disclosure area: collect, read, review, redact and bundle (${testE
 
     const { rows: audit } = await sql<{ action: string }>`select action from audit_events where org_id = ${school.organisationId} and action like 'disclosure.%'`.execute(steward.services.database.db);
     const actions = new Set(audit.map((row) => row.action));
-    for (const action of ["disclosure.view", "disclosure.add", "disclosure.person-add", "disclosure.review", "disclosure.decide", "disclosure.redact", "disclosure.bundle"]) {
+    for (const action of ["disclosure.view", "disclosure.add", "disclosure.person-add", "disclosure.review", "disclosure.decide", "disclosure.redact", "disclosure.verified", "disclosure.bundle"]) {
       expect(actions, action).toContain(action);
     }
     // Nothing of what was read reaches the log.
