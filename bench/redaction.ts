@@ -14,7 +14,8 @@ import { popplerPages } from "../src/redaction/pdf/verify.ts";
 import { redactPdf } from "../src/redaction/redact-command.ts";
 import { trickyPdf, type PdfLine } from "../src/testing/tricky-pdfs.ts";
 
-export interface RedactionRow {
+/** One line of the bench's table: a figure, its baseline measured in the same run, their ratio and the goal. run.ts prints them all. */
+export interface FigureRow {
   what: string;
   steward: string;
   bare: string;
@@ -46,8 +47,8 @@ function bundlePage(page: number): PdfLine[] {
 
 const fmt = (value: number, digits = 0) => value.toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-export async function redactionFigures(smoke: boolean, progress: (line: string) => void): Promise<RedactionRow[]> {
-  const rows: RedactionRow[] = [];
+export async function redactionFigures(smoke: boolean, progress: (line: string) => void): Promise<FigureRow[]> {
+  const rows: FigureRow[] = [];
   progress("redaction: detection quality on the synthetic evaluation set…");
   const result = evaluateDetection(evaluationDocuments(2026, smoke ? 100 : 500));
   const overall = result.scores.find((score) => score.kind === "overall")!;

@@ -31,7 +31,7 @@ import { durablePGliteOptions } from "../src/platform/database/durable-pglite.ts
 import { open, seal } from "../src/platform/encryption/envelope.ts";
 import { TEST_PASSWORD } from "../src/testing/factories.ts";
 import { runLoad, type LoadResult } from "./load.ts";
-import { redactionFigures } from "./redaction.ts";
+import { redactionFigures, type FigureRow } from "./redaction.ts";
 import { postgresReachable, seedBenchDatabase, type BenchDatabase, type Engine } from "./seed.ts";
 import { startServer, type RunningServer } from "./servers.ts";
 import { checkSignedIn, signInOverHttp } from "./sign-in.ts";
@@ -50,15 +50,7 @@ const MEMORY_LIMIT_MB = 600;
 // ---------------------------------------------------------------------------------------------
 // The figures and their goals.
 
-interface Row {
-  what: string;
-  steward: string;
-  bare: string;
-  ratio: string;
-  goal: string;
-  met: boolean | undefined;
-}
-const rows: Row[] = [];
+const rows: FigureRow[] = [];
 const notes: string[] = [];
 const benchStarted = performance.now();
 /** Progress lines carry the seconds since the bench began; the table does not. */
