@@ -13,16 +13,8 @@ import { readDocumentText } from "../src/redaction/pdf/page-text.ts";
 import { popplerPages } from "../src/redaction/pdf/verify.ts";
 import { redactPdf } from "../src/redaction/redact-command.ts";
 import { trickyPdf, type PdfLine } from "../src/testing/tricky-pdfs.ts";
+import type { FigureRow } from "./figures.ts";
 
-/** One line of the bench's table: a figure, its baseline measured in the same run, their ratio and the goal. run.ts prints them all. */
-export interface FigureRow {
-  what: string;
-  steward: string;
-  bare: string;
-  ratio: string;
-  goal: string;
-  met: boolean | undefined;
-}
 
 const FILLER = [
   "The class discussed the reading log and the homework planner during form time.",

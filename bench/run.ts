@@ -31,7 +31,8 @@ import { durablePGliteOptions } from "../src/platform/database/durable-pglite.ts
 import { open, seal } from "../src/platform/encryption/envelope.ts";
 import { TEST_PASSWORD } from "../src/testing/factories.ts";
 import { runLoad, type LoadResult } from "./load.ts";
-import { redactionFigures, type FigureRow } from "./redaction.ts";
+import type { FigureRow } from "./figures.ts";
+import { redactionFigures } from "./redaction.ts";
 import { postgresReachable, seedBenchDatabase, type BenchDatabase, type Engine } from "./seed.ts";
 import { startServer, type RunningServer } from "./servers.ts";
 import { checkSignedIn, signInOverHttp } from "./sign-in.ts";
