@@ -15,7 +15,6 @@ import { redactPdf } from "../src/redaction/redact-command.ts";
 import { trickyPdf, type PdfLine } from "../src/testing/tricky-pdfs.ts";
 import type { FigureRow } from "./figures.ts";
 
-
 const FILLER = [
   "The class discussed the reading log and the homework planner during form time.",
   "Attendance for the half term was reviewed at the pastoral meeting on Tuesday.",
