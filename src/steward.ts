@@ -104,8 +104,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     }));
 
   /** Runs a job every `ms` (never when 0); stop() clears it at once, then waits for a run under way. */
-  const repeat = (ms: number, job: () => Promise<unknown>, failure: string) => {
-    let running: Promise<unknown> = Promise.resolve();
+  const repeat = (ms: number, job: () => Promise<unknown>, failure: string, { atStart = false } = {}) => {
+    let running: Promise<unknown> = atStart && ms > 0 ? job().catch((error: unknown) => logger.error({ err: error }, failure)) : Promise.resolve();
     const timer =
       ms > 0
         ? setInterval(() => {
@@ -130,7 +130,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     // Stored files no attachment holds (an upload that never committed): hourly is plenty.
     repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => sweepStoredFiles(services), "file store sweep failed"),
     // Closed cases' disclosure working data, 30 days on: hourly is plenty.
-    repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => purgeClosedDisclosures(services), "disclosure purge failed"),
+    // At start too: a server restarted more often than hourly would otherwise never purge.
+    repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => purgeClosedDisclosures(services), "disclosure purge failed", { atStart: true }),
     // Documents to read and redact: looked for every two seconds, run one at a time (each is CPU-bound, and the machine small).
     repeat(options.jobIntervalMs ?? 2_000, runJobs, "the job queue failed"),
   ];

@@ -81,7 +81,8 @@ export function detectPersonalData(text: string, options: DetectionOptions = {})
   const context = textContext(text);
   const recognizers: Recognizer[] = [
     knownPeopleRecognizer("known-people", options.knownPeople ?? [], { source: "in this request" }),
-    knownPeopleRecognizer("school-people", options.schoolPeople ?? [], { source: "on the school's people list", scale: 0.95 }),
+    // A list of thousands holds names that are ordinary words ("May", "Will"): those alone are not taken for the person.
+    knownPeopleRecognizer("school-people", options.schoolPeople ?? [], { source: "on the school's people list", scale: 0.95, skipOrdinaryWords: true }),
     wordListRecognizer(options.alwaysRemove ?? []),
     namePatterns,
     streetAddresses,

@@ -6,7 +6,7 @@ import { auditOfCase, CaseFormError } from "../../cases/cases.ts";
 import { KIND_NAMES, type PersonalDataKind } from "../detection/suggestion.ts";
 import { assembleBundle, type BundleDocument, type ScheduledRedaction } from "../pdf/bundle.ts";
 import { REDACTION_REASONS } from "../reasons.ts";
-import { ensureApproved } from "./approval.ts";
+import { ensureApproved } from "./approval-status.ts";
 import { findDisclosingCase } from "./documents.ts";
 import { readDocumentFile } from "./stored-files.ts";
 

@@ -432,10 +432,24 @@ describe(`the disclosure area: collect, read, review, redact and bundle (${testE
     const unapproved = await school.owner.get(`${school.area}/bundle.pdf`);
     expect(unapproved.statusCode).toBe(400);
     expect(unapproved.body).toContain("asks for a second person to approve the bundle");
+    // Nor can it leave piece by piece.
+    const piece = await school.owner.get(`${school.area}/documents/${document!.id}/redacted`);
+    expect(piece.statusCode).toBe(400);
+    expect(piece.body).toContain("asks for a second person to approve the bundle");
     // The reviewer cannot approve their own work.
     const own = await school.owner.post(`${school.area}/approve`);
     expect(own.statusCode).toBe(400);
     expect(own.body).toContain("someone else must approve it");
+    // Nor can someone who only pressed Redact, or listed a person: they took part too.
+    const helper = await addPerson(steward.app, steward.clock, school.owner, "dpo", school.organisationId);
+    await helper.agent.get(school.area);
+    await helper.agent.post(`${school.area}/people`, { name: "Someone Listed", part: "sibling" });
+    await runJobs();
+    await school.owner.get(reviewPath);
+    expect((await school.owner.post(`${reviewPath}/redact`)).statusCode).toBe(303);
+    await runJobs();
+    await helper.agent.get(school.area);
+    expect((await helper.agent.post(`${school.area}/approve`)).body).toContain("someone else must approve it");
 
     const second = await addPerson(steward.app, steward.clock, school.owner, "dpo", school.organisationId);
     await second.agent.get(school.area);

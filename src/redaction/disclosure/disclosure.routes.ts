@@ -341,7 +341,15 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   for (const which of ["original", "redacted"] as const) {
     app.get(`/cases/:id/disclosure/documents/:documentId/${which}`, { config: { access: "cases:manage" } }, async (request, reply) => {
       const { id, documentId } = parsed(documentParams, request.params);
-      const file = await downloadDocument(contextOf(request, services), id, documentId, which);
+      let file;
+      try {
+        file = await downloadDocument(contextOf(request, services), id, documentId, which);
+      } catch (error) {
+        if (error instanceof CaseFormError) {
+          return showArea(request, reply, id, error.errors);
+        }
+        throw error;
+      }
       reply.header("x-content-type-options", "nosniff").header("content-security-policy", "sandbox; default-src 'none'");
       return sendDownload(reply, file.contentType, file.filename, file.bytes);
     });

@@ -8,7 +8,7 @@ import { ALLOWED_EXTENSIONS, checkAttachment, cleanFilename, isText, looksLikeMa
 import { addEvent, auditOfCase, casePlace, CaseFormError, findVisibleCase, type CaseRow } from "../../cases/cases.ts";
 import { ensureRoomFor } from "../../cases/storage.ts";
 import { londonDateOf } from "../../calendar/dates.ts";
-import { disclosurePurgeDateOf } from "./purge.ts";
+import { clearLostWorkingData, disclosurePurgeDateOf } from "./purge.ts";
 import { DISCLOSING_CASE_TYPES } from "../../cases/workflows.ts";
 import type { DisclosureDocumentTable } from "../../platform/database/schema.ts";
 import type { Tx } from "../../platform/database/tenant-scope.ts";
@@ -19,6 +19,7 @@ import type { Services } from "../../platform/services.ts";
 import { PART_NAMES, PERSON_PARTS, type KnownPerson, type PersonPart } from "../detection/people.ts";
 import { documentPlace, readDocumentFile, storeDocumentFile } from "./stored-files.ts";
 import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
+import { ensureApproved } from "./approval-status.ts";
 
 
 /** The parts whose mentions are kept unless the DPO decides otherwise: it is the requester's own information. */
@@ -86,6 +87,8 @@ export async function findDisclosingCase(trx: Tx, ctx: Context, caseId: string):
   if (!DISCLOSING_CASE_TYPES.includes(found.type as CaseType)) {
     throw notFound();
   }
+  // Working data whose key is not on this server is cleared (and said so), not a failure on every page.
+  await clearLostWorkingData(trx, ctx.services, found.orgId, found.id);
   return found;
 }
 
@@ -400,6 +403,8 @@ async function detectAgain(trx: Tx, services: Services, found: CaseRow): Promise
     .where("orgId", "=", found.orgId)
     .where("caseId", "=", found.id)
     .where("removedAt", "is", null)
+    // A purged document's working data is gone: it cannot be read again, and its redacted copy is the record of what was sent.
+    .where("purgedAt", "is", null)
     .where("state", "in", ["review", "redacted", "redacting"])
     .forUpdate()
     .execute();
@@ -477,6 +482,10 @@ export async function downloadDocument(ctx: Context, caseId: string, documentId:
     const { row, filename } = await findDocument(trx, ctx, caseId, documentId);
     if ((which === "redacted" && row.state !== "redacted") || (which === "original" && row.purgedAt)) {
       throw notFound();
+    }
+    if (which === "redacted" && row.purpose === "disclosure") {
+      // A redacted copy is part of the bundle: where a second person must approve the bundle, its pieces wait for that too.
+      await ensureApproved(trx, ctx, row);
     }
     const bytes =
       which === "original"

@@ -170,4 +170,50 @@ describe(`the disclosure purge, 30 days after a case closes (${testEngine})`, ()
     expect((await school.owner.get(`${school.area}/documents/${school.documents[0]!.id}/pages/1`)).statusCode).toBe(200);
     expect((await school.owner.get(school.area)).body).toContain("Tobiah Ashdown");
   });
+
+  it("purges a case with people listed and no documents, and a reopened purged case keeps its redacted copies", async () => {
+    const school = await caseWithDisclosure();
+    const [first] = school.documents;
+    await redactFirst(school.owner, school.area, first!.id);
+    await close(school.owner, school.casePath, "2027-02-10");
+    await moveClock(school.owner, "2027-03-20T10:00:00Z");
+    await purgeClosedDisclosures(steward.services);
+    await school.owner.get(`${school.casePath}/reopen`);
+    expect((await school.owner.post(`${school.casePath}/reopen`, { reopenReason: "More documents found." })).statusCode).toBe(303);
+    // Listing someone new reads the documents again: never the purged ones, whose redacted copy is what was sent.
+    await school.owner.get(school.area);
+    expect((await school.owner.post(`${school.area}/people`, { name: "Sam Sibling", part: "sibling" })).statusCode).toBe(303);
+    const { rows } = await sql<{ state: string; redactedFileId: string | null }>`select state, redacted_file_id from disclosure_documents where id = ${first!.id}`.execute(steward.services.database.db);
+    expect(rows[0]).toMatchObject({ state: "redacted" });
+    expect(rows[0]!.redactedFileId).not.toBeNull();
+    expect((await school.owner.get(`${school.area}/documents/${first!.id}/redacted`)).statusCode).toBe(200);
+    await school.owner.get(`${school.area}/documents/${first!.id}/pages/1`);
+
+    // Closed again with only that person listed (no document to read): the name still goes.
+    await close(school.owner, school.casePath, "2027-03-21");
+    await moveClock(school.owner, "2027-04-30T10:00:00Z");
+    await purgeClosedDisclosures(steward.services);
+    const { rows: people } = await sql`select 1 from disclosure_people where org_id = ${school.organisationId}`.execute(steward.services.database.db);
+    expect(people).toEqual([]);
+  });
+
+  it("clears an open case's working data whose key is not on this server (as after a restore), saying so, and carries on", async () => {
+    const school = await caseWithDisclosure();
+    const [first] = school.documents;
+    rmSync(path.join(workingKeysFolderOf(steward.services.config), school.organisationId, first!.caseId), { force: true });
+    const area = await school.owner.get(school.area);
+    expect(area.statusCode).toBe(200);
+    expect(area.body).toContain("Working files deleted");
+    expect((await school.owner.get(school.casePath)).body).toContain("could not be read on this server");
+    expect((await school.owner.get(`${school.area}/documents/${first!.id}/pages/1`)).statusCode).toBe(404);
+    // A new start: a person and a document, under a new key.
+    await school.owner.get(school.area);
+    expect((await school.owner.post(`${school.area}/people`, { name: "Tobiah Ashdown", part: "other-pupil" })).statusCode).toBe(303);
+    await school.owner.get(school.area);
+    expect((await school.owner.upload(`${school.area}/documents`, "again.txt", Buffer.from("Tobiah Ashdown again."), { purpose: "disclosure" })).statusCode).toBe(303);
+    await runJobs();
+    const { rows } = await sql<{ state: string }>`select state from disclosure_documents where org_id = ${school.organisationId} and purged_at is null`.execute(steward.services.database.db);
+    expect(rows.map((row) => row.state)).toEqual(["review"]);
+    expect((await school.owner.get(school.area)).body).toContain("Tobiah Ashdown");
+  });
 });

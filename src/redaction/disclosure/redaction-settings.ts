@@ -39,7 +39,7 @@ const place = (organisationId: string, column: "alwaysRemove" | "people") => ({ 
 export async function detectionSettingsOf(trx: Tx, services: Pick<Services, "keyring">, organisationId: string): Promise<DetectionSettings> {
   const row = await trx.selectFrom("redactionSettings").selectAll().where("orgId", "=", organisationId).executeTakeFirst();
   return {
-    switchedOff: new Set(row?.switchedOff ?? []),
+    switchedOff: new Set((row?.switchedOff ?? []).filter((name) => SWITCHABLE.includes(name))),
     alwaysRemove: row?.alwaysRemove ? (JSON.parse(await openFor(trx, services.keyring, place(organisationId, "alwaysRemove"), row.alwaysRemove)) as string[]) : [],
     schoolPeople: row?.people ? (JSON.parse(await openFor(trx, services.keyring, place(organisationId, "people"), row.people)) as KnownPerson[]) : [],
   };
@@ -70,7 +70,7 @@ export async function readRedactionSettings(ctx: Context, organisationId: string
     await recordAudit(trx, audit(ctx, organisationId, "redaction.settings-view"));
     return {
       organisationId,
-      recognizers: RECOGNIZER_NAMES.map((name) => ({ name, description: RECOGNIZER_DESCRIPTIONS[name] ?? name, on: !settings.switchedOff.has(name) })),
+      recognizers: SWITCHABLE.map((name) => ({ name, description: RECOGNIZER_DESCRIPTIONS[name] ?? name, on: !settings.switchedOff.has(name) })),
       alwaysRemove: settings.alwaysRemove,
       peopleCount: row?.peopleCount ?? 0,
       peopleImportedAt: row?.peopleImportedAt ? new Date(row.peopleImportedAt) : null,
@@ -94,13 +94,16 @@ async function changeSettings(ctx: Context, organisationId: string, change: (trx
   });
 }
 
-/** Which recognizers run: the names given are on, every other known one off. */
+/** The people a DPO lists for a request are always looked for: switching them off for the whole organisation would silently undo each list. */
+const SWITCHABLE: readonly string[] = RECOGNIZER_NAMES.filter((name) => name !== "known-people");
+
+/** Which recognizers run: the names given are on, every other switchable one off. */
 export async function setRecognizers(ctx: Context, organisationId: string, on: readonly string[]): Promise<void> {
-  const unknown = on.filter((name) => !(RECOGNIZER_NAMES as readonly string[]).includes(name));
+  const unknown = on.filter((name) => !SWITCHABLE.includes(name));
   if (unknown.length > 0) {
     throw new CaseFormError({ recognizers: "Choose from the list" });
   }
-  await changeSettings(ctx, organisationId, async () => ({ switchedOff: RECOGNIZER_NAMES.filter((name) => !on.includes(name)) }));
+  await changeSettings(ctx, organisationId, async () => ({ switchedOff: SWITCHABLE.filter((name) => !on.includes(name)) }));
 }
 
 /** The always-remove words, one phrase a line. */

@@ -455,6 +455,9 @@ export async function changeRedactions(ctx: Context, caseId: string, documentId:
     const { case: found, row, filename } = await findDocument(trx, ctx, caseId, documentId);
     refuseIfClosed(found, "review");
     const current = await trx.selectFrom("disclosureDocuments").select("state").where("orgId", "=", row.orgId).where("id", "=", row.id).forUpdate().executeTakeFirstOrThrow();
+    if (row.purgedAt) {
+      throw new CaseFormError({ review: "This document’s working files were deleted 30 days after the case closed, so it cannot be reviewed again. Add it again to change what is disclosed." });
+    }
     if (current.state !== "redacted") {
       throw new CaseFormError({ review: "This document is not redacted yet" });
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open as openFile, readdir, readFile, rm } from "node:fs/promises";
+import { access, link, mkdir, open as openFile, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { open, openBytes, seal, sealBytes } from "../../platform/encryption/envelope.ts";
 import { JobError } from "../../platform/jobs/jobs.ts";
@@ -81,6 +81,16 @@ export async function workingKeyOf(services: KeyServices, organisationId: string
     await folderHandle.close();
   }
   return workingKeyOf(services, organisationId, caseId);
+}
+
+/** Whether the case's working key is on this server. */
+export async function hasWorkingKey(services: KeyServices, organisationId: string, caseId: string): Promise<boolean> {
+  try {
+    await access(keyFileOf(services, organisationId, caseId));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Destroys the case's working key: everything sealed under it is unreadable from then on, wherever a copy is. */

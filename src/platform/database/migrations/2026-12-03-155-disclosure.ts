@@ -2,10 +2,11 @@ import { sql, type Kysely } from "kysely";
 
 /*
  * The disclosure area of a case: the documents to consider for the response, the people the
- * request concerns, and each removal a review decides on. Every free text (file names, the words
- * a suggestion would remove, why, a person's name) is sealed under the organisation's key; the
- * files themselves (the original, its normalised PDF, its text as read, the redacted copy) are
- * sealed in the file store, each under its own id. Counted in the licence's storage. Thirty days
+ * request concerns, search tasks, each removal a review decides on, approvals, and each
+ * organisation's redaction settings. Free text is sealed: the working data (the words a mark would
+ * remove, why, a listed person's name, and the files: the original, its normalised PDF, its text
+ * as read) under the case's own working key, kept outside the database; the rest (file names,
+ * titles, settings, the redacted copy) under the organisation's key. Counted in the licence's storage. Thirty days
  * after a case closes its working data is purged (purged_at). Frozen in time.
  */
 function guardedByOrganisation(table: string): string[] {
@@ -161,9 +162,10 @@ const statements = [
   `create function steward_disclosures_due_for_purge(cutoff timestamptz)
      returns table (org_id uuid, case_id uuid)
      language sql stable security definer set search_path = public as $$
-       select distinct c.org_id, c.id from cases c
-       join disclosure_documents d on d.org_id = c.org_id and d.case_id = c.id
-       where c.closed_at < cutoff and d.purged_at is null
+       select c.org_id, c.id from cases c
+       where c.closed_at < cutoff
+         and (exists (select 1 from disclosure_documents d where d.org_id = c.org_id and d.case_id = c.id and d.purged_at is null)
+           or exists (select 1 from disclosure_people p where p.org_id = c.org_id and p.case_id = c.id))
      $$`,
   `revoke all on function steward_disclosures_due_for_purge(timestamptz) from public`,
   `grant execute on function steward_disclosures_due_for_purge(timestamptz) to steward_app`,
