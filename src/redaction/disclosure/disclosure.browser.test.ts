@@ -112,7 +112,9 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     reviewPath = new URL(page.url()).pathname;
     expect(await page.locator("#decisions").textContent()).toContain("Tobiah Ashdown");
     // The page image is drawn on the server: it shows without JavaScript.
-    expect(await page.locator(".steward-review-page__image").evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(500);
+    await expect
+      .poll(() => page.locator(".steward-review-page__image").evaluate((image: HTMLImageElement) => (image.complete ? image.naturalWidth : 0)), { timeout: 15_000 })
+      .toBeGreaterThan(500);
 
     // Every mention of the other pupil, at once.
     await page.getByLabel("Every mention of").selectOption("Tobiah Ashdown");
@@ -146,7 +148,8 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
   it("with JavaScript: draws a box on the page, and the review passes axe on a laptop and fits a phone", async () => {
     const page = await signedIn();
     await page.goto(reviewPath);
-    await page.locator(".steward-review-page__image").waitFor();
+    // The page image is drawn on request: wait until it has loaded before drawing on it.
+    await expect.poll(() => page.locator(".steward-review-page__image").evaluate((image: HTMLImageElement) => (image.complete ? image.naturalWidth : 0)), { timeout: 15_000 }).toBeGreaterThan(500);
     scanned.set("review page", await accessibilityViolations(page));
     const image = page.locator(".steward-review-page__image");
     const box = (await image.boundingBox())!;
