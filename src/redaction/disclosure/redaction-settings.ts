@@ -125,12 +125,27 @@ export async function setAlwaysRemove(ctx: Context, organisationId: string, text
   }));
 }
 
-/** CSV's cells, as RFC 4180 writes them: quoted cells may hold commas, quotes ("") and line breaks. */
-export function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+/**
+ * CSV's rows, as RFC 4180 writes them (quoted cells may hold commas, quotes written "" and line
+ * breaks; spaces before a quote are allowed), each with the line it starts on. A quote left open
+ * is an error, never a row that swallows the rest of the file.
+ */
+export function csvRows(text: string): { ok: true; rows: { line: number; cells: string[] }[] } | { ok: false; error: string } {
+  const rows: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
   let cell = "";
   let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let quoteLine = 1;
+  const endRow = () => {
+    cells.push(cell);
+    if (cells.some((value) => value.trim() !== "")) {
+      rows.push({ line: rowLine, cells });
+    }
+    cells = [];
+    cell = "";
+  };
   for (let index = 0; index < text.length; index += 1) {
     const character = text[index]!;
     if (quoted) {
@@ -140,28 +155,30 @@ export function csvRows(text: string): string[][] {
       } else if (character === '"') {
         quoted = false;
       } else {
+        if (character === "\n") line += 1;
         cell += character;
       }
-    } else if (character === '"' && cell === "") {
+    } else if (character === '"' && cell.trim() === "") {
       quoted = true;
+      quoteLine = line;
+      cell = "";
     } else if (character === ",") {
-      row.push(cell);
+      cells.push(cell);
       cell = "";
     } else if (character === "\n" || character === "\r") {
       if (character === "\r" && text[index + 1] === "\n") index += 1;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
+      endRow();
+      line += 1;
+      rowLine = line;
     } else {
       cell += character;
     }
   }
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
+  if (quoted) {
+    return { ok: false, error: `Line ${quoteLine}: a quote (") is opened and never closed` };
   }
-  return rows.filter((cells) => cells.some((value) => value.trim() !== ""));
+  endRow();
+  return { ok: true, rows };
 }
 
 export type ListOf = "pupils" | "parents" | "staff" | "mixed";
@@ -182,8 +199,16 @@ function partOfRole(role: string): PersonPart | undefined {
  * with its line; nothing is kept unless the whole file reads.
  */
 export function readPeopleList(text: string, listOf: ListOf): { ok: true; people: KnownPerson[] } | { ok: false; error: string } {
-  const rows = csvRows(text.replace(/^\uFEFF/, ""));
-  const header = (rows.shift() ?? []).map((cell) => cell.trim().toLowerCase().replace(/[^a-z ]/g, "").replace(/\s+/g, " "));
+  const parsed = csvRows(text.replace(/^\uFEFF/, ""));
+  if (!parsed.ok) {
+    return parsed;
+  }
+  const rows = parsed.rows;
+  // Excel writes "sep=," first when asked to: it is not the header.
+  if (rows[0] && rows[0].cells.length <= 2 && /^sep=.?$/i.test(rows[0].cells.join(",").trim())) {
+    rows.shift();
+  }
+  const header = (rows.shift()?.cells ?? []).map((cell) => cell.trim().toLowerCase().replace(/[_-]+/g, " ").replace(/[^a-z ]/g, "").replace(/\s+/g, " "));
   const column = (...names: string[]) => header.findIndex((cell) => names.includes(cell));
   const full = column("name", "full name", "legal name", "preferred name", "pupil name", "student name", "staff name", "contact name");
   const first = column("forename", "first name", "legal forename", "preferred forename", "given name", "first names");
@@ -202,14 +227,14 @@ export function readPeopleList(text: string, listOf: ListOf): { ok: true; people
     return { ok: false, error: `The file has more than ${MOST_PEOPLE.toLocaleString("en-GB")} people: split it` };
   }
   const people: KnownPerson[] = [];
-  for (const [index, cells] of rows.entries()) {
+  for (const { line, cells } of rows) {
     const name = (full >= 0 ? (cells[full] ?? "") : `${cells[first] ?? ""} ${cells[last] ?? ""}`).trim().replace(/\s+/g, " ");
-    if (!/\p{L}/u.test(name) || name.length > 200) {
-      return { ok: false, error: `Line ${index + 2}: there is no name, or it is longer than 200 characters` };
+    if ((name.match(/\p{L}/gu)?.length ?? 0) < 2 || name.length > 200) {
+      return { ok: false, error: `Line ${line}: there is no name, or it is shorter than 2 letters or longer than 200 characters` };
     }
     const part = listOf === "mixed" ? partOfRole(cells[role] ?? "") : LIST_PARTS[listOf];
     if (!part) {
-      return { ok: false, error: `Line ${index + 2}: the role must say pupil, parent or carer, or staff` };
+      return { ok: false, error: `Line ${line}: the role must say pupil, parent or carer, or staff` };
     }
     people.push({ name, part });
   }
