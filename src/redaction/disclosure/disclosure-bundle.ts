@@ -7,13 +7,9 @@ import { KIND_NAMES, type PersonalDataKind } from "../detection/suggestion.ts";
 import { assembleBundle, type BundleDocument, type ScheduledRedaction } from "../pdf/bundle.ts";
 import { REDACTION_REASONS } from "../reasons.ts";
 import { ensureApproved } from "./approval-status.ts";
-import { findDisclosingCase } from "./documents.ts";
+import { DOCUMENT_KINDS, findDisclosingCase } from "./documents.ts";
 import { readDocumentFile } from "./stored-files.ts";
 
-const DOCUMENT_KINDS: Record<string, string> = {
-  pdf: "PDF document", docx: "Word document", doc: "Word document", odt: "document", rtf: "document", eml: "email",
-  jpg: "image", png: "image", tif: "scanned image", txt: "text", csv: "table",
-};
 
 const SCHEDULE_KINDS: Record<string, string> = { phrase: "Words", region: "Part of the page", page: "Whole page" };
 

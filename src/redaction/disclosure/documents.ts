@@ -12,13 +12,15 @@ import { clearLostWorkingData, disclosurePurgeDateOf } from "./purge.ts";
 import { DISCLOSING_CASE_TYPES } from "../../cases/workflows.ts";
 import type { DisclosureDocumentTable } from "../../platform/database/schema.ts";
 import type { Tx } from "../../platform/database/tenant-scope.ts";
-import { openFor, sealFor } from "../../platform/encryption/keyring.ts";
+import { openFor } from "../../platform/encryption/keyring.ts";
 import { notFound } from "../../platform/errors.ts";
 import { enqueueJob } from "../../platform/jobs/jobs.ts";
 import type { Services } from "../../platform/services.ts";
 import { PART_NAMES, PERSON_PARTS, type KnownPerson, type PersonPart } from "../detection/people.ts";
-import { documentPlace, readDocumentFile, storeDocumentFile } from "./stored-files.ts";
-import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
+import { readDocumentFile, storeDocumentFile } from "./stored-files.ts";
+import { openWorkingText, sealWorkingText, WorkingDataGone, workingKeyOf } from "./working-keys.ts";
+import { UnreadableError } from "../../platform/encryption/envelope.ts";
+import { capitalise } from "../../platform/forms.ts";
 import { ensureApproved } from "./approval-status.ts";
 
 
@@ -92,6 +94,42 @@ export async function findDisclosingCase(trx: Tx, ctx: Context, caseId: string):
   return found;
 }
 
+/** What each kind of document is called where its file name is not shown (the bundle; after the purge). */
+export const DOCUMENT_KINDS: Record<string, string> = {
+  pdf: "PDF document", docx: "Word document", doc: "Word document", odt: "document", rtf: "document", eml: "email",
+  jpg: "image", png: "image", tif: "scanned image", txt: "text file", csv: "table (CSV)", xlsx: "spreadsheet",
+};
+
+/** The case's working key, or undefined once it is gone (purged, or not on this server). */
+export async function workingKeyIfAny(services: Pick<Services, "config" | "keyring">, organisationId: string, caseId: string): Promise<Buffer | undefined> {
+  try {
+    return await workingKeyOf(services, organisationId, caseId);
+  } catch (error) {
+    if (error instanceof WorkingDataGone) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * A document's file name, which may name people ("Tobiah incident.docx"): working data, sealed
+ * under the case's working key, so it goes with the rest 30 days after the case closes. After
+ * that (or without the key) the document is called by its kind.
+ */
+export function documentNameOf(key: Buffer | undefined, row: { id: string; filename: string; fileType: string; purgedAt: Date | string | null }): string {
+  if (key && !row.purgedAt) {
+    try {
+      return openWorkingText(key, { table: "disclosureDocuments", column: "filename", rowId: row.id }, row.filename);
+    } catch (error) {
+      if (!(error instanceof UnreadableError)) {
+        throw error;
+      }
+    }
+  }
+  return capitalise(DOCUMENT_KINDS[row.fileType] ?? "document");
+}
+
 /** A closed case's disclosure stays as it was (and its working data goes 30 days on): reopen the case to change it. */
 export function refuseIfClosed(found: { closedAt: Date | string | null }, field: string): void {
   if (found.closedAt) {
@@ -116,7 +154,7 @@ export async function findDocument(trx: Tx, ctx: Context, caseId: string, docume
   if (!row) {
     throw notFound();
   }
-  return { case: found, row, filename: await openFor(trx, ctx.services.keyring, documentPlace(row.orgId, row.id, "filename"), row.filename) };
+  return { case: found, row, filename: documentNameOf(await workingKeyIfAny(ctx.services, row.orgId, row.caseId), row) };
 }
 
 /**
@@ -146,7 +184,8 @@ export async function addDocument(
       await ensureRoomFor(trx, ctx.services, found.orgId, check.bytes.length);
       written = { organisationId: found.orgId, id };
       await insertDocument(trx, ctx.services, { organisationId: found.orgId, caseId, id, filename, type: check.type, bytes: check.bytes, purpose, addedBy: ctx.actor.userId, fromAttachmentId: from.attachmentId ?? null });
-      await addEvent(trx, ctx, found.orgId, caseId, "disclosure", `Added ${filename} to the disclosure area${purpose === "working" ? " as a working file" : ""}`);
+      // The timeline never quotes a file name: it stays after the working data goes, and a name may name someone.
+      await addEvent(trx, ctx, found.orgId, caseId, "disclosure", `Added a document (${DOCUMENT_KINDS[check.type] ?? "document"}) to the disclosure area${purpose === "working" ? " as a working file" : ""}`);
       await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.add", caseId));
     });
   } catch (error) {
@@ -173,7 +212,7 @@ export async function insertDocument(
       orgId: document.organisationId,
       id: document.id,
       caseId: document.caseId,
-      filename: await sealFor(trx, services.keyring, documentPlace(document.organisationId, document.id, "filename"), document.filename),
+      filename: sealWorkingText(await workingKeyOf(services, document.organisationId, document.caseId, { create: true }), { table: "disclosureDocuments", column: "filename", rowId: document.id }, document.filename),
       fileType: document.type,
       sizeBytes: document.bytes.length,
       originalSha256: original.sha256,
@@ -342,10 +381,8 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
           .execute()
       : [];
     const countOf = (documentId: string, decision: string) => Number(counts.find((count) => count.documentId === documentId && count.decision === decision)?.count ?? 0);
-    const names = new Map<string, string>();
-    for (const row of rows) {
-      names.set(row.id, await openFor(trx, ctx.services.keyring, documentPlace(found.orgId, row.id, "filename"), row.filename));
-    }
+    const key = await workingKeyIfAny(ctx.services, found.orgId, found.id);
+    const names = new Map(rows.map((row) => [row.id, documentNameOf(key, row)]));
     const documents = rows.map((row) => ({
       id: row.id,
       filename: names.get(row.id)!,
@@ -507,7 +544,7 @@ export async function downloadDocument(ctx: Context, caseId: string, documentId:
 export async function removeDocument(ctx: Context, caseId: string, documentId: string, reason: string): Promise<void> {
   authorise(ctx.actor, "cases:manage");
   const files = await inActorScope(ctx, async (trx) => {
-    const { case: found, row, filename } = await findDocument(trx, ctx, caseId, documentId);
+    const { case: found, row } = await findDocument(trx, ctx, caseId, documentId);
     refuseIfClosed(found, "removalReason");
     const rows = await trx
       .selectFrom("disclosureDocuments")
@@ -524,12 +561,12 @@ export async function removeDocument(ctx: Context, caseId: string, documentId: s
     for (const id of ids) {
       await trx
         .updateTable("disclosureDocuments")
-        .set({ removedAt: now, removedBy: ctx.actor.userId, removalReason: await sealFor(trx, ctx.services.keyring, documentPlace(row.orgId, id, "removalReason"), reason), changedAt: now })
+        .set({ removedAt: now, removedBy: ctx.actor.userId, removalReason: sealWorkingText(await workingKeyOf(ctx.services, row.orgId, row.caseId, { create: true }), { table: "disclosureDocuments", column: "removalReason", rowId: id }, reason), changedAt: now })
         .where("orgId", "=", row.orgId)
         .where("id", "=", id)
         .execute();
     }
-    await addEvent(trx, ctx, row.orgId, found.id, "disclosure", `Removed ${filename} from the disclosure area${ids.length > 1 ? ` (with its ${ids.length - 1} attachment${ids.length > 2 ? "s" : ""})` : ""}: ${reason}`);
+    await addEvent(trx, ctx, row.orgId, found.id, "disclosure", `Removed a document (${DOCUMENT_KINDS[row.fileType] ?? "document"}) from the disclosure area${ids.length > 1 ? ` (with its ${ids.length - 1} attachment${ids.length > 2 ? "s" : ""})` : ""}; the reason is kept with it until the working files go`);
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.remove", caseId));
     return rows.flatMap((candidate) => [candidate.id, candidate.pdfFileId, candidate.textFileId, candidate.redactedFileId]).filter((id): id is string => id !== null).map((id) => ({ organisationId: row.orgId, id }));
   });

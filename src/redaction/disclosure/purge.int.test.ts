@@ -136,6 +136,10 @@ describe(`the disclosure purge, 30 days after a case closes (${testEngine})`, ()
     expect(text).not.toContain("Tobiah");
     const area = (await school.owner.get(school.area)).body;
     expect(area).toContain("Working files deleted");
+    // File names and task titles are working data too: after the purge the documents are called by their kind.
+    expect(area).not.toContain("report.txt");
+    expect(area).not.toContain("draft.txt");
+    expect(area).toContain("Text file");
     expect((await school.owner.get(school.casePath)).body).toContain("were deleted for good");
 
     // The backup from before, restored elsewhere: its rows and sealed files are there, but nothing opens them.

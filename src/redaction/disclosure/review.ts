@@ -452,7 +452,7 @@ export async function changeRedactions(ctx: Context, caseId: string, documentId:
   authorise(ctx.actor, "cases:manage");
   let dropped: { organisationId: string; id: string } | undefined;
   await inActorScope(ctx, async (trx) => {
-    const { case: found, row, filename } = await findDocument(trx, ctx, caseId, documentId);
+    const { case: found, row } = await findDocument(trx, ctx, caseId, documentId);
     refuseIfClosed(found, "review");
     const current = await trx.selectFrom("disclosureDocuments").select("state").where("orgId", "=", row.orgId).where("id", "=", row.id).forUpdate().executeTakeFirstOrThrow();
     if (row.purgedAt) {
@@ -462,7 +462,7 @@ export async function changeRedactions(ctx: Context, caseId: string, documentId:
       throw new CaseFormError({ review: "This document is not redacted yet" });
     }
     await trx.updateTable("disclosureDocuments").set({ state: "review", redactedFileId: null, redactedSha256: null, changedAt: ctx.services.clock.now() }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
-    await addEvent(trx, ctx, row.orgId, found.id, "disclosure", `Took ${filename} back to review to change its redactions`);
+    await addEvent(trx, ctx, row.orgId, found.id, "disclosure", "Took a document back to review to change its redactions");
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.decide", caseId));
     dropped = row.redactedFileId ? { organisationId: row.orgId, id: row.redactedFileId } : undefined;
   });

@@ -10,11 +10,11 @@ import { ensureRoomFor } from "../../cases/storage.ts";
 import { queueEmail } from "../../notify/outbox.ts";
 import type { DisclosureTaskTable } from "../../platform/database/schema.ts";
 import type { Tx } from "../../platform/database/tenant-scope.ts";
-import { openFor, sealFor } from "../../platform/encryption/keyring.ts";
 import { notFound } from "../../platform/errors.ts";
 import { openPersonalFields } from "../../accounts/personal-fields.ts";
-import { checkDisclosureFile, DOCUMENT_STATE_NAMES, findDisclosingCase, insertDocument, refuseIfClosed } from "./documents.ts";
-import { documentPlace } from "./stored-files.ts";
+import { checkDisclosureFile, documentNameOf, DOCUMENT_STATE_NAMES, findDisclosingCase, insertDocument, refuseIfClosed, workingKeyIfAny } from "./documents.ts";
+import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
+import { UnreadableError } from "../../platform/encryption/envelope.ts";
 
 /**
  * Search tasks: most of a SAR is finding the documents, and the people who hold them are often
@@ -27,7 +27,20 @@ export type TaskState = "open" | "done" | "nothing-found";
 
 export const TASK_STATE_NAMES: Record<TaskState, string> = { open: "To do", done: "Done", "nothing-found": "Nothing found" };
 
-const taskPlace = (organisationId: string, taskId: string) => ({ organisationId, table: "disclosureTasks" as const, column: "title", rowId: taskId });
+/** A task's title may name someone ("Mrs Hill's emails"): working data, under the case's working key, and gone with it. */
+const titlePlace = (taskId: string) => ({ table: "disclosureTasks", column: "title", rowId: taskId });
+const GONE_TITLE = "A search for documents (its words were deleted with the case’s working files)";
+
+function titleOf(key: Buffer | undefined, row: { id: string; title: string }): string {
+  if (key) {
+    try {
+      return openWorkingText(key, titlePlace(row.id), row.title);
+    } catch (error) {
+      if (!(error instanceof UnreadableError)) throw error;
+    }
+  }
+  return GONE_TITLE;
+}
 
 export interface SearchTask {
   id: string;
@@ -64,7 +77,7 @@ export async function addSearchTask(ctx: Context, caseId: string, task: { title:
         orgId: found.orgId,
         id,
         caseId,
-        title: await sealFor(trx, ctx.services.keyring, taskPlace(found.orgId, id), task.title),
+        title: sealWorkingText(await workingKeyOf(ctx.services, found.orgId, found.id, { create: true }), titlePlace(id), task.title),
         assigneeId: assignee.id,
         dueOn: task.dueOn,
         createdBy: ctx.actor.userId,
@@ -73,7 +86,7 @@ export async function addSearchTask(ctx: Context, caseId: string, task: { title:
         finishedAt: null,
       })
       .execute();
-    await addEvent(trx, ctx, found.orgId, caseId, "disclosure-task", `Asked ${assignee.name} to search: ${task.title} (due ${task.dueOn})`);
+    await addEvent(trx, ctx, found.orgId, caseId, "disclosure-task", `Asked ${assignee.name} to search for documents, by ${task.dueOn}`);
     await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.task-add", caseId));
     if (assignee.id !== ctx.actor.userId) {
       const user = await trx.selectFrom("users").select(["orgId", "id", "email"]).where("id", "=", assignee.id).executeTakeFirstOrThrow();
@@ -95,7 +108,7 @@ async function tasksWithUploads(trx: Tx, ctx: Context, rows: readonly (Pick<Disc
   const uploads = rows.length
     ? await trx
         .selectFrom("disclosureDocuments")
-        .select(["orgId", "id", "taskId", "filename", "state"])
+        .select(["orgId", "id", "taskId", "filename", "fileType", "purgedAt", "state"])
         .where("orgId", "in", [...new Set(rows.map((row) => row.orgId))])
         .where(
           "taskId",
@@ -107,16 +120,18 @@ async function tasksWithUploads(trx: Tx, ctx: Context, rows: readonly (Pick<Disc
         .execute()
     : [];
   const tasks: SearchTask[] = [];
+  const keys = new Map<string, Buffer | undefined>();
   for (const row of rows) {
-    const own = [];
-    for (const upload of uploads.filter((candidate) => candidate.taskId === row.id)) {
-      own.push({ id: upload.id, filename: await openFor(trx, ctx.services.keyring, documentPlace(upload.orgId, upload.id, "filename"), upload.filename), stateName: DOCUMENT_STATE_NAMES[upload.state] });
+    if (!keys.has(row.caseId)) {
+      keys.set(row.caseId, await workingKeyIfAny(ctx.services, row.orgId, row.caseId));
     }
+    const key = keys.get(row.caseId);
+    const own = uploads.filter((candidate) => candidate.taskId === row.id).map((upload) => ({ id: upload.id, filename: documentNameOf(key, upload), stateName: DOCUMENT_STATE_NAMES[upload.state] }));
     tasks.push({
       id: row.id,
       caseId: row.caseId,
       reference: row.reference,
-      title: await openFor(trx, ctx.services.keyring, taskPlace(row.orgId, row.id), row.title),
+      title: titleOf(key, row),
       assigneeId: row.assigneeId,
       assigneeName: names.get(row.assigneeId) ?? "Someone who has left",
       dueOn: row.dueOn,
@@ -235,7 +250,7 @@ export async function uploadToTask(ctx: Context, taskId: string, upload: { filen
       await ensureRoomFor(trx, ctx.services, task.orgId, check.bytes.length);
       written = { organisationId: task.orgId, id };
       await insertDocument(trx, ctx.services, { organisationId: task.orgId, caseId: task.caseId, id, filename, type: check.type, bytes: check.bytes, purpose: "disclosure", addedBy: ctx.actor.userId, taskId });
-      await addEvent(trx, ctx, task.orgId, task.caseId, "disclosure", `Added ${filename} for a search task`);
+      await addEvent(trx, ctx, task.orgId, task.caseId, "disclosure", "Added a document for a search task");
       await recordAudit(trx, auditOfCase(ctx, task.orgId, "disclosure.add", task.caseId));
     });
   } catch (error) {
