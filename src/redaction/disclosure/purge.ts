@@ -67,6 +67,12 @@ export async function clearLostWorkingData(trx: Tx, services: Services, organisa
   if (await hasWorkingKey(services, organisationId, caseId)) {
     return false;
   }
+  // No key: lock the case, then look again. Whoever makes the case's first key does so after this
+  // same check, holding this lock, so a key made (and its data written) meanwhile is never taken for lost.
+  await trx.selectFrom("cases").select("id").where("orgId", "=", organisationId).where("id", "=", caseId).forUpdate().execute();
+  if (await hasWorkingKey(services, organisationId, caseId)) {
+    return false;
+  }
   const files = await emptyWorkingData(
     trx,
     services,

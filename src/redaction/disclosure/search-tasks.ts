@@ -14,6 +14,7 @@ import { notFound } from "../../platform/errors.ts";
 import { openPersonalFields } from "../../accounts/personal-fields.ts";
 import { checkDisclosureFile, documentNameOf, DOCUMENT_STATE_NAMES, findDisclosingCase, insertDocument, refuseIfClosed, workingKeyIfAny } from "./documents.ts";
 import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
+import { clearLostWorkingData } from "./purge.ts";
 import { UnreadableError } from "../../platform/encryption/envelope.ts";
 
 /**
@@ -248,6 +249,8 @@ export async function uploadToTask(ctx: Context, taskId: string, upload: { filen
         throw new CaseFormError({ file: task.closedAt ? "The case is closed, so nothing more can be added" : "This task is finished. Ask the DPO to open a new one if you found more" });
       }
       await ensureRoomFor(trx, ctx.services, task.orgId, check.bytes.length);
+      // As every path that may make the case's first working key: lost working data is cleared first, under the case's lock.
+      await clearLostWorkingData(trx, ctx.services, task.orgId, task.caseId);
       written = { organisationId: task.orgId, id };
       await insertDocument(trx, ctx.services, { organisationId: task.orgId, caseId: task.caseId, id, filename, type: check.type, bytes: check.bytes, purpose: "disclosure", addedBy: ctx.actor.userId, taskId });
       await addEvent(trx, ctx, task.orgId, task.caseId, "disclosure", "Added a document for a search task");
