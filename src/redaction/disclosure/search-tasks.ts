@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { inActorScope, type Context } from "../../accounts/actor.ts";
 import { authorise } from "../../accounts/permissions.ts";
 import { recordAudit } from "../../audit/audit.ts";
-import { londonDateOf } from "../../calendar/dates.ts";
+import { formatDate, londonDateOf } from "../../calendar/dates.ts";
 import { cleanFilename, TOO_LARGE } from "../../cases/attachments.ts";
 import { assignableTo } from "../../cases/case-changes.ts";
 import { addEvent, auditOfCase, CaseFormError, peopleNames } from "../../cases/cases.ts";
@@ -87,7 +87,7 @@ export async function addSearchTask(ctx: Context, caseId: string, task: { title:
         finishedAt: null,
       })
       .execute();
-    await addEvent(trx, ctx, found.orgId, caseId, "disclosure-task", `Asked ${assignee.name} to search for documents, by ${task.dueOn}`);
+    await addEvent(trx, ctx, found.orgId, caseId, "disclosure-task", `Asked ${assignee.name} to search for documents, by ${formatDate(task.dueOn)}`);
     await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.task-add", caseId));
     if (assignee.id !== ctx.actor.userId) {
       const user = await trx.selectFrom("users").select(["orgId", "id", "email"]).where("id", "=", assignee.id).executeTakeFirstOrThrow();
@@ -95,8 +95,8 @@ export async function addSearchTask(ctx: Context, caseId: string, task: { title:
       // The reference and the date only: the task's title may name someone.
       await queueEmail(trx, ctx.services, found.orgId, {
         to: email,
-        subject: `A search for documents on ${found.reference}, due ${task.dueOn}`,
-        text: `You have been asked to search for documents for ${found.reference} by ${task.dueOn}.\n\nSee what to look for, and upload what you find: ${ctx.services.config.publicUrl}/tasks/${id}\n`,
+        subject: `A search for documents on ${found.reference}, due ${formatDate(task.dueOn)}`,
+        text: `You have been asked to search for documents for ${found.reference} by ${formatDate(task.dueOn)}.\n\nSee what to look for, and upload what you find: ${ctx.services.config.publicUrl}/tasks/${id}\n`,
       });
     }
   });
