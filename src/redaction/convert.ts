@@ -67,6 +67,12 @@ export async function convertToPdf(filename: string, bytes: Uint8Array): Promise
   }
 }
 
+/** "PDF file", "DOCX file": what a file is, from its name's extension alone. */
+function kindOfFile(filename: string | undefined): string {
+  const extension = /\.([a-z0-9]{1,5})$/i.exec(filename ?? "")?.[1];
+  return extension ? `${extension.toUpperCase()} file` : "file";
+}
+
 function decodeText(bytes: Uint8Array): string {
   return new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/^\uFEFF/, "");
 }
@@ -211,7 +217,10 @@ async function emailToPdf(bytes: Uint8Array): Promise<Converted> {
     `<table>${rows.filter(([, value]) => value).map(([name, value]) => `<tr><th>${name}:</th><td>${escapeHtml(value)}</td></tr>`).join("")}</table>`,
     `<pre>${escapeHtml(mail.text ?? (typeof mail.html === "string" ? htmlAsText(mail.html) : ""))}</pre>`,
     ...inline.map((image) => `<p><img style="max-width: 100%" src="data:${image.contentType};base64,${image.content.toString("base64")}"></p>`),
-    attached.length ? `<h3>Attachments</h3><ul>${attached.map((attachment) => `<li>${escapeHtml(attachment.filename ?? "unnamed attachment")} (${Math.max(1, Math.round(attachment.size / 1024))} KB)</li>`).join("")}</ul>` : "",
+    // Listed by number and kind, never by name: a file name ("notes-mrs-brown.txt") is not text the review reads as a sentence, and would reach the requester.
+    attached.length
+      ? `<h3>Attachments</h3><ul>${attached.map((attachment, index) => `<li>Attachment ${index + 1}: ${escapeHtml(kindOfFile(attachment.filename))}, ${Math.max(1, Math.round(attachment.size / 1024))} KB (a document of its own)</li>`).join("")}</ul>`
+      : "",
   ].join("");
   const laidOut = await htmlToPdf(body);
   return { ...laidOut, attachments: attached.map((attachment, index) => ({ filename: attachment.filename ?? `attachment-${index + 1}`, bytes: new Uint8Array(attachment.content) })) };

@@ -58,7 +58,10 @@ export async function disclosureBundle(ctx: Context, caseId: string): Promise<{ 
       .where("decision", "=", "remove")
       .execute();
     const indexOf = new Map(rows.map((row, index) => [row.id, index]));
+    // A withheld page is one line of the schedule: listing its other boxes would say how many names it held.
+    const withheld = new Set(marks.filter((mark) => mark.kind === "page").map((mark) => `${mark.documentId}/${mark.page}`));
     const schedule: ScheduledRedaction[] = marks
+      .filter((mark) => mark.kind === "page" || !withheld.has(`${mark.documentId}/${mark.page}`))
       .map((mark) => {
         const reason = REDACTION_REASONS.find((candidate) => candidate.code === mark.reasonCode);
         return {

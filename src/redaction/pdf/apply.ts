@@ -221,7 +221,7 @@ export async function applyRedactions(input: Uint8Array, removals: readonly Remo
     }
     for (let index = 0; index < pages; index += 1) {
       let page = document.loadPage(index);
-      const labels: { rect: Rect; code: string }[] = [];
+      let labels: { rect: Rect; code: string; withheld?: true }[] = [];
       const onPage = byPage.get(index) ?? [];
       if (onPage.length > 0) {
         const structured = page.toStructuredText(STRUCTURED_TEXT_OPTIONS);
@@ -250,12 +250,16 @@ export async function applyRedactions(input: Uint8Array, removals: readonly Remo
         page.destroy();
         page = document.loadPage(index);
         // A withheld page keeps nothing, not even text drawn off the page: its content goes whole, and only the label is drawn.
-        if (onPage.some((removal) => removal.kind === "page")) {
+        const withheld = onPage.find((removal) => removal.kind === "page");
+        if (withheld) {
           const object = page.getObject();
           object.put("Contents", document.addStream("", {}));
           object.put("Resources", document.newDictionary());
           page.destroy();
           page = document.loadPage(index);
+          // One label, readable in the middle of the white page: the other boxes' labels would say where and how many names there were.
+          const [x0, y0, x1, y1] = page.getBounds() as Rect;
+          labels = [{ rect: [x0 + (x1 - x0) * 0.2, y0 + (y1 - y0) * 0.45, x1 - (x1 - x0) * 0.2, y0 + (y1 - y0) * 0.52], code: withheld.code, withheld: true }];
         }
       }
       for (const annotation of page.getAnnotations()) {
@@ -264,11 +268,12 @@ export async function applyRedactions(input: Uint8Array, removals: readonly Remo
       for (const widget of page.getWidgets()) {
         page.deleteAnnotation(widget);
       }
-      for (const { rect, code } of labels) {
+      for (const { rect, code, withheld } of labels) {
         const label = page.createAnnotation("FreeText");
         label.setRect(rect);
         label.setContents(code);
-        label.setDefaultAppearance("Helv", Math.max(4, Math.min(8, (rect[3] - rect[1]) * 0.6)), [1, 1, 1]);
+        // White on a removal's black box; black, larger, on a withheld page (which is white: its content is gone whole).
+        label.setDefaultAppearance("Helv", withheld ? 28 : Math.max(4, Math.min(8, (rect[3] - rect[1]) * 0.6)), withheld ? [0, 0, 0] : [1, 1, 1]);
         label.setBorderWidth(0);
         label.update();
       }
