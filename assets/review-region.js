@@ -27,7 +27,22 @@ if (area && form && image) {
     box.style.width = `${Math.abs(a.x - b.x)}px`;
     box.style.height = `${Math.abs(a.y - b.y)}px`;
   };
+  // Drawing is a mode the person turns on: otherwise a finger on the image scrolls and zooms the page as usual.
+  let drawing = false;
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "govuk-button govuk-button--secondary";
+  toggle.textContent = "Draw a box to remove";
+  toggle.setAttribute("aria-pressed", "false");
+  toggle.addEventListener("click", () => {
+    drawing = !drawing;
+    toggle.setAttribute("aria-pressed", String(drawing));
+    toggle.textContent = drawing ? "Stop drawing" : "Draw a box to remove";
+    image.style.cursor = drawing ? "crosshair" : "";
+    image.style.touchAction = drawing ? "none" : "";
+  });
   image.addEventListener("pointerdown", (event) => {
+    if (!drawing) return;
     event.preventDefault();
     start = pointOf(event);
     image.setPointerCapture(event.pointerId);
@@ -47,12 +62,11 @@ if (area && form && image) {
     form.elements.namedItem("y1").value = points(Math.max(start.y, end.y));
     start = undefined;
     form.hidden = false;
-    form.querySelector("select")?.focus();
+    // Keep the box in view: the form's choice of reason is focused without scrolling away from it.
+    form.querySelector("select")?.focus({ preventScroll: true });
   });
-  image.style.cursor = "crosshair";
-  image.style.touchAction = "none";
   const hint = document.createElement("p");
   hint.className = "govuk-body-s";
-  hint.textContent = "To remove part of the page by hand, draw a box over it on the image.";
-  area.after(hint);
+  hint.textContent = "To remove part of the page by hand, choose Draw a box to remove, then draw over it on the image.";
+  area.after(hint, toggle);
 }

@@ -152,6 +152,7 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
     await expect.poll(() => page.locator(".steward-review-page__image").evaluate((image: HTMLImageElement) => (image.complete ? image.naturalWidth : 0)), { timeout: 15_000 }).toBeGreaterThan(500);
     scanned.set("review page", await accessibilityViolations(page));
     const image = page.locator(".steward-review-page__image");
+    await page.getByRole("button", { name: "Draw a box to remove" }).click();
     const box = (await image.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.5);
     await page.mouse.down();

@@ -67,7 +67,7 @@ const NOTICES: Record<string, string> = {
   reopened: "The document is back in review. Redact it again when you have made your changes.",
   removed: "The document is removed.",
   approved: "The bundle is approved for release.",
-  task: "The search task is given. They are emailed the case’s reference and the date it is due.",
+  task: "The search task is given. Whoever it is for is emailed the case’s reference and the date it is due (unless it is you), and sees it under Your search tasks.",
 };
 
 const purposeSchema = z.enum(["disclosure", "working"], { error: "Select whether the document is for disclosure or a working file" });

@@ -97,6 +97,8 @@ export interface DocumentReview {
   withheld: boolean;
 }
 
+const sameSpacing = (name: string) => name.trim().replace(/\s+/g, " ");
+
 const KIND_EXTRA: Record<string, string> = { phrase: "Phrase", region: "Region drawn by hand", page: "Whole page" };
 const kindName = (kind: string) => KIND_NAMES[kind as PersonalDataKind] ?? KIND_EXTRA[kind] ?? kind;
 
@@ -145,10 +147,12 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
     const onPage = await openedMarks(ctx, row, inPageOrder(all.filter((mark) => mark.page === page)));
     const people = new Map<string, { count: number; pending: number }>();
     for (const mark of await openedMarks(ctx, row, all.filter((candidate) => candidate.person !== null))) {
-      const entry = people.get(mark.person!) ?? { count: 0, pending: 0 };
+      // A name found across a line break is the same name: spacing is not part of who someone is.
+      const name = sameSpacing(mark.person!);
+      const entry = people.get(name) ?? { count: 0, pending: 0 };
       entry.count += 1;
       entry.pending += mark.decision === "pending" ? 1 : 0;
-      people.set(mark.person!, entry);
+      people.set(name, entry);
     }
     const kinds = new Map<string, { count: number; pending: number }>();
     for (const mark of all) {
@@ -305,7 +309,7 @@ export async function decideAll(
     if ("person" in which) {
       // A person's name is sealed: their marks are found by opening each.
       const named = await trx.selectFrom("disclosureRedactions").selectAll().where("orgId", "=", row.orgId).where("documentId", "=", row.id).where("person", "is not", null).execute();
-      ids = (await openedMarks(ctx, row, named)).filter((mark) => mark.person === which.person).map((mark) => mark.id);
+      ids = (await openedMarks(ctx, row, named)).filter((mark) => sameSpacing(mark.person ?? "") === sameSpacing(which.person)).map((mark) => mark.id);
     } else {
       let query = trx.selectFrom("disclosureRedactions").select("id").where("orgId", "=", row.orgId).where("documentId", "=", row.id);
       query = "kind" in which ? query.where("kind", "=", which.kind) : query.where("decision", "=", "pending");
