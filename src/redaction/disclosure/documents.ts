@@ -170,6 +170,33 @@ export async function addDocument(
   from: { attachmentId?: string } = {},
 ): Promise<string> {
   authorise(ctx.actor, "cases:manage");
+  return addUploadedDocument(
+    ctx,
+    upload,
+    purpose,
+    async (trx) => {
+      const found = await findDisclosingCase(trx, ctx, caseId);
+      refuseIfClosed(found, "file");
+      return { organisationId: found.orgId, caseId, fromAttachmentId: from.attachmentId ?? null };
+    },
+    (type) => `Added a document (${DOCUMENT_KINDS[type] ?? "document"}) to the disclosure area${purpose === "working" ? " as a working file" : ""}`,
+  );
+}
+
+/**
+ * The one way an upload becomes a document (the DPO's, or an assignee's into a search task):
+ * checked first; then, in one transaction, `place` finds where it goes (refusing what may not be
+ * added there), the licence's room is checked, and the document is written, put on the timeline
+ * (`event`, which never quotes a file name: the timeline outlives the working data, and a name may
+ * name someone) and audited. Its sealed original is removed again if the transaction does not commit.
+ */
+export async function addUploadedDocument(
+  ctx: Context,
+  upload: { filename: string; bytes: Buffer; tooLarge?: true },
+  purpose: Purpose,
+  place: (trx: Tx) => Promise<{ organisationId: string; caseId: string; fromAttachmentId?: string | null; taskId?: string }>,
+  event: (type: string) => string,
+): Promise<string> {
   const filename = cleanFilename(upload.filename);
   const check = upload.tooLarge ? { ok: false as const, message: TOO_LARGE } : await checkDisclosureFile(filename, upload.bytes, purpose);
   if (!check.ok) {
@@ -179,14 +206,12 @@ export async function addDocument(
   let written: { organisationId: string; id: string } | undefined;
   try {
     await inActorScope(ctx, async (trx) => {
-      const found = await findDisclosingCase(trx, ctx, caseId);
-      refuseIfClosed(found, "file");
-      await ensureRoomFor(trx, ctx.services, found.orgId, check.bytes.length);
-      written = { organisationId: found.orgId, id };
-      await insertDocument(trx, ctx.services, { organisationId: found.orgId, caseId, id, filename, type: check.type, bytes: check.bytes, purpose, addedBy: ctx.actor.userId, fromAttachmentId: from.attachmentId ?? null });
-      // The timeline never quotes a file name: it stays after the working data goes, and a name may name someone.
-      await addEvent(trx, ctx, found.orgId, caseId, "disclosure", `Added a document (${DOCUMENT_KINDS[check.type] ?? "document"}) to the disclosure area${purpose === "working" ? " as a working file" : ""}`);
-      await recordAudit(trx, auditOfCase(ctx, found.orgId, "disclosure.add", caseId));
+      const { organisationId, caseId, ...from } = await place(trx);
+      await ensureRoomFor(trx, ctx.services, organisationId, check.bytes.length);
+      written = { organisationId, id };
+      await insertDocument(trx, ctx.services, { organisationId, caseId, id, filename, type: check.type, bytes: check.bytes, purpose, addedBy: ctx.actor.userId, ...from });
+      await addEvent(trx, ctx, organisationId, caseId, "disclosure", event(check.type));
+      await recordAudit(trx, auditOfCase(ctx, organisationId, "disclosure.add", caseId));
     });
   } catch (error) {
     // The transaction did not commit: its sealed original must not stay behind.

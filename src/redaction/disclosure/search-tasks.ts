@@ -3,16 +3,14 @@ import { inActorScope, type Context } from "../../accounts/actor.ts";
 import { authorise } from "../../accounts/permissions.ts";
 import { recordAudit } from "../../audit/audit.ts";
 import { formatDate, londonDateOf } from "../../calendar/dates.ts";
-import { cleanFilename, TOO_LARGE } from "../../cases/attachments.ts";
 import { assignableTo } from "../../cases/case-changes.ts";
 import { addEvent, auditOfCase, CaseFormError, peopleNames } from "../../cases/cases.ts";
-import { ensureRoomFor } from "../../cases/storage.ts";
 import { queueEmail } from "../../notify/outbox.ts";
 import type { DisclosureTaskTable } from "../../platform/database/schema.ts";
 import type { Tx } from "../../platform/database/tenant-scope.ts";
 import { notFound } from "../../platform/errors.ts";
 import { openPersonalFields } from "../../accounts/personal-fields.ts";
-import { checkDisclosureFile, documentNameOf, DOCUMENT_STATE_NAMES, findDisclosingCase, insertDocument, refuseIfClosed, workingKeyIfAny } from "./documents.ts";
+import { addUploadedDocument, documentNameOf, DOCUMENT_STATE_NAMES, findDisclosingCase, refuseIfClosed, workingKeyIfAny } from "./documents.ts";
 import { openWorkingText, sealWorkingText, workingKeyOf } from "./working-keys.ts";
 import { clearLostWorkingData } from "./purge.ts";
 import { UnreadableError } from "../../platform/encryption/envelope.ts";
@@ -235,33 +233,21 @@ export async function taskForAssignee(ctx: Context, taskId: string): Promise<Sea
 /** The assignee uploads what they found into their task: read and suggested like any document for disclosure. */
 export async function uploadToTask(ctx: Context, taskId: string, upload: { filename: string; bytes: Buffer; tooLarge?: true }): Promise<void> {
   authorise(ctx.actor, "cases:log");
-  const filename = cleanFilename(upload.filename);
-  const check = upload.tooLarge ? { ok: false as const, message: TOO_LARGE } : await checkDisclosureFile(filename, upload.bytes, "disclosure");
-  if (!check.ok) {
-    throw new CaseFormError({ file: check.message });
-  }
-  const id = randomUUID();
-  let written: { organisationId: string; id: string } | undefined;
-  try {
-    await inActorScope(ctx, async (trx) => {
+  await addUploadedDocument(
+    ctx,
+    upload,
+    "disclosure",
+    async (trx) => {
       const task = await ownTask(trx, ctx, taskId);
       if (task.closedAt || task.state !== "open") {
         throw new CaseFormError({ file: task.closedAt ? "The case is closed, so nothing more can be added" : "This task is finished. Ask the DPO to open a new one if you found more" });
       }
-      await ensureRoomFor(trx, ctx.services, task.orgId, check.bytes.length);
       // As every path that may make the case's first working key: lost working data is cleared first, under the case's lock.
       await clearLostWorkingData(trx, ctx.services, task.orgId, task.caseId);
-      written = { organisationId: task.orgId, id };
-      await insertDocument(trx, ctx.services, { organisationId: task.orgId, caseId: task.caseId, id, filename, type: check.type, bytes: check.bytes, purpose: "disclosure", addedBy: ctx.actor.userId, taskId });
-      await addEvent(trx, ctx, task.orgId, task.caseId, "disclosure", "Added a document for a search task");
-      await recordAudit(trx, auditOfCase(ctx, task.orgId, "disclosure.add", task.caseId));
-    });
-  } catch (error) {
-    if (written) {
-      await ctx.services.files.remove(written);
-    }
-    throw error;
-  }
+      return { organisationId: task.orgId, caseId: task.caseId, taskId };
+    },
+    () => "Added a document for a search task",
+  );
 }
 
 /** The assignee says the search is done, or that there was nothing to find. */
