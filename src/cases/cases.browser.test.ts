@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium, signInThroughPages } from "../testing/browser.ts";
+import { accessibilityViolations, launchChromium, pageWatchingCsp, signInThroughPages } from "../testing/browser.ts";
 import { addPerson, buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
 import { TestAgent } from "../testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
@@ -36,12 +36,7 @@ describe(`a SAR's life, in Chromium (${testEngine})`, () => {
   }
 
   async function signedIn(who: keyof typeof people, { javaScriptEnabled = true } = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: base, javaScriptEnabled });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
+    const page = await pageWatchingCsp(browser, { baseURL: base, javaScriptEnabled }, cspViolations);
     const person = people[who];
     await signInThroughPages(page, person, TEST_PASSWORD);
     return page;

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** Debian's Chromium, never a downloaded one; flags keep it off this machine's closed network. */
 export function launchChromium(): Promise<Browser> {
@@ -60,4 +60,15 @@ export async function signInThroughPages(page: Page, person: { username: string;
     await page.getByRole("button", { name: "Continue" }).click();
   }
   await page.waitForURL("**/dashboard");
+}
+
+/** A page in a browser context of its own, with a 10-second default timeout; each Content Security Policy complaint its console shows is added to `cspViolations`, for the test to assert none. */
+export async function pageWatchingCsp(browser: Browser, options: BrowserContextOptions, cspViolations: string[]): Promise<Page> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+  });
+  return page;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium, signInThroughPages } from "../../testing/browser.ts";
+import { accessibilityViolations, launchChromium, pageWatchingCsp, signInThroughPages } from "../../testing/browser.ts";
 import { addPerson, buildLicence, TEST_PASSWORD } from "../../testing/factories.ts";
 import { TestAgent } from "../../testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../../testing/test-steward.ts";
@@ -53,12 +53,7 @@ describe(`redaction and the disclosure bundle, in Chromium (${testEngine})`, () 
   const runJobs = () => runDueJobs(steward.services, JOB_HANDLERS, "browser-test");
 
   async function signedIn({ javaScriptEnabled = true, width = 1280 } = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: base, javaScriptEnabled, viewport: { width, height: 900 }, acceptDownloads: true });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
+    const page = await pageWatchingCsp(browser, { baseURL: base, javaScriptEnabled, viewport: { width, height: 900 }, acceptDownloads: true }, cspViolations);
     await signInThroughPages(page, dpo, TEST_PASSWORD);
     return page;
   }
