@@ -360,6 +360,8 @@ export interface DisclosureDocumentTable {
   /** Why reading or redacting failed, in a plain sentence with no personal data. */
   failure: string | null;
   pageCount: number | null;
+  /** Scans with no text layer that OCR could not read (tesseract missing): the review warns, and the check cannot pass. */
+  unreadPages: ColumnType<number[], number[] | undefined, number[]>;
   pdfFileId: string | null;
   pdfSha256: string | null;
   /** The document's text as read (pages, OCR words and boxes), sealed JSON. */

@@ -190,7 +190,7 @@ const readDocument: JobHandler = failingOnto("reading", async (run, services) =>
     }
     await trx
       .updateTable("disclosureDocuments")
-      .set({ ...files, ...(converted ? { skippedAttachments: skipped } : {}), state: readAgain ? "reading" : "review", failure: null, pageCount: text.pages.length, changedAt: now })
+      .set({ ...files, ...(converted ? { skippedAttachments: skipped } : {}), state: readAgain ? "reading" : "review", failure: null, pageCount: text.pages.length, unreadPages: text.unread, changedAt: now })
       .where("orgId", "=", row.orgId)
       .where("id", "=", row.id)
       .where("state", "=", "reading")

@@ -161,7 +161,6 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
       entry.pending += mark.decision === "pending" ? 1 : 0;
       kinds.set(mark.kind, entry);
     }
-    const text = await readText(trx, ctx, row);
     await recordAudit(trx, auditOfCase(ctx, row.orgId, "disclosure.review", caseId));
     const marks: ReviewMarkView[] = onPage.map((mark, index) => ({
       number: index + 1,
@@ -195,7 +194,8 @@ export async function reviewPage(ctx: Context, caseId: string, documentId: strin
       kinds: [...kinds].map(([kind, entry]) => ({ kind, kindName: kindName(kind), ...entry })).sort((a, b) => b.count - a.count),
       pending: all.filter((mark) => mark.decision === "pending").length,
       removals: all.filter((mark) => mark.decision === "remove").length,
-      unread: text.unread,
+      // Kept on the row when the document was read: a page of the review need not open the whole text.
+      unread: row.unreadPages,
       reasons: reasonsFor(found.type),
       usualReason: usualReasonFor(found.type),
       withheld: onPage.some((mark) => mark.origin === "page" && mark.decision === "remove"),

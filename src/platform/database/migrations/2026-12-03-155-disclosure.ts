@@ -56,6 +56,7 @@ const statements = [
      state text not null check (state in ('reading', 'failed', 'review', 'redacting', 'redacted', 'working', 'purged')),
      failure text check (length(failure) <= 500),
      page_count integer check (page_count >= 0),
+     unread_pages integer[] not null default '{}',
      pdf_file_id uuid,
      ${sha256("pdf_sha256")},
      text_file_id uuid,
