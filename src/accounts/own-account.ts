@@ -382,7 +382,7 @@ export async function requestErasure(ctx: Context, reason: string | undefined): 
     // Case work carries it from here: an erasure request on the one-month clock, with reminders.
     const { id: caseId, reference } = await recordCase(
       trx,
-      ctx,
+      { services, request: ctx.request, userId: actor.userId },
       {
         organisationId,
         type: "rights",

@@ -26,7 +26,8 @@ export async function getCase(ctx: Context, caseId: string, { afterOwnChange = f
     for (const event of events) {
       timeline.push({
         at: event.at,
-        actorName: event.actorUserId ? (names.get(event.actorUserId) ?? "Someone at the trust") : "Steward",
+        // Nobody at the school: the requester's own doing (their form, message or file), or Steward's.
+        actorName: event.actorUserId ? (names.get(event.actorUserId) ?? "Someone at the trust") : event.kind.startsWith("requester-") ? "The requester" : "Steward",
         kind: event.kind,
         detail: event.detail ? await openFor(trx, ctx.services.keyring, { organisationId: row.orgId, table: "caseEvents", column: "detail", rowId: event.id }, event.detail) : null,
       });
@@ -62,7 +63,7 @@ export async function getCase(ctx: Context, caseId: string, { afterOwnChange = f
       subjectName: opened.subjectName,
       summary: opened.summary,
       createdBy: row.createdBy,
-      createdByName: names.get(row.createdBy) ?? "Someone at the trust",
+      createdByName: row.createdBy ? (names.get(row.createdBy) ?? "Someone at the trust") : "The requester, through the school’s request page",
       deadline,
       stops,
       openStop: stops.find((stop) => stop.to === null) ?? null,

@@ -76,7 +76,7 @@ export interface CaseRecord extends CaseSummary {
   subjectKind: string | null;
   subjectName: string | null;
   summary: string;
-  createdBy: string;
+  createdBy: string | null;
   createdByName: string;
   deadline: Deadline;
   stops: ClockStop[];

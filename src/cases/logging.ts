@@ -9,9 +9,9 @@ import type { CaseType } from "../calendar/deadlines.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import { brokenUniqueConstraint } from "../platform/database/errors.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
-import { openFor } from "../platform/encryption/keyring.ts";
+import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { deadlineOf, loadDeadlineCalendars, storeDeadline } from "./case-deadlines.ts";
-import { addEvent, auditOfCase, CaseFormError, casePlace, sealCase, type SealedColumn } from "./cases.ts";
+import { CaseFormError, casePlace, recordCaseEvent, type SealedColumn } from "./cases.ts";
 import type { NewCase } from "./cases.schema.ts";
 import { caseRecipients, dueInWords, toldText } from "./recipients.ts";
 import { asksWhoseData, typesOfferedTo, WORKFLOWS } from "./workflows.ts";
@@ -172,7 +172,15 @@ async function caseLoggedBy(ctx: Context, submissionKey: string): Promise<{ id: 
 }
 
 async function logOnce(ctx: Context, input: NewCase): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
-  return inActorScope(ctx, (trx) => recordCase(trx, ctx, input, ctx.actor.organisationIds, { warnOfDuplicates: !input.notDuplicate }));
+  const by = { services: ctx.services, request: ctx.request, userId: ctx.actor.userId };
+  return inActorScope(ctx, (trx) => recordCase(trx, by, input, ctx.actor.organisationIds, input.notDuplicate ? {} : { warnOfDuplicatesFor: ctx }));
+}
+
+/** Who logs a case: a signed-in person, or nobody at the school (the requester, through the public request page). */
+export interface CaseLogger {
+  services: Context["services"];
+  request?: Context["request"];
+  userId: string | null;
 }
 
 /**
@@ -183,12 +191,12 @@ async function logOnce(ctx: Context, input: NewCase): Promise<{ id: string; refe
  */
 export async function recordCase(
   trx: Tx,
-  ctx: Context,
+  by: CaseLogger,
   input: Omit<NewCase, "notDuplicate">,
   scope: readonly string[],
-  { warnOfDuplicates = false } = {},
+  { warnOfDuplicatesFor }: { warnOfDuplicatesFor?: Context } = {},
 ): Promise<{ id: string; reference: string; asSubjectAccess: boolean }> {
-  const now = ctx.services.clock.now();
+  const now = by.services.clock.now();
   const receivedAt = parseDateTime(`${input.receivedOn}T${input.receivedTime ?? "00:00"}`)!;
   const id = randomUUID();
   const organisationId = input.organisationId;
@@ -200,15 +208,15 @@ export async function recordCase(
   if (!typesOfferedTo(calendar.nation, calendar.schoolType).includes(input.type)) {
     throw new CaseFormError({ type: `${WORKFLOWS[input.type].name}s do not apply to this school. Choose another kind, or ask an admin to check the school’s nation and kind in Settings.` });
   }
-  if (warnOfDuplicates) {
-    const duplicates = await likelyDuplicates(trx, ctx, input, input.type);
+  if (warnOfDuplicatesFor) {
+    const duplicates = await likelyDuplicates(trx, warnOfDuplicatesFor, input, input.type);
     if (duplicates.length > 0) {
       throw new LikelyDuplicateError(duplicates);
     }
   }
   const workflow = WORKFLOWS[input.type];
   const reference = await nextReference(trx, organisationId, organisation.referenceCode, workflow.prefix, Number(input.receivedOn.slice(0, 4)));
-  const seal = (column: SealedColumn, value: string) => sealCase(trx, ctx, organisationId, id, column, value);
+  const seal = (column: SealedColumn, value: string) => sealFor(trx, by.services.keyring, casePlace(organisationId, id, column), value);
   await trx
     .insertInto("cases")
     .values({
@@ -227,7 +235,7 @@ export async function recordCase(
       subjectName: asksWhoseData(input.type) && input.subjectKind !== "requester" && input.subjectName ? await seal("subjectName", input.subjectName) : null,
       summary: await seal("summary", input.summary),
       breachReport: null,
-      createdBy: ctx.actor.userId,
+      createdBy: by.userId,
       submissionKey: input.submissionKey ?? null,
       assigneeId: null,
       extensionReason: null,
@@ -252,25 +260,23 @@ export async function recordCase(
     await loadDeadlineCalendars(trx, organisationId, calendar),
   );
   await storeDeadline(trx, organisationId, id, deadline, now);
-  await addEvent(
-    trx,
-    ctx,
-    organisationId,
-    id,
-    "logged",
+  const event = (kind: string, detail: string) => recordCaseEvent(trx, by.services, { organisationId, caseId: id, actorUserId: by.userId, kind, detail });
+  const logged = by.userId ? "logged" : "requester-logged";
+  await event(
+    logged,
     asSubjectAccess
       ? "Logged as a subject access request: the educational record rule (15 school days) is for maintained schools in England, so a parent’s request here is the child’s subject access request"
-      : `${WORKFLOWS[input.type].name} logged`,
+      : `${WORKFLOWS[input.type].name} ${by.userId ? "logged" : `made through ${organisation.name}’s request page, from a confirmed email address`}`,
   );
-  await recordAudit(trx, auditOfCase(ctx, organisationId, "case.log", id));
-  const recipients = await caseRecipients(trx, ctx.services.keyring, organisationId, null, scope);
-  await addEvent(trx, ctx, organisationId, id, "told", toldText(recipients, ctx.actor.userId));
+  await recordAudit(trx, { organisationId, actorUserId: by.userId, action: "case.log", recordType: "case", recordId: id, meta: by.request, at: now });
+  const recipients = await caseRecipients(trx, by.services.keyring, organisationId, null, scope);
+  await event("told", toldText(recipients, by.userId));
   for (const recipient of recipients) {
-    if (recipient.userId !== ctx.actor.userId) {
-      await queueEmail(trx, ctx.services, organisationId, {
+    if (recipient.userId !== by.userId) {
+      await queueEmail(trx, by.services, organisationId, {
         to: recipient.email,
         subject: `New ${workflow.name.toLowerCase()} at ${organisation.name}: ${reference}, due ${dueInWords(deadline.due)}`,
-        text: `A ${workflow.name.toLowerCase()} has been logged at ${organisation.name} as ${reference}.\n\nDue: ${dueInWords(deadline.due)}.\n${deadline.rule}\n\nOpen it in Steward: ${caseLink(ctx, id)}\n`,
+        text: `A ${workflow.name.toLowerCase()} has been logged at ${organisation.name} as ${reference}.\n\nDue: ${dueInWords(deadline.due)}.\n${deadline.rule}\n\nOpen it in Steward: ${caseLink(by, id)}\n`,
       });
     }
   }

@@ -50,7 +50,7 @@ export async function caseRecipients(trx: Tx, keyring: Keyring, organisationId: 
 }
 
 /** What the case's timeline says about who was told, naming them. */
-export function toldText(recipients: readonly CaseRecipient[], actorUserId: string): string {
+export function toldText(recipients: readonly CaseRecipient[], actorUserId: string | null): string {
   const others = recipients.filter((recipient) => recipient.userId !== actorUserId);
   if (others.length === 0) {
     return "Nobody else was emailed: you are the person who handles this school’s cases.";

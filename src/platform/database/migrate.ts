@@ -25,6 +25,7 @@ import * as sessionInOneRead from "./migrations/2026-12-02-152-session-in-one-re
 import * as sessionReadsSchoolKeys from "./migrations/2026-12-02-153-session-reads-school-keys.ts";
 import * as jobs from "./migrations/2026-12-02-154-jobs.ts";
 import * as disclosure from "./migrations/2026-12-03-155-disclosure.ts";
+import * as requesterSide from "./migrations/2026-12-03-156-requester-side.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02-153-session-reads-school-keys": sessionReadsSchoolKeys,
   "2026-12-02-154-jobs": jobs,
   "2026-12-03-155-disclosure": disclosure,
+  "2026-12-03-156-requester-side": requesterSide,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

@@ -31,6 +31,14 @@ export interface Database {
   disclosureTasks: DisclosureTaskTable;
   disclosureApprovals: DisclosureApprovalTable;
   redactionSettings: RedactionSettingsTable;
+  requestConfirmations: RequestConfirmationTable;
+  caseRequesters: CaseRequesterTable;
+  requesterLinks: RequesterLinkTable;
+  requesterSessions: RequesterSessionTable;
+  caseMessages: CaseMessageTable;
+  letterTemplates: LetterTemplateTable;
+  caseReleases: CaseReleaseTable;
+  caseLetters: CaseLetterTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -58,6 +66,10 @@ export interface OrganisationTable {
   storageLimitBytes: Generated<string | number>;
   /** In a trust, the short code that begins each of the organisation's case references (unique in the trust). */
   referenceCode: string | null;
+  /** The address of its public request page, /r/<publicName>. */
+  publicName: string | null;
+  /** How many days a released response stays downloadable from the requester's page. */
+  releaseDays: Generated<number>;
 }
 
 export type Role = "owner" | "admin" | "dpo" | "staff" | "adviser" | "auditor";
@@ -235,7 +247,8 @@ export interface CaseTable {
   summary: string;
   /** Sealed JSON: the breach's risk assessment and what an Art 33(3) notification needs. */
   breachReport: string | null;
-  createdBy: string;
+  /** Null for a request made through the public form: nobody at the school logged it. */
+  createdBy: string | null;
   assigneeId: string | null;
   extended: Generated<boolean>;
   extensionReason: string | null;
@@ -293,8 +306,12 @@ export interface CaseAttachmentTable {
   /** Null: the sealed file is in the file store (services.files), its hash in contentSha256. Older rows hold it here, sealed as text. */
   content: string | null;
   contentSha256: string | null;
-  uploadedBy: string;
+  /** Null for a requester's file. */
+  uploadedBy: string | null;
   uploadedAt: Timestamp;
+  fromRequester: Generated<boolean>;
+  /** A requester's file: their proof of identity, or a file sent with a message. */
+  purpose: Generated<"identity" | "message" | null>;
   /** A wrong attachment removed: its bytes are gone; the row and the timeline keep that it was, who removed it and why. */
   removedAt: Timestamp | null;
   removedBy: string | null;
@@ -452,4 +469,100 @@ export interface RedactionSettingsTable {
   peopleImportedAt: Timestamp | null;
   changedBy: string;
   changedAt: Timestamp;
+}
+
+/** A public form posted, waiting for the code emailed to its address (sealed form, expires within the hour). */
+export interface RequestConfirmationTable {
+  orgId: string;
+  id: string;
+  emailIndex: string;
+  /** Sealed JSON of what was asked; emptied once the case is logged. */
+  form: string | null;
+  codeHash: string;
+  attempts: Generated<number>;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  caseId: string | null;
+}
+
+/** The requester's email address on a case (sealed, with a blind index): where letters and codes go. */
+export interface CaseRequesterTable {
+  orgId: string;
+  caseId: string;
+  email: string;
+  emailIndex: string;
+  confirmedAt: Timestamp | null;
+  createdAt: Timestamp;
+}
+
+/** A link in an email to the requester; it opens their page only with a one-time code. */
+export interface RequesterLinkTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  tokenHash: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  codeHash: string | null;
+  codeSentAt: Timestamp | null;
+  codeAttempts: Generated<number>;
+}
+
+export interface RequesterSessionTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  tokenHash: string;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+}
+
+/** A message between the requester and the school on a case (sealed body), apart from internal notes. */
+export interface CaseMessageTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  fromRequester: boolean;
+  authorUserId: string | null;
+  body: string;
+  sentAt: Timestamp;
+  /** For a requester's message: when the school replied. */
+  answeredAt: Timestamp | null;
+}
+
+/** An organisation's own wording of a letter. */
+export interface LetterTemplateTable {
+  orgId: string;
+  kind: string;
+  subject: string;
+  body: string;
+  changedBy: string;
+  changedAt: Timestamp;
+}
+
+/** A response released to the requester: the bundle as sent, sealed in the file store under its id. */
+export interface CaseReleaseTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  contentSha256: string;
+  sizeBytes: number | string;
+  releasedBy: string;
+  releasedAt: Timestamp;
+  expiresAt: Timestamp;
+}
+
+/** A letter sent by email or downloaded to post. Subject and body sealed. */
+export interface CaseLetterTable {
+  orgId: string;
+  id: string;
+  caseId: string;
+  kind: string;
+  subject: string;
+  body: string;
+  method: "email" | "post";
+  sentOn: DateText;
+  sentBy: string;
+  sentAt: Timestamp;
+  releaseId: string | null;
 }
