@@ -1,3 +1,4 @@
+import { freePublicName } from "../requests/public-names.ts";
 import { randomUUID } from "node:crypto";
 import { recordAudit, type RequestMeta } from "../audit/audit.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -57,6 +58,7 @@ export async function registerLicence(
           createdAt: now,
           // A trust's own cases (its central team's) get a code like each of its schools'.
           referenceCode: input.organisationKind === "trust" ? referenceCodeFor(input.organisationName, new Set()) : null,
+          publicName: await freePublicName(trx, input.organisationName),
         })
         .execute();
       await trx

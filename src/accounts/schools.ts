@@ -1,3 +1,4 @@
+import { freePublicName } from "../requests/public-names.ts";
 import { randomUUID } from "node:crypto";
 import { recordAudit } from "../audit/audit.ts";
 import type { NewSchool } from "./accounts.schema.ts";
@@ -56,6 +57,7 @@ export async function addSchool(ctx: Context, input: NewSchool): Promise<string>
         schoolType: "academy",
         nation: trust.nation,
         referenceCode: referenceCodeFor(input.name, taken),
+        publicName: await freePublicName(trx, input.name),
       })
       .execute();
     await recordAudit(trx, {

@@ -73,6 +73,17 @@ export type AuditAction =
   | "disclosure.approve"
   | "disclosure.task-view"
   | "disclosure.task-finish"
+  | "requester.confirm"
+  | "requester.sign-in"
+  | "requester.view"
+  | "requester.message"
+  | "requester.upload"
+  | "requester.download"
+  | "message.send"
+  | "letter.send"
+  | "letter.download"
+  | "letter.template-change"
+  | "release.make"
   | "report.view"
   | "calendar.change"
   | "calendar.terms-import";
@@ -216,7 +227,7 @@ export async function sealAuditTrail(db: Kysely<Database>): Promise<number> {
 }
 
 /** Actions that only read: what a change's own event already covers when it is the page that follows it. */
-const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "disclosure.view", "disclosure.review", "disclosure.download", "disclosure.bundle", "disclosure.task-view", "redaction.settings-view", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
+const READS = new Set<AuditAction>(["case.view", "case.list", "case.export", "case.attachment-download", "disclosure.view", "disclosure.review", "disclosure.download", "disclosure.bundle", "disclosure.task-view", "redaction.settings-view", "requester.view", "requester.download", "letter.download", "user.view", "user.list", "account.view", "account.export", "audit.read", "audit.export", "outbox.read"]);
 
 /** How soon after a change its redirect lands: the page the form sends the person back to. */
 const REDIRECT_WINDOW_MS = 60_000;

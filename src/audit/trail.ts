@@ -129,6 +129,17 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "disclosure.task-add": { name: "Gave someone a search for documents", kind: "cases" },
   "disclosure.task-view": { name: "Opened their search tasks", kind: "cases" },
   "disclosure.task-finish": { name: "Finished a search for documents", kind: "cases" },
+  "requester.confirm": { name: "The requester confirmed their email address and sent a request", kind: "cases" },
+  "requester.sign-in": { name: "The requester opened their page with an emailed code", kind: "cases" },
+  "requester.view": { name: "The requester viewed their page", kind: "cases" },
+  "requester.message": { name: "The requester sent a message", kind: "cases" },
+  "requester.upload": { name: "The requester sent a file", kind: "cases" },
+  "requester.download": { name: "The requester downloaded the response", kind: "cases" },
+  "message.send": { name: "Sent a message to the requester", kind: "cases" },
+  "letter.send": { name: "Sent a letter to the requester", kind: "cases" },
+  "letter.download": { name: "Downloaded a letter to post", kind: "cases" },
+  "letter.template-change": { name: "Changed a letter template", kind: "settings" },
+  "release.make": { name: "Released the response to the requester", kind: "cases" },
 };
 
 function actionsOfKind(kind: string): string[] {

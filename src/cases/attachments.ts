@@ -211,45 +211,79 @@ export const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).dige
  */
 export async function attachFile(ctx: Context, caseId: string, upload: { filename: string; bytes: Buffer; tooLarge?: true }): Promise<string> {
   authorise(ctx.actor, "cases:log");
+  const checked = await checkUpload(upload);
+  return withStoredFile(ctx.services, async (trx, keep) => {
+    const found = await findVisibleCase(trx, ctx, caseId);
+    const id = await storeAttachment(trx, ctx.services, { organisationId: found.orgId, caseId, uploadedBy: ctx.actor.userId }, checked, keep);
+    await addEvent(trx, ctx, found.orgId, caseId, "attachment", `Attached ${checked.filename}`);
+    await recordAudit(trx, auditOfCase(ctx, found.orgId, "case.attach", caseId));
+    return id;
+  }, [...ctx.actor.organisationIds]);
+}
+
+/** An upload checked as every attachment is (kind, size, malware signs), its name cleaned; or the form's error. */
+export async function checkUpload(upload: { filename: string; bytes: Buffer; tooLarge?: true }): Promise<{ filename: string; type: FileType; bytes: Buffer }> {
   const filename = cleanFilename(upload.filename);
   const check = upload.tooLarge ? { ok: false as const, message: TOO_LARGE } : await checkAttachment(filename, upload.bytes);
   if (!check.ok) {
     throw new CaseFormError({ file: check.message });
   }
-  const id = randomUUID();
-  const now = ctx.services.clock.now();
-  let written: StoredFileKey | undefined;
+  return { filename, type: check.type, bytes: check.bytes };
+}
+
+type KeepFile = (key: StoredFileKey, sealed: Buffer) => Promise<void>;
+
+/**
+ * Runs `work` in a transaction of `organisationIds` in which files may be written (through
+ * `keep`); a file written for a transaction that then fails is removed again.
+ */
+export async function withStoredFile<T>(services: Pick<Services, "database" | "files">, work: (trx: Tx, keep: KeepFile) => Promise<T>, organisationIds: readonly string[]): Promise<T> {
+  const written: StoredFileKey[] = [];
   try {
-    await inActorScope(ctx, async (trx) => {
-      const found = await findVisibleCase(trx, ctx, caseId);
-      await ensureRoomFor(trx, ctx.services, found.orgId, check.bytes.length);
-      const sealed = await sealFileFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "content"), check.bytes);
-      await trx
-        .insertInto("caseAttachments")
-        .values({
-          orgId: found.orgId,
-          id,
-          caseId,
-          filename: await sealFor(trx, ctx.services.keyring, attachmentPlace(found.orgId, id, "filename"), filename),
-          fileType: check.type,
-          sizeBytes: check.bytes.length,
-          content: null,
-          contentSha256: sha256(sealed),
-          uploadedBy: ctx.actor.userId,
-          uploadedAt: now,
-        })
-        .execute();
-      await addEvent(trx, ctx, found.orgId, caseId, "attachment", `Attached ${filename}`);
-      await recordAudit(trx, auditOfCase(ctx, found.orgId, "case.attach", caseId));
-      written = { organisationId: found.orgId, id };
-      await ctx.services.files.put(written, sealed);
-    });
+    return await inScope(services.database.db, { organisationIds }, (trx) =>
+      work(trx, async (key, sealed) => {
+        written.push(key);
+        await services.files.put(key, sealed);
+      }),
+    );
   } catch (error) {
-    if (written) {
-      await ctx.services.files.remove(written);
+    for (const key of written) {
+      await services.files.remove(key);
     }
     throw error;
   }
+}
+
+/** Writes a checked file as a case's attachment, by a member of staff or (uploadedBy null) the requester. Returns its id. */
+export async function storeAttachment(
+  trx: Tx,
+  services: Pick<Services, "clock" | "keyring" | "config" | "logger">,
+  where: { organisationId: string; caseId: string; uploadedBy: string | null; purpose?: "identity" | "message" },
+  checked: { filename: string; type: FileType; bytes: Buffer },
+  keep: KeepFile,
+): Promise<string> {
+  const id = randomUUID();
+  await ensureRoomFor(trx, services, where.organisationId, checked.bytes.length);
+  const sealed = await sealFileFor(trx, services.keyring, attachmentPlace(where.organisationId, id, "content"), checked.bytes);
+  await trx
+    .insertInto("caseAttachments")
+    .values({
+      orgId: where.organisationId,
+      id,
+      caseId: where.caseId,
+      filename: await sealFor(trx, services.keyring, attachmentPlace(where.organisationId, id, "filename"), checked.filename),
+      fileType: checked.type,
+      sizeBytes: checked.bytes.length,
+      content: null,
+      contentSha256: sha256(sealed),
+      uploadedBy: where.uploadedBy,
+      uploadedAt: services.clock.now(),
+      fromRequester: where.uploadedBy === null,
+      purpose: where.purpose ?? null,
+    })
+    .execute();
+  // Last, just before the commit: the file is removed again if the transaction fails.
+  await keep({ organisationId: where.organisationId, id }, sealed);
   return id;
 }
 

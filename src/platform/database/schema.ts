@@ -476,6 +476,8 @@ export interface RequestConfirmationTable {
   orgId: string;
   id: string;
   emailIndex: string;
+  /** Which public form (access, rights, information, complaint, breach): for its hourly limit. */
+  formKind: string;
   /** Sealed JSON of what was asked; emptied once the case is logged. */
   form: string | null;
   codeHash: string;

@@ -58,6 +58,7 @@ const statements = [
      org_id uuid not null references organisations (id),
      id uuid not null,
      email_index text not null,
+     form_kind text not null check (form_kind ~ '^[a-z]{3,20}$'),
      form text,
      ${hex64("code_hash")},
      attempts integer not null default 0 check (attempts >= 0),
@@ -68,7 +69,7 @@ const statements = [
      foreign key (org_id, case_id) references cases (org_id, id)
    )`,
   `create index request_confirmations_address on request_confirmations (org_id, email_index, created_at)`,
-  `create index request_confirmations_recent on request_confirmations (org_id, created_at)`,
+  `create index request_confirmations_recent on request_confirmations (org_id, form_kind, created_at)`,
   ...guardedByOrganisation("request_confirmations"),
   `grant select, insert, update, delete on request_confirmations to steward_app`,
 
@@ -198,6 +199,18 @@ const statements = [
          join organisations t on t.id = s.parent_id where t.public_name = wanted
      $$`,
   `revoke all on function steward_public_organisation(text) from public`,
+  // Housekeeping across organisations: forms never confirmed (and confirmed ones' leftovers) after a day, requester sessions past their timeouts.
+  `create function steward_purge_requester_leftovers(made_before timestamptz, idle_since timestamptz, started_before timestamptz) returns integer
+     language sql volatile security definer set search_path = public as $$
+       with forms as (
+         delete from request_confirmations where created_at <= made_before returning 1
+       ), sessions as (
+         delete from requester_sessions where last_seen_at <= idle_since or created_at <= started_before returning 1
+       )
+       select ((select count(*) from forms) + (select count(*) from sessions))::int
+     $$`,
+  `revoke all on function steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz) from public`,
+  `grant execute on function steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz) to steward_app`,
   `grant execute on function steward_public_organisation(text) to steward_app`,
 ];
 
@@ -208,6 +221,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql.raw(`drop function if exists steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz)`).execute(db);
   await sql.raw(`drop function if exists steward_public_organisation(text)`).execute(db);
   for (const table of ["case_letters", "case_releases", "letter_templates", "case_messages", "requester_sessions", "requester_links", "case_requesters", "request_confirmations"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
