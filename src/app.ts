@@ -17,6 +17,7 @@ import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "./notify/notify.routes.ts";
 import { reportsRoutes } from "./reports/reports.routes.ts";
 import { disclosureRoutes } from "./redaction/disclosure/disclosure.routes.ts";
+import { requestsRoutes } from "./requests/requests.routes.ts";
 import { forbidden } from "./platform/errors.ts";
 import { buildApp } from "./platform/http/app.ts";
 import type { Services } from "./platform/services.ts";
@@ -86,6 +87,7 @@ export async function buildStewardApp(services: Services): Promise<FastifyInstan
       dashboardRoutes(app, services);
       casesRoutes(app, services);
       disclosureRoutes(app, services);
+      requestsRoutes(app, services);
       reportsRoutes(app, services);
       calendarRoutes(app, services);
       notifyRoutes(app, services);

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { sealAuditTrail } from "./audit/audit.ts";
 import { purgeEndedSessions } from "./auth/sessions.ts";
+import { purgeRequesterLeftovers } from "./requests/requester-access.ts";
 import { applyDeadlineRuleChanges } from "./calendar/calendar-settings.ts";
 import { deliverDueEmail } from "./notify/outbox.ts";
 import { sendDueReminders } from "./cases/reminders.ts";
@@ -125,6 +126,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     repeat(options.auditSealIntervalMs ?? 200, () => sealAuditTrail(database.db), "audit sealing failed"),
     repeat(mailer ? (options.mailIntervalMs ?? 5_000) : 0, () => deliverDueEmail(services), "mail sender failed"),
     repeat(options.housekeepingIntervalMs ?? 5 * 60_000, () => purgeEndedSessions(services), "session purge failed"),
+    // Public forms never confirmed (kept a day at most) and requesters' ended sessions.
+    repeat(options.housekeepingIntervalMs ?? 5 * 60_000, () => purgeRequesterLeftovers(services), "requester purge failed"),
     // Deadline reminders: checked every few minutes (an hourly breach reminder needs no finer grain).
     repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendDueReminders(services), "reminders failed"),
     // Stored files no attachment holds (an upload that never committed): hourly is plenty.

@@ -258,7 +258,7 @@ export async function withStoredFile<T>(services: Pick<Services, "database" | "f
 export async function storeAttachment(
   trx: Tx,
   services: Pick<Services, "clock" | "keyring" | "config" | "logger">,
-  where: { organisationId: string; caseId: string; uploadedBy: string | null; purpose?: "identity" | "message" },
+  where: { organisationId: string; caseId: string; uploadedBy: string | null; purpose?: "identity" | "message"; messageId?: string },
   checked: { filename: string; type: FileType; bytes: Buffer },
   keep: KeepFile,
 ): Promise<string> {
@@ -280,6 +280,7 @@ export async function storeAttachment(
       uploadedAt: services.clock.now(),
       fromRequester: where.uploadedBy === null,
       purpose: where.purpose ?? null,
+      messageId: where.messageId ?? null,
     })
     .execute();
   // Last, just before the commit: the file is removed again if the transaction fails.

@@ -1,37 +1,11 @@
-import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLicence, unique } from "../testing/factories.ts";
 import { TestAgent } from "../testing/test-agent.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 import { testEngine } from "../testing/test-database.ts";
 import { deliverDueEmail } from "./outbox.ts";
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on loopback that keeps what it is sent. */
-async function startSmtpServer(): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: Buffer.concat(chunks).toString("utf8") });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, received };
-}
+import { startSmtpServer } from "../testing/mail.ts";
 
 describe(`email through SMTP (${testEngine})`, () => {
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;

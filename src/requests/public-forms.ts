@@ -125,7 +125,7 @@ export const publicRequestSchema = z.object({
     .regex(/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/, { error: "Enter an email address in the correct format, like name@example.com" }),
   about: z.union([z.literal(""), z.enum(ids(ABOUT))]).optional(),
   subjectName: z.string().trim().max(200, { error: "Their name must be 200 characters or fewer" }).optional(),
-  parentalResponsibility: z.enum(["yes"]).optional(),
+  parentalResponsibility: z.union([z.literal(""), z.enum(["yes"])]).optional(),
   right: z.union([z.literal(""), z.enum(ids(RIGHTS))]).optional(),
   details: requiredText("what you are asking for", { max: 5000 }),
   /** Left empty by people: a robot filling in every box fills this one in too. */

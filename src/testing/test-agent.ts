@@ -10,12 +10,25 @@ export const TEST_PASSWORD = "correct horse battery staple";
 const authenticators = new Map<string, TestAuthenticator>();
 
 /**
- * A minimal browser over app.inject: it keeps the one cookie, remembers the CSRF token of the last
- * page it saw, and posts forms the way a browser does (urlencoded, same origin).
+ * A minimal browser over app.inject: it keeps its cookies (the session's, and a requester's on the
+ * public pages), remembers the CSRF token of the last page it saw, and posts forms the way a
+ * browser does (urlencoded, same origin).
  */
 export class TestAgent {
-  cookie: string | undefined;
+  private readonly jar = new Map<string, string>();
   csrf: string | undefined;
+
+  /** The Cookie header it sends; set it to replace every cookie (a stolen copy, say). */
+  get cookie(): string | undefined {
+    return this.jar.size ? [...this.jar].map(([name, value]) => `${name}=${value}`).join("; ") : undefined;
+  }
+  set cookie(header: string | undefined) {
+    this.jar.clear();
+    for (const pair of (header ?? "").split(/;\s*/).filter(Boolean)) {
+      const at = pair.indexOf("=");
+      this.jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  }
   /** Each agent is its own client, on its own loopback address (per-address rate limits apply). */
   readonly address = `127.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
@@ -116,7 +129,11 @@ export class TestAgent {
 
   private remember(response: LightMyRequestResponse): LightMyRequestResponse {
     for (const set of response.cookies) {
-      this.cookie = set.value === "" || (set.expires && set.expires.getTime() < Date.now()) ? undefined : `${set.name}=${set.value}`;
+      if (set.value === "" || (set.expires && set.expires.getTime() < Date.now())) {
+        this.jar.delete(set.name);
+      } else {
+        this.jar.set(set.name, set.value);
+      }
     }
     const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
     if (token) {

@@ -312,6 +312,8 @@ export interface CaseAttachmentTable {
   fromRequester: Generated<boolean>;
   /** A requester's file: their proof of identity, or a file sent with a message. */
   purpose: Generated<"identity" | "message" | null>;
+  /** The message a requester's file was sent with. */
+  messageId: Generated<string | null>;
   /** A wrong attachment removed: its bytes are gone; the row and the timeline keep that it was, who removed it and why. */
   removedAt: Timestamp | null;
   removedBy: string | null;

@@ -52,6 +52,7 @@ const statements = [
   `alter table case_attachments alter column uploaded_by drop not null`,
   `alter table case_attachments add column from_requester boolean not null default false`,
   `alter table case_attachments add column purpose text check (purpose in ('identity', 'message'))`,
+  `alter table case_attachments add column message_id uuid`,
 
   // A public form posted and waiting for its address to be confirmed by the code emailed to it.
   `create table request_confirmations (
@@ -226,6 +227,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ["case_letters", "case_releases", "letter_templates", "case_messages", "requester_sessions", "requester_links", "case_requesters", "request_confirmations"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
-  await sql.raw(`alter table case_attachments drop column if exists purpose, drop column if exists from_requester`).execute(db);
+  await sql.raw(`alter table case_attachments drop column if exists message_id, drop column if exists purpose, drop column if exists from_requester`).execute(db);
   await sql.raw(`alter table organisations drop column if exists release_days, drop column if exists public_name`).execute(db);
 }

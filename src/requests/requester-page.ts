@@ -1,0 +1,248 @@
+import { randomUUID } from "node:crypto";
+import { recordAudit } from "../audit/audit.ts";
+import { formatDate, londonDateOf } from "../calendar/dates.ts";
+import type { CaseType, ClockStop } from "../calendar/deadlines.ts";
+import { deadlineOf, storeDeadline } from "../cases/case-deadlines.ts";
+import { checkUpload, storeAttachment, withStoredFile } from "../cases/attachments.ts";
+import { casePlace, CaseFormError, recordCaseEvent } from "../cases/cases.ts";
+import { caseRecipients } from "../cases/recipients.ts";
+import { WORKFLOWS } from "../cases/workflows.ts";
+import { queueEmail } from "../notify/outbox.ts";
+import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { openFileFor, openFor, sealFor } from "../platform/encryption/keyring.ts";
+import { notFound } from "../platform/errors.ts";
+import type { Services } from "../platform/services.ts";
+import type { PublicContext } from "./public-forms.ts";
+
+/*
+ * The requester's own page: one case, opened by a requester session (requester-access.ts). It
+ * shows what they asked, when it is due and why, the letters sent, the messages both ways, the
+ * files they sent, and the response to download while it is available. Everything it opens is
+ * that one case's: the session names the case, and every query is bound to it.
+ */
+
+/** The requester's session, as requester-access.ts resolved it. */
+export interface RequesterSession {
+  sessionId: string;
+  caseId: string;
+}
+
+/** Why the clock waits, as the requester reads it. */
+const WAITING_FOR: Record<ClockStop["reason"], string> = {
+  identity: "your proof of identity",
+  clarification: "more information from you about what you are asking for",
+  fee: "the fee",
+};
+
+export interface RequesterView {
+  reference: string;
+  typeName: string;
+  organisationName: string;
+  receivedOn: string;
+  summary: string;
+  closed: boolean;
+  /** The law lets the school ask this kind of request for proof of identity (a subject access request, say; never FOI). */
+  identityMayBeAsked: boolean;
+  /** The due date, or null while the clock waits (and then `waiting` says why). */
+  dueOn: string | null;
+  dueRule: string;
+  waiting: { since: string; forWhat: string; reason: ClockStop["reason"] } | null;
+  letters: { id: string; sentOn: string; subject: string; body: string; method: "email" | "post" }[];
+  messages: { id: string; fromRequester: boolean; sentAt: Date; body: string; files: string[] }[];
+  identityFiles: { filename: string; uploadedAt: Date }[];
+  releases: { id: string; releasedAt: Date; expiresAt: Date; expired: boolean; sizeBytes: number }[];
+}
+
+const messagePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseMessages" as const, column: "body", rowId: id });
+const letterPlace = (organisationId: string, id: string, column: "subject" | "body") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
+const attachmentFilename = (organisationId: string, id: string) => ({ organisationId, table: "caseAttachments" as const, column: "filename", rowId: id });
+export const releasePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseReleases" as const, column: "content", rowId: id });
+
+function inRequesterScope<T>(ctx: PublicContext, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, work);
+}
+
+async function sessionCase(trx: Tx, ctx: PublicContext, session: RequesterSession) {
+  const row = await trx.selectFrom("cases").selectAll().where("orgId", "=", ctx.organisation.id).where("id", "=", session.caseId).executeTakeFirst();
+  if (!row) {
+    throw notFound();
+  }
+  return row;
+}
+
+/** The requester's page of their case. Each view is audited (the requester is reading personal data). */
+export async function requesterView(ctx: PublicContext, session: RequesterSession): Promise<RequesterView> {
+  return inRequesterScope(ctx, async (trx) => {
+    const row = await sessionCase(trx, ctx, session);
+    const orgId = row.orgId;
+    const { deadline, stops } = await deadlineOf(trx, row);
+    const open = stops.find((stop) => stop.to === null);
+    const letterRows = await trx.selectFrom("caseLetters").select(["id", "sentOn", "subject", "body", "method"]).where("orgId", "=", orgId).where("caseId", "=", row.id).orderBy("sentAt").execute();
+    const letters = [];
+    for (const letter of letterRows) {
+      letters.push({
+        id: letter.id,
+        sentOn: letter.sentOn,
+        method: letter.method,
+        subject: await openFor(trx, ctx.services.keyring, letterPlace(orgId, letter.id, "subject"), letter.subject),
+        body: await openFor(trx, ctx.services.keyring, letterPlace(orgId, letter.id, "body"), letter.body),
+      });
+    }
+    const messageRows = await trx.selectFrom("caseMessages").select(["id", "fromRequester", "sentAt", "body"]).where("orgId", "=", orgId).where("caseId", "=", row.id).orderBy("sentAt").execute();
+    const files = await trx
+      .selectFrom("caseAttachments")
+      .select(["id", "filename", "purpose", "messageId", "uploadedAt"])
+      .where("orgId", "=", orgId)
+      .where("caseId", "=", row.id)
+      .where("fromRequester", "=", true)
+      .where("removedAt", "is", null)
+      .orderBy("uploadedAt")
+      .execute();
+    const openedFiles = [];
+    for (const file of files) {
+      openedFiles.push({ ...file, filename: await openFor(trx, ctx.services.keyring, attachmentFilename(orgId, file.id), file.filename) });
+    }
+    const messages = [];
+    for (const message of messageRows) {
+      messages.push({
+        id: message.id,
+        fromRequester: message.fromRequester,
+        sentAt: message.sentAt,
+        body: await openFor(trx, ctx.services.keyring, messagePlace(orgId, message.id), message.body),
+        files: openedFiles.filter((file) => file.messageId === message.id).map((file) => file.filename),
+      });
+    }
+    const now = ctx.services.clock.now();
+    const releaseRows = await trx.selectFrom("caseReleases").select(["id", "releasedAt", "expiresAt", "sizeBytes"]).where("orgId", "=", orgId).where("caseId", "=", row.id).orderBy("releasedAt", "desc").execute();
+    await recordAudit(trx, { organisationId: orgId, actorUserId: null, action: "requester.view", recordType: "case", recordId: row.id, meta: ctx.request, at: now });
+    return {
+      reference: row.reference,
+      typeName: WORKFLOWS[row.type as CaseType].name,
+      organisationName: ctx.organisation.name,
+      receivedOn: row.receivedOn,
+      summary: await openFor(trx, ctx.services.keyring, casePlace(orgId, row.id, "summary"), row.summary),
+      closed: row.closedAt !== null,
+      identityMayBeAsked: WORKFLOWS[row.type as CaseType].stopReasons.includes("identity"),
+      // A breach's 72 hours are the school's own deadline, not a promise to whoever reported it.
+      dueOn: row.type === "breach" ? null : deadline.due,
+      dueRule: deadline.rule,
+      waiting: open ? { since: open.from, forWhat: WAITING_FOR[open.reason], reason: open.reason } : null,
+      letters,
+      messages,
+      identityFiles: openedFiles.filter((file) => file.purpose === "identity").map((file) => ({ filename: file.filename, uploadedAt: file.uploadedAt })),
+      releases: releaseRows.map((release) => ({ ...release, sizeBytes: Number(release.sizeBytes), expired: release.expiresAt.getTime() <= now.getTime() })),
+    };
+  });
+}
+
+/** Tells the school's usual people that the requester did something, by reference only. */
+async function tellSchool(trx: Tx, services: Services, row: { orgId: string; id: string; reference: string; assigneeId: string | null }, what: string): Promise<void> {
+  const recipients = await caseRecipients(trx, services.keyring, row.orgId, row.assigneeId, [row.orgId]);
+  for (const recipient of recipients) {
+    await queueEmail(trx, services, row.orgId, {
+      to: recipient.email,
+      subject: `${row.reference}: ${what}`,
+      text: `${what} on ${row.reference}.\n\nOpen it in Steward: ${services.config.publicUrl}/cases/${row.id}/correspondence\n`,
+    });
+  }
+}
+
+export const MESSAGE_MAX = 5000;
+
+/**
+ * A message from the requester, with a file if they add one (checked as every attachment is).
+ * While the clock waits for clarification, their message is taken as the answer: the clock runs
+ * again from today, and the timeline says so (the DPO can stop it again if it did not clarify).
+ */
+export async function sendRequesterMessage(ctx: PublicContext, session: RequesterSession, input: { body: string; file?: { filename: string; bytes: Buffer; tooLarge?: true } | undefined }): Promise<{ clockRestarted: boolean }> {
+  const body = input.body.trim();
+  if (!body) {
+    throw new CaseFormError({ body: "Enter your message" });
+  }
+  if (body.length > MESSAGE_MAX) {
+    throw new CaseFormError({ body: `Your message must be ${MESSAGE_MAX} characters or fewer` });
+  }
+  const checked = input.file ? await checkUpload(input.file) : undefined;
+  return withStoredFile(ctx.services, async (trx, keep) => {
+    const row = await sessionCase(trx, ctx, session);
+    const now = ctx.services.clock.now();
+    const id = randomUUID();
+    await trx
+      .insertInto("caseMessages")
+      .values({ orgId: row.orgId, id, caseId: row.id, fromRequester: true, authorUserId: null, body: await sealFor(trx, ctx.services.keyring, messagePlace(row.orgId, id), body), sentAt: now, answeredAt: null })
+      .execute();
+    if (checked) {
+      await storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "message", messageId: id }, checked, keep);
+    }
+    await recordCaseEvent(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "requester-message", detail: checked ? "Sent a message, with a file" : "Sent a message" });
+    const restarted = row.closedAt ? false : await restartWaitingClock(trx, ctx.services, row, "clarification", "The requester replied while the school waited for clarification: the clock runs again from today. If the reply does not clarify the request, stop the clock again.");
+    await recordAudit(trx, { organisationId: row.orgId, actorUserId: null, action: "requester.message", recordType: "case", recordId: row.id, meta: ctx.request, at: now });
+    await tellSchool(trx, ctx.services, row, "The requester sent a message");
+    return { clockRestarted: restarted };
+  }, [ctx.organisation.id]);
+}
+
+/** Ends the clock's wait for `reason`, today, if it is waiting for that; says so on the timeline. */
+async function restartWaitingClock(trx: Tx, services: Services, row: { orgId: string; id: string; type: string; receivedAt: Date; receivedOn: string; extended: boolean; extendedTo: string | null }, reason: ClockStop["reason"], detail: string): Promise<boolean> {
+  const open = await trx.selectFrom("caseStops").select(["id", "fromOn"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).where("reason", "=", reason).executeTakeFirst();
+  if (!open) {
+    return false;
+  }
+  const today = londonDateOf(services.clock.now());
+  await trx.updateTable("caseStops").set({ toOn: today < open.fromOn ? open.fromOn : today }).where("orgId", "=", row.orgId).where("id", "=", open.id).execute();
+  const { deadline } = await deadlineOf(trx, row);
+  await storeDeadline(trx, row.orgId, row.id, deadline, services.clock.now());
+  await recordCaseEvent(trx, services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "clock-restarted", detail: `${detail} Now due ${deadline.due ? formatDate(deadline.due.slice(0, 10)) : "when the clock runs again"}.` });
+  return true;
+}
+
+/**
+ * The requester's proof of identity (checked and sealed as every attachment is). While the clock
+ * waits for identity, it runs again from today: the month runs from when the proof arrives.
+ */
+export async function uploadIdentity(ctx: PublicContext, session: RequesterSession, file: { filename: string; bytes: Buffer; tooLarge?: true } | undefined): Promise<{ clockRestarted: boolean }> {
+  if (!file || file.bytes.length === 0) {
+    throw new CaseFormError({ file: "Select a file: a photo or scan of your proof of identity" });
+  }
+  const checked = await checkUpload(file);
+  return withStoredFile(ctx.services, async (trx, keep) => {
+    const row = await sessionCase(trx, ctx, session);
+    if (row.closedAt) {
+      throw new CaseFormError({ file: "This request is closed, so it takes no more files. Send the school a message instead." });
+    }
+    await storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "identity" }, checked, keep);
+    await recordCaseEvent(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "requester-identity", detail: "Sent proof of identity: check it before going on" });
+    const restarted = await restartWaitingClock(trx, ctx.services, row, "identity", "Proof of identity arrived from the requester: the clock runs again from today. If it is not enough, stop the clock again and say what is needed.");
+    await recordAudit(trx, { organisationId: row.orgId, actorUserId: null, action: "requester.upload", recordType: "case", recordId: row.id, meta: ctx.request, at: ctx.services.clock.now() });
+    await tellSchool(trx, ctx.services, row, "The requester sent proof of identity");
+    return { clockRestarted: restarted };
+  }, [ctx.organisation.id]);
+}
+
+export class ReleaseExpired extends Error {}
+
+/** The released response, while it is available; every download audited. */
+export async function downloadRelease(ctx: PublicContext, session: RequesterSession, releaseId: string): Promise<{ filename: string; bytes: Buffer }> {
+  if (!/^[0-9a-f-]{36}$/i.test(releaseId)) {
+    throw notFound();
+  }
+  return inRequesterScope(ctx, async (trx) => {
+    const row = await sessionCase(trx, ctx, session);
+    const release = await trx.selectFrom("caseReleases").selectAll().where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("id", "=", releaseId).executeTakeFirst();
+    if (!release) {
+      throw notFound();
+    }
+    const now = ctx.services.clock.now();
+    if (release.expiresAt.getTime() <= now.getTime()) {
+      throw new ReleaseExpired(`The download closed on ${formatDate(londonDateOf(release.expiresAt))}.`);
+    }
+    const sealed = await ctx.services.files.get({ organisationId: row.orgId, id: release.id });
+    if (!sealed) {
+      throw new Error(`Release ${release.id} is missing from the file store`);
+    }
+    const bytes = await openFileFor(trx, ctx.services.keyring, releasePlace(row.orgId, release.id), sealed);
+    await recordAudit(trx, { organisationId: row.orgId, actorUserId: null, action: "requester.download", recordType: "case", recordId: row.id, meta: ctx.request, at: now });
+    await recordCaseEvent(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "requester-download", detail: "Downloaded the response" });
+    return { filename: `${row.reference} response.pdf`, bytes };
+  });
+}

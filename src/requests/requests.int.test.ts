@@ -1,0 +1,343 @@
+import { sql } from "kysely";
+import { simpleParser } from "mailparser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildLicence, unique } from "../testing/factories.ts";
+import { emailsTo, startSmtpServer } from "../testing/mail.ts";
+import { TestAgent } from "../testing/test-agent.ts";
+import { testEngine } from "../testing/test-database.ts";
+import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
+import { deliverDueEmail } from "../notify/outbox.ts";
+import { LETTER_TEMPLATES } from "../letters/templates.ts";
+
+/*
+ * The requester's side, through the HTTP app as a parent and a DPO use it: the public form and
+ * its emailed code, the requester's page behind a link and a code, messages, identity, letters
+ * and their clock stops, and what is refused.
+ */
+
+const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1];
+const linkIn = (text: string) => /http:\/\/steward\.test(\/r\/[a-z0-9-]+\/your-request\/[A-Za-z0-9_-]{43})/.exec(text)?.[1];
+
+describe(`the requester's side (${testEngine})`, () => {
+  let steward: TestSteward;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    steward = await startTestSteward({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
+  });
+  afterAll(async () => {
+    await steward.close();
+    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+  });
+
+  const db = () => steward.services.database.db;
+  const countOf = async (table: string, organisationId: string) =>
+    Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where org_id = ${organisationId}`.execute(db())).rows[0]!.n);
+
+  async function school() {
+    steward.clock.set("2027-02-01T09:00:00Z");
+    const licence = await buildLicence(steward.services, { organisationKind: "school" });
+    const { rows } = await sql<{ publicName: string }>`select public_name from organisations where id = ${licence.organisationId}`.execute(db());
+    const owner = new TestAgent(steward.app, steward.clock);
+    await owner.signIn(licence.username);
+    return { ...licence, publicName: rows[0]!.publicName, owner, page: `/r/${rows[0]!.publicName}` };
+  }
+
+  /** A parent fills in the SAR form for their child, waiting a few seconds as a person does. */
+  async function parentAsks(page: string, email: string, fields: Record<string, string> = {}) {
+    const parent = new TestAgent(steward.app, steward.clock);
+    const form = await parent.get(`${page}/access`);
+    expect(form.statusCode).toBe(200);
+    const stamp = /name="stamp" value="([^"]+)"/.exec(form.body)![1]!;
+    steward.clock.advance({ seconds: 20 });
+    const posted = await parent.post(`${page}/access`, {
+      stamp, name: "Jordan Parent", email, about: "child", subjectName: "Jamie Hill", parentalResponsibility: "yes", details: "All of Jamie's behaviour records since September.", website: "", ...fields,
+    });
+    return { parent, posted };
+  }
+
+  async function confirmedRequest(page: string, email = `parent-${unique()}@home.example`) {
+    const { parent, posted } = await parentAsks(page, email);
+    expect(posted.statusCode, posted.body.slice(0, 500)).toBe(303);
+    const confirmPath = posted.headers.location!;
+    const code = codeIn((await emailsTo(steward.services, email)).at(-1)!.subject)!;
+    await parent.get(confirmPath);
+    const confirmed = await parent.post(confirmPath, { code });
+    expect(confirmed.statusCode, confirmed.body.slice(0, 500)).toBe(303);
+    expect(confirmed.headers.location).toBe(`${page}/request?done=sent`);
+    const { rows } = await sql<{ id: string; reference: string }>`select c.id, c.reference from cases c join request_confirmations r on r.case_id = c.id and r.org_id = c.org_id where r.id = ${confirmPath.split("/").at(-1)!}`.execute(db());
+    return { parent, email, caseId: rows[0]!.id, reference: rows[0]!.reference };
+  }
+
+  /** The parent opens their page again from the latest email's link, with a fresh code (their session ends after 20 minutes idle). */
+  async function reopen(parent: TestAgent, email: string) {
+    const link = linkIn((await emailsTo(steward.services, email)).filter((mail) => linkIn(mail.body)).at(-1)!.body)!;
+    await parent.get(link);
+    await parent.post(`${link}/code`);
+    const code = codeIn((await emailsTo(steward.services, email)).at(-1)!.subject)!;
+    await parent.get(link);
+    expect((await parent.post(link, { code })).statusCode).toBe(303);
+  }
+
+  it("logs nothing until the address is confirmed, then logs the case as a website form received at confirmation, tells the DPO and opens the parent's page", async () => {
+    const s = await school();
+    const email = `parent-${unique()}@home.example`;
+    const { parent, posted } = await parentAsks(s.page, email);
+    expect(posted.statusCode, /govuk-error-summary__body">([\s\S]*?)<\/div>/.exec(posted.body)?.[1]).toBe(303);
+    expect(await countOf("cases", s.organisationId)).toBe(0);
+    const codeEmail = (await emailsTo(steward.services, email)).at(-1)!;
+    expect(codeEmail.body).not.toContain("behaviour records");
+    const code = codeIn(codeEmail.subject)!;
+
+    // Confirmed an hour later: received then, not when the form was posted.
+    steward.clock.advance({ minutes: 20 });
+    await parent.get(posted.headers.location!);
+    const wrong = await parent.post(posted.headers.location!, { code: code === "000000" ? "111111" : "000000" });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain("The code is not right");
+    expect(await countOf("cases", s.organisationId)).toBe(0);
+    const confirmed = await parent.post(posted.headers.location!, { code });
+    expect(confirmed.statusCode).toBe(303);
+    const { rows } = await sql<{ channel: string; receivedAt: Date; createdBy: string | null; type: string; subjectKind: string }>`select channel, received_at, created_by, type, subject_kind from cases where org_id = ${s.organisationId}`.execute(db());
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ channel: "web-form", createdBy: null, type: "sar", subjectKind: "pupil" });
+    expect(new Date(rows[0]!.receivedAt).toISOString().slice(0, 16)).toBe(steward.clock.now().toISOString().slice(0, 16));
+    // The form's sealed copy is gone once the case holds it.
+    const left = await sql<{ form: string | null }>`select form from request_confirmations where org_id = ${s.organisationId}`.execute(db());
+    expect(left.rows[0]!.form).toBeNull();
+
+    const own = await parent.get(`${s.page}/request`);
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain("All of Jamie&#39;s behaviour records since September.");
+    expect(own.body).toContain("The school must respond by");
+    // The requester was emailed a link; the owner (the school's only manager) was told by reference only.
+    expect(linkIn((await emailsTo(steward.services, email)).at(-1)!.body)).toBeTruthy();
+    const told = await emailsTo(steward.services, s.email);
+    expect(told.some((mail) => /New subject access request/.test(mail.subject) && !mail.body.includes("Jamie"))).toBe(true);
+
+    // The same code again opens nothing new.
+    const again = await parent.post(posted.headers.location!, { code });
+    expect(again.statusCode).toBe(400);
+    expect(await countOf("cases", s.organisationId)).toBe(1);
+  });
+
+  it("refuses a robot's form (the hidden box, too fast, a forged stamp) and too many from one address, storing nothing", async () => {
+    const s = await school();
+    const email = `busy-${unique()}@home.example`;
+    const robot = await parentAsks(s.page, email, { website: "http://spam.example" });
+    expect(robot.posted.statusCode).toBe(429);
+    expect(robot.posted.body).toContain("Leave this empty");
+
+    const quick = new TestAgent(steward.app, steward.clock);
+    const form = await quick.get(`${s.page}/access`);
+    const stamp = /name="stamp" value="([^"]+)"/.exec(form.body)![1]!;
+    const tooFast = await quick.post(`${s.page}/access`, { stamp, name: "R Obot", email, about: "me", details: "x", website: "" });
+    expect(tooFast.statusCode).toBe(429);
+    expect(tooFast.body).toContain("too quickly");
+    const forged = await quick.post(`${s.page}/access`, { stamp: `${Date.now() - 60_000}.AAAA`, name: "R Obot", email, about: "me", details: "x", website: "" });
+    expect(forged.statusCode).toBe(429);
+    expect(await countOf("request_confirmations", s.organisationId)).toBe(0);
+    expect(await emailsTo(steward.services, email)).toHaveLength(0);
+
+    // Bad answers come back with the GOV.UK errors and nothing is kept.
+    const missing = await parentAsks(s.page, email, { about: "child", subjectName: "", parentalResponsibility: "" });
+    expect(missing.posted.statusCode).toBe(400);
+    expect(missing.posted.body).toContain("Enter your child’s full name");
+    expect(missing.posted.body).toContain("Confirm that you have parental responsibility");
+    expect(await countOf("request_confirmations", s.organisationId)).toBe(0);
+
+    for (let n = 0; n < 5; n += 1) {
+      expect((await parentAsks(s.page, email)).posted.statusCode).toBe(303);
+    }
+    const sixth = await parentAsks(s.page, email);
+    expect(sixth.posted.statusCode).toBe(429);
+    expect(sixth.posted.body).toContain("as many as this page takes in a day");
+    expect(await countOf("request_confirmations", s.organisationId)).toBe(5);
+  });
+
+  it("opens the requester's page only with the emailed code, and never another case's", async () => {
+    const s = await school();
+    const first = await confirmedRequest(s.page);
+    const second = await confirmedRequest(s.page);
+    const link = linkIn((await emailsTo(steward.services, first.email)).at(-1)!.body)!;
+
+    // Someone with the link alone (a forwarded email) sees no detail of the request.
+    const stranger = new TestAgent(steward.app, steward.clock);
+    const offered = await stranger.get(link);
+    expect(offered.statusCode).toBe(200);
+    expect(offered.body).not.toContain(first.reference);
+    expect(offered.body).not.toContain("behaviour records");
+    expect((await stranger.get(`${s.page}/request`)).statusCode).toBe(401);
+    await stranger.post(`${link}/code`);
+    const codeMail = (await emailsTo(steward.services, first.email)).at(-1)!;
+    expect(codeMail.subject).toMatch(/Your code/);
+    await stranger.get(link);
+    const guessed = await stranger.post(link, { code: "123456" === codeIn(codeMail.subject) ? "654321" : "123456" });
+    expect(guessed.statusCode).toBe(400);
+    const opened = await stranger.post(link, { code: codeIn(codeMail.subject)! });
+    expect(opened.statusCode).toBe(303);
+    const page = await stranger.get(`${s.page}/request`);
+    expect(page.body).toContain(first.reference);
+    expect(page.body).not.toContain(second.reference);
+
+    // The session is the school's and the case's: another school's page with it opens nothing.
+    const other = await school();
+    stranger.csrf = undefined;
+    expect((await stranger.get(`${other.page}/request`)).statusCode).toBe(401);
+    // Twenty minutes idle and it is closed.
+    steward.clock.advance({ minutes: 21 });
+    expect((await stranger.get(`${s.page}/request`)).statusCode).toBe(401);
+    // An expired link says so and offers a new one; asking gives the same answer whether or not it matches.
+    steward.clock.advance({ hours: 31 * 24 });
+    expect((await stranger.get(link)).statusCode).toBe(410);
+    await stranger.get(`${s.page}/new-link`);
+    const asked = await stranger.post(`${s.page}/new-link`, { reference: first.reference, email: first.email });
+    const wrong = await stranger.post(`${s.page}/new-link`, { reference: first.reference, email: "someone@else.example" });
+    expect(asked.body).toContain("If the reference and email address match");
+    expect(wrong.body).toContain("If the reference and email address match");
+    expect(linkIn((await emailsTo(steward.services, first.email)).at(-1)!.body)).toBeTruthy();
+    expect(await emailsTo(steward.services, "someone@else.example")).toHaveLength(0);
+  });
+
+  it("stops the clock when the DPO asks for identity by letter and starts it again when the parent uploads it", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page);
+    const draft = await s.owner.get(`/cases/${request.caseId}/letters/new?kind=identity-request`);
+    expect(draft.statusCode).toBe(200);
+    expect(draft.body).toContain("Jordan Parent");
+    const body = /<textarea[^>]*name="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(draft.body)![1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    const subject = /name="subject"[^>]*value="([^"]*)"/.exec(draft.body)![1]!;
+    // Square brackets left in: refused, nothing sent.
+    const unfilled = await s.owner.post(`/cases/${request.caseId}/letters`, { kind: "identity-request", subject, body, method: "email" });
+    if (/\[[^\]]+\]/.test(body)) {
+      expect(unfilled.statusCode).toBe(400);
+      expect(unfilled.body).toContain("Replace the parts in square brackets");
+      expect(await countOf("case_letters", s.organisationId)).toBe(0);
+    }
+    const filled = body.replace(/\[[^\]]*\]/g, "a photo of your passport or driving licence");
+    const sent = await s.owner.post(`/cases/${request.caseId}/letters`, { kind: "identity-request", subject, body: filled, method: "email" });
+    expect(sent.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(sent.body)?.[1]).toBe(303);
+    const letterMail = (await emailsTo(steward.services, request.email)).at(-1)!;
+    expect(letterMail.body).toContain("Dear Jordan Parent");
+    expect(`${letterMail.subject}\n${letterMail.body}`).toContain(request.reference);
+    expect(linkIn(letterMail.body)).toBeTruthy();
+    const stops = await sql<{ reason: string; toOn: string | null }>`select reason, to_on::text from case_stops where case_id = ${request.caseId}`.execute(db());
+    expect(stops.rows).toEqual([{ reason: "identity", toOn: null }]);
+    const waiting = await request.parent.get(`${s.page}/request`);
+    expect(waiting.body).toContain("Paused since");
+    expect(waiting.body).toContain("your proof of identity");
+    expect(waiting.body).toContain(subject.replace(/&#39;/g, "&#39;"));
+
+    steward.clock.advance({ hours: 72 });
+    await reopen(request.parent, request.email);
+    await request.parent.get(`${s.page}/request`);
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    const uploaded = await request.parent.upload(`${s.page}/request/identity`, "passport.png", png);
+    expect(uploaded.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(uploaded.body)?.[1]).toBe(303);
+    expect(uploaded.headers.location).toContain("identity-restarted");
+    const after = await sql<{ reason: string; toOn: string | null }>`select reason, to_on::text from case_stops where case_id = ${request.caseId}`.execute(db());
+    expect(after.rows[0]!.toOn).toBe("2027-02-04");
+    await s.owner.signIn(s.username);
+    const timeline = await s.owner.get(`/cases/${request.caseId}`);
+    expect(timeline.body).toContain("Sent proof of identity");
+    expect(timeline.body).toContain("The requester");
+    // A file that is not what it says is refused and stores nothing.
+    const before = await countOf("case_attachments", s.organisationId);
+    const fake = await request.parent.upload(`${s.page}/request/identity`, "passport.png", Buffer.from("MZ this is not an image"));
+    expect(fake.statusCode).toBe(400);
+    expect(await countOf("case_attachments", s.organisationId)).toBe(before);
+  });
+
+  it("takes the parent's reply to a clarification letter as the answer, and keeps messages apart from internal notes", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page);
+    await s.owner.get(`/cases/${request.caseId}/letters/new?kind=clarification-request`);
+    const draft = await s.owner.get(`/cases/${request.caseId}/letters/new?kind=clarification-request`);
+    const body = /<textarea[^>]*name="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(draft.body)![1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/\[[^\]]*\]/g, "which school years you mean");
+    expect((await s.owner.post(`/cases/${request.caseId}/letters`, { kind: "clarification-request", subject: "Your request", body, method: "post" })).statusCode).toBe(303);
+    const stop = await sql<{ reason: string }>`select reason from case_stops where case_id = ${request.caseId} and to_on is null`.execute(db());
+    expect(stop.rows).toEqual([{ reason: "clarification" }]);
+
+    await s.owner.get(`/cases/${request.caseId}`);
+    await s.owner.post(`/cases/${request.caseId}/notes`, { note: "Internal: check with the head first" });
+    steward.clock.advance({ hours: 24 });
+    await reopen(request.parent, request.email);
+    await request.parent.get(`${s.page}/request`);
+    const replied = await request.parent.post(`${s.page}/request/messages`, { body: "Years 5 and 6 <b>please</b>" });
+    expect(replied.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(replied.body)?.[1]).toBe(303);
+    expect(replied.headers.location).toContain("message-restarted");
+    const page = await request.parent.get(`${s.page}/request`);
+    expect(page.body).toContain("Years 5 and 6 &lt;b&gt;please&lt;/b&gt;");
+    expect(page.body).not.toContain("Internal: check with the head first");
+    const open = await sql<{ n: string }>`select count(*) as n from case_stops where case_id = ${request.caseId} and to_on is null`.execute(db());
+    expect(Number(open.rows[0]!.n)).toBe(0);
+
+    await s.owner.signIn(s.username);
+    // The school sees it waiting, replies; the parent is emailed that there is a message, not its words.
+    const staff = await s.owner.get(`/cases/${request.caseId}/correspondence`);
+    expect(staff.body).toContain("Waiting for a reply");
+    const reply = await s.owner.post(`/cases/${request.caseId}/correspondence/messages`, { body: "Thank you: we will send them by 20 March." });
+    expect(reply.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(reply.body)?.[1] ?? reply.body.slice(0, 300)).toBe(303);
+    const mail = (await emailsTo(steward.services, request.email)).find((email) => email.subject.includes("A message from"))!;
+    expect(mail).toBeDefined();
+    expect(mail.body).not.toContain("20 March");
+    expect((await s.owner.get(`/cases/${request.caseId}/correspondence`)).body).not.toContain("Waiting for a reply");
+    expect((await request.parent.get(`${s.page}/request`)).body).toContain("Thank you: we will send them by 20 March.");
+    // Another school's DPO cannot open the correspondence.
+    const other = await school();
+    expect((await other.owner.get(`/cases/${request.caseId}/correspondence`)).statusCode).toBe(404);
+    // Nothing the requester typed reached the log.
+    expect(steward.logs.join("\n")).not.toContain("Years 5 and 6");
+    expect(steward.logs.join("\n")).not.toContain("behaviour records");
+  });
+
+  it("keeps letter wording to fields only: an attempt to run code is refused, and what is typed is shown as text", async () => {
+    const s = await school();
+    await s.owner.get("/letters/acknowledgement");
+    const code = await s.owner.post(`/letters/acknowledgement?organisationId=${s.organisationId}`, { action: "save", subject: "Hello {{ constructor.constructor('return process')() }}", body: "Dear {{requesterName}}" });
+    expect(code.statusCode).toBe(400);
+    expect(code.body).toContain("Letters cannot contain logic or code");
+    expect(await countOf("letter_templates", s.organisationId)).toBe(0);
+    const preview = await s.owner.post(`/letters/acknowledgement?organisationId=${s.organisationId}`, { action: "preview", subject: "About {{reference}}", body: "Dear {{requesterName}}, <script>alert(1)</script>" });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain("Dear Alex Example, &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(preview.body).not.toContain("<script>alert(1)</script>");
+    const saved = await s.owner.post(`/letters/acknowledgement?organisationId=${s.organisationId}`, { action: "save", subject: "We have your request {{reference}}", body: "Dear {{requesterName}},\n\nThank you. Due {{dueOn}}.\n\n{{senderName}}" });
+    expect(saved.statusCode).toBe(303);
+    const request = await confirmedRequest(s.page);
+    const draft = await s.owner.get(`/cases/${request.caseId}/letters/new?kind=acknowledgement`);
+    expect(draft.body).toContain(`We have your request ${request.reference}`);
+    expect(draft.body).toContain("Dear Jordan Parent,");
+    // Reset: Steward's wording again.
+    await s.owner.post(`/letters/acknowledgement?organisationId=${s.organisationId}`, { action: "reset", subject: "", body: "" });
+    expect(await countOf("letter_templates", s.organisationId)).toBe(0);
+  });
+
+  it("delivers every letter a SAR can send through the real SMTP server with its merge fields filled in", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page);
+    await deliverDueEmail(steward.services);
+    const sarKinds = LETTER_TEMPLATES.filter((template) => template.caseTypes.includes("sar") && template.kind !== "extension" && !template.isResponse);
+    for (const template of sarKinds) {
+      const draft = await s.owner.get(`/cases/${request.caseId}/letters/new?kind=${template.kind}`);
+      expect(draft.statusCode).toBe(200);
+      const body = /<textarea[^>]*name="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(draft.body)![1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/\[[^\]]*\]/g, "filled in");
+      const subject = /name="subject"[^>]*value="([^"]*)"/.exec(draft.body)![1]!.replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+      const sent = await s.owner.post(`/cases/${request.caseId}/letters`, { kind: template.kind, subject, body, method: "email" });
+      expect(sent.statusCode, `${template.kind}: ${sent.body.slice(0, 400)}`).toBe(303);
+      // Restart any clock the letter stopped, so the next letter can stop it again.
+      await sql`update case_stops set to_on = from_on where case_id = ${request.caseId} and to_on is null`.execute(db());
+    }
+    const before = smtp.received.length;
+    await deliverDueEmail(steward.services);
+    const mine = smtp.received.slice(before).filter((message) => message.to.includes(request.email));
+    expect(mine).toHaveLength(sarKinds.length);
+    for (const message of mine) {
+      const parsed = await simpleParser(message.raw);
+      expect(parsed.text).toContain("Dear Jordan Parent");
+      expect(`${parsed.subject}\n${parsed.text}`).toContain(request.reference);
+      expect(parsed.text).not.toMatch(/\{\{|\}\}/);
+      expect(parsed.text).toMatch(/http:\/\/steward\.test\/r\/[a-z0-9-]+\/your-request\//);
+    }
+  });
+});
