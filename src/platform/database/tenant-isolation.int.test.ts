@@ -24,13 +24,14 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
     "users", "sessions", "password_links", "outbox", "audit_events", "organisation_keys", "recovery_codes", "email_changes", "erasure_requests",
     "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "kept_forms", "jobs",
     "disclosure_tasks", "disclosure_documents", "disclosure_people", "disclosure_redactions", "disclosure_approvals", "redaction_settings",
+    "request_confirmations", "case_requesters", "requester_links", "requester_sessions", "case_messages", "letter_templates", "case_releases", "case_letters",
   ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
    * data keys are destroyed in place; erasure requests are closed, never deleted.
    */
   const changeableTables = tenantTables.filter(
-    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals", "redaction_settings"].includes(table),
+    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals", "redaction_settings", "case_requesters", "requester_links", "case_messages", "case_releases", "case_letters"].includes(table),
   );
 
   async function seed(tenant: { org: string; user: string }, label: string) {
@@ -107,6 +108,15 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
           words: null, why: null, person: null, decision: "remove", reasonCode: "3P", decidedBy: tenant.user, decidedAt: now, createdAt: now,
         })
         .execute();
+      await trx.insertInto("requestConfirmations").values({ orgId: tenant.org, id: randomUUID(), emailIndex: "x", formKind: "access", form: "sealed", codeHash: "0".repeat(64), createdAt: now, expiresAt: now, caseId: null }).execute();
+      await trx.insertInto("caseRequesters").values({ orgId: tenant.org, caseId, email: "sealed", emailIndex: "x", confirmedAt: now, createdAt: now }).execute();
+      await trx.insertInto("requesterLinks").values({ orgId: tenant.org, id: randomUUID(), caseId, tokenHash: randomUUID().replace(/-/g, "").padEnd(64, "0"), createdAt: now, expiresAt: now, codeHash: null, codeSentAt: null }).execute();
+      await trx.insertInto("requesterSessions").values({ orgId: tenant.org, id: randomUUID(), caseId, tokenHash: randomUUID().replace(/-/g, "").padEnd(64, "1"), createdAt: now, lastSeenAt: now }).execute();
+      await trx.insertInto("caseMessages").values({ orgId: tenant.org, id: randomUUID(), caseId, fromRequester: true, authorUserId: null, body: "sealed", sentAt: now, answeredAt: null }).execute();
+      await trx.insertInto("letterTemplates").values({ orgId: tenant.org, kind: "acknowledgement", subject: "s", body: "b", changedBy: tenant.user, changedAt: now }).execute();
+      const releaseId = randomUUID();
+      await trx.insertInto("caseReleases").values({ orgId: tenant.org, id: releaseId, caseId, contentSha256: "0".repeat(64), sizeBytes: 1, releasedBy: tenant.user, releasedAt: now, expiresAt: now }).execute();
+      await trx.insertInto("caseLetters").values({ orgId: tenant.org, id: randomUUID(), caseId, kind: "sar-response", subject: "sealed", body: "sealed", method: "post", sentOn: "2026-11-24", sentBy: tenant.user, sentAt: now, releaseId }).execute();
     });
   }
 
