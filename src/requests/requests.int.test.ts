@@ -8,6 +8,8 @@ import { testEngine } from "../testing/test-database.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 import { deliverDueEmail } from "../notify/outbox.ts";
 import { LETTER_TEMPLATES } from "../letters/templates.ts";
+import { runDueJobs } from "../platform/jobs/jobs.ts";
+import { JOB_HANDLERS } from "../steward.ts";
 
 /*
  * The requester's side, through the HTTP app as a parent and a DPO use it: the public form and
@@ -339,5 +341,63 @@ describe(`the requester's side (${testEngine})`, () => {
       expect(parsed.text).not.toMatch(/\{\{|\}\}/);
       expect(parsed.text).toMatch(/http:\/\/steward\.test\/r\/[a-z0-9-]+\/your-request\//);
     }
+  });
+
+  /** The letter's draft as the DPO would send it: brackets filled in. */
+  async function draftOf(agent: TestAgent, caseId: string, kind: string) {
+    const draft = await agent.get(`/cases/${caseId}/letters/new?kind=${kind}`);
+    expect(draft.statusCode).toBe(200);
+    const unescape = (text: string) => text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    return {
+      subject: unescape(/name="subject"[^>]*value="([^"]*)"/.exec(draft.body)![1]!),
+      body: unescape(/<textarea[^>]*name="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(draft.body)![1]!).replace(/\[[^\]]*\]/g, "nothing was withheld"),
+    };
+  }
+
+  it("releases the redacted bundle with the response letter, records the day it went, and lets the parent download it until the period ends", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page);
+    const area = `/cases/${request.caseId}/disclosure`;
+    await s.owner.get(area);
+    expect((await s.owner.upload(`${area}/documents`, "notes.txt", Buffer.from("Jamie settled well into Year 5.\nJamie enjoyed the school trip."), { purpose: "disclosure" })).statusCode).toBe(303);
+    await runDueJobs(steward.services, JOB_HANDLERS, "test-worker");
+    const { rows: documents } = await sql<{ id: string }>`select id from disclosure_documents where case_id = ${request.caseId}`.execute(db());
+    const review = `${area}/documents/${documents[0]!.id}/pages/1`;
+    await s.owner.get(review);
+    await s.owner.post(`${review}/decide-all`, { which: "undecided", decision: "keep", reasonCode: "" });
+    expect((await s.owner.post(`${review}/redact`)).statusCode).toBe(303);
+    await runDueJobs(steward.services, JOB_HANDLERS, "test-worker");
+
+    const letter = await draftOf(s.owner, request.caseId, "sar-response");
+    const sent = await s.owner.post(`/cases/${request.caseId}/letters`, { kind: "sar-response", ...letter, method: "email", release: "yes" });
+    expect(sent.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(sent.body)?.[1]).toBe(303);
+    const { rows: cases } = await sql<{ responseSentOn: string; responseChannel: string; status: string }>`select response_sent_on::text, response_channel, status from cases where id = ${request.caseId}`.execute(db());
+    expect(cases[0]).toEqual({ responseSentOn: "2027-02-01", responseChannel: "portal", status: "responded" });
+    // The email carries the link, never the bundle.
+    const mail = (await emailsTo(steward.services, request.email)).find((email) => /response|Response/.test(email.subject))!;
+    expect(mail.body).not.toMatch(/%PDF/);
+    const { rows: releases } = await sql<{ id: string; contentSha256: string }>`select id, content_sha256 from case_releases where case_id = ${request.caseId}`.execute(db());
+    expect(releases).toHaveLength(1);
+
+    const page = await request.parent.get(`${s.page}/request`);
+    expect(page.body).toContain("Download the response");
+    const download = await request.parent.get(`${s.page}/request/responses/${releases[0]!.id}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers["content-type"]).toBe("application/pdf");
+    expect(download.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
+    const { createHash } = await import("node:crypto");
+    expect(createHash("sha256").update(download.rawPayload).digest("hex")).toBe(releases[0]!.contentSha256);
+    const audited = await sql<{ n: string }>`select count(*) as n from audit_events where org_id = ${s.organisationId} and action = 'requester.download'`.execute(db());
+    expect(Number(audited.rows[0]!.n)).toBe(1);
+    // Someone without the parent's session gets nothing; another case's release is not found.
+    expect((await new TestAgent(steward.app, steward.clock).get(`${s.page}/request/responses/${releases[0]!.id}`)).statusCode).toBe(401);
+
+    // 28 days on (the default), the download has closed and the page says how to ask again.
+    steward.clock.advance({ hours: 28 * 24 + 1 });
+    await reopen(request.parent, request.email);
+    const late = await request.parent.get(`${s.page}/request/responses/${releases[0]!.id}`);
+    expect(late.statusCode).toBe(410);
+    expect(late.body).toContain("The download has closed");
+    expect((await request.parent.get(`${s.page}/request`)).body).toContain("The download closed on");
   });
 });
