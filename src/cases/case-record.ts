@@ -75,6 +75,7 @@ export async function getCase(ctx: Context, caseId: string, { afterOwnChange = f
       icoReportedOn: row.icoReportedOn,
       peopleToldOn: row.peopleToldOn,
       outcomeDetail: opened.outcomeDetail,
+      responseChannel: row.responseChannel,
       events: timeline,
       attachments,
     };

@@ -52,6 +52,11 @@ function caseIdFrom(params: unknown): string {
   return parsed.data.id;
 }
 
+/** A response already sent by a letter from Steward fills in the close form's date and way (the DPO can change them). */
+function sentResponseValues(record: { response: { sentOn: string | null }; responseChannel: string | null }): Record<string, string> {
+  return record.response.sentOn ? { sentOn: record.response.sentOn, ...(record.responseChannel ? { responseChannel: record.responseChannel } : {}) } : {};
+}
+
 /** The closing as typed (from the form or the check page's Change link), and nothing else. */
 function closeValuesFrom(source: unknown): Record<string, string> {
   const fields = ["outcome", "detail", "sentOn", "sentOn-day", "sentOn-month", "sentOn-year", "responseChannel"];
@@ -313,7 +318,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
         `cases/views/tasks/${task}.njk`,
         {
           errors,
-          values: task === "details" && Object.keys(values).length === 0 ? detailsFormValues(record) : values,
+          values: Object.keys(values).length > 0 ? values : task === "details" ? detailsFormValues(record) : task === "close" ? sentResponseValues(record) : values,
           record,
           workflow,
           showSchool: ctx.actor.organisationIds.length > 1,
@@ -322,7 +327,7 @@ export function casesRoutes(app: FastifyInstance, services: Services): void {
           stages: workflow.statuses.map((stage) => ({ value: stage.id, text: stage.name })),
           stopReasons: workflow.stopReasons.map((reason) => ({ value: reason, text: STOP_REASON_NAMES[reason] })),
           stopReasonName: record.openStop ? STOP_REASON_NAMES[record.openStop.reason] : "",
-          responseChannels: responseChannelItems(values),
+          responseChannels: responseChannelItems(Object.keys(values).length > 0 ? values : task === "close" ? sentResponseValues(record) : values),
           types: (organisation?.types ?? [record.type]).map((type) => ({ value: type, text: WORKFLOWS[type].name })),
           channels: CHANNELS.map((channel) => ({ value: channel.id, text: channel.name })),
           rights: RIGHTS.map((right) => ({ value: right.id, text: right.name })),

@@ -89,6 +89,8 @@ export interface CaseRecord extends CaseSummary {
   icoReportedOn: string | null;
   peopleToldOn: string | null;
   outcomeDetail: string | null;
+  /** How the response went, as recorded (by closing, or by the response letter sent from Steward). */
+  responseChannel: string | null;
   events: CaseEvent[];
   attachments: { id: string; filename: string; fileType: string; sizeBytes: number; uploadedAt: Date }[];
 }

@@ -6,6 +6,7 @@ import { listReachableOrganisations } from "../accounts/schools.ts";
 import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { openTaskCount } from "../redaction/disclosure/search-tasks.ts";
+import { correspondenceOverview } from "../requests/correspondence-overview.ts";
 
 export function dashboardRoutes(app: FastifyInstance, services: Services): void {
   app.get("/", { config: { access: "signed-in" } }, async (_request, reply) => reply.redirect("/dashboard", 303));
@@ -28,6 +29,7 @@ export function dashboardRoutes(app: FastifyInstance, services: Services): void 
       canReadOutbox: can(ctx.actor, "outbox:view"),
       canSeeReports: can(ctx.actor, "reports:view"),
       openSearchTasks: can(ctx.actor, "cases:log") ? await openTaskCount(ctx) : 0,
+      correspondence: can(ctx.actor, "cases:manage") ? await correspondenceOverview(ctx, chosen ? [chosen] : ctx.actor.organisationIds) : [],
     });
   });
 }

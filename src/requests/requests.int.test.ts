@@ -373,6 +373,10 @@ describe(`the requester's side (${testEngine})`, () => {
     expect(sent.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(sent.body)?.[1]).toBe(303);
     const { rows: cases } = await sql<{ responseSentOn: string; responseChannel: string; status: string }>`select response_sent_on::text, response_channel, status from cases where id = ${request.caseId}`.execute(db());
     expect(cases[0]).toEqual({ responseSentOn: "2027-02-01", responseChannel: "portal", status: "responded" });
+    // Closing the case starts from the day and way the response went.
+    const close = await s.owner.get(`/cases/${request.caseId}/close`);
+    expect(close.body).toMatch(/name="sentOn-day"[^>]*value="1"/);
+    expect(close.body).toMatch(/value="portal" checked/);
     // The email carries the link, never the bundle.
     const mail = (await emailsTo(steward.services, request.email)).find((email) => /response|Response/.test(email.subject))!;
     expect(mail.body).not.toMatch(/%PDF/);
@@ -399,5 +403,34 @@ describe(`the requester's side (${testEngine})`, () => {
     expect(late.statusCode).toBe(410);
     expect(late.body).toContain("The download has closed");
     expect((await request.parent.get(`${s.page}/request`)).body).toContain("The download closed on");
+  });
+
+  it("gives a trust's schools their own pages, and shows the trust DPO each school's waiting messages and requests with no letter", async () => {
+    steward.clock.set("2027-02-01T09:00:00Z");
+    const trust = await buildLicence(steward.services, { organisationKind: "trust", organisationName: `Oak Trust ${unique()}` });
+    const owner = new TestAgent(steward.app, steward.clock);
+    await owner.signIn(trust.username);
+    const schoolName = `Elm Academy ${unique()}`;
+    await owner.get("/schools/new");
+    expect((await owner.post("/schools/new", { name: schoolName, postalAddress: "1 Elm Road\nLeeds", telephone: "0113 496 0001" })).statusCode).toBe(303);
+    const { rows } = await sql<{ publicName: string; kind: string }>`select public_name, kind from organisations where id = ${trust.organisationId} or parent_id = ${trust.organisationId}`.execute(db());
+    const trustPage = `/r/${rows.find((row) => row.kind === "trust")!.publicName}`;
+    const schoolPage = `/r/${rows.find((row) => row.kind === "school")!.publicName}`;
+    const home = await new TestAgent(steward.app, steward.clock).get(trustPage);
+    expect(home.body).toContain(`href="${schoolPage}"`);
+
+    const request = await confirmedRequest(schoolPage);
+    await request.parent.post(`${schoolPage}/request/messages`, { body: "Is there any news?" });
+    steward.clock.advance({ hours: 50 });
+    await owner.signIn(trust.username);
+    const dashboard = await owner.get("/dashboard");
+    expect(dashboard.statusCode).toBe(200);
+    const table = /<table[^>]*id="requesters"[\s\S]*?<\/table>/.exec(dashboard.body)![0];
+    expect(table).toContain(schoolName);
+    expect(table).toContain("1 waiting");
+    expect(table).toContain("the oldest has waited 2 days");
+    expect(table).toContain("1 with no letter yet");
+    expect(table).toContain(`/cases/${request.caseId}/correspondence`);
+    expect(table).not.toContain("Is there any news?");
   });
 });
