@@ -14,6 +14,7 @@ import { openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { notFound } from "../platform/errors.ts";
 import { requiredText, type FieldErrors } from "../platform/forms.ts";
 import type { Services } from "../platform/services.ts";
+import type { Nation } from "../calendar/bank-holidays.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { confirmRequesterAddress, requesterAddressIndex, startRequesterSession } from "./requester-access.ts";
 
@@ -34,6 +35,8 @@ export interface PublicOrganisation {
   publicName: string;
   /** For a trust: its schools' own pages. */
   schools: { name: string; publicName: string }[];
+  /** The forms this organisation's page offers (no FOI form where the Act does not reach, an independent school's). */
+  forms: (typeof PUBLIC_FORMS)[number][];
 }
 
 /** Who acts on a public page: a visitor, at one organisation. */
@@ -49,7 +52,7 @@ export async function findPublicOrganisation(services: Services, publicName: str
     throw notFound();
   }
   const { rows } = await inScope(services.database.db, {}, (trx) =>
-    sql<{ id: string; name: string; kind: "trust" | "school"; parentId: string | null; publicName: string | null }>`select * from steward_public_organisation(${publicName})`.execute(trx),
+    sql<{ id: string; name: string; kind: "trust" | "school"; parentId: string | null; publicName: string | null; nation: Nation; schoolType: "maintained" | "academy" | "independent" }>`select * from steward_public_organisation(${publicName})`.execute(trx),
   );
   const own = rows.find((row) => row.publicName === publicName);
   if (!own) {
@@ -59,7 +62,10 @@ export async function findPublicOrganisation(services: Services, publicName: str
     .filter((row) => row.parentId === own.id && row.publicName)
     .map((row) => ({ name: row.name, publicName: row.publicName! }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { id: own.id, name: own.name, kind: own.kind, publicName, schools };
+  // A trust's central team is treated as an academy, as when its cases are logged.
+  const offered = typesOfferedTo(own.nation, own.kind === "trust" ? "academy" : own.schoolType);
+  const forms = PUBLIC_FORMS.filter((form) => form.id !== "information" || offered.includes("foi") || offered.includes("foi-scotland"));
+  return { id: own.id, name: own.name, kind: own.kind, publicName, schools, forms };
 }
 
 /** The forms on every public page, in the order they are offered. */
@@ -98,8 +104,9 @@ export const PUBLIC_FORMS = [
 
 export type PublicFormId = (typeof PUBLIC_FORMS)[number]["id"];
 
-export function publicForm(id: string) {
-  const form = PUBLIC_FORMS.find((item) => item.id === id);
+/** One of the forms this organisation's page offers, or 404. */
+export function publicForm(organisation: Pick<PublicOrganisation, "forms">, id: string) {
+  const form = organisation.forms.find((item) => item.id === id);
   if (!form) {
     throw notFound();
   }
@@ -218,7 +225,7 @@ const codeHash = (id: string, code: string) => hashToken(`request confirmation $
  * the page that asks for the code. A refusal stores nothing.
  */
 export async function startPublicRequest(ctx: PublicContext, formId: string, input: PublicRequest): Promise<string> {
-  const form = publicForm(formId);
+  const form = publicForm(ctx.organisation, formId);
   const now = ctx.services.clock.now();
   const shownAt = stampTime(ctx.services, input.stamp);
   if (input.website) {
@@ -335,7 +342,8 @@ export async function confirmPublicRequest(ctx: PublicContext, confirmationId: s
     const calendar = await loadOrganisationCalendar(trx, organisation.id);
     const type = caseTypeOf(kept.form, typesOfferedTo(calendar.nation, calendar.schoolType));
     const receivedOn = londonDateOf(now);
-    const about = kept.about === "me" ? "requester" : kept.about === "child" ? "pupil" : kept.about ? "other" : undefined;
+    // A breach is about whoever's data it was, which the reporter may not know: "someone else".
+    const about = kept.about === "me" ? "requester" : kept.about === "child" ? "pupil" : kept.about || type === "breach" ? "other" : undefined;
     const whose = kept.about === "child" ? `\n\nAbout their child, ${kept.subjectName}; they confirmed they have parental responsibility.` : "";
     const { id: caseId, reference } = await recordCase(
       trx,

@@ -433,4 +433,31 @@ describe(`the requester's side (${testEngine})`, () => {
     expect(table).toContain(`/cases/${request.caseId}/correspondence`);
     expect(table).not.toContain("Is there any news?");
   });
+
+  it("offers no FOI form where the Act does not reach (an independent school), and each form makes its own kind of case", async () => {
+    steward.clock.set("2027-02-01T09:00:00Z");
+    const independent = await buildLicence(steward.services, { organisationKind: "school", schoolType: "independent" });
+    const { rows } = await sql<{ publicName: string }>`select public_name from organisations where id = ${independent.organisationId}`.execute(db());
+    const visitor = new TestAgent(steward.app, steward.clock);
+    const home = await visitor.get(`/r/${rows[0]!.publicName}`);
+    expect(home.body).not.toContain("/information");
+    expect(home.body).toContain("/breach");
+    expect((await visitor.get(`/r/${rows[0]!.publicName}/information`)).statusCode).toBe(404);
+    expect((await visitor.get("/r/no-such-school-here")).statusCode).toBe(404);
+
+    // A journalist's FOI request at a maintained school: an FOI case counted in school days, with nobody's data asked about.
+    const s = await school();
+    const journalist = new TestAgent(steward.app, steward.clock);
+    const email = `news-${unique()}@paper.example`;
+    const form = await journalist.get(`${s.page}/information`);
+    const stamp = /name="stamp" value="([^"]+)"/.exec(form.body)![1]!;
+    expect(form.body).not.toContain("Who is the information about?");
+    steward.clock.advance({ seconds: 30 });
+    const posted = await journalist.post(`${s.page}/information`, { stamp, name: "Pat Reporter", email, details: "The school's spending on agency staff in 2026.", website: "" });
+    expect(posted.statusCode).toBe(303);
+    await journalist.get(posted.headers.location!);
+    expect((await journalist.post(posted.headers.location!, { code: codeIn((await emailsTo(steward.services, email)).at(-1)!.subject)! })).statusCode).toBe(303);
+    const made = await sql<{ type: string; subjectKind: string | null }>`select type, subject_kind from cases where org_id = ${s.organisationId}`.execute(db());
+    expect(made.rows).toEqual([{ type: "foi-school", subjectKind: null }]);
+  });
 });

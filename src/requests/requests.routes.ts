@@ -9,7 +9,7 @@ import { sendDownload, type UploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
 import { changeRequesterAddress, correspondenceOf, draftLetter, letterPdf, replyToRequester, sendLetter } from "./correspondence.ts";
 import { letterWordings, previewWording, resetWording, saveWording, wordingForEdit } from "./letter-wording.ts";
-import { ABOUT, confirmPublicRequest, findPublicOrganisation, formStamp, pendingConfirmation, PUBLIC_FORMS, publicForm, PublicFormError, PublicFormRefused, publicRequestSchema, startPublicRequest, WrongCode, type PublicContext } from "./public-forms.ts";
+import { ABOUT, confirmPublicRequest, findPublicOrganisation, formStamp, pendingConfirmation, publicForm, PublicFormError, PublicFormRefused, publicRequestSchema, startPublicRequest, WrongCode, type PublicContext } from "./public-forms.ts";
 import { askForNewLink, endRequesterSession, enterRequesterCode, openRequesterLink, REQUESTER_IDLE_MS, RequesterAccessRefused, resolveRequesterSession, sendRequesterCode } from "./requester-access.ts";
 import { downloadRelease, ReleaseExpired, requesterView, sendRequesterMessage, uploadIdentity } from "./requester-page.ts";
 import { requestPageSettings, saveRequestPageSettings } from "./request-page-settings.ts";
@@ -92,11 +92,11 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/r/:publicName", { config: { access: "public" } }, async (request, reply) => {
     const ctx = await publicContext(request);
-    return reply.page("requests/views/public-home.njk", { organisation: ctx.organisation, forms: PUBLIC_FORMS });
+    return reply.page("requests/views/public-home.njk", { organisation: ctx.organisation, forms: ctx.organisation.forms });
   });
 
   const showForm = (reply: FastifyReply, ctx: PublicContext, formId: string, extra: Record<string, unknown> = {}, status = 200) =>
-    reply.page("requests/views/public-form.njk", { organisation: ctx.organisation, form: publicForm(formId), about: ABOUT, rights: RIGHTS, stamp: formStamp(services), values: {}, ...extra }, status);
+    reply.page("requests/views/public-form.njk", { organisation: ctx.organisation, form: publicForm(ctx.organisation, formId), about: ABOUT, rights: RIGHTS, stamp: formStamp(services), values: {}, ...extra }, status);
 
   app.get("/r/:publicName/:form", { config: { access: "public" } }, async (request, reply) => {
     const { form } = parsed(formParams, request.params);
@@ -106,7 +106,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   app.post("/r/:publicName/:form", { config: { access: "public", rateLimit: FORM_LIMIT } }, async (request, reply) => {
     const { form: formId } = parsed(formParams, request.params);
     const ctx = await publicContext(request);
-    publicForm(formId);
+    publicForm(ctx.organisation, formId);
     const form = readForm(publicRequestSchema, request.body);
     if (!form.ok) {
       return showForm(reply, ctx, formId, { errors: form.errors, values: form.values }, 400);

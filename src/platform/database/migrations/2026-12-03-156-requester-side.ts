@@ -192,11 +192,11 @@ const statements = [
 
   // The one way a visitor's page finds an organisation: by its public name, with (for a trust) its schools. No personal data.
   `create function steward_public_organisation(wanted text)
-     returns table (id uuid, name text, kind text, parent_id uuid, public_name text)
+     returns table (id uuid, name text, kind text, parent_id uuid, public_name text, nation text, school_type text)
      language sql stable security definer set search_path = public as $$
-       select o.id, o.name, o.kind, o.parent_id, o.public_name from organisations o where o.public_name = wanted
+       select o.id, o.name, o.kind, o.parent_id, o.public_name, o.nation, o.school_type from organisations o where o.public_name = wanted
        union all
-       select s.id, s.name, s.kind, s.parent_id, s.public_name from organisations s
+       select s.id, s.name, s.kind, s.parent_id, s.public_name, s.nation, s.school_type from organisations s
          join organisations t on t.id = s.parent_id where t.public_name = wanted
      $$`,
   `revoke all on function steward_public_organisation(text) from public`,
