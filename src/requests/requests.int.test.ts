@@ -460,4 +460,28 @@ describe(`the requester's side (${testEngine})`, () => {
     const made = await sql<{ type: string; subjectKind: string | null }>`select type, subject_kind from cases where org_id = ${s.organisationId}`.execute(db());
     expect(made.rows).toEqual([{ type: "foi-school", subjectKind: null }]);
   });
+
+  it("gives the public pages the same headers, CSRF check and input limits as the rest", async () => {
+    const s = await school();
+    const visitor = new TestAgent(steward.app, steward.clock);
+    const page = await visitor.get(`${s.page}/access`);
+    expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(page.headers["x-frame-options"]).toBe("DENY");
+    expect(page.headers["cache-control"]).toBe("no-store");
+    const stamp = /name="stamp" value="([^"]+)"/.exec(page.body)![1]!;
+    steward.clock.advance({ seconds: 30 });
+    const fields = { stamp, name: "Jordan Parent", email: `csrf-${unique()}@home.example`, about: "me", details: "Everything", website: "" };
+    // Without the form's token, or from another site: refused, and nothing kept.
+    expect((await visitor.post(`${s.page}/access`, { ...fields, _csrf: "forged" })).statusCode).toBe(403);
+    expect((await visitor.post(`${s.page}/access`, fields, { origin: "https://evil.example" })).statusCode).toBe(403);
+    // Too long, or fields the form does not have: refused with a message, nothing kept.
+    const long = await visitor.post(`${s.page}/access`, { ...fields, details: "x".repeat(5001) });
+    expect(long.statusCode).toBe(400);
+    expect(long.body).toContain("5000 characters or fewer");
+    expect((await visitor.post(`${s.page}/access`, { ...fields, organisationId: s.organisationId })).statusCode).toBe(400);
+    expect(await countOf("request_confirmations", s.organisationId)).toBe(0);
+    // A file sent to a form that takes none is refused before it is read.
+    const upload = await visitor.upload(`${s.page}/access`, "x.pdf", Buffer.from("%PDF-1.4"));
+    expect(upload.statusCode).toBe(415);
+  });
 });
