@@ -368,7 +368,7 @@ export async function removeAttachment(ctx: Context, caseId: string, attachmentI
 }
 
 /**
- * Housekeeping: removes stored files that no attachment or disclosure document holds any more, written over an hour ago
+ * Housekeeping: removes stored files that no attachment, disclosure document or released response holds any more, written over an hour ago
  * (an upload whose transaction never committed, a removal whose delete failed after its commit).
  * Each organisation is read in its own scope, as the application reads it; an organisation this
  * database does not know (another database pointed at the same folder) keeps every file.
@@ -392,7 +392,9 @@ export async function sweepStoredFiles(services: Pick<Services, "database" | "fi
         .execute();
       // Once a closed case's working data is purged, only the redacted copy is held.
       const documentFiles = documents.flatMap((row) => (row.purgedAt ? [row.redactedFileId] : [row.id, row.pdfFileId, row.textFileId, row.redactedFileId])).filter((id): id is string => id !== null);
-      return new Set([...held.map((row) => row.id), ...documentFiles]);
+      // A response released to the requester is kept as the record of what was disclosed.
+      const released = await trx.selectFrom("caseReleases").select("id").where("orgId", "=", organisationId).where("id", "in", ids).execute();
+      return new Set([...held.map((row) => row.id), ...documentFiles, ...released.map((row) => row.id)]);
     }),
   );
 }

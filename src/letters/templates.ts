@@ -286,14 +286,14 @@ const TEMPLATES: LetterTemplate[] = [
       "Thank you for your request, which we received on {{receivedOn}}. We have made a reasonable and proportionate search for the information you asked for. We can confirm that we hold and use personal information about you (or about your child, if you asked on their behalf).",
       "Your copy of the information is ready on your request page: {{requesterPageLink}}\n\nYou can download it there for {{releaseDays}} days. To keep it safe, we have not sent it with this letter.",
       "[Say what information you have withheld or blacked out and why, for example because it is about other people, and the exemption you relied on. If you withheld nothing, say so.]",
-      "The law says we must also tell you:\n\n" +
-        "- why we use your information\n" +
-        "- what kinds of information we hold\n" +
-        "- who we share it with, including anyone outside the UK, and how we protect it when it goes abroad\n" +
-        "- how long we keep it, or how we decide this\n" +
-        "- where we got it from, if not from you\n" +
-        "- whether we use automated decision-making, including profiling, and if we do, how it works and what it means for you\n\n" +
-        "Our privacy notice explains all of these. We can send you a copy if you ask.",
+      "The law says we must also tell you the following about the information we hold about you.\n\n" +
+        "Why we use it: [the purposes, for example to educate and look after pupils]\n\n" +
+        "What kinds of information we hold: [for example contact details, attendance, behaviour, assessment and special educational needs records]\n\n" +
+        "Who we share it with: [for example the local authority and the Department for Education; say if any goes outside the UK, and how it is protected there]\n\n" +
+        "How long we keep it: [the periods, or how we decide them]\n\n" +
+        "Where we got it, if not from you: [for example from your child's previous school, or from other agencies; or say that it all came from you]\n\n" +
+        "Automated decisions: [say whether any decision about you is made by a computer alone, including profiling; if so, how it works and what it means for you. Schools rarely do this: if you do not, say so]\n\n" +
+        "Our privacy notice, on our website, says more about each of these.",
       "You have the right to ask us to correct information that is wrong, to delete it, or to restrict how we use it. You also have the right to object to how we use it.",
       "If you are unhappy with how we have dealt with your request, please tell us first, quoting {{reference}}, so that we can try to put it right.",
       `You have the right to complain to ${ICO}. You also have the right to seek a judicial remedy, which means taking your case to court.`,

@@ -16,7 +16,7 @@ import { notFound } from "../platform/errors.ts";
 import { disclosureBundle } from "../redaction/disclosure/disclosure-bundle.ts";
 import { textPdf, type PdfLine } from "../reports/pdf.ts";
 import { sha256 } from "../cases/attachments.ts";
-import { publicNameOf, requesterAddress, requesterLink, setRequesterAddress } from "./requester-access.ts";
+import { publicNameOf, replaceRequesterAddress, requesterAddress, requesterLink } from "./requester-access.ts";
 import { MESSAGE_MAX, releasePlace } from "./requester-page.ts";
 
 /*
@@ -53,6 +53,8 @@ export interface Correspondence {
   releases: { id: string; releasedAt: Date; expiresAt: Date; expired: boolean; sizeBytes: number }[];
   letterKinds: { kind: LetterKind; name: string; purpose: string }[];
   publicName: string;
+  /** The day the requester's reply ended a clarification pause, while the DPO may still put it back. */
+  pauseEndedOn: string | null;
 }
 
 async function visibleCase(trx: Tx, ctx: Context, caseId: string): Promise<CaseRow> {
@@ -120,6 +122,7 @@ export async function correspondenceOf(ctx: Context, caseId: string): Promise<Co
       releases: releases.map((release) => ({ ...release, sizeBytes: Number(release.sizeBytes), expired: release.expiresAt.getTime() <= now.getTime() })),
       letterKinds: lettersFor(row.type as CaseType).map((template) => ({ kind: template.kind, name: template.name, purpose: template.purpose })),
       publicName: await publicNameOf(trx, orgId),
+      pauseEndedOn: row.closedAt ? null : ((await pauseEndedByReply(trx, row))?.toOn ?? null),
     };
   });
 }
@@ -141,9 +144,34 @@ export async function changeRequesterAddress(ctx: Context, caseId: string, email
     throw new CaseFormError({ email: "Enter an email address in the correct format, like name@example.com" });
   }
   await changeCase(ctx, caseId, "case.correct", async (trx, row) => {
-    await setRequesterAddress(trx, ctx.services, row.orgId, row.id, address, { confirmed: false });
-    return { event: "requester-address", detail: "The requester’s email address for letters and their page was set" };
+    const current = await requesterAddress(trx, ctx.services, row.orgId, row.id);
+    if (current?.toLowerCase() === address.toLowerCase()) {
+      return undefined;
+    }
+    await replaceRequesterAddress(trx, ctx.services, row.orgId, row.id, address);
+    return { event: "requester-address", detail: current ? "The requester’s email address for letters and their page was changed: whoever had the old one can no longer open the page" : "The requester’s email address for letters and their page was set" };
   }, { allowClosed: true });
+}
+
+/** The clarification pause the requester's last reply ended, if it is the case's latest and nothing has paused the clock since. */
+async function pauseEndedByReply(trx: Tx, row: Pick<CaseRow, "orgId" | "id">) {
+  const latest = await trx.selectFrom("caseStops").select(["id", "reason", "fromOn", "toOn", "endedByRequester"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).orderBy("fromOn", "desc").orderBy("toOn", "desc").executeTakeFirst();
+  return latest && latest.toOn !== null && latest.endedByRequester && latest.reason === "clarification" ? latest : undefined;
+}
+
+/**
+ * The requester's reply did not give what was asked for: the pause goes back as it was, from the
+ * day the school asked, as if the reply had not ended it (no days are lost to the school).
+ */
+export async function putPauseBack(ctx: Context, caseId: string): Promise<void> {
+  await changeCase(ctx, caseId, "case.clock-stop", async (trx, row) => {
+    const pause = await pauseEndedByReply(trx, row);
+    if (!pause) {
+      throw new CaseFormError({ pause: "There is no pause ended by the requester’s reply to put back." });
+    }
+    await trx.updateTable("caseStops").set({ toOn: null, endedByRequester: false }).where("orgId", "=", row.orgId).where("id", "=", pause.id).execute();
+    return { event: "clock-stopped", detail: `The requester’s reply did not give what was asked for: the pause is back, from ${formatDate(pause.fromOn)}` };
+  });
 }
 
 /** A message to the requester. They are emailed that there is one (never its words) with a link to their page. */
@@ -231,6 +259,8 @@ export interface LetterDraft {
   address: string | null;
   /** A reason the letter cannot go yet (an extension letter before the deadline is extended). */
   blocked: string | null;
+  /** A reason the response cannot be released with it yet. */
+  releaseBlocked: string | null;
 }
 
 /** A letter of `kind` for the case, filled in from the organisation's wording, for the DPO to edit. */
@@ -259,8 +289,29 @@ export async function draftLetter(ctx: Context, caseId: string, kind: string): P
       canRelease: RELEASING.includes(template.kind),
       address: (await requesterAddress(trx, ctx.services, row.orgId, row.id)) ?? null,
       blocked: blockedBecause(template, row),
+      releaseBlocked: RELEASING.includes(template.kind) ? await releaseBlockedBecause(trx, row) : null,
     };
   });
+}
+
+/**
+ * Why the response cannot be released to the requester's page yet: it goes only to an address the
+ * requester has shown is theirs (a mistyped one would hand a child's data to a stranger), and not
+ * while the school still waits for proof of identity or a fee.
+ */
+async function releaseBlockedBecause(trx: Tx, row: CaseRow): Promise<string | null> {
+  const address = await trx.selectFrom("caseRequesters").select(["confirmedAt"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).executeTakeFirst();
+  if (!address) {
+    return "Add the requester’s email address first: the response is downloaded from their page, which emails them a code to open.";
+  }
+  if (!address.confirmedAt) {
+    return "The requester has not yet shown that the email address is theirs. It is confirmed when they open their page with an emailed code: send them a message first, and release the response once they have.";
+  }
+  const waiting = await trx.selectFrom("caseStops").select(["reason"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("toOn", "is", null).executeTakeFirst();
+  if (waiting && waiting.reason !== "clarification") {
+    return `The clock is stopped (${STOP_REASON_NAMES[waiting.reason].toLowerCase()}): restart it once that has arrived, then release the response.`;
+  }
+  return null;
 }
 
 function blockedBecause(template: LetterTemplate, row: CaseRow): string | null {
@@ -337,6 +388,10 @@ export async function sendLetter(ctx: Context, caseId: string, letter: LetterToS
       const finalBody = withLink.replace(LINK_PLACEHOLDER_PATTERN, link);
       const finalSubject = subject.replace(LINK_PLACEHOLDER_PATTERN, "");
       if (bundle) {
+        const releaseBlocked = await releaseBlockedBecause(trx, row);
+        if (releaseBlocked) {
+          throw new CaseFormError({ release: releaseBlocked });
+        }
         const sealed = await sealFileFor(trx, ctx.services.keyring, releasePlace(row.orgId, releaseId), bundle.bytes);
         await trx
           .insertInto("caseReleases")

@@ -22,7 +22,7 @@ import { confirmRequesterAddress, requesterAddressIndex, startRequesterSession }
  * The public request page of a school or trust (/r/<public name>): forms a parent, pupil,
  * member of staff or journalist fills in without an account. Nothing is logged until the address
  * given has been confirmed with the code emailed to it; until then the form waits, sealed, for
- * at most an hour. Abuse is kept out without anything leaving the school's server: a field only
+ * the code's 30 minutes (then it is emptied; the row itself, for the per-address limit, a day). Abuse is kept out without anything leaving the school's server: a field only
  * robots fill in, a minimum time to fill the form in, limits per address and per form (and per
  * network address, at the route), and the size limits every form has.
  */
@@ -158,8 +158,13 @@ export const MINIMUM_FILL_SECONDS = 3;
 const FORM_OPEN_HOURS = 24;
 /** Requests one address may start at one organisation in a day (confirmed or not). */
 export const PER_ADDRESS_PER_DAY = 5;
-/** Requests one form may take at one organisation in an hour: a flood stops there, and the school can still be emailed. */
+/**
+ * Confirmed requests one form may take at one organisation in an hour: a flood stops there, and
+ * the school can still be emailed. Posts never confirmed count apart, against a higher ceiling,
+ * so that junk posts from throwaway addresses cannot close the form to real parents.
+ */
 export const PER_FORM_PER_HOUR = 30;
+export const UNCONFIRMED_PER_HOUR = 300;
 /** The emailed code: six digits, for 30 minutes, five tries. */
 const CODE_MINUTES = 30;
 export const CODE_TRIES = 5;
@@ -258,12 +263,14 @@ export async function startPublicRequest(ctx: PublicContext, formId: string, inp
     }
     const recent = await trx
       .selectFrom("requestConfirmations")
-      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .select((eb) => [
+        eb.fn.count<string>("caseId").filterWhere("formKind", "=", form.id).as("confirmed"),
+        eb.fn.countAll<string>().filterWhere("caseId", "is", null).as("unconfirmed"),
+      ])
       .where("orgId", "=", organisation.id)
-      .where("formKind", "=", form.id)
       .where("createdAt", ">", new Date(now.getTime() - 3_600_000))
       .executeTakeFirstOrThrow();
-    if (Number(recent.count) >= PER_FORM_PER_HOUR) {
+    if (Number(recent.confirmed) >= PER_FORM_PER_HOUR || Number(recent.unconfirmed) >= UNCONFIRMED_PER_HOUR) {
       throw new PublicFormRefused(`${organisation.name}’s request page is taking a great many requests just now. Nothing was saved. Try again in an hour, or contact the school directly.`);
     }
     const kept = JSON.stringify({ form: form.id, ...input, website: undefined, stamp: undefined });
@@ -284,7 +291,7 @@ export async function startPublicRequest(ctx: PublicContext, formId: string, inp
     // The code is for the address's owner alone: marked so the outbox page never shows it.
     await queueEmail(trx, ctx.services, organisation.id, {
       to: input.email,
-      subject: `Your code to confirm your request to ${organisation.name}: ${code}`,
+      subject: `Your code to confirm your request to ${organisation.name}`,
       text: `Someone, we hope you, asked ${organisation.name} for something using this email address on its request page.\n\nTo confirm it is your address and send the request, enter this code on the page:\n\n${code}\n\nThe code works for ${CODE_MINUTES} minutes. If you did not ask, ignore this email: nothing is sent to the school without the code.\n`,
       authentication: true,
     });
@@ -366,7 +373,7 @@ export async function confirmPublicRequest(ctx: PublicContext, confirmationId: s
       [organisation.id],
     );
     await trx.updateTable("requestConfirmations").set({ caseId, form: null }).where("orgId", "=", organisation.id).where("id", "=", fresh.id).execute();
-    await confirmRequesterAddress(trx, ctx.services, organisation, caseId, reference, kept.email, kept.name);
+    await confirmRequesterAddress(trx, ctx.services, organisation, caseId, reference, kept.email, kept.name, `${kept.details}${whose}`);
     await recordAudit(trx, { organisationId: organisation.id, actorUserId: null, action: "requester.confirm", recordType: "case", recordId: caseId, meta: ctx.request, at: now });
     const sessionToken = await startRequesterSession(trx, ctx.services, organisation.id, caseId);
     return { caseId, reference, sessionToken };

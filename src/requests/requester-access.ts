@@ -23,6 +23,14 @@ const CODE_MINUTES = 10;
 const CODE_TRIES = 5;
 /** A code may be sent again after this long (a requester who lost the first). */
 const CODE_RESEND_SECONDS = 60;
+/**
+ * Over a link's whole life: the codes it may send and the wrong codes it may be given. Without
+ * these, asking for a new code (which gives five fresh tries) would let someone holding a
+ * forwarded link guess for ever; with them a link gives at most LINK_FAILURES guesses at a
+ * million codes, then the requester asks for a new link, which only their own address receives.
+ */
+export const LINK_CODES = 10;
+export const LINK_FAILURES = 10;
 
 const requesterPlace = (organisationId: string, caseId: string) => ({ organisationId, table: "caseRequesters" as const, column: "email", rowId: caseId });
 export const requesterAddressIndex = (services: Pick<Services, "keyring">, email: string) => blindIndex(services.keyring, "requester email", email.trim().toLowerCase());
@@ -38,6 +46,16 @@ export async function setRequesterAddress(trx: Tx, services: Pick<Services, "key
     .values({ orgId: organisationId, caseId, email: sealed, emailIndex: index, confirmedAt: confirmed ? now : null, createdAt: now })
     .onConflict((oc) => oc.columns(["orgId", "caseId"]).doUpdateSet({ email: sealed, emailIndex: index, confirmedAt: confirmed ? now : null }))
     .execute();
+}
+
+/**
+ * A new address for the case: whoever held the old one loses the page at once (their sessions
+ * end and their links stop working), so a corrected typo cannot leave a stranger holding it.
+ */
+export async function replaceRequesterAddress(trx: Tx, services: Pick<Services, "keyring" | "clock">, organisationId: string, caseId: string, email: string): Promise<void> {
+  await setRequesterAddress(trx, services, organisationId, caseId, email, { confirmed: false });
+  await trx.deleteFrom("requesterSessions").where("orgId", "=", organisationId).where("caseId", "=", caseId).execute();
+  await trx.updateTable("requesterLinks").set({ expiresAt: services.clock.now(), codeHash: null }).where("orgId", "=", organisationId).where("caseId", "=", caseId).execute();
 }
 
 /** The address the case's requester is written to, if the school has one. */
@@ -76,8 +94,15 @@ export async function confirmRequesterAddress(
   reference: string,
   email: string,
   name: string,
+  asked: string,
 ): Promise<void> {
   await setRequesterAddress(trx, services, organisation.id, caseId, email, { confirmed: true });
+  await trx
+    .updateTable("caseRequesters")
+    .set({ asked: await sealFor(trx, services.keyring, { organisationId: organisation.id, table: "caseRequesters", column: "asked", rowId: caseId }, asked) })
+    .where("orgId", "=", organisation.id)
+    .where("caseId", "=", caseId)
+    .execute();
   const link = await requesterLink(trx, services, organisation, caseId);
   await queueEmail(trx, services, organisation.id, {
     to: email,
@@ -105,7 +130,7 @@ export type LinkState = { kind: "unusable" } | { kind: "ready"; maskedAddress: s
 export async function openRequesterLink(ctx: PublicContext, token: string): Promise<LinkState> {
   return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
     const link = await linkRow(trx, ctx, token);
-    if (!link || link.expiresAt.getTime() <= ctx.services.clock.now().getTime()) {
+    if (!link || link.expiresAt.getTime() <= ctx.services.clock.now().getTime() || link.failedAttempts >= LINK_FAILURES) {
       return { kind: "unusable" as const };
     }
     const address = await requesterAddress(trx, ctx.services, ctx.organisation.id, link.caseId);
@@ -123,9 +148,15 @@ export class RequesterAccessRefused extends Error {}
 export async function sendRequesterCode(ctx: PublicContext, token: string): Promise<void> {
   const now = ctx.services.clock.now();
   await inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
-    const link = await linkRow(trx, ctx, token);
-    if (!link || link.expiresAt.getTime() <= now.getTime()) {
+    const found = await linkRow(trx, ctx, token);
+    if (!found || found.expiresAt.getTime() <= now.getTime()) {
       throw new RequesterAccessRefused("This link no longer works. Ask for a new one below.");
+    }
+    // One at a time per link, so that two presses at once send one code.
+    await sql`select 1 from requester_links where org_id = ${found.orgId} and id = ${found.id} for update`.execute(trx);
+    const link = (await linkRow(trx, ctx, token))!;
+    if (link.failedAttempts >= LINK_FAILURES || link.codesSent >= LINK_CODES) {
+      throw new RequesterAccessRefused("This link has sent as many codes as it can. For your security, ask for a new link below: it goes to the email address the school has for you.");
     }
     if (link.codeSentAt && now.getTime() - link.codeSentAt.getTime() < CODE_RESEND_SECONDS * 1000) {
       throw new RequesterAccessRefused("A code was sent less than a minute ago. Check your email (and its junk folder), or wait a minute and ask again.");
@@ -135,10 +166,10 @@ export async function sendRequesterCode(ctx: PublicContext, token: string): Prom
       throw new RequesterAccessRefused("This link no longer works. Ask for a new one below.");
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    await trx.updateTable("requesterLinks").set({ codeHash: codeHash(link.id, code), codeSentAt: now, codeAttempts: 0 }).where("orgId", "=", link.orgId).where("id", "=", link.id).execute();
+    await trx.updateTable("requesterLinks").set({ codeHash: codeHash(link.id, code), codeSentAt: now, codeAttempts: 0, codesSent: link.codesSent + 1 }).where("orgId", "=", link.orgId).where("id", "=", link.id).execute();
     await queueEmail(trx, ctx.services, ctx.organisation.id, {
       to: address,
-      subject: `Your code for your request to ${ctx.organisation.name}: ${code}`,
+      subject: `Your code for your request to ${ctx.organisation.name}`,
       text: `Enter this code to open the page about your request to ${ctx.organisation.name}:\n\n${code}\n\nIt works for ${CODE_MINUTES} minutes. If you did not ask for it, ignore this email: nobody can open the page without the code.\n`,
       authentication: true,
     });
@@ -155,17 +186,29 @@ export async function enterRequesterCode(ctx: PublicContext, token: string, code
     }
     await sql`select 1 from requester_links where org_id = ${link.orgId} and id = ${link.id} for update`.execute(trx);
     const fresh = (await linkRow(trx, ctx, token))!;
+    if (fresh.failedAttempts >= LINK_FAILURES) {
+      return { refused: "Too many wrong codes have been tried with this link, so it no longer works. Ask for a new link below." };
+    }
     const live = fresh.codeHash && fresh.codeSentAt && fresh.codeSentAt.getTime() + CODE_MINUTES * 60_000 > now.getTime() && fresh.codeAttempts < CODE_TRIES;
     if (!live) {
       return { refused: "The code has expired. Ask for a new code." };
     }
     if (!/^\d{6}$/.test(code.trim()) || codeHash(fresh.id, code.trim()) !== fresh.codeHash) {
-      await trx.updateTable("requesterLinks").set({ codeAttempts: fresh.codeAttempts + 1 }).where("orgId", "=", fresh.orgId).where("id", "=", fresh.id).execute();
+      await trx
+        .updateTable("requesterLinks")
+        .set({ codeAttempts: fresh.codeAttempts + 1, failedAttempts: fresh.failedAttempts + 1 })
+        .where("orgId", "=", fresh.orgId)
+        .where("id", "=", fresh.id)
+        .execute();
+      if (fresh.failedAttempts + 1 >= LINK_FAILURES) {
+        return { refused: "The code is not right. Too many wrong codes have been tried with this link, so it no longer works. Ask for a new link below." };
+      }
       const left = CODE_TRIES - fresh.codeAttempts - 1;
       return { refused: left > 0 ? `The code is not right. Check the email and try again (${left} ${left === 1 ? "try" : "tries"} left).` : "The code is not right, and that was the last try. Ask for a new code." };
     }
-    // A code opens the page once.
+    // A code opens the page once; and it shows the address is the requester's.
     await trx.updateTable("requesterLinks").set({ codeHash: null }).where("orgId", "=", fresh.orgId).where("id", "=", fresh.id).execute();
+    await trx.updateTable("caseRequesters").set({ confirmedAt: now }).where("orgId", "=", fresh.orgId).where("caseId", "=", fresh.caseId).where("confirmedAt", "is", null).execute();
     await recordAudit(trx, { organisationId: fresh.orgId, actorUserId: null, action: "requester.sign-in", recordType: "case", recordId: fresh.caseId, meta: ctx.request, at: now });
     return { token: await startRequesterSession(trx, ctx.services, fresh.orgId, fresh.caseId) };
   });
@@ -252,11 +295,15 @@ export async function askForNewLink(ctx: PublicContext, reference: string, email
   });
 }
 
-/** Forms never confirmed, and requester sessions past their timeouts, are deleted. Returns how many rows went. */
+/**
+ * A form whose code has expired is emptied (its words gone); a day on, its row goes too (it was
+ * kept that long for the per-address limit); requester sessions past their timeouts are deleted.
+ * Returns how many rows changed.
+ */
 export async function purgeRequesterLeftovers(services: Pick<Services, "database" | "clock">): Promise<number> {
   const now = services.clock.now().getTime();
   const { rows } = await inScope(services.database.db, {}, (trx) =>
-    sql<{ purged: number }>`select steward_purge_requester_leftovers(${new Date(now - 86_400_000)}, ${new Date(now - REQUESTER_IDLE_MS)}, ${new Date(now - REQUESTER_ABSOLUTE_MS)}) as purged`.execute(trx),
+    sql<{ purged: number }>`select steward_purge_requester_leftovers(${new Date(now)}, ${new Date(now - 86_400_000)}, ${new Date(now - REQUESTER_IDLE_MS)}, ${new Date(now - REQUESTER_ABSOLUTE_MS)}) as purged`.execute(trx),
   );
   return rows[0]?.purged ?? 0;
 }

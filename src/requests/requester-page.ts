@@ -4,7 +4,7 @@ import { formatDate, londonDateOf } from "../calendar/dates.ts";
 import type { CaseType, ClockStop } from "../calendar/deadlines.ts";
 import { deadlineOf, storeDeadline } from "../cases/case-deadlines.ts";
 import { checkUpload, storeAttachment, withStoredFile } from "../cases/attachments.ts";
-import { casePlace, CaseFormError, recordCaseEvent } from "../cases/cases.ts";
+import { CaseFormError, recordCaseEvent } from "../cases/cases.ts";
 import { caseRecipients } from "../cases/recipients.ts";
 import { WORKFLOWS } from "../cases/workflows.ts";
 import { queueEmail } from "../notify/outbox.ts";
@@ -39,7 +39,8 @@ export interface RequesterView {
   typeName: string;
   organisationName: string;
   receivedOn: string;
-  summary: string;
+  /** What they asked, in their own words, when they made the request on the public page; null for a request logged by staff (the staff's summary is internal). */
+  asked: string | null;
   closed: boolean;
   /** The law lets the school ask this kind of request for proof of identity (a subject access request, say; never FOI). */
   identityMayBeAsked: boolean;
@@ -120,7 +121,7 @@ export async function requesterView(ctx: PublicContext, session: RequesterSessio
       typeName: WORKFLOWS[row.type as CaseType].name,
       organisationName: ctx.organisation.name,
       receivedOn: row.receivedOn,
-      summary: await openFor(trx, ctx.services.keyring, casePlace(orgId, row.id, "summary"), row.summary),
+      asked: await askedOf(trx, ctx, orgId, row.id),
       closed: row.closedAt !== null,
       identityMayBeAsked: WORKFLOWS[row.type as CaseType].stopReasons.includes("identity"),
       // A breach's 72 hours are the school's own deadline, not a promise to whoever reported it.
@@ -135,8 +136,61 @@ export async function requesterView(ctx: PublicContext, session: RequesterSessio
   });
 }
 
-/** Tells the school's usual people that the requester did something, by reference only. */
+async function askedOf(trx: Tx, ctx: PublicContext, organisationId: string, caseId: string): Promise<string | null> {
+  const row = await trx.selectFrom("caseRequesters").select(["asked"]).where("orgId", "=", organisationId).where("caseId", "=", caseId).executeTakeFirst();
+  return row?.asked ? openFor(trx, ctx.services.keyring, { organisationId, table: "caseRequesters", column: "asked", rowId: caseId }, row.asked) : null;
+}
+
+/** What one requester may send on one case in a day, and in all: a public page must not be a way to fill a school's storage or inbox. */
+export const REQUESTER_MESSAGES_A_DAY = 20;
+export const REQUESTER_FILES_A_DAY = 10;
+export const REQUESTER_BYTES_A_CASE = 50 * 1024 * 1024;
+
+async function checkRequesterLimits(trx: Tx, services: Services, row: { orgId: string; id: string }, adding: { message?: boolean; fileBytes?: number }): Promise<void> {
+  const since = new Date(services.clock.now().getTime() - 86_400_000);
+  if (adding.message) {
+    const sent = await trx.selectFrom("caseMessages").select((eb) => eb.fn.countAll<string>().as("n")).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("fromRequester", "=", true).where("sentAt", ">", since).executeTakeFirstOrThrow();
+    if (Number(sent.n) >= REQUESTER_MESSAGES_A_DAY) {
+      throw new CaseFormError({ body: `You have sent ${REQUESTER_MESSAGES_A_DAY} messages today, which is as many as this page takes in a day. The school has them all; send more tomorrow.` });
+    }
+  }
+  if (adding.fileBytes !== undefined) {
+    const files = await trx
+      .selectFrom("caseAttachments")
+      .select((eb) => [eb.fn.countAll<string>().as("n"), eb.fn.sum<string>("sizeBytes").as("bytes")])
+      .where("orgId", "=", row.orgId)
+      .where("caseId", "=", row.id)
+      .where("fromRequester", "=", true)
+      .executeTakeFirstOrThrow();
+    const today = await trx.selectFrom("caseAttachments").select((eb) => eb.fn.countAll<string>().as("n")).where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("fromRequester", "=", true).where("uploadedAt", ">", since).executeTakeFirstOrThrow();
+    if (Number(today.n) >= REQUESTER_FILES_A_DAY) {
+      throw new CaseFormError({ file: `You have sent ${REQUESTER_FILES_A_DAY} files today, which is as many as this page takes in a day. Send more tomorrow.` });
+    }
+    if (Number(files.bytes ?? 0) + adding.fileBytes > REQUESTER_BYTES_A_CASE) {
+      throw new CaseFormError({ file: "This request has as many files from you as it can hold. If you need to send more, ask the school how in a message." });
+    }
+  }
+}
+
+/**
+ * Tells the school's usual people that the requester did something, by reference only; at most
+ * once an hour a case (a requester sending ten messages sends the school one email).
+ */
 async function tellSchool(trx: Tx, services: Services, row: { orgId: string; id: string; reference: string; assigneeId: string | null }, what: string): Promise<void> {
+  const hourAgo = new Date(services.clock.now().getTime() - 3_600_000);
+  const recent = await trx
+    .selectFrom("caseEvents")
+    .select("id")
+    .where("orgId", "=", row.orgId)
+    .where("caseId", "=", row.id)
+    .where("kind", "in", ["requester-message", "requester-identity"])
+    .where("at", ">", hourAgo)
+    .limit(2)
+    .execute();
+  // This action's own event is one of them: another in the hour means the school was told then.
+  if (recent.length > 1) {
+    return;
+  }
   const recipients = await caseRecipients(trx, services.keyring, row.orgId, row.assigneeId, [row.orgId]);
   for (const recipient of recipients) {
     await queueEmail(trx, services, row.orgId, {
@@ -165,6 +219,7 @@ export async function sendRequesterMessage(ctx: PublicContext, session: Requeste
   const checked = input.file ? await checkUpload(input.file) : undefined;
   return withStoredFile(ctx.services, async (trx, keep) => {
     const row = await sessionCase(trx, ctx, session);
+    await checkRequesterLimits(trx, ctx.services, row, { message: true, ...(checked ? { fileBytes: checked.bytes.length } : {}) });
     const now = ctx.services.clock.now();
     const id = randomUUID();
     await trx
@@ -175,7 +230,7 @@ export async function sendRequesterMessage(ctx: PublicContext, session: Requeste
       await storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "message", messageId: id }, checked, keep);
     }
     await recordCaseEvent(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "requester-message", detail: checked ? "Sent a message, with a file" : "Sent a message" });
-    const restarted = row.closedAt ? false : await restartWaitingClock(trx, ctx.services, row, "clarification", "The requester replied while the school waited for clarification: the clock runs again from today. If the reply does not clarify the request, stop the clock again.");
+    const restarted = row.closedAt ? false : await restartWaitingClock(trx, ctx.services, row, "clarification", "The requester replied while the school waited for clarification: the clock runs again from today. If the reply does not give what was asked for, put the pause back from Letters and messages.");
     await recordAudit(trx, { organisationId: row.orgId, actorUserId: null, action: "requester.message", recordType: "case", recordId: row.id, meta: ctx.request, at: now });
     await tellSchool(trx, ctx.services, row, "The requester sent a message");
     return { clockRestarted: restarted };
@@ -189,7 +244,7 @@ async function restartWaitingClock(trx: Tx, services: Services, row: { orgId: st
     return false;
   }
   const today = londonDateOf(services.clock.now());
-  await trx.updateTable("caseStops").set({ toOn: today < open.fromOn ? open.fromOn : today }).where("orgId", "=", row.orgId).where("id", "=", open.id).execute();
+  await trx.updateTable("caseStops").set({ toOn: today < open.fromOn ? open.fromOn : today, endedByRequester: true }).where("orgId", "=", row.orgId).where("id", "=", open.id).execute();
   const { deadline } = await deadlineOf(trx, row);
   await storeDeadline(trx, row.orgId, row.id, deadline, services.clock.now());
   await recordCaseEvent(trx, services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "clock-restarted", detail: `${detail} Now due ${deadline.due ? formatDate(deadline.due.slice(0, 10)) : "when the clock runs again"}.` });
@@ -210,6 +265,10 @@ export async function uploadIdentity(ctx: PublicContext, session: RequesterSessi
     if (row.closedAt) {
       throw new CaseFormError({ file: "This request is closed, so it takes no more files. Send the school a message instead." });
     }
+    if (!WORKFLOWS[row.type as CaseType].stopReasons.includes("identity")) {
+      throw new CaseFormError({ file: "This kind of request does not need proof of identity." });
+    }
+    await checkRequesterLimits(trx, ctx.services, row, { fileBytes: checked.bytes.length });
     await storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "identity" }, checked, keep);
     await recordCaseEvent(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "requester-identity", detail: "Sent proof of identity: check it before going on" });
     const restarted = await restartWaitingClock(trx, ctx.services, row, "identity", "Proof of identity arrived from the requester: the clock runs again from today. If it is not enough, stop the clock again and say what is needed.");

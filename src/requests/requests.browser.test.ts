@@ -44,7 +44,7 @@ describe(`the requester's side, in Chromium (${testEngine})`, () => {
     violations.push(...(await accessibilityViolations(scanner)));
   };
   const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
-  const latestCode = async () => /\b(\d{6})\b/.exec((await emailsTo(steward.services, parentEmail)).filter((mail) => /code/i.test(mail.subject)).at(-1)!.subject)![1]!;
+  const latestCode = async () => /^(\d{6})$/m.exec((await emailsTo(steward.services, parentEmail)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)![1]!;
   const latestLink = async () => /http:\/\/steward\.test(\/r\/\S+\/your-request\/[A-Za-z0-9_-]{43})/.exec((await emailsTo(steward.services, parentEmail)).filter((mail) => /your-request/.test(mail.body)).at(-1)!.body)![1]!;
 
   let parent: Page;

@@ -10,6 +10,9 @@ import { deliverDueEmail } from "../notify/outbox.ts";
 import { LETTER_TEMPLATES } from "../letters/templates.ts";
 import { runDueJobs } from "../platform/jobs/jobs.ts";
 import { JOB_HANDLERS } from "../steward.ts";
+import { sweepStoredFiles } from "../cases/attachments.ts";
+import { LINK_FAILURES } from "./requester-access.ts";
+import { REQUESTER_MESSAGES_A_DAY } from "./requester-page.ts";
 
 /*
  * The requester's side, through the HTTP app as a parent and a DPO use it: the public form and
@@ -17,7 +20,8 @@ import { JOB_HANDLERS } from "../steward.ts";
  * and their clock stops, and what is refused.
  */
 
-const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1];
+/** The code in the newest code email to `address` (codes are in the body only, never the subject). */
+const codeIn = (text: string) => /^(\d{6})$/m.exec(text)?.[1];
 const linkIn = (text: string) => /http:\/\/steward\.test(\/r\/[a-z0-9-]+\/your-request\/[A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
 describe(`the requester's side (${testEngine})`, () => {
@@ -62,7 +66,7 @@ describe(`the requester's side (${testEngine})`, () => {
     const { parent, posted } = await parentAsks(page, email);
     expect(posted.statusCode, posted.body.slice(0, 500)).toBe(303);
     const confirmPath = posted.headers.location!;
-    const code = codeIn((await emailsTo(steward.services, email)).at(-1)!.subject)!;
+    const code = codeIn((await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)!;
     await parent.get(confirmPath);
     const confirmed = await parent.post(confirmPath, { code });
     expect(confirmed.statusCode, confirmed.body.slice(0, 500)).toBe(303);
@@ -76,7 +80,7 @@ describe(`the requester's side (${testEngine})`, () => {
     const link = linkIn((await emailsTo(steward.services, email)).filter((mail) => linkIn(mail.body)).at(-1)!.body)!;
     await parent.get(link);
     await parent.post(`${link}/code`);
-    const code = codeIn((await emailsTo(steward.services, email)).at(-1)!.subject)!;
+    const code = codeIn((await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)!;
     await parent.get(link);
     expect((await parent.post(link, { code })).statusCode).toBe(303);
   }
@@ -87,9 +91,10 @@ describe(`the requester's side (${testEngine})`, () => {
     const { parent, posted } = await parentAsks(s.page, email);
     expect(posted.statusCode, /govuk-error-summary__body">([\s\S]*?)<\/div>/.exec(posted.body)?.[1]).toBe(303);
     expect(await countOf("cases", s.organisationId)).toBe(0);
-    const codeEmail = (await emailsTo(steward.services, email)).at(-1)!;
+    const codeEmail = (await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!;
     expect(codeEmail.body).not.toContain("behaviour records");
-    const code = codeIn(codeEmail.subject)!;
+    const code = codeIn(codeEmail.body)!;
+    expect(codeEmail.subject).not.toContain(code);
 
     // Confirmed an hour later: received then, not when the form was posted.
     steward.clock.advance({ minutes: 20 });
@@ -113,7 +118,7 @@ describe(`the requester's side (${testEngine})`, () => {
     expect(own.body).toContain("All of Jamie&#39;s behaviour records since September.");
     expect(own.body).toContain("The school must respond by");
     // The requester was emailed a link; the owner (the school's only manager) was told by reference only.
-    expect(linkIn((await emailsTo(steward.services, email)).at(-1)!.body)).toBeTruthy();
+    expect(linkIn((await emailsTo(steward.services, email)).filter((mail) => linkIn(mail.body)).at(-1)!.body)).toBeTruthy();
     const told = await emailsTo(steward.services, s.email);
     expect(told.some((mail) => /New subject access request/.test(mail.subject) && !mail.body.includes("Jamie"))).toBe(true);
 
@@ -161,7 +166,7 @@ describe(`the requester's side (${testEngine})`, () => {
     const s = await school();
     const first = await confirmedRequest(s.page);
     const second = await confirmedRequest(s.page);
-    const link = linkIn((await emailsTo(steward.services, first.email)).at(-1)!.body)!;
+    const link = linkIn((await emailsTo(steward.services, first.email)).filter((mail) => linkIn(mail.body)).at(-1)!.body)!;
 
     // Someone with the link alone (a forwarded email) sees no detail of the request.
     const stranger = new TestAgent(steward.app, steward.clock);
@@ -171,12 +176,12 @@ describe(`the requester's side (${testEngine})`, () => {
     expect(offered.body).not.toContain("behaviour records");
     expect((await stranger.get(`${s.page}/request`)).statusCode).toBe(401);
     await stranger.post(`${link}/code`);
-    const codeMail = (await emailsTo(steward.services, first.email)).at(-1)!;
+    const codeMail = (await emailsTo(steward.services, first.email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!;
     expect(codeMail.subject).toMatch(/Your code/);
     await stranger.get(link);
-    const guessed = await stranger.post(link, { code: "123456" === codeIn(codeMail.subject) ? "654321" : "123456" });
+    const guessed = await stranger.post(link, { code: "123456" === codeIn(codeMail.body) ? "654321" : "123456" });
     expect(guessed.statusCode).toBe(400);
-    const opened = await stranger.post(link, { code: codeIn(codeMail.subject)! });
+    const opened = await stranger.post(link, { code: codeIn(codeMail.body)! });
     expect(opened.statusCode).toBe(303);
     const page = await stranger.get(`${s.page}/request`);
     expect(page.body).toContain(first.reference);
@@ -197,7 +202,9 @@ describe(`the requester's side (${testEngine})`, () => {
     const wrong = await stranger.post(`${s.page}/new-link`, { reference: first.reference, email: "someone@else.example" });
     expect(asked.body).toContain("If the reference and email address match");
     expect(wrong.body).toContain("If the reference and email address match");
-    expect(linkIn((await emailsTo(steward.services, first.email)).at(-1)!.body)).toBeTruthy();
+    const fresh = (await emailsTo(steward.services, first.email)).filter((mail) => mail.subject.startsWith("A new link"));
+    expect(fresh).toHaveLength(1);
+    expect(linkIn(fresh[0]!.body)).not.toBe(link);
     expect(await emailsTo(steward.services, "someone@else.example")).toHaveLength(0);
   });
 
@@ -219,7 +226,7 @@ describe(`the requester's side (${testEngine})`, () => {
     const filled = body.replace(/\[[^\]]*\]/g, "a photo of your passport or driving licence");
     const sent = await s.owner.post(`/cases/${request.caseId}/letters`, { kind: "identity-request", subject, body: filled, method: "email" });
     expect(sent.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(sent.body)?.[1]).toBe(303);
-    const letterMail = (await emailsTo(steward.services, request.email)).at(-1)!;
+    const letterMail = (await emailsTo(steward.services, request.email)).find((mail) => mail.body.startsWith("Dear Jordan Parent") && !mail.subject.includes("has your request"))!;
     expect(letterMail.body).toContain("Dear Jordan Parent");
     expect(`${letterMail.subject}\n${letterMail.body}`).toContain(request.reference);
     expect(linkIn(letterMail.body)).toBeTruthy();
@@ -396,6 +403,12 @@ describe(`the requester's side (${testEngine})`, () => {
     // Someone without the parent's session gets nothing; another case's release is not found.
     expect((await new TestAgent(steward.app, steward.clock).get(`${s.page}/request/responses/${releases[0]!.id}`)).statusCode).toBe(401);
 
+    // The hourly file sweep keeps it: it is the record of what was disclosed.
+    steward.clock.advance({ hours: 2 });
+    expect(await sweepStoredFiles(steward.services)).toBe(0);
+    await reopen(request.parent, request.email);
+    expect((await request.parent.get(`${s.page}/request/responses/${releases[0]!.id}`)).statusCode).toBe(200);
+
     // 28 days on (the default), the download has closed and the page says how to ask again.
     steward.clock.advance({ hours: 28 * 24 + 1 });
     await reopen(request.parent, request.email);
@@ -456,7 +469,7 @@ describe(`the requester's side (${testEngine})`, () => {
     const posted = await journalist.post(`${s.page}/information`, { stamp, name: "Pat Reporter", email, details: "The school's spending on agency staff in 2026.", website: "" });
     expect(posted.statusCode).toBe(303);
     await journalist.get(posted.headers.location!);
-    expect((await journalist.post(posted.headers.location!, { code: codeIn((await emailsTo(steward.services, email)).at(-1)!.subject)! })).statusCode).toBe(303);
+    expect((await journalist.post(posted.headers.location!, { code: codeIn((await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)! })).statusCode).toBe(303);
     const made = await sql<{ type: string; subjectKind: string | null }>`select type, subject_kind from cases where org_id = ${s.organisationId}`.execute(db());
     expect(made.rows).toEqual([{ type: "foi-school", subjectKind: null }]);
   });
@@ -483,5 +496,124 @@ describe(`the requester's side (${testEngine})`, () => {
     // A file sent to a form that takes none is refused before it is read.
     const upload = await visitor.upload(`${s.page}/access`, "x.pdf", Buffer.from("%PDF-1.4"));
     expect(upload.statusCode).toBe(415);
+  });
+
+  it("stops a forwarded link being used to guess the code: a link takes few wrong codes, and codes never show in the outbox", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page);
+    const link = linkIn((await emailsTo(steward.services, request.email)).filter((mail) => linkIn(mail.body)).at(-1)!.body)!;
+    const stranger = new TestAgent(steward.app, steward.clock);
+    let refused = 0;
+    for (let round = 0; round < 4; round += 1) {
+      steward.clock.advance({ minutes: 2 });
+      await stranger.get(link);
+      await stranger.post(`${link}/code`);
+      const real = codeIn((await emailsTo(steward.services, request.email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)!;
+      for (let guess = 0; guess < 5; guess += 1) {
+        await stranger.get(link);
+        const wrong = String((Number(real) + 1 + guess) % 1_000_000).padStart(6, "0");
+        const answer = await stranger.post(link, { code: wrong });
+        if (answer.body.includes("no longer works")) refused += 1;
+      }
+    }
+    // Ten wrong codes and the link is done with, whatever codes are sent after.
+    const { rows } = await sql<{ failedAttempts: number }>`select failed_attempts from requester_links where case_id = ${request.caseId} and failed_attempts > 0`.execute(db());
+    expect(rows[0]!.failedAttempts).toBe(LINK_FAILURES);
+    expect(refused).toBeGreaterThan(0);
+    expect((await stranger.get(link)).statusCode).toBe(410);
+    steward.clock.advance({ minutes: 2 });
+    const more = await stranger.post(`${link}/code`);
+    expect(more.statusCode).toBe(429);
+    // The right code now opens nothing through this link.
+    expect((await stranger.get(`${s.page}/request`)).statusCode).toBe(401);
+
+    // The owner reading the outbox sees neither a code in a subject nor a body.
+    await s.owner.signIn(s.username);
+    const outbox = await s.owner.get("/outbox");
+    const codes = (await emailsTo(steward.services, request.email)).filter((mail) => /Your code/.test(mail.subject)).map((mail) => codeIn(mail.body)!);
+    expect(codes.length).toBeGreaterThan(0);
+    for (const code of codes) {
+      expect(outbox.body).not.toContain(code);
+    }
+  });
+
+  it("limits what a requester can send, tells the school once an hour, refuses identity files where none is asked, and shows the requester only their own words", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page);
+    for (let n = 0; n < REQUESTER_MESSAGES_A_DAY; n += 1) {
+      expect((await request.parent.post(`${s.page}/request/messages`, { body: `Message ${n}` })).statusCode).toBe(303);
+    }
+    const over = await request.parent.post(`${s.page}/request/messages`, { body: "One too many" });
+    expect(over.statusCode).toBe(400);
+    expect(over.body).toContain("as many as this page takes in a day");
+    const told = (await emailsTo(steward.services, s.email)).filter((mail) => mail.subject.includes("The requester sent a message"));
+    expect(told).toHaveLength(1);
+
+    // An FOI requester has no identity to prove.
+    const journalist = new TestAgent(steward.app, steward.clock);
+    const email = `news-${unique()}@paper.example`;
+    const form = await journalist.get(`${s.page}/information`);
+    steward.clock.advance({ seconds: 30 });
+    const posted = await journalist.post(`${s.page}/information`, { stamp: /name="stamp" value="([^"]+)"/.exec(form.body)![1]!, name: "Pat Reporter", email, details: "Spending on agency staff.", website: "" });
+    await journalist.get(posted.headers.location!);
+    await journalist.post(posted.headers.location!, { code: codeIn((await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)! });
+    const page = await journalist.get(`${s.page}/request`);
+    expect(page.body).not.toContain("Upload proof of identity");
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    const refused = await journalist.upload(`${s.page}/request/identity`, "passport.png", png);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain("does not need proof of identity");
+  });
+
+  it("releases a response only to an address the requester has confirmed, and a changed address cuts off whoever had the old one", async () => {
+    const s = await school();
+    // Logged by staff from a letter: the address is typed by the DPO.
+    await s.owner.get("/cases/new");
+    const logged = await s.owner.post("/cases", {
+      organisationId: s.organisationId, type: "sar", "receivedOn-day": "1", "receivedOn-month": "2", "receivedOn-year": "2027", receivedTime: "", channel: "letter",
+      requesterName: "Sam Parent", requesterContact: "", subjectKind: "requester", subjectName: "", summary: "Internal: father has no contact order, check before sending anything.",
+    });
+    const caseId = logged.headers.location!.replace(/\?.*$/, "").split("/").at(-1)!;
+    const typed = `sam-${unique()}@home.example`;
+    await s.owner.get(`/cases/${caseId}/correspondence`);
+    expect((await s.owner.post(`/cases/${caseId}/correspondence/address`, { email: typed })).statusCode).toBe(303);
+    const draft = await s.owner.get(`/cases/${caseId}/letters/new?kind=sar-response`);
+    expect(draft.body).toContain("The response cannot be released yet");
+    expect(draft.body).toContain("has not yet shown that the email address is theirs");
+
+    // The requester opens their page from a message: their address is now confirmed, and the staff's summary is not shown.
+    await s.owner.post(`/cases/${caseId}/correspondence/messages`, { body: "Please open your page." });
+    const sam = new TestAgent(steward.app, steward.clock);
+    await reopen(sam, typed);
+    const page = await sam.get(`${s.page}/request`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain("no contact order");
+    expect(page.body).toContain("Please open your page.");
+    expect((await s.owner.get(`/cases/${caseId}/letters/new?kind=sar-response`)).body).not.toContain("has not yet shown that the email address is theirs");
+
+    // A corrected address: the old holder's session ends and their links stop working.
+    await s.owner.get(`/cases/${caseId}/correspondence`);
+    expect((await s.owner.post(`/cases/${caseId}/correspondence/address`, { email: `sam-new-${unique()}@home.example` })).statusCode).toBe(303);
+    expect((await sam.get(`${s.page}/request`)).statusCode).toBe(401);
+    const oldLink = linkIn((await emailsTo(steward.services, typed)).filter((mail) => linkIn(mail.body)).at(-1)!.body)!;
+    expect((await sam.get(oldLink)).statusCode).toBe(410);
+  });
+
+  it("lets the DPO put a clarification pause back when the reply did not give what was asked, from the day they asked", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page);
+    const letter = await draftOf(s.owner, request.caseId, "clarification-request");
+    expect((await s.owner.post(`/cases/${request.caseId}/letters`, { kind: "clarification-request", ...letter, method: "post" })).statusCode).toBe(303);
+    steward.clock.advance({ hours: 48 });
+    await reopen(request.parent, request.email);
+    await request.parent.get(`${s.page}/request`);
+    await request.parent.post(`${s.page}/request/messages`, { body: "I will get back to you next week." });
+    await s.owner.signIn(s.username);
+    const page = await s.owner.get(`/cases/${request.caseId}/correspondence`);
+    expect(page.body).toContain("Put the pause back");
+    expect((await s.owner.post(`/cases/${request.caseId}/correspondence/pause`)).statusCode).toBe(303);
+    const stops = await sql<{ fromOn: string; toOn: string | null }>`select from_on::text, to_on::text from case_stops where case_id = ${request.caseId}`.execute(db());
+    expect(stops.rows).toEqual([{ fromOn: "2027-02-01", toOn: null }]);
+    expect((await s.owner.get(`/cases/${request.caseId}/correspondence`)).body).not.toContain("Put the pause back");
   });
 });

@@ -7,7 +7,7 @@ import { badRequest, notFound } from "../platform/errors.ts";
 import { readForm } from "../platform/forms.ts";
 import { sendDownload, type UploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
-import { changeRequesterAddress, correspondenceOf, draftLetter, letterPdf, replyToRequester, sendLetter } from "./correspondence.ts";
+import { changeRequesterAddress, correspondenceOf, draftLetter, letterPdf, putPauseBack, replyToRequester, sendLetter } from "./correspondence.ts";
 import { letterWordings, previewWording, resetWording, saveWording, wordingForEdit } from "./letter-wording.ts";
 import { ABOUT, confirmPublicRequest, findPublicOrganisation, formStamp, pendingConfirmation, publicForm, PublicFormError, PublicFormRefused, publicRequestSchema, startPublicRequest, WrongCode, type PublicContext } from "./public-forms.ts";
 import { askForNewLink, endRequesterSession, enterRequesterCode, openRequesterLink, REQUESTER_IDLE_MS, RequesterAccessRefused, resolveRequesterSession, sendRequesterCode } from "./requester-access.ts";
@@ -76,6 +76,7 @@ const REQUESTER_NOTICES: Record<string, string> = {
 const STAFF_NOTICES: Record<string, string> = {
   message: "Your message is sent. The requester is emailed a link to read it on their page.",
   address: "The requester’s email address is saved.",
+  paused: "The pause is back: the clock waits for clarification again, from the day you asked.",
   emailed: "The letter is sent by email, and is on the case’s timeline.",
   posted: "The letter is recorded, and is on the case’s timeline. Download it below to print and post.",
   saved: "The wording is saved. New letters use it.",
@@ -144,6 +145,10 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
       if (error instanceof WrongCode) {
         const pending = await pendingConfirmation(ctx, confirmationId);
         return reply.page("requests/views/public-confirm.njk", { organisation: ctx.organisation, confirmationId, pending, errors: { code: error.message } }, 400);
+      }
+      if (error instanceof CaseFormError) {
+        // The school's settings changed between the form and the code (this kind of request no longer applies to it).
+        return reply.page("platform/views/problem.njk", { title: "Your request was not sent", message: `${ctx.organisation.name} cannot take this kind of request through its page just now. Nothing was sent: contact the school directly.` }, 409);
       }
       throw error;
     }
@@ -312,6 +317,19 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect(`/cases/${id}/correspondence?done=message#messages`, 303);
   });
 
+  app.post("/cases/:id/correspondence/pause", { config: { access: "cases:manage" } }, async (request, reply) => {
+    const { id } = parsed(caseParams, request.params);
+    try {
+      await putPauseBack(contextOf(request, services), id);
+    } catch (error) {
+      if (error instanceof CaseFormError) {
+        return showCorrespondence(request, reply, id, { errors: error.errors }, 400);
+      }
+      throw error;
+    }
+    return reply.redirect(`/cases/${id}/correspondence?done=paused`, 303);
+  });
+
   app.post("/cases/:id/correspondence/address", { config: { access: "cases:manage" } }, async (request, reply) => {
     const { id } = parsed(caseParams, request.params);
     try {
@@ -356,6 +374,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
       if (error instanceof CaseFormError) {
         const draft = await draftLetter(ctx, id, kind);
         const errors = error.errors["bundle"] ? { release: error.errors["bundle"] } : error.errors;
+        // Keep what the DPO wrote: the form comes back as they left it.
         return reply.page("requests/views/letter.njk", { draft, errors, values: { ...form.data } }, 400);
       }
       throw error;

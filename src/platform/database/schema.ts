@@ -281,6 +281,8 @@ export interface CaseStopTable {
   reason: "identity" | "fee" | "clarification";
   fromOn: DateText;
   toOn: DateText | null;
+  /** Ended by the requester's reply or file rather than by the DPO. */
+  endedByRequester: Generated<boolean>;
 }
 
 export interface CaseEventTable {
@@ -496,6 +498,8 @@ export interface CaseRequesterTable {
   email: string;
   emailIndex: string;
   confirmedAt: Timestamp | null;
+  /** Sealed: what the requester asked, in their own words (a request made on the public page). */
+  asked: Generated<string | null>;
   createdAt: Timestamp;
 }
 
@@ -510,6 +514,8 @@ export interface RequesterLinkTable {
   codeHash: string | null;
   codeSentAt: Timestamp | null;
   codeAttempts: Generated<number>;
+  codesSent: Generated<number>;
+  failedAttempts: Generated<number>;
 }
 
 export interface RequesterSessionTable {

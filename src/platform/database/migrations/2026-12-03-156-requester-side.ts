@@ -54,6 +54,9 @@ const statements = [
   `alter table case_attachments add column purpose text check (purpose in ('identity', 'message'))`,
   `alter table case_attachments add column message_id uuid`,
 
+  // A clock the requester's reply set running again: the DPO may put the pause back if the reply did not give what was asked.
+  `alter table case_stops add column ended_by_requester boolean not null default false`,
+
   // A public form posted and waiting for its address to be confirmed by the code emailed to it.
   `create table request_confirmations (
      org_id uuid not null references organisations (id),
@@ -81,6 +84,8 @@ const statements = [
      email text not null,
      email_index text not null,
      confirmed_at timestamptz,
+     -- What the requester asked, in their own words (sealed): their page shows this, never the staff's summary.
+     asked text,
      created_at timestamptz not null,
      primary key (org_id, case_id),
      foreign key (org_id, case_id) references cases (org_id, id)
@@ -99,6 +104,9 @@ const statements = [
      code_hash text check (code_hash ~ '^[0-9a-f]{64}$'),
      code_sent_at timestamptz,
      code_attempts integer not null default 0 check (code_attempts >= 0),
+     -- Over the link's life, whatever codes it sent: a link that has had too many stops working.
+     codes_sent integer not null default 0 check (codes_sent >= 0),
+     failed_attempts integer not null default 0 check (failed_attempts >= 0),
      primary key (org_id, id),
      unique (org_id, token_hash),
      foreign key (org_id, case_id) references cases (org_id, id)
@@ -201,17 +209,19 @@ const statements = [
      $$`,
   `revoke all on function steward_public_organisation(text) from public`,
   // Housekeeping across organisations: forms never confirmed (and confirmed ones' leftovers) after a day, requester sessions past their timeouts.
-  `create function steward_purge_requester_leftovers(made_before timestamptz, idle_since timestamptz, started_before timestamptz) returns integer
+  `create function steward_purge_requester_leftovers(now_at timestamptz, made_before timestamptz, idle_since timestamptz, started_before timestamptz) returns integer
      language sql volatile security definer set search_path = public as $$
-       with forms as (
+       with emptied as (
+         update request_confirmations set form = null where form is not null and expires_at <= now_at returning 1
+       ), forms as (
          delete from request_confirmations where created_at <= made_before returning 1
        ), sessions as (
          delete from requester_sessions where last_seen_at <= idle_since or created_at <= started_before returning 1
        )
-       select ((select count(*) from forms) + (select count(*) from sessions))::int
+       select ((select count(*) from emptied) + (select count(*) from forms) + (select count(*) from sessions))::int
      $$`,
-  `revoke all on function steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz) from public`,
-  `grant execute on function steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz) to steward_app`,
+  `revoke all on function steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz, timestamptz) from public`,
+  `grant execute on function steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz, timestamptz) to steward_app`,
   `grant execute on function steward_public_organisation(text) to steward_app`,
 ];
 
@@ -222,11 +232,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql.raw(`drop function if exists steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz)`).execute(db);
+  await sql.raw(`drop function if exists steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz, timestamptz)`).execute(db);
   await sql.raw(`drop function if exists steward_public_organisation(text)`).execute(db);
   for (const table of ["case_letters", "case_releases", "letter_templates", "case_messages", "requester_sessions", "requester_links", "case_requesters", "request_confirmations"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
+  await sql.raw(`alter table case_stops drop column if exists ended_by_requester`).execute(db);
   await sql.raw(`alter table case_attachments drop column if exists message_id, drop column if exists purpose, drop column if exists from_requester`).execute(db);
   await sql.raw(`alter table organisations drop column if exists release_days, drop column if exists public_name`).execute(db);
 }
