@@ -102,8 +102,7 @@ export async function listOutbox(ctx: Context, { limit = 100 }: { limit?: number
     const entries: OutboxEntry[] = [];
     for (const { orgId, authentication, ...row } of rows) {
       const opened = await openEmail(trx, ctx.services, orgId, row);
-      // A one-time code or link may be in either: only its recipient reads them.
-      entries.push({ ...row, ...opened, subject: authentication ? "(a sign-in link or code: only its recipient may read it)" : opened.subject, body: authentication ? undefined : opened.body });
+      entries.push({ ...row, ...opened, body: authentication ? undefined : opened.body });
     }
     return entries;
   });

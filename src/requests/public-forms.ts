@@ -288,7 +288,8 @@ export async function startPublicRequest(ctx: PublicContext, formId: string, inp
         caseId: null,
       })
       .execute();
-    // The code is for the address's owner alone: marked so the outbox page never shows it.
+    // The code is for the address's owner alone: in the body only (the outbox page shows an
+    // authentication email's subject, never its body), and marked so.
     await queueEmail(trx, ctx.services, organisation.id, {
       to: input.email,
       subject: `Your code to confirm your request to ${organisation.name}`,
