@@ -44,7 +44,8 @@ function casesIn(trx: Tx, ctx: Context, filter: CaseFilter, part: Part, organisa
     query = query.where("cases.type", "=", filter.type);
   }
   if (filter.state === "overdue") {
-    query = query.where("cases.dueOn", "<", londonDateOf(ctx.services.clock.now()));
+    // A case whose response has gone (a letter from Steward) met its deadline, though it is not yet closed.
+    query = query.where("cases.dueOn", "<", londonDateOf(ctx.services.clock.now())).where("cases.responseSentOn", "is", null);
   }
   return query;
 }

@@ -54,7 +54,7 @@ export async function getCase(ctx: Context, caseId: string, { afterOwnChange = f
     const decision = assessedDecision(row);
     return {
       ...summary,
-      countdown: deadline.due && !row.closedAt ? countdownTo(deadline.due, now) : null,
+      countdown: deadline.due && !row.closedAt && !row.responseSentOn ? countdownTo(deadline.due, now) : null,
       rightAsked: row.rightAsked,
       rightAskedName: RIGHTS.find((right) => right.id === row.rightAsked)?.name ?? null,
       channel: row.channel,

@@ -229,7 +229,7 @@ export function summaryOf(row: SummaryRow, names: Map<string, string>, now: Date
     receivedAt: row.receivedAt,
     dueOn: row.dueOn,
     dueAt: row.dueAt,
-    countdown: dueText && !row.closedAt ? countdownTo(dueText, now) : null,
+    countdown: dueText && !row.closedAt && !row.responseSentOn ? countdownTo(dueText, now) : null,
     assigneeId: row.assigneeId,
     assigneeName: row.assigneeId ? (names.get(row.assigneeId) ?? "Someone at the trust") : null,
     closedAt: row.closedAt,

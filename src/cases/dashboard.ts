@@ -117,8 +117,8 @@ async function dashboardFigures(ctx: Context, organisationIds: readonly string[]
     const unassigned = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.assigneeId", "is", null).orderBy("cases.receivedAt", "desc").limit(50).execute();
     // Read as the list reads: each school's first 50 in deadline order from the list's index, merged.
     const notBreaches: Narrowing = (query) => query.where("cases.type", "!=", "breach");
-    const dueThisWeek = await casesInListOrder(trx, ctx, { organisationIds, part: "open", narrow: (query) => notBreaches(query).where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)) }, 0, 50);
-    const overdue = await casesInListOrder(trx, ctx, { organisationIds, part: "open", narrow: (query) => notBreaches(query).where("cases.dueOn", "<", today) }, 0, 50);
+    const dueThisWeek = await casesInListOrder(trx, ctx, { organisationIds, part: "open", narrow: (query) => notBreaches(query).where("cases.responseSentOn", "is", null).where("cases.dueOn", ">=", today).where("cases.dueOn", "<=", addDays(today, 7)) }, 0, 50);
+    const overdue = await casesInListOrder(trx, ctx, { organisationIds, part: "open", narrow: (query) => notBreaches(query).where("cases.responseSentOn", "is", null).where("cases.dueOn", "<", today) }, 0, 50);
     const breaches = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.type", "=", "breach").where("cases.icoReportedOn", "is", null).where("cases.dueAt", ">", now)
       // Implied by the time, and lets the index find them: a breach due later than now is due today or after.
       .where("cases.dueOn", ">=", londonDateOf(now)).orderBy("cases.dueAt").limit(50).execute();

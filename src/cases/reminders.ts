@@ -56,6 +56,8 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
         .where("orgId", "=", organisationId)
         .where("closedAt", "is", null)
         .where("dueOn", "is not", null)
+        // The response has gone: nothing is due any more.
+        .where("responseSentOn", "is", null)
         .where("dueOn", "<=", addDays(londonDateOf(now), 7))
         .execute();
       let sentHere = 0;

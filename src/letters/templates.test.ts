@@ -90,7 +90,7 @@ describe("the letter templates", () => {
 
   it("marks the letters that are the response, and only those", () => {
     const responses = LETTER_TEMPLATES.filter((t) => t.isResponse).map((t) => t.kind);
-    expect(responses.sort()).toEqual(["complaint-outcome", "foi-refusal", "foi-response", "refusal-unfounded-excessive", "sar-response"]);
+    expect(responses.sort()).toEqual(["complaint-acknowledgement", "foi-refusal", "foi-response", "refusal-unfounded-excessive", "sar-response"]);
   });
 
   it("the subject access response names the ICO, its contact details and the judicial remedy, and links the download", () => {

@@ -363,6 +363,8 @@ const TEMPLATES: LetterTemplate[] = [
     unverified: [
       "The duty to acknowledge within 30 days comes from the Data (Use and Access) Act 2025 (in force 19 June 2026). The section it adds to the Data Protection Act 2018 (believed to be section 164A) is unconfirmed, so the letter does not cite it.",
     ],
+    // A complaint's clock is the 30 days to acknowledge it (reference 1.6): this letter is what meets it.
+    isResponse: true,
   },
   {
     kind: "complaint-outcome",
@@ -376,7 +378,6 @@ const TEMPLATES: LetterTemplate[] = [
       `If you are not satisfied with our response, you can complain to ${ICO}.`,
     ),
     unverified: [],
-    isResponse: true,
   },
 ];
 

@@ -24,10 +24,27 @@ const WIN_ANSI: Record<string, number> = {
   "Š": 0x8a, "š": 0x9a, "Œ": 0x8c, "œ": 0x9c, "Ž": 0x8e, "ž": 0x9e, "Ÿ": 0x9f,
 };
 
-/** A PDF string literal of the text in WinAnsiEncoding: Latin-1 as itself, a few typographic marks mapped, anything else "?". */
+/** Letters Helvetica's encoding lacks that have no decomposition to a base letter. */
+const NEAREST: Record<string, string> = { Ł: "L", ł: "l", Đ: "D", đ: "d", Ħ: "H", ħ: "h", ı: "i", Ŀ: "L", ŀ: "l", Ŧ: "T", ŧ: "t", ß: "ß" };
+
+/**
+ * A letter outside WinAnsiEncoding as its nearest Latin letter (ś → s, ŵ → w, ą → a, Ł → L), so a
+ * Polish or Welsh name prints legibly rather than as "?"; anything else (another script, emoji)
+ * stays itself, to become "?". Embedding a Unicode font is the full answer (see the README).
+ */
+function nearestLatin(char: string): string {
+  const code = char.codePointAt(0)!;
+  if ((code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI[char] !== undefined) {
+    return char;
+  }
+  const base = char.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  return NEAREST[char] ?? (base && base !== char && /^[\x20-\x7e\xa0-\xff]+$/.test(base) ? base : char);
+}
+
+/** A PDF string literal of the text in WinAnsiEncoding: Latin-1 as itself, a few typographic marks mapped, other Latin letters as their nearest, anything else "?". */
 export function pdfString(text: string): string {
   let out = "(";
-  for (const char of text.normalize("NFC")) {
+  for (const char of [...text.normalize("NFC")].map(nearestLatin).join("")) {
     const code = char.codePointAt(0)!;
     const byte = code >= 0x20 && code < 0x7f ? code : (WIN_ANSI[char] ?? (code >= 0xa0 && code <= 0xff ? code : 0x3f));
     if (byte === 0x28 || byte === 0x29 || byte === 0x5c) {

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
-import { ROLE_NAMES } from "../accounts/permissions.ts";
 import { recordAudit, recordView } from "../audit/audit.ts";
 import { formatDate, londonDateOf } from "../calendar/dates.ts";
 import type { CaseType } from "../calendar/deadlines.ts";
@@ -27,7 +26,7 @@ import { MESSAGE_MAX, releasePlace } from "./requester-page.ts";
  */
 
 const messagePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseMessages" as const, column: "body", rowId: id });
-const letterPlace = (organisationId: string, id: string, column: "subject" | "body") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
+const letterPlace = (organisationId: string, id: string, column: "subject" | "body" | "postalAddress") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
 
 /** Where a letter's link to the requester's page goes: put in when it is sent, so each email carries its own. */
 export const LINK_PLACEHOLDER = "{{requesterPageLink}}";
@@ -221,6 +220,21 @@ function letterKindOf(kind: string): LetterTemplate {
   }
 }
 
+/** How a letter is signed off: the part the sender plays for the requester, not their role in Steward. */
+const SENDER_ROLES: Record<Context["actor"]["role"], string> = {
+  dpo: "Data Protection Officer",
+  adviser: "Data protection adviser",
+  owner: "Data protection lead",
+  admin: "Data protection lead",
+  staff: "Data protection lead",
+  auditor: "Data protection lead",
+};
+
+async function askedWords(trx: Tx, ctx: Context, row: CaseRow): Promise<string | null> {
+  const found = await trx.selectFrom("caseRequesters").select(["asked"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).executeTakeFirst();
+  return found?.asked ? openFor(trx, ctx.services.keyring, { organisationId: row.orgId, table: "caseRequesters", column: "asked", rowId: row.id }, found.asked) : null;
+}
+
 /** The merge fields' values for a case, now. The link goes in when the letter is sent. */
 async function mergeValues(trx: Tx, ctx: Context, row: CaseRow): Promise<Record<MergeField, string>> {
   const organisation = await trx.selectFrom("organisations").select(["name", "postalAddress", "releaseDays"]).where("id", "=", row.orgId).executeTakeFirstOrThrow();
@@ -237,10 +251,11 @@ async function mergeValues(trx: Tx, ctx: Context, row: CaseRow): Promise<Record<
     organisationName: organisation.name,
     organisationAddress: organisation.postalAddress,
     senderName: ctx.actor.fullName,
-    senderRole: ROLE_NAMES[ctx.actor.role],
+    senderRole: SENDER_ROLES[ctx.actor.role],
     requesterPageLink: LINK_PLACEHOLDER,
     releaseDays: String(organisation.releaseDays),
-    requestSummary: await open("summary", row.summary),
+    // The requester's own words where they made the request on the public page; else the case's summary (the DPO sees it in the draft).
+    requestSummary: (await askedWords(trx, ctx, row)) ?? (await open("summary", row.summary)),
   };
 }
 
@@ -330,6 +345,8 @@ export interface LetterToSend {
   body: string;
   method: "email" | "post";
   release: boolean;
+  /** For a posted letter: where it goes, printed above the letter. */
+  postalAddress?: string | undefined;
 }
 
 /**
@@ -381,7 +398,12 @@ export async function sendLetter(ctx: Context, caseId: string, letter: LetterToS
         throw new CaseFormError({ method: "Add the requester’s email address first, or send the letter by post" });
       }
       const organisation = await trx.selectFrom("organisations").select(["id", "name", "publicName", "releaseDays"]).where("id", "=", row.orgId).executeTakeFirstOrThrow();
-      const link = await requesterLink(trx, ctx.services, { id: organisation.id, publicName: organisation.publicName ?? "" }, row.id);
+      // An email carries a link of its own; a printed letter the page's address, which anyone can
+      // type (a 43-character token cannot be, and on paper it would outlive its 30 days).
+      const link =
+        letter.method === "email"
+          ? await requesterLink(trx, ctx.services, { id: organisation.id, publicName: organisation.publicName ?? "" }, row.id)
+          : `${ctx.services.config.publicUrl}/r/${organisation.publicName ?? ""}/new-link (give your reference, ${row.reference}, and your email address)`;
       // Only the link is put in: whatever else the DPO typed between braces stays as typed. A
       // letter that does not mention the page ends with it: it is how the requester replies.
       const withLink = /\{\{ *requesterPageLink *\}\}/.test(body) ? body : `${body}\n\nFollow your request, send us a message or send a file on your request’s page (it emails you a code to open it): ${LINK_PLACEHOLDER}`;
@@ -411,6 +433,7 @@ export async function sendLetter(ctx: Context, caseId: string, letter: LetterToS
           subject: await sealFor(trx, ctx.services.keyring, letterPlace(row.orgId, letterId, "subject"), finalSubject),
           body: await sealFor(trx, ctx.services.keyring, letterPlace(row.orgId, letterId, "body"), finalBody),
           method: letter.method,
+          postalAddress: letter.method === "post" && letter.postalAddress?.trim() ? await sealFor(trx, ctx.services.keyring, letterPlace(row.orgId, letterId, "postalAddress"), letter.postalAddress.trim()) : null,
           sentOn: today,
           sentBy: ctx.actor.userId,
           sentAt: now,
@@ -426,7 +449,8 @@ export async function sendLetter(ctx: Context, caseId: string, letter: LetterToS
       }
       if (template.isResponse) {
         const channel = bundle ? "portal" : letter.method === "email" ? "email" : "post";
-        const responded = WORKFLOWS[row.type as CaseType].statuses.some((status) => status.id === "responded") && !row.closedAt ? "responded" : row.status;
+        // A complaint's acknowledgement meets its 30 days but answers nothing yet: its stage stays.
+        const responded = template.kind !== "complaint-acknowledgement" && WORKFLOWS[row.type as CaseType].statuses.some((status) => status.id === "responded") && !row.closedAt ? "responded" : row.status;
         await trx.updateTable("cases").set({ responseSentOn: today, responseChannel: channel, status: responded }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
         effects.push(`The response went on ${formatDate(today)}: that date decides whether it was on time.`);
       }
@@ -473,10 +497,14 @@ export async function letterPdf(ctx: Context, caseId: string, letterId: string):
     const organisation = await trx.selectFrom("organisations").select(["name", "postalAddress", "telephone"]).where("id", "=", row.orgId).executeTakeFirstOrThrow();
     const subject = await openFor(trx, ctx.services.keyring, letterPlace(row.orgId, letter.id, "subject"), letter.subject);
     const body = await openFor(trx, ctx.services.keyring, letterPlace(row.orgId, letter.id, "body"), letter.body);
+    const requesterName = await openFor(trx, ctx.services.keyring, casePlace(row.orgId, row.id, "requesterName"), row.requesterName);
+    const postal = letter.postalAddress ? await openFor(trx, ctx.services.keyring, letterPlace(row.orgId, letter.id, "postalAddress"), letter.postalAddress) : "";
     const lines: PdfLine[] = [
       { text: organisation.name, bold: true, size: 12 },
       ...organisation.postalAddress.split(/\r?\n/).map((text) => ({ text })),
       { text: organisation.telephone },
+      { text: requesterName, gapBefore: 18 },
+      ...postal.split(/\r?\n/).filter(Boolean).map((text) => ({ text })),
       { text: formatDate(letter.sentOn), gapBefore: 12 },
       { text: `Our reference: ${row.reference}` },
       { text: subject, bold: true, gapBefore: 12 },

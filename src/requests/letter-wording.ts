@@ -15,10 +15,10 @@ import { wordingOf } from "./correspondence.ts";
 export const EXAMPLE_VALUES: Record<MergeField, string> = {
   requesterName: "Alex Example",
   reference: "SAR-2026-0001",
-  receivedOn: "3 February 2026",
-  dueOn: "3 March 2026",
+  receivedOn: "3 Feb 2026",
+  dueOn: "3 Mar 2026",
   extendedTo: "5 May 2026",
-  today: "10 February 2026",
+  today: "10 Feb 2026",
   organisationName: "Example Primary School",
   organisationAddress: "1 School Lane\nExampletown\nEX1 2MP",
   senderName: "Sam Sender",

@@ -16,7 +16,8 @@ import { requiredText, type FieldErrors } from "../platform/forms.ts";
 import type { Services } from "../platform/services.ts";
 import type { Nation } from "../calendar/bank-holidays.ts";
 import { hashToken } from "../auth/tokens.ts";
-import { confirmRequesterAddress, requesterAddressIndex, startRequesterSession } from "./requester-access.ts";
+import { nounOf } from "./requester-page.ts";
+import { confirmRequesterAddress, maskAddress, requesterAddressIndex, startRequesterSession } from "./requester-access.ts";
 
 /*
  * The public request page of a school or trust (/r/<public name>): forms a parent, pupil,
@@ -37,6 +38,9 @@ export interface PublicOrganisation {
   schools: { name: string; publicName: string }[];
   /** The forms this organisation's page offers (no FOI form where the Act does not reach, an independent school's). */
   forms: (typeof PUBLIC_FORMS)[number][];
+  /** A parent here has the right to their child's educational record (a maintained school in England; Scotland's schools). */
+  offersEducationalRecord: boolean;
+  nation: Nation;
 }
 
 /** Who acts on a public page: a visitor, at one organisation. */
@@ -65,7 +69,7 @@ export async function findPublicOrganisation(services: Services, publicName: str
   // A trust's central team is treated as an academy, as when its cases are logged.
   const offered = typesOfferedTo(own.nation, own.kind === "trust" ? "academy" : own.schoolType);
   const forms = PUBLIC_FORMS.filter((form) => form.id !== "information" || offered.includes("foi") || offered.includes("foi-scotland"));
-  return { id: own.id, name: own.name, kind: own.kind, publicName, schools, forms };
+  return { id: own.id, name: own.name, kind: own.kind, publicName, schools, forms, offersEducationalRecord: offered.includes("educational-record"), nation: own.nation };
 }
 
 /** The forms on every public page, in the order they are offered. */
@@ -133,8 +137,10 @@ export const publicRequestSchema = z.object({
   about: z.union([z.literal(""), z.enum(ids(ABOUT))]).optional(),
   subjectName: z.string().trim().max(200, { error: "Their name must be 200 characters or fewer" }).optional(),
   parentalResponsibility: z.union([z.literal(""), z.enum(["yes"])]).optional(),
+  /** A parent asks for their child's educational record (its own right and clock), where the school has one. */
+  educationalRecord: z.union([z.literal(""), z.enum(["yes"])]).optional(),
   right: z.union([z.literal(""), z.enum(ids(RIGHTS))]).optional(),
-  details: requiredText("what you are asking for", { max: 5000 }),
+  details: requiredText("the details", { max: 5000 }),
   /** Left empty by people: a robot filling in every box fills this one in too. */
   website: z.string().max(500).optional(),
   /** When the form was shown, signed (see formStamp). */
@@ -203,6 +209,14 @@ function caseTypeOf(form: PublicFormId, offered: readonly CaseType[]): CaseType 
 
 /** The checks the schema cannot make alone: whose data, and what a parent must confirm. */
 function checkPublicRequest(form: (typeof PUBLIC_FORMS)[number], input: PublicRequest): void {
+  const errors = publicRequestProblems(form, input);
+  if (Object.keys(errors).length > 0) {
+    throw new PublicFormError(errors);
+  }
+}
+
+/** Those checks' problems, also for a form the schema sent back, so that every problem shows at once. */
+export function publicRequestProblems(form: (typeof PUBLIC_FORMS)[number], input: Partial<Record<keyof PublicRequest, string | undefined>>): FieldErrors {
   const errors: FieldErrors = {};
   if (form.asksWhose && !input.about) {
     errors["about"] = "Select who the information is about";
@@ -216,9 +230,7 @@ function checkPublicRequest(form: (typeof PUBLIC_FORMS)[number], input: PublicRe
   if (form.id === "rights" && !input.right) {
     errors["right"] = "Select what you want the school to do";
   }
-  if (Object.keys(errors).length > 0) {
-    throw new PublicFormError(errors);
-  }
+  return errors;
 }
 
 const confirmationPlace = (organisationId: string, id: string) => ({ organisationId, table: "requestConfirmations" as const, column: "form", rowId: id });
@@ -293,17 +305,21 @@ export async function startPublicRequest(ctx: PublicContext, formId: string, inp
     await queueEmail(trx, ctx.services, organisation.id, {
       to: input.email,
       subject: `Your code to confirm your request to ${organisation.name}`,
-      text: `Someone, we hope you, asked ${organisation.name} for something using this email address on its request page.\n\nTo confirm it is your address and send the request, enter this code on the page:\n\n${code}\n\nThe code works for ${CODE_MINUTES} minutes. If you did not ask, ignore this email: nothing is sent to the school without the code.\n`,
+      text: `This email address was given on ${organisation.name}’s request page.\n\nTo confirm it is yours and send what you wrote to the school, enter this code on the page:\n\n${code}\n\nThe code works for ${CODE_MINUTES} minutes. If this was not you, ignore this email: nothing is sent to the school without the code.\n`,
       authentication: true,
     });
   });
   return id;
 }
 
-/** What the page asking for the code shows: the address it went to, half hidden. */
-export async function pendingConfirmation(ctx: PublicContext, confirmationId: string): Promise<{ expired: boolean; caseId: string | null }> {
-  const row = await confirmationRow(ctx, confirmationId);
-  return { expired: row.expiresAt.getTime() <= ctx.services.clock.now().getTime() && !row.caseId, caseId: row.caseId };
+/** What the page asking for the code shows: whether it is still wanted, and the address it went to, half hidden. */
+export async function pendingConfirmation(ctx: PublicContext, confirmationId: string): Promise<{ expired: boolean; caseId: string | null; maskedAddress: string | null }> {
+  return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
+    const row = await confirmationRow(ctx, confirmationId, trx);
+    const expired = row.expiresAt.getTime() <= ctx.services.clock.now().getTime() && !row.caseId;
+    const kept = row.form && !expired ? (JSON.parse(await openFor(trx, ctx.services.keyring, confirmationPlace(ctx.organisation.id, row.id), row.form)) as { email: string }) : undefined;
+    return { expired, caseId: row.caseId, maskedAddress: kept ? maskAddress(kept.email) : null };
+  });
 }
 
 async function confirmationRow(ctx: PublicContext, confirmationId: string, trx?: Tx) {
@@ -348,11 +364,19 @@ export async function confirmPublicRequest(ctx: PublicContext, confirmationId: s
     }
     const kept = JSON.parse(await openFor(trx, ctx.services.keyring, confirmationPlace(organisation.id, fresh.id), fresh.form)) as PublicRequest & { form: PublicFormId };
     const calendar = await loadOrganisationCalendar(trx, organisation.id);
-    const type = caseTypeOf(kept.form, typesOfferedTo(calendar.nation, calendar.schoolType));
+    const offeredTypes = typesOfferedTo(calendar.nation, calendar.schoolType);
+    const wantsRecord = kept.form === "access" && kept.about === "child" && kept.educationalRecord === "yes" && offeredTypes.includes("educational-record");
+    const type = wantsRecord ? "educational-record" : caseTypeOf(kept.form, offeredTypes);
     const receivedOn = londonDateOf(now);
     // A breach is about whoever's data it was, which the reporter may not know: "someone else".
     const about = kept.about === "me" ? "requester" : kept.about === "child" ? "pupil" : kept.about || type === "breach" ? "other" : undefined;
-    const whose = kept.about === "child" ? `\n\nAbout their child, ${kept.subjectName}; they confirmed they have parental responsibility.` : "";
+    // Only the access form asks about parental responsibility: the record says so only where it was confirmed.
+    const whose =
+      kept.about === "child"
+        ? `\n\nAbout their child, ${kept.subjectName}${kept.form === "access" && kept.parentalResponsibility === "yes" ? "; they confirmed they have parental responsibility" : ""}.`
+        : kept.about === "someone-else"
+          ? `\n\nAbout ${kept.subjectName}.`
+          : "";
     const { id: caseId, reference } = await recordCase(
       trx,
       { services: ctx.services, request: ctx.request, userId: null },
@@ -374,7 +398,7 @@ export async function confirmPublicRequest(ctx: PublicContext, confirmationId: s
       [organisation.id],
     );
     await trx.updateTable("requestConfirmations").set({ caseId, form: null }).where("orgId", "=", organisation.id).where("id", "=", fresh.id).execute();
-    await confirmRequesterAddress(trx, ctx.services, organisation, caseId, reference, kept.email, kept.name, `${kept.details}${whose}`);
+    await confirmRequesterAddress(trx, ctx.services, organisation, caseId, reference, kept.email, kept.name, kept.details, nounOf(type));
     await recordAudit(trx, { organisationId: organisation.id, actorUserId: null, action: "requester.confirm", recordType: "case", recordId: caseId, meta: ctx.request, at: now });
     const sessionToken = await startRequesterSession(trx, ctx.services, organisation.id, caseId);
     return { caseId, reference, sessionToken };

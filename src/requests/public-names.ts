@@ -19,11 +19,12 @@ export function publicNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** "St Mary's C of E Primary" → "st-mary-s-c-of-e-primary", cut to fit. */
+/** "St Mary's C of E Primary" → "st-marys-c-of-e-primary", cut to fit. */
 export function publicNameFrom(name: string): string {
   const base = name
     .toLowerCase()
     .normalize("NFKD")
+    .replace(/['’]/g, "")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 34)

@@ -95,6 +95,7 @@ export async function confirmRequesterAddress(
   email: string,
   name: string,
   asked: string,
+  noun: "request" | "complaint" | "report",
 ): Promise<void> {
   await setRequesterAddress(trx, services, organisation.id, caseId, email, { confirmed: true });
   await trx
@@ -106,12 +107,13 @@ export async function confirmRequesterAddress(
   const link = await requesterLink(trx, services, organisation, caseId);
   await queueEmail(trx, services, organisation.id, {
     to: email,
-    subject: `${organisation.name} has your request: ${reference}`,
-    text: `Dear ${name},\n\n${organisation.name} has received your request. Its reference is ${reference}.\n\nYou can see its progress, send the school a message and, when it is ready, download the response here:\n\n${link}\n\nFor your security the page asks for a code, which it emails to this address. The link works for ${LINK_DAYS} days; after that the page lets you ask for a new one.\n`,
+    subject: `${organisation.name} has your ${noun}: ${reference}`,
+    text: `Dear ${name},\n\n${organisation.name} has received your ${noun}. Its reference is ${reference}.\n\nYou can see its progress and send the school a message${noun === "request" ? " and, when it is ready, download the response" : ""} here:\n\n${link}\n\nFor your security the page asks for a code, which it emails to this address. The link works for ${LINK_DAYS} days; after that the page lets you ask for a new one.\n`,
   });
 }
 
-const maskAddress = (email: string) => {
+/** "jordan@home.example" → "j••••••@home.example": enough to recognise, not enough to learn it. */
+export const maskAddress = (email: string) => {
   const [local = "", domain = ""] = email.split("@");
   return `${local.slice(0, 1)}${"•".repeat(Math.max(2, Math.min(local.length - 1, 6)))}@${domain}`;
 };

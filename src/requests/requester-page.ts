@@ -42,6 +42,10 @@ export interface RequesterView {
   /** What they asked, in their own words, when they made the request on the public page; null for a request logged by staff (the staff's summary is internal). */
   asked: string | null;
   closed: boolean;
+  /** What the requester sent, in their words: a request, a complaint, or a report (of a breach). */
+  noun: "request" | "complaint" | "report";
+  /** The day the school's response went (a complaint's: its acknowledgement). */
+  respondedOn: string | null;
   /** The law lets the school ask this kind of request for proof of identity (a subject access request, say; never FOI). */
   identityMayBeAsked: boolean;
   /** The due date, or null while the clock waits (and then `waiting` says why). */
@@ -123,6 +127,8 @@ export async function requesterView(ctx: PublicContext, session: RequesterSessio
       receivedOn: row.receivedOn,
       asked: await askedOf(trx, ctx, orgId, row.id),
       closed: row.closedAt !== null,
+      noun: nounOf(row.type),
+      respondedOn: row.responseSentOn,
       identityMayBeAsked: WORKFLOWS[row.type as CaseType].stopReasons.includes("identity"),
       // A breach's 72 hours are the school's own deadline, not a promise to whoever reported it.
       dueOn: row.type === "breach" ? null : deadline.due,
@@ -134,6 +140,11 @@ export async function requesterView(ctx: PublicContext, session: RequesterSessio
       releases: releaseRows.map((release) => ({ ...release, sizeBytes: Number(release.sizeBytes), expired: release.expiresAt.getTime() <= now.getTime() })),
     };
   });
+}
+
+/** What the requester sent, in the page's words. */
+export function nounOf(type: string): "request" | "complaint" | "report" {
+  return type === "breach" ? "report" : type === "complaint" ? "complaint" : "request";
 }
 
 async function askedOf(trx: Tx, ctx: PublicContext, organisationId: string, caseId: string): Promise<string | null> {

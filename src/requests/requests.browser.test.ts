@@ -89,7 +89,7 @@ describe(`the requester's side, in Chromium (${testEngine})`, () => {
     violations.push(...(await accessibilityViolations(scanner)));
     await parent.getByLabel("Your full name").fill("Jordan Parent");
     await parent.getByLabel("Your email address").fill(parentEmail);
-    await parent.getByLabel("My child").check();
+    await parent.getByLabel("My child", { exact: true }).check();
     await parent.getByLabel("If it is about your child or someone else, their full name").fill("Jamie Hill");
     await parent.getByLabel("I have parental responsibility for the child").check();
     await parent.getByLabel("What information do you want?").fill("Jamie's behaviour records since September.");

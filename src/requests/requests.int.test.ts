@@ -11,6 +11,7 @@ import { LETTER_TEMPLATES } from "../letters/templates.ts";
 import { runDueJobs } from "../platform/jobs/jobs.ts";
 import { JOB_HANDLERS } from "../steward.ts";
 import { sweepStoredFiles } from "../cases/attachments.ts";
+import { popplerPages } from "../redaction/pdf/verify.ts";
 import { LINK_FAILURES } from "./requester-access.ts";
 import { REQUESTER_MESSAGES_A_DAY } from "./requester-page.ts";
 
@@ -62,8 +63,8 @@ describe(`the requester's side (${testEngine})`, () => {
     return { parent, posted };
   }
 
-  async function confirmedRequest(page: string, email = `parent-${unique()}@home.example`) {
-    const { parent, posted } = await parentAsks(page, email);
+  async function confirmedRequest(page: string, email = `parent-${unique()}@home.example`, fields: Record<string, string> = {}) {
+    const { parent, posted } = await parentAsks(page, email, fields);
     expect(posted.statusCode, posted.body.slice(0, 500)).toBe(303);
     const confirmPath = posted.headers.location!;
     const code = codeIn((await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)!;
@@ -409,9 +410,14 @@ describe(`the requester's side (${testEngine})`, () => {
     await reopen(request.parent, request.email);
     expect((await request.parent.get(`${s.page}/request/responses/${releases[0]!.id}`)).statusCode).toBe(200);
 
-    // 28 days on (the default), the download has closed and the page says how to ask again.
+    // 28 days on (the default), the download has closed and the page says how to ask again; the
+    // school answered in time, so nothing calls the case overdue though it is still open.
     steward.clock.advance({ hours: 28 * 24 + 1 });
+    await s.owner.signIn(s.username);
+    expect((await s.owner.get("/cases?state=overdue")).body).not.toContain(request.reference);
+    expect((await s.owner.get("/cases")).body).not.toMatch(/\d+ (days?|hours?) overdue/);
     await reopen(request.parent, request.email);
+    expect((await request.parent.get(`${s.page}/request`)).body).toContain("The school responded on");
     const late = await request.parent.get(`${s.page}/request/responses/${releases[0]!.id}`);
     expect(late.statusCode).toBe(410);
     expect(late.body).toContain("The download has closed");
@@ -615,5 +621,49 @@ describe(`the requester's side (${testEngine})`, () => {
     const stops = await sql<{ fromOn: string; toOn: string | null }>`select from_on::text, to_on::text from case_stops where case_id = ${request.caseId}`.execute(db());
     expect(stops.rows).toEqual([{ fromOn: "2027-02-01", toOn: null }]);
     expect((await s.owner.get(`/cases/${request.caseId}/correspondence`)).body).not.toContain("Put the pause back");
+  });
+
+  it("prints a posted letter for a window envelope, with the page's address instead of a link, and a Polish name legible", async () => {
+    const s = await school();
+    const request = await confirmedRequest(s.page, `lucja-${unique()}@home.example`, { name: "Łucja Wiśniewska-Dąb" });
+    const letter = await draftOf(s.owner, request.caseId, "acknowledgement");
+    const sent = await s.owner.post(`/cases/${request.caseId}/letters`, { kind: "acknowledgement", ...letter, method: "post", postalAddress: "12 Orchard Way\nLeeds\nLS1 4AB" });
+    expect(sent.statusCode).toBe(303);
+    const letterId = new URL(`http://x${sent.headers.location!}`).searchParams.get("letter")!;
+    const pdf = await s.owner.get(`/cases/${request.caseId}/letters/${letterId}/pdf`);
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    const text = (await popplerPages(new Uint8Array(pdf.rawPayload)))!.join("\n");
+    expect(text).toContain("Lucja Wisniewska-Dab");
+    expect(text).not.toContain("?ucja");
+    expect(text).toContain("12 Orchard Way");
+    expect(text).toContain(`/r/${s.publicName}/new-link`);
+    expect(text).not.toMatch(/your-request\/[A-Za-z0-9_-]{20}/);
+  });
+
+  it("asks a parent at a maintained school whether they want the educational record, and records only what the form confirmed", async () => {
+    const s = await school();
+    const form = await new TestAgent(steward.app, steward.clock).get(`${s.page}/access`);
+    expect(form.body).toContain("I am asking for my child’s educational record");
+    const { parent, posted } = await parentAsks(s.page, `record-${unique()}@home.example`, { educationalRecord: "yes" });
+    void parent;
+    expect(posted.statusCode).toBe(303);
+    // A complaint about a child records no parental responsibility: the complaint form never asked.
+    const complainant = new TestAgent(steward.app, steward.clock);
+    const page = await complainant.get(`${s.page}/complaint`);
+    expect(page.body).not.toContain("I have parental responsibility");
+    const email = `complaint-${unique()}@home.example`;
+    steward.clock.advance({ seconds: 30 });
+    const sent = await complainant.post(`${s.page}/complaint`, { stamp: /name="stamp" value="([^"]+)"/.exec(page.body)![1]!, name: "Alex Parent", email, about: "child", subjectName: "Sam Parent", details: "The school emailed Sam's report to another family.", website: "" });
+    expect(sent.statusCode).toBe(303);
+    await complainant.get(sent.headers.location!);
+    expect((await complainant.post(sent.headers.location!, { code: codeIn((await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)! })).statusCode).toBe(303);
+    const own = await complainant.get(`${s.page}/request`);
+    expect(own.body).toContain("Your complaint");
+    expect(own.body).toContain("The school must acknowledge your complaint by");
+    await s.owner.signIn(s.username);
+    const { rows } = await sql<{ id: string; type: string }>`select id, type from cases where org_id = ${s.organisationId} and type = 'complaint'`.execute(db());
+    const record = await s.owner.get(`/cases/${rows[0]!.id}`);
+    expect(record.body).toContain("About their child, Sam Parent.");
+    expect(record.body).not.toContain("parental responsibility");
   });
 });

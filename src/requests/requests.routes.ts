@@ -9,7 +9,7 @@ import { sendDownload, type UploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
 import { changeRequesterAddress, correspondenceOf, draftLetter, letterPdf, putPauseBack, replyToRequester, sendLetter } from "./correspondence.ts";
 import { letterWordings, previewWording, resetWording, saveWording, wordingForEdit } from "./letter-wording.ts";
-import { ABOUT, confirmPublicRequest, findPublicOrganisation, formStamp, pendingConfirmation, publicForm, PublicFormError, PublicFormRefused, publicRequestSchema, startPublicRequest, WrongCode, type PublicContext } from "./public-forms.ts";
+import { ABOUT, confirmPublicRequest, findPublicOrganisation, formStamp, pendingConfirmation, publicForm, publicRequestProblems, PublicFormError, PublicFormRefused, publicRequestSchema, startPublicRequest, WrongCode, type PublicContext } from "./public-forms.ts";
 import { askForNewLink, endRequesterSession, enterRequesterCode, openRequesterLink, REQUESTER_IDLE_MS, RequesterAccessRefused, resolveRequesterSession, sendRequesterCode } from "./requester-access.ts";
 import { downloadRelease, ReleaseExpired, requesterView, sendRequesterMessage, uploadIdentity } from "./requester-page.ts";
 import { requestPageSettings, saveRequestPageSettings } from "./request-page-settings.ts";
@@ -20,8 +20,12 @@ import { requestPageSettings, saveRequestPageSettings } from "./request-page-set
  * a case's correspondence, letters, the organisation's letter wording and its request page's settings.
  */
 
-/** Per network address, on top of the per-address and per-form limits the domain keeps. */
-const FORM_LIMIT = { max: 10, timeWindow: "1 hour" };
+/**
+ * Per network address, on top of the per-address and per-form limits the domain keeps. Generous:
+ * a mobile network or a school office puts many parents behind one address, and a form sent back
+ * with an error counts too.
+ */
+const FORM_LIMIT = { max: 60, timeWindow: "1 hour" };
 const CODE_LIMIT = { max: 30, timeWindow: "1 hour" };
 
 const publicParams = z.object({ publicName: z.string().regex(/^[a-z0-9-]{3,40}$/) });
@@ -110,7 +114,11 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
     publicForm(ctx.organisation, formId);
     const form = readForm(publicRequestSchema, request.body);
     if (!form.ok) {
-      return showForm(reply, ctx, formId, { errors: form.errors, values: form.values }, 400);
+      // Every problem at once, in the form's order: the whole-form checks' and the fields' own.
+      const found = { ...publicRequestProblems(publicForm(ctx.organisation, formId), form.values), ...form.errors };
+      const order = ["name", "email", "about", "subjectName", "parentalResponsibility", "right", "details"];
+      const errors = Object.fromEntries(Object.entries(found).sort(([a], [b]) => (order.indexOf(a) + 100) % 100 - (order.indexOf(b) + 100) % 100));
+      return showForm(reply, ctx, formId, { errors, values: form.values }, 400);
     }
     const values = { ...form.data, stamp: undefined, website: undefined };
     try {
@@ -356,6 +364,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
     body: z.string().max(40_000),
     method: z.enum(["email", "post"], { error: "Select how the letter goes to the requester" }),
     release: z.enum(["yes"]).optional(),
+    postalAddress: z.string().max(500, { error: "The postal address must be 500 characters or fewer" }).optional(),
   });
 
   app.post("/cases/:id/letters", { config: { access: "cases:manage" } }, async (request, reply) => {

@@ -571,6 +571,8 @@ export interface CaseLetterTable {
   subject: string;
   body: string;
   method: "email" | "post";
+  /** Sealed: where a posted letter went. */
+  postalAddress: Generated<string | null>;
   sentOn: DateText;
   sentBy: string;
   sentAt: Timestamp;

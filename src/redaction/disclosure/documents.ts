@@ -430,6 +430,8 @@ export async function disclosureArea(ctx: Context, caseId: string): Promise<Disc
       .where("orgId", "=", found.orgId)
       .where("caseId", "=", found.id)
       .where("removedAt", "is", null)
+      // A requester's proof of identity is for checking who they are, never for the bundle.
+      .where((eb) => eb.or([eb("purpose", "is", null), eb("purpose", "!=", "identity")]))
       .orderBy("uploadedAt")
       .execute();
     const attachments = [];

@@ -186,6 +186,7 @@ const statements = [
      subject text not null,
      body text not null,
      method text not null check (method in ('email', 'post')),
+     postal_address text,
      sent_on date not null,
      sent_by uuid not null,
      sent_at timestamptz not null,
