@@ -19,6 +19,7 @@ const KINDS: LetterKind[] = [
   "extension",
   "sar-response",
   "refusal-unfounded-excessive",
+  "rights-response",
   "foi-response",
   "foi-refusal",
   "complaint-acknowledgement",
@@ -90,7 +91,7 @@ describe("the letter templates", () => {
 
   it("marks the letters that are the response, and only those", () => {
     const responses = LETTER_TEMPLATES.filter((t) => t.isResponse).map((t) => t.kind);
-    expect(responses.sort()).toEqual(["complaint-acknowledgement", "foi-refusal", "foi-response", "refusal-unfounded-excessive", "sar-response"]);
+    expect(responses.sort()).toEqual(["complaint-acknowledgement", "foi-refusal", "foi-response", "refusal-unfounded-excessive", "rights-response", "sar-response"]);
   });
 
   it("the subject access response names the ICO, its contact details and the judicial remedy, and links the download", () => {
@@ -151,7 +152,7 @@ describe("the letter templates", () => {
       "sar-response",
       "refusal-unfounded-excessive",
     ]);
-    expect(kinds("rights")).toEqual(["acknowledgement", "identity-request", "clarification-request", "extension", "refusal-unfounded-excessive"]);
+    expect(kinds("rights")).toEqual(["acknowledgement", "identity-request", "clarification-request", "extension", "refusal-unfounded-excessive", "rights-response"]);
     expect(kinds("educational-record")).toEqual(["acknowledgement", "sar-response"]);
     expect(kinds("complaint")).toEqual(["complaint-acknowledgement", "complaint-outcome"]);
   });
@@ -225,6 +226,7 @@ describe("unfilledParts", () => {
     "extension",
     "sar-response",
     "refusal-unfounded-excessive",
+    "rights-response",
     "foi-refusal",
     "complaint-outcome",
   ];

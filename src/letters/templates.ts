@@ -19,6 +19,7 @@ export type LetterKind =
   | "extension"
   | "sar-response"
   | "refusal-unfounded-excessive"
+  | "rights-response"
   | "foi-response"
   | "foi-refusal"
   | "complaint-acknowledgement"
@@ -316,6 +317,23 @@ const TEMPLATES: LetterTemplate[] = [
       `You have the right to complain to ${ICO}. You also have the right to seek a judicial remedy, which means taking your case to court.`,
     ),
     unverified: [],
+    isResponse: true,
+  },
+  {
+    kind: "rights-response",
+    name: "Rights request response",
+    purpose: "Send when you have decided a request to correct, erase, restrict or object: what you did, or why not.",
+    caseTypes: ["rights"],
+    subject: "Your request {{reference}}: our decision",
+    body: letter(
+      "Thank you for your request, which we received on {{receivedOn}}. We have recorded it as: {{requestSummary}}",
+      "[Say what you have done: for example, which information you corrected or erased, or how you now restrict its use. If you have not done all that was asked, say which parts and why, with the reason the law allows.]",
+      "If we have told anyone else the information, we will tell them what we have changed, unless that is impossible or would take disproportionate effort. You can ask us who they are.",
+      `If you are not happy with our decision, you have the right to complain to ${ICO}. You also have the right to seek a judicial remedy, which means taking your case to court.`,
+    ),
+    unverified: [
+      "The paragraph about telling others who received the information follows Article 19 of the UK GDPR, which the reference does not cover.",
+    ],
     isResponse: true,
   },
   {
