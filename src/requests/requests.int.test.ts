@@ -323,30 +323,65 @@ describe(`the requester's side (${testEngine})`, () => {
     expect(await countOf("letter_templates", s.organisationId)).toBe(0);
   });
 
-  it("delivers every letter a SAR can send through the real SMTP server with its merge fields filled in", async () => {
+  it("delivers every letter, for every kind of request the public page takes, through the real SMTP server with its fields filled in", async () => {
     const s = await school();
-    const request = await confirmedRequest(s.page);
-    await deliverDueEmail(steward.services);
-    const sarKinds = LETTER_TEMPLATES.filter((template) => template.caseTypes.includes("sar") && template.kind !== "extension" && !template.isResponse);
-    for (const template of sarKinds) {
-      const draft = await s.owner.get(`/cases/${request.caseId}/letters/new?kind=${template.kind}`);
-      expect(draft.statusCode).toBe(200);
-      const body = /<textarea[^>]*name="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(draft.body)![1]!.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/\[[^\]]*\]/g, "filled in");
-      const subject = /name="subject"[^>]*value="([^"]*)"/.exec(draft.body)![1]!.replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-      const sent = await s.owner.post(`/cases/${request.caseId}/letters`, { kind: template.kind, subject, body, method: "email" });
-      expect(sent.statusCode, `${template.kind}: ${sent.body.slice(0, 400)}`).toBe(303);
-      // Restart any clock the letter stopped, so the next letter can stop it again.
-      await sql`update case_stops set to_on = from_on where case_id = ${request.caseId} and to_on is null`.execute(db());
-    }
+    const forms = [
+      { form: "access", type: "sar", fields: {} },
+      { form: "rights", type: "rights", fields: { about: "me", right: "erasure" } },
+      { form: "information", type: "foi-school", fields: { about: "" } },
+      { form: "complaint", type: "complaint", fields: { about: "me" } },
+    ];
+    let expected = 0;
+    const addresses: string[] = [];
     const before = smtp.received.length;
-    await deliverDueEmail(steward.services);
-    const mine = smtp.received.slice(before).filter((message) => message.to.includes(request.email));
-    expect(mine).toHaveLength(sarKinds.length);
-    for (const message of mine) {
+    for (const { form, type, fields } of forms) {
+      const email = `${form}-${unique()}@home.example`;
+      addresses.push(email);
+      const visitor = new TestAgent(steward.app, steward.clock);
+      const page = await visitor.get(`${s.page}/${form}`);
+      steward.clock.advance({ seconds: 30 });
+      const values: Record<string, string> = { stamp: /name="stamp" value="([^"]+)"/.exec(page.body)![1]!, name: "Jordan Parent", email, about: "child", subjectName: "Jamie Hill", parentalResponsibility: "yes", details: "The details.", website: "", ...fields };
+      if (form !== "access") delete values["parentalResponsibility"];
+      if (form === "information") { delete values["about"]; delete values["subjectName"]; }
+      const posted = await visitor.post(`${s.page}/${form}`, values);
+      expect(posted.statusCode, `${form}: ${/govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(posted.body)?.[1] ?? ""}`).toBe(303);
+      await visitor.get(posted.headers.location!);
+      expect((await visitor.post(posted.headers.location!, { code: codeIn((await emailsTo(steward.services, email)).filter((mail) => /Your code/.test(mail.subject)).at(-1)!.body)! })).statusCode).toBe(303);
+      const { rows } = await sql<{ id: string; type: string }>`select c.id, c.type from cases c join case_requesters r on r.org_id = c.org_id and r.case_id = c.id where c.org_id = ${s.organisationId} and c.created_by is null order by c.created_at desc limit 1`.execute(db());
+      expect(rows[0]!.type).toBe(type);
+      const caseId = rows[0]!.id;
+      for (const template of LETTER_TEMPLATES.filter((candidate) => candidate.caseTypes.includes(type as never))) {
+        if (template.kind === "extension") {
+          await s.owner.get(`/cases/${caseId}/extend`);
+          const extended = await s.owner.post(`/cases/${caseId}/extend`, { extensionReason: "Many records across several years", "toldOn-day": "1", "toldOn-month": "2", "toldOn-year": "2027" });
+          expect(extended.statusCode, /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(extended.body)?.[1]).toBe(303);
+        }
+        const letter = await draftOf(s.owner, caseId, template.kind);
+        const sent = await s.owner.post(`/cases/${caseId}/letters`, { kind: template.kind, ...letter, method: "email" });
+        expect(sent.statusCode, `${template.kind}: ${/govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(sent.body)?.[1] ?? ""}`).toBe(303);
+        expected += 1;
+        // Restart any clock the letter stopped, so that the next letter can stop it again.
+        await sql`update case_stops set to_on = from_on where case_id = ${caseId} and to_on is null`.execute(db());
+      }
+    }
+    while ((await deliverDueEmail(steward.services)) > 0) {
+      // Each call sends one batch: send them all.
+    }
+    const toRequesters = smtp.received.slice(before).filter((message) => addresses.some((address) => message.to.includes(address)));
+    const letters = [];
+    for (const message of toRequesters) {
+      const parsed = await simpleParser(message.raw);
+      // Not the code or the "we have your request" emails: the letters.
+      if (!/Your code|has your/.test(parsed.subject ?? "")) letters.push(message);
+    }
+    expect(letters).toHaveLength(expected);
+    expect(expected).toBeGreaterThanOrEqual(16);
+    for (const message of letters) {
       const parsed = await simpleParser(message.raw);
       expect(parsed.text).toContain("Dear Jordan Parent");
-      expect(`${parsed.subject}\n${parsed.text}`).toContain(request.reference);
-      expect(parsed.text).not.toMatch(/\{\{|\}\}/);
+      expect(`${parsed.subject}\n${parsed.text}`).toMatch(/(SAR|RR|FOI|CMP|[A-Z]{2,4})-2027-\d{4}/);
+      expect(parsed.text).not.toMatch(/\{\{|\}\}|\[[^\]]*\]/);
+      expect(parsed.text).toContain(s.name);
       expect(parsed.text).toMatch(/http:\/\/steward\.test\/r\/[a-z0-9-]+\/your-request\//);
     }
   });
