@@ -96,7 +96,7 @@ async function dashboardFigures(ctx: Context, organisationIds: readonly string[]
       })
       .filter((item) => item.total > 0);
 
-    type ListedRow = { id: string; reference: string; type: string; organisationName: string; dueOn: string | null; dueAt: Date | null; riskLikelihood?: string | null; riskSeverity?: string | null };
+    type ListedRow = { id: string; reference: string; type: string; organisationName: string; dueOn: string | null; dueAt: Date | null; responseSentOn?: string | null; riskLikelihood?: string | null; riskSeverity?: string | null };
     const decisionOf = (row: ListedRow): Pick<DashboardCase, "decision"> => {
       const decision = assessedDecision({ riskLikelihood: row.riskLikelihood ?? null, riskSeverity: row.riskSeverity ?? null });
       return decision ? { decision: decision.reportToIco ? "report" : "no-report" } : {};
@@ -110,10 +110,11 @@ async function dashboardFigures(ctx: Context, organisationIds: readonly string[]
         dueOn: row.dueOn,
         dueAt: row.dueAt,
         // A case waiting on the requester has no due date until its clock runs again.
-        countdown: row.dueAt || row.dueOn ? countdownTo(row.dueAt ? new Date(row.dueAt).toISOString() : row.dueOn!, now) : null,
+        // One whose response has gone (a letter from Steward) has nothing left to count down to.
+        countdown: (row.dueAt || row.dueOn) && !row.responseSentOn ? countdownTo(row.dueAt ? new Date(row.dueAt).toISOString() : row.dueOn!, now) : null,
         ...decisionOf(row),
       }));
-    const columns = ["cases.id", "cases.reference", "cases.type", "organisations.name as organisationName", "cases.dueOn", "cases.dueAt"] as const;
+    const columns = ["cases.id", "cases.reference", "cases.type", "organisations.name as organisationName", "cases.dueOn", "cases.dueAt", "cases.responseSentOn"] as const;
     const unassigned = await visible(trx).select([...columns, "cases.riskLikelihood", "cases.riskSeverity"]).where("cases.closedAt", "is", null).where("cases.assigneeId", "is", null).orderBy("cases.receivedAt", "desc").limit(50).execute();
     // Read as the list reads: each school's first 50 in deadline order from the list's index, merged.
     const notBreaches: Narrowing = (query) => query.where("cases.type", "!=", "breach");

@@ -1,3 +1,5 @@
+import { nearestLatin } from "../platform/latin.ts";
+
 /**
  * A small PDF writer for reports of text: A4 pages, the built-in Helvetica and Helvetica-Bold
  * (every PDF reader has them, so nothing is embedded), lines laid out top to bottom and a new
@@ -24,27 +26,20 @@ const WIN_ANSI: Record<string, number> = {
   "Š": 0x8a, "š": 0x9a, "Œ": 0x8c, "œ": 0x9c, "Ž": 0x8e, "ž": 0x9e, "Ÿ": 0x9f,
 };
 
-/** Letters Helvetica's encoding lacks that have no decomposition to a base letter. */
-const NEAREST: Record<string, string> = { Ł: "L", ł: "l", Đ: "D", đ: "d", Ħ: "H", ħ: "h", ı: "i", Ŀ: "L", ŀ: "l", Ŧ: "T", ŧ: "t", ß: "ß" };
-
 /**
- * A letter outside WinAnsiEncoding as its nearest Latin letter (ś → s, ŵ → w, ą → a, Ł → L), so a
- * Polish or Welsh name prints legibly rather than as "?"; anything else (another script, emoji)
- * stays itself, to become "?". Embedding a Unicode font is the full answer (see the README).
+ * A character Helvetica's encoding lacks as its nearest Latin letter, so a Polish or Welsh name
+ * prints legibly rather than as "?"; another script or an emoji stays itself, to become "?".
+ * Embedding a Unicode font is the full answer (see the README).
  */
-function nearestLatin(char: string): string {
+function printable(char: string): string {
   const code = char.codePointAt(0)!;
-  if ((code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI[char] !== undefined) {
-    return char;
-  }
-  const base = char.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-  return NEAREST[char] ?? (base && base !== char && /^[\x20-\x7e\xa0-\xff]+$/.test(base) ? base : char);
+  return (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI[char] !== undefined ? char : nearestLatin(char);
 }
 
 /** A PDF string literal of the text in WinAnsiEncoding: Latin-1 as itself, a few typographic marks mapped, other Latin letters as their nearest, anything else "?". */
 export function pdfString(text: string): string {
   let out = "(";
-  for (const char of [...text.normalize("NFC")].map(nearestLatin).join("")) {
+  for (const char of [...text.normalize("NFC")].map(printable).join("")) {
     const code = char.codePointAt(0)!;
     const byte = code >= 0x20 && code < 0x7f ? code : (WIN_ANSI[char] ?? (code >= 0xa0 && code <= 0xff ? code : 0x3f));
     if (byte === 0x28 || byte === 0x29 || byte === 0x5c) {

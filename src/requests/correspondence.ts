@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
+import { emailAddress } from "../accounts/accounts.schema.ts";
 import { recordAudit, recordView } from "../audit/audit.ts";
 import { formatDate, londonDateOf } from "../calendar/dates.ts";
 import type { CaseType } from "../calendar/deadlines.ts";
@@ -15,8 +16,9 @@ import { notFound } from "../platform/errors.ts";
 import { disclosureBundle } from "../redaction/disclosure/disclosure-bundle.ts";
 import { textPdf, type PdfLine } from "../reports/pdf.ts";
 import { sha256 } from "../cases/attachments.ts";
+import { ensureRoomFor } from "../cases/storage.ts";
 import { publicNameOf, replaceRequesterAddress, requesterAddress, requesterLink } from "./requester-access.ts";
-import { MESSAGE_MAX, releasePlace } from "./requester-page.ts";
+import { askedOf, MESSAGE_MAX, messagePlace, releasePlace } from "./requester-page.ts";
 
 /*
  * The school's side of the correspondence on a case: messages with the requester, the address
@@ -25,7 +27,6 @@ import { MESSAGE_MAX, releasePlace } from "./requester-page.ts";
  * the requester's page. For those who manage cases; every case found through the one visibility rule.
  */
 
-const messagePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseMessages" as const, column: "body", rowId: id });
 const letterPlace = (organisationId: string, id: string, column: "subject" | "body" | "postalAddress") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
 
 /** Where a letter's link to the requester's page goes: put in when it is sent, so each email carries its own. */
@@ -134,14 +135,13 @@ function kindName(kind: string): string {
   }
 }
 
-const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
-
 /** The address the requester is written to, for a case logged by staff (or corrected). */
 export async function changeRequesterAddress(ctx: Context, caseId: string, email: string): Promise<void> {
-  const address = email.trim();
-  if (!EMAIL.test(address) || address.length > 254) {
-    throw new CaseFormError({ email: "Enter an email address in the correct format, like name@example.com" });
+  const checked = emailAddress.safeParse(email);
+  if (!checked.success) {
+    throw new CaseFormError({ email: checked.error.issues[0]?.message ?? "Enter an email address in the correct format, like name@example.com" });
   }
+  const address = checked.data;
   await changeCase(ctx, caseId, "case.correct", async (trx, row) => {
     const current = await requesterAddress(trx, ctx.services, row.orgId, row.id);
     if (current?.toLowerCase() === address.toLowerCase()) {
@@ -230,11 +230,6 @@ const SENDER_ROLES: Record<Context["actor"]["role"], string> = {
   auditor: "Data protection lead",
 };
 
-async function askedWords(trx: Tx, ctx: Context, row: CaseRow): Promise<string | null> {
-  const found = await trx.selectFrom("caseRequesters").select(["asked"]).where("orgId", "=", row.orgId).where("caseId", "=", row.id).executeTakeFirst();
-  return found?.asked ? openFor(trx, ctx.services.keyring, { organisationId: row.orgId, table: "caseRequesters", column: "asked", rowId: row.id }, found.asked) : null;
-}
-
 /** The merge fields' values for a case, now. The link goes in when the letter is sent. */
 async function mergeValues(trx: Tx, ctx: Context, row: CaseRow): Promise<Record<MergeField, string>> {
   const organisation = await trx.selectFrom("organisations").select(["name", "postalAddress", "releaseDays"]).where("id", "=", row.orgId).executeTakeFirstOrThrow();
@@ -255,7 +250,7 @@ async function mergeValues(trx: Tx, ctx: Context, row: CaseRow): Promise<Record<
     requesterPageLink: LINK_PLACEHOLDER,
     releaseDays: String(organisation.releaseDays),
     // The requester's own words where they made the request on the public page; else the case's summary (the DPO sees it in the draft).
-    requestSummary: (await askedWords(trx, ctx, row)) ?? (await open("summary", row.summary)),
+    requestSummary: (await askedOf(trx, ctx.services, row.orgId, row.id)) ?? (await open("summary", row.summary)),
   };
 }
 
@@ -376,7 +371,17 @@ export async function sendLetter(ctx: Context, caseId: string, letter: LetterToS
   if (Object.keys(errors).length > 0) {
     throw new CaseFormError(errors);
   }
+  if (letter.method === "post" && !letter.postalAddress?.trim()) {
+    throw new CaseFormError({ postalAddress: "Enter their postal address: it is printed above the letter, for a window envelope" });
+  }
   const releasing = letter.release && RELEASING.includes(template.kind);
+  if (releasing) {
+    // Refused before the bundle is made (and its making audited); checked again as it is released.
+    const blocked = await inActorScope(ctx, async (trx) => releaseBlockedBecause(trx, await visibleCase(trx, ctx, caseId)));
+    if (blocked) {
+      throw new CaseFormError({ release: blocked });
+    }
+  }
   // The bundle is made (redacted, verified, approved) before anything is written.
   const bundle = releasing ? await disclosureBundle(ctx, caseId) : undefined;
   const letterId = randomUUID();
@@ -414,6 +419,7 @@ export async function sendLetter(ctx: Context, caseId: string, letter: LetterToS
         if (releaseBlocked) {
           throw new CaseFormError({ release: releaseBlocked });
         }
+        await ensureRoomFor(trx, ctx.services, row.orgId, bundle.bytes.length);
         const sealed = await sealFileFor(trx, ctx.services.keyring, releasePlace(row.orgId, releaseId), bundle.bytes);
         await trx
           .insertInto("caseReleases")
@@ -451,8 +457,13 @@ export async function sendLetter(ctx: Context, caseId: string, letter: LetterToS
         const channel = bundle ? "portal" : letter.method === "email" ? "email" : "post";
         // A complaint's acknowledgement meets its 30 days but answers nothing yet: its stage stays.
         const responded = template.kind !== "complaint-acknowledgement" && WORKFLOWS[row.type as CaseType].statuses.some((status) => status.id === "responded") && !row.closedAt ? "responded" : row.status;
-        await trx.updateTable("cases").set({ responseSentOn: today, responseChannel: channel, status: responded }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
-        effects.push(`The response went on ${formatDate(today)}: that date decides whether it was on time.`);
+        if (row.responseSentOn) {
+          // The first response decides on-time: a second (a copy sent again, a further answer) does not move it.
+          effects.push(`The response date stays ${formatDate(row.responseSentOn)}, when the first response went.`);
+        } else {
+          await trx.updateTable("cases").set({ responseSentOn: today, responseChannel: channel, status: responded }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+          effects.push(`The response went on ${formatDate(today)}: that date decides whether it was on time.`);
+        }
       }
       if (bundle) {
         effects.push(`The response (${Math.ceil(bundle.bytes.length / 1024)} KB) is on the requester’s page to download for ${organisation.releaseDays} days.`);

@@ -1,3 +1,4 @@
+import { nearestLatin } from "../platform/latin.ts";
 import { sql } from "kysely";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 
@@ -21,9 +22,10 @@ export function publicNameProblem(name: string): string | undefined {
 
 /** "St Mary's C of E Primary" → "st-marys-c-of-e-primary", cut to fit. */
 export function publicNameFrom(name: string): string {
-  const base = name
+  const base = [...name.normalize("NFC")]
+    .map(nearestLatin)
+    .join("")
     .toLowerCase()
-    .normalize("NFKD")
     .replace(/['’]/g, "")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")

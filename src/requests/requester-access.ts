@@ -132,14 +132,14 @@ export type LinkState = { kind: "unusable" } | { kind: "ready"; maskedAddress: s
 export async function openRequesterLink(ctx: PublicContext, token: string): Promise<LinkState> {
   return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
     const link = await linkRow(trx, ctx, token);
-    if (!link || link.expiresAt.getTime() <= ctx.services.clock.now().getTime() || link.failedAttempts >= LINK_FAILURES) {
+    if (!link || link.expiresAt.getTime() <= ctx.services.clock.now().getTime() || link.failedAttempts >= LINK_FAILURES || (link.codesSent >= LINK_CODES && !link.codeHash)) {
       return { kind: "unusable" as const };
     }
     const address = await requesterAddress(trx, ctx.services, ctx.organisation.id, link.caseId);
     if (!address) {
       return { kind: "unusable" as const };
     }
-    const codeLive = !!link.codeSentAt && link.codeSentAt.getTime() + CODE_MINUTES * 60_000 > ctx.services.clock.now().getTime();
+    const codeLive = !!link.codeHash && !!link.codeSentAt && link.codeSentAt.getTime() + CODE_MINUTES * 60_000 > ctx.services.clock.now().getTime();
     return { kind: "ready" as const, maskedAddress: maskAddress(address), codeSent: codeLive };
   });
 }

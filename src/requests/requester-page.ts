@@ -58,7 +58,7 @@ export interface RequesterView {
   releases: { id: string; releasedAt: Date; expiresAt: Date; expired: boolean; sizeBytes: number }[];
 }
 
-const messagePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseMessages" as const, column: "body", rowId: id });
+export const messagePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseMessages" as const, column: "body", rowId: id });
 const letterPlace = (organisationId: string, id: string, column: "subject" | "body") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
 const attachmentFilename = (organisationId: string, id: string) => ({ organisationId, table: "caseAttachments" as const, column: "filename", rowId: id });
 export const releasePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseReleases" as const, column: "content", rowId: id });
@@ -125,7 +125,7 @@ export async function requesterView(ctx: PublicContext, session: RequesterSessio
       typeName: WORKFLOWS[row.type as CaseType].name,
       organisationName: ctx.organisation.name,
       receivedOn: row.receivedOn,
-      asked: await askedOf(trx, ctx, orgId, row.id),
+      asked: await askedOf(trx, ctx.services, orgId, row.id),
       closed: row.closedAt !== null,
       noun: nounOf(row.type),
       respondedOn: row.responseSentOn,
@@ -147,9 +147,10 @@ export function nounOf(type: string): "request" | "complaint" | "report" {
   return type === "breach" ? "report" : type === "complaint" ? "complaint" : "request";
 }
 
-async function askedOf(trx: Tx, ctx: PublicContext, organisationId: string, caseId: string): Promise<string | null> {
+/** What the requester asked in their own words, if they made the request on the public page. */
+export async function askedOf(trx: Tx, services: Pick<Services, "keyring">, organisationId: string, caseId: string): Promise<string | null> {
   const row = await trx.selectFrom("caseRequesters").select(["asked"]).where("orgId", "=", organisationId).where("caseId", "=", caseId).executeTakeFirst();
-  return row?.asked ? openFor(trx, ctx.services.keyring, { organisationId, table: "caseRequesters", column: "asked", rowId: caseId }, row.asked) : null;
+  return row?.asked ? openFor(trx, services.keyring, { organisationId, table: "caseRequesters", column: "asked", rowId: caseId }, row.asked) : null;
 }
 
 /** What one requester may send on one case in a day, and in all: a public page must not be a way to fill a school's storage or inbox. */
@@ -183,23 +184,32 @@ async function checkRequesterLimits(trx: Tx, services: Services, row: { orgId: s
   }
 }
 
+/** A file refused for want of room, said to the requester (the staff's wording tells them to remove files). */
+async function forRequester<T>(storing: Promise<T>): Promise<T> {
+  try {
+    return await storing;
+  } catch (error) {
+    if (error instanceof CaseFormError && error.errors["file"]) {
+      throw new CaseFormError({ file: "The school cannot take files through this page just now. Send your message without the file, or contact the school to ask how to send it." });
+    }
+    throw error;
+  }
+}
+
 /**
  * Tells the school's usual people that the requester did something, by reference only; at most
- * once an hour a case (a requester sending ten messages sends the school one email).
+ * once in each hour of the clock, a case (a requester sending ten messages sends the school one email).
  */
 async function tellSchool(trx: Tx, services: Services, row: { orgId: string; id: string; reference: string; assigneeId: string | null }, what: string): Promise<void> {
-  const hourAgo = new Date(services.clock.now().getTime() - 3_600_000);
-  const recent = await trx
-    .selectFrom("caseEvents")
-    .select("id")
-    .where("orgId", "=", row.orgId)
-    .where("caseId", "=", row.id)
-    .where("kind", "in", ["requester-message", "requester-identity"])
-    .where("at", ">", hourAgo)
-    .limit(2)
-    .execute();
-  // This action's own event is one of them: another in the hour means the school was told then.
-  if (recent.length > 1) {
+  // Kept as a reminder is, once per case per hour: a second process or request in the hour finds the key taken.
+  const hour = services.clock.now().toISOString().slice(0, 13);
+  const first = await trx
+    .insertInto("caseReminders")
+    .values({ orgId: row.orgId, caseId: row.id, kind: "requester-news", dueKey: hour, sentAt: services.clock.now() })
+    .onConflict((oc) => oc.doNothing())
+    .returning("caseId")
+    .executeTakeFirst();
+  if (!first) {
     return;
   }
   const recipients = await caseRecipients(trx, services.keyring, row.orgId, row.assigneeId, [row.orgId]);
@@ -238,7 +248,7 @@ export async function sendRequesterMessage(ctx: PublicContext, session: Requeste
       .values({ orgId: row.orgId, id, caseId: row.id, fromRequester: true, authorUserId: null, body: await sealFor(trx, ctx.services.keyring, messagePlace(row.orgId, id), body), sentAt: now, answeredAt: null })
       .execute();
     if (checked) {
-      await storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "message", messageId: id }, checked, keep);
+      await forRequester(storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "message", messageId: id }, checked, keep));
     }
     await recordCaseEvent(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "requester-message", detail: checked ? "Sent a message, with a file" : "Sent a message" });
     const restarted = row.closedAt ? false : await restartWaitingClock(trx, ctx.services, row, "clarification", "The requester replied while the school waited for clarification: the clock runs again from today. If the reply does not give what was asked for, put the pause back from Letters and messages.");
@@ -280,7 +290,7 @@ export async function uploadIdentity(ctx: PublicContext, session: RequesterSessi
       throw new CaseFormError({ file: "This kind of request does not need proof of identity." });
     }
     await checkRequesterLimits(trx, ctx.services, row, { fileBytes: checked.bytes.length });
-    await storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "identity" }, checked, keep);
+    await forRequester(storeAttachment(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, uploadedBy: null, purpose: "identity" }, checked, keep));
     await recordCaseEvent(trx, ctx.services, { organisationId: row.orgId, caseId: row.id, actorUserId: null, kind: "requester-identity", detail: "Sent proof of identity: check it before going on" });
     const restarted = await restartWaitingClock(trx, ctx.services, row, "identity", "Proof of identity arrived from the requester: the clock runs again from today. If it is not enough, stop the clock again and say what is needed.");
     await recordAudit(trx, { organisationId: row.orgId, actorUserId: null, action: "requester.upload", recordType: "case", recordId: row.id, meta: ctx.request, at: ctx.services.clock.now() });

@@ -355,7 +355,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
     const { id } = parsed(caseParams, request.params);
     const kind = String((request.query as Record<string, unknown>)["kind"] ?? "");
     const draft = await draftLetter(contextOf(request, services), id, kind);
-    return reply.page("requests/views/letter.njk", { draft, values: { subject: draft.subject, body: draft.body, method: draft.address ? "email" : "post", release: draft.canRelease ? "yes" : "" } });
+    return reply.page("requests/views/letter.njk", { draft, values: { subject: draft.subject, body: draft.body, method: draft.address ? "email" : "post", release: draft.canRelease && !draft.releaseBlocked ? "yes" : "" } });
   });
 
   const letterSchema = z.object({

@@ -209,11 +209,32 @@ const statements = [
          join organisations t on t.id = s.parent_id where t.public_name = wanted
      $$`,
   `revoke all on function steward_public_organisation(text) from public`,
+  // The licence's storage counts the responses released as it counts attachments and disclosure originals.
+  `create or replace function steward_storage_use(org uuid)
+     returns table (licence_id uuid, licence_limit bigint, licence_used bigint, platform_used bigint)
+     language sql stable security definer set search_path = public as $$
+       with licence as (
+         select coalesce(parent_id, id) as id from organisations where id = org and org = any (steward_org_ids())
+       ),
+       files as (
+         select org_id, size_bytes::bigint as size_bytes from case_attachments where removed_at is null
+         union all
+         select org_id, size_bytes from disclosure_documents where removed_at is null
+         union all
+         select org_id, size_bytes from case_releases
+       )
+       select licence.id,
+              top.storage_limit_bytes,
+              (select coalesce(sum(f.size_bytes), 0) from files f join organisations o on o.id = f.org_id
+                where coalesce(o.parent_id, o.id) = licence.id)::bigint,
+              (select coalesce(sum(size_bytes), 0) from files)::bigint
+         from licence join organisations top on top.id = licence.id
+     $$`,
   // Housekeeping across organisations: forms never confirmed (and confirmed ones' leftovers) after a day, requester sessions past their timeouts.
   `create function steward_purge_requester_leftovers(now_at timestamptz, made_before timestamptz, idle_since timestamptz, started_before timestamptz) returns integer
      language sql volatile security definer set search_path = public as $$
        with emptied as (
-         update request_confirmations set form = null where form is not null and expires_at <= now_at returning 1
+         update request_confirmations set form = null where form is not null and expires_at <= now_at and created_at > made_before returning 1
        ), forms as (
          delete from request_confirmations where created_at <= made_before returning 1
        ), sessions as (
@@ -233,6 +254,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  // Migration 155's storage count, without the releases.
+  await sql
+    .raw(
+      `create or replace function steward_storage_use(org uuid)
+         returns table (licence_id uuid, licence_limit bigint, licence_used bigint, platform_used bigint)
+         language sql stable security definer set search_path = public as $$
+           with licence as (
+             select coalesce(parent_id, id) as id from organisations where id = org and org = any (steward_org_ids())
+           ),
+           files as (
+             select org_id, size_bytes::bigint as size_bytes from case_attachments where removed_at is null
+             union all
+             select org_id, size_bytes from disclosure_documents where removed_at is null
+           )
+           select licence.id,
+                  top.storage_limit_bytes,
+                  (select coalesce(sum(f.size_bytes), 0) from files f join organisations o on o.id = f.org_id
+                    where coalesce(o.parent_id, o.id) = licence.id)::bigint,
+                  (select coalesce(sum(size_bytes), 0) from files)::bigint
+             from licence join organisations top on top.id = licence.id
+         $$`,
+    )
+    .execute(db);
   await sql.raw(`drop function if exists steward_purge_requester_leftovers(timestamptz, timestamptz, timestamptz, timestamptz)`).execute(db);
   await sql.raw(`drop function if exists steward_public_organisation(text)`).execute(db);
   for (const table of ["case_letters", "case_releases", "letter_templates", "case_messages", "requester_sessions", "requester_links", "case_requesters", "request_confirmations"]) {
