@@ -4,6 +4,7 @@ import {
   LETTER_TEMPLATES,
   letterTemplate,
   lettersFor,
+  infoRegulatorFor,
   MERGE_FIELDS,
   renderTemplate,
   unfilledParts,
@@ -42,6 +43,7 @@ const VALUES: Record<MergeField, string> = {
   requesterPageLink: "https://steward.example/r/abc123",
   releaseDays: "28",
   requestSummary: "Emails about my son's exclusion in January",
+  infoRegulator: "the Information Commissioner's Office",
 };
 
 describe("the letter templates", () => {
@@ -68,6 +70,7 @@ describe("the letter templates", () => {
         "requesterPageLink",
         "releaseDays",
         "requestSummary",
+        "infoRegulator",
       ].sort(),
     );
   });
@@ -117,13 +120,16 @@ describe("the letter templates", () => {
     expect(body).toContain("judicial remedy");
   });
 
-  it("the FOI refusal covers the exemption, the public interest, the review and both regulators", () => {
+  it("the FOI refusal covers the exemption, the public interest, the review and the regulator for the case's law", () => {
     const body = letterTemplate("foi-refusal").body;
     expect(body).toContain("exemption");
     expect(body).toContain("public interest");
     expect(body).toContain("internal review");
-    expect(body).toContain("Information Commissioner's Office");
-    expect(body).toContain("Scottish Information Commissioner");
+    expect(body).toContain("{{infoRegulator}}");
+    expect(infoRegulatorFor("foi-school")).toContain("Information Commissioner's Office");
+    expect(infoRegulatorFor("eir")).toContain("Information Commissioner's Office");
+    expect(infoRegulatorFor("foi-scotland")).toContain("Scottish Information Commissioner");
+    expect(infoRegulatorFor("eir-scotland")).toContain("within six months");
   });
 
   it("the complaint acknowledgement does not cite the unconfirmed section number, and says so", () => {

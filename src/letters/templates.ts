@@ -40,6 +40,7 @@ export const MERGE_FIELDS = Object.freeze({
   requesterPageLink: "The link to the requester's own page in Steward (printed in a posted letter too)",
   releaseDays: 'How many days the download stays available, for example "28"',
   requestSummary: "What was asked, as logged",
+  infoRegulator: "Who an information request's requester complains to: the ICO, or in Scotland the Scottish Information Commissioner",
 } as const);
 
 export type MergeField = keyof typeof MERGE_FIELDS;
@@ -181,13 +182,18 @@ const ICO = "the Information Commissioner's Office (ICO): ico.org.uk/make-a-comp
 const FOI_TYPES: readonly CaseType[] = ["foi", "foi-school", "eir", "foi-scotland", "eir-scotland"];
 
 // FOIA and the EIR (England, Wales, Northern Ireland) go to the ICO; FOISA and the Scottish EIR go to
-// the Scottish Information Commissioner (reference 3.4). One text names both, saying which applies.
+// the Scottish Information Commissioner (reference 3.4): {{infoRegulator}} names the one for the case's law.
 const FOI_REVIEW_AND_REGULATOR = [
   "If you are unhappy with how we have dealt with your request, you can ask us for an internal review. Please ask within 40 working days of the date of this letter, quoting {{reference}}. You can ask on your request page, {{requesterPageLink}}, or by writing to us.",
-  "If you are still unhappy after the review, you can complain to the regulator. Which one depends on where our school is:\n\n" +
-    `- if we are in England, Wales or Northern Ireland, ${ICO}\n` +
-    "- if we are in Scotland, the Scottish Information Commissioner. You must apply to them within six months.",
+  "If you are still unhappy after the review, you can complain to {{infoRegulator}}.",
 ];
+
+/** The regulator an information request's requester complains to, by the law the case runs under. */
+export function infoRegulatorFor(type: CaseType): string {
+  return type === "foi-scotland" || type === "eir-scotland"
+    ? "the Scottish Information Commissioner. You must apply to them within six months"
+    : ICO;
+}
 
 const FOI_REVIEW_UNVERIFIED =
   "The 40 working days for asking for a review is confirmed in Steward's legal reference only for Scotland. For the Freedom of Information Act 2000 and the Environmental Information Regulations 2004, check it against the ICO's guidance.";

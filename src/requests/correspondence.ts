@@ -8,7 +8,7 @@ import type { CaseType } from "../calendar/deadlines.ts";
 import { deadlineOf } from "../cases/case-deadlines.ts";
 import { auditOfCase, casePlace, CaseFormError, changeCase, findVisibleCase, peopleNames, type CaseRow } from "../cases/cases.ts";
 import { STOP_REASON_NAMES, WORKFLOWS } from "../cases/workflows.ts";
-import { checkTemplate, letterTemplate, lettersFor, renderTemplate, unfilledParts, type LetterKind, type LetterTemplate, type MergeField } from "../letters/templates.ts";
+import { checkTemplate, infoRegulatorFor, letterTemplate, lettersFor, renderTemplate, unfilledParts, type LetterKind, type LetterTemplate, type MergeField } from "../letters/templates.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { openFor, sealFileFor, sealFor } from "../platform/encryption/keyring.ts";
@@ -251,6 +251,7 @@ async function mergeValues(trx: Tx, ctx: Context, row: CaseRow): Promise<Record<
     releaseDays: String(organisation.releaseDays),
     // The requester's own words where they made the request on the public page; else the case's summary (the DPO sees it in the draft).
     requestSummary: (await askedOf(trx, ctx.services, row.orgId, row.id)) ?? (await open("summary", row.summary)),
+    infoRegulator: infoRegulatorFor(row.type as CaseType),
   };
 }
 

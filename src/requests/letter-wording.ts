@@ -26,6 +26,7 @@ export const EXAMPLE_VALUES: Record<MergeField, string> = {
   requesterPageLink: "https://steward.example/r/example-primary/your-request/…",
   releaseDays: "28",
   requestSummary: "A copy of the records the school holds about my son",
+  infoRegulator: "the Information Commissioner's Office (ICO): ico.org.uk/make-a-complaint or 0303 123 1113",
 };
 
 function kindOf(kind: string): LetterKind {
