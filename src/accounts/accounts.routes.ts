@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { paramsOr404 } from "../platform/http/params.ts";
 import { z } from "zod";
 import { writeSessionCookie } from "../auth/session-cookie.ts";
 import { contextOf, requestMeta } from "./request-context.ts";
 import { readForm } from "../platform/forms.ts";
-import { notFound } from "../platform/errors.ts";
 import type { Services } from "../platform/services.ts";
 import { changeEmailSchema, changeNameSchema, changeRoleSchema, erasureRequestSchema, newSchoolSchema, newUserSchema, registerLicenceSchema } from "./accounts.schema.ts";
 import {
@@ -74,11 +74,7 @@ function roleChoices(selected: unknown) {
 
 /** A user id from the path; anything that is not a UUID is simply not found. */
 function userIdFrom(params: unknown): string {
-  const parsed = userIdParams.safeParse(params);
-  if (!parsed.success) {
-    throw notFound();
-  }
-  return parsed.data.id;
+  return paramsOr404(userIdParams, params).id;
 }
 
 export function accountsRoutes(app: FastifyInstance, services: Services): void {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { paramsOr404 } from "../platform/http/params.ts";
 import { z } from "zod";
 import { listReachableOrganisations } from "../accounts/schools.ts";
-import { notFound } from "../platform/errors.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
 import { downloadDisposition, uploadedFile } from "../platform/http/files.ts";
 import { contextOf } from "../accounts/request-context.ts";
@@ -31,11 +31,7 @@ const BLANK_TERM_ROWS = 3;
 const NOTICES: Record<string, string> = { saved: "The school’s calendar and term dates are saved. Open cases’ deadlines have been worked out again.", terms: "The term dates are saved. Open cases’ deadlines have been worked out again." };
 
 function organisationIdFrom(params: unknown): string {
-  const parsed = organisationParams.safeParse(params);
-  if (!parsed.success) {
-    throw notFound();
-  }
-  return parsed.data.id;
+  return paramsOr404(organisationParams, params).id;
 }
 
 export function calendarRoutes(app: FastifyInstance, services: Services): void {

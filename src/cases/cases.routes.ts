@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { paramsOr404 } from "../platform/http/params.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { can } from "../accounts/permissions.ts";
@@ -45,11 +46,7 @@ const caseParams = z.object({ id: z.uuid() });
 const attachmentParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
 
 function caseIdFrom(params: unknown): string {
-  const parsed = caseParams.safeParse(params);
-  if (!parsed.success) {
-    throw notFound();
-  }
-  return parsed.data.id;
+  return paramsOr404(caseParams, params).id;
 }
 
 /** A response already sent by a letter from Steward fills in the close form's date and way (the DPO can change them). */

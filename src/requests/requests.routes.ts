@@ -3,8 +3,9 @@ import { z } from "zod";
 import { contextOf, requestMeta } from "../accounts/request-context.ts";
 import { CaseFormError } from "../cases/cases.ts";
 import { RIGHTS } from "../cases/workflows.ts";
-import { badRequest, notFound } from "../platform/errors.ts";
+import { badRequest } from "../platform/errors.ts";
 import { readForm } from "../platform/forms.ts";
+import { paramsOr404 } from "../platform/http/params.ts";
 import { sendDownload, type UploadedFile } from "../platform/http/files.ts";
 import type { Services } from "../platform/services.ts";
 import { changeRequesterAddress, correspondenceOf, draftLetter, letterPdf, putPauseBack, replyToRequester, sendLetter } from "./correspondence.ts";
@@ -36,14 +37,6 @@ const releaseParams = publicParams.extend({ releaseId: z.uuid() });
 const caseParams = z.object({ id: z.uuid() });
 const letterParams = caseParams.extend({ letterId: z.uuid() });
 const kindParams = z.object({ kind: z.string().regex(/^[a-z-]{3,40}$/) });
-
-function parsed<T>(schema: z.ZodType<T>, params: unknown): T {
-  const result = schema.safeParse(params);
-  if (!result.success) {
-    throw notFound();
-  }
-  return result.data;
-}
 
 /** The requester's session cookie: its own name, so a member of staff's session in the same browser is untouched. */
 function requesterCookieName(request: FastifyRequest): string {
@@ -89,7 +82,7 @@ const STAFF_NOTICES: Record<string, string> = {
 
 export function requestsRoutes(app: FastifyInstance, services: Services): void {
   const publicContext = async (request: FastifyRequest): Promise<PublicContext> => {
-    const { publicName } = parsed(publicParams, request.params);
+    const { publicName } = paramsOr404(publicParams, request.params);
     return { services, request: requestMeta(request), organisation: await findPublicOrganisation(services, publicName) };
   };
 
@@ -104,12 +97,12 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
     reply.page("requests/views/public-form.njk", { organisation: ctx.organisation, form: publicForm(ctx.organisation, formId), about: ABOUT, rights: RIGHTS, stamp: formStamp(services), values: {}, ...extra }, status);
 
   app.get("/r/:publicName/:form", { config: { access: "public" } }, async (request, reply) => {
-    const { form } = parsed(formParams, request.params);
+    const { form } = paramsOr404(formParams, request.params);
     return showForm(reply, await publicContext(request), form);
   });
 
   app.post("/r/:publicName/:form", { config: { access: "public", rateLimit: FORM_LIMIT } }, async (request, reply) => {
-    const { form: formId } = parsed(formParams, request.params);
+    const { form: formId } = paramsOr404(formParams, request.params);
     const ctx = await publicContext(request);
     publicForm(ctx.organisation, formId);
     const form = readForm(publicRequestSchema, request.body);
@@ -136,14 +129,14 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get("/r/:publicName/confirm/:confirmationId", { config: { access: "public" } }, async (request, reply) => {
-    const { confirmationId } = parsed(confirmParams, request.params);
+    const { confirmationId } = paramsOr404(confirmParams, request.params);
     const ctx = await publicContext(request);
     const pending = await pendingConfirmation(ctx, confirmationId);
     return reply.page("requests/views/public-confirm.njk", { organisation: ctx.organisation, confirmationId, pending });
   });
 
   app.post("/r/:publicName/confirm/:confirmationId", { config: { access: "public", rateLimit: CODE_LIMIT } }, async (request, reply) => {
-    const { confirmationId } = parsed(confirmParams, request.params);
+    const { confirmationId } = paramsOr404(confirmParams, request.params);
     const ctx = await publicContext(request);
     try {
       const { sessionToken } = await confirmPublicRequest(ctx, confirmationId, field(request.body, "code"));
@@ -165,7 +158,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   // ---- The link in an email, the code it sends, a new link ----
 
   app.get("/r/:publicName/your-request/:token", { config: { access: "public" } }, async (request, reply) => {
-    const { token } = parsed(linkParams, request.params);
+    const { token } = paramsOr404(linkParams, request.params);
     const ctx = await publicContext(request);
     const state = await openRequesterLink(ctx, token);
     const sent = (request.query as Record<string, unknown>)["sent"] === "1";
@@ -173,7 +166,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.post("/r/:publicName/your-request/:token/code", { config: { access: "public", rateLimit: CODE_LIMIT } }, async (request, reply) => {
-    const { token } = parsed(linkParams, request.params);
+    const { token } = paramsOr404(linkParams, request.params);
     const ctx = await publicContext(request);
     try {
       await sendRequesterCode(ctx, token);
@@ -188,7 +181,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.post("/r/:publicName/your-request/:token", { config: { access: "public", rateLimit: CODE_LIMIT } }, async (request, reply) => {
-    const { token } = parsed(linkParams, request.params);
+    const { token } = paramsOr404(linkParams, request.params);
     const ctx = await publicContext(request);
     try {
       const sessionToken = await enterRequesterCode(ctx, token, field(request.body, "code"));
@@ -278,7 +271,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get("/r/:publicName/request/responses/:releaseId", { config: { access: "public" } }, async (request, reply) => {
-    const { releaseId } = parsed(releaseParams, request.params);
+    const { releaseId } = paramsOr404(releaseParams, request.params);
     const ctx = await publicContext(request);
     const session = await requesterSession(request, reply, ctx);
     if (!session) return reply;
@@ -310,10 +303,10 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
     return reply.page("requests/views/correspondence.njk", { correspondence, notice: STAFF_NOTICES[done], postedLetterId: /^[0-9a-f-]{36}$/.test(letterId) ? letterId : undefined, values: {}, ...extra }, status);
   };
 
-  app.get("/cases/:id/correspondence", { config: { access: "cases:manage" } }, async (request, reply) => showCorrespondence(request, reply, parsed(caseParams, request.params).id));
+  app.get("/cases/:id/correspondence", { config: { access: "cases:manage" } }, async (request, reply) => showCorrespondence(request, reply, paramsOr404(caseParams, request.params).id));
 
   app.post("/cases/:id/correspondence/messages", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id } = parsed(caseParams, request.params);
+    const { id } = paramsOr404(caseParams, request.params);
     try {
       await replyToRequester(contextOf(request, services), id, field(request.body, "body"));
     } catch (error) {
@@ -326,7 +319,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.post("/cases/:id/correspondence/pause", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id } = parsed(caseParams, request.params);
+    const { id } = paramsOr404(caseParams, request.params);
     try {
       await putPauseBack(contextOf(request, services), id);
     } catch (error) {
@@ -339,7 +332,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.post("/cases/:id/correspondence/address", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id } = parsed(caseParams, request.params);
+    const { id } = paramsOr404(caseParams, request.params);
     try {
       await changeRequesterAddress(contextOf(request, services), id, field(request.body, "email").slice(0, 300));
     } catch (error) {
@@ -352,7 +345,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get("/cases/:id/letters/new", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id } = parsed(caseParams, request.params);
+    const { id } = paramsOr404(caseParams, request.params);
     const kind = String((request.query as Record<string, unknown>)["kind"] ?? "");
     const draft = await draftLetter(contextOf(request, services), id, kind);
     return reply.page("requests/views/letter.njk", { draft, values: { subject: draft.subject, body: draft.body, method: draft.address ? "email" : "post", release: draft.canRelease && !draft.releaseBlocked ? "yes" : "" } });
@@ -368,7 +361,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.post("/cases/:id/letters", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id } = parsed(caseParams, request.params);
+    const { id } = paramsOr404(caseParams, request.params);
     const ctx = contextOf(request, services);
     const form = readForm(letterSchema, request.body);
     const kind = field(request.body, "kind");
@@ -391,7 +384,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get("/cases/:id/letters/:letterId/pdf", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id, letterId } = parsed(letterParams, request.params);
+    const { id, letterId } = paramsOr404(letterParams, request.params);
     const { filename, bytes } = await letterPdf(contextOf(request, services), id, letterId);
     return sendDownload(reply, "application/pdf", filename, Buffer.from(bytes));
   });
@@ -419,10 +412,10 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
     return reply.page("requests/views/wording.njk", { wording, organisationId, organisationName: ctx.actor.reachable.find((item) => item.id === organisationId)?.name, notice: STAFF_NOTICES[done], values: { subject: wording.subject, body: wording.body }, ...extra }, status);
   };
 
-  app.get("/letters/:kind", { config: { access: "cases:manage" } }, async (request, reply) => showWording(request, reply, parsed(kindParams, request.params).kind));
+  app.get("/letters/:kind", { config: { access: "cases:manage" } }, async (request, reply) => showWording(request, reply, paramsOr404(kindParams, request.params).kind));
 
   app.post("/letters/:kind", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { kind } = parsed(kindParams, request.params);
+    const { kind } = paramsOr404(kindParams, request.params);
     const ctx = contextOf(request, services);
     const organisationId = organisationOf(request);
     const action = field(request.body, "action");

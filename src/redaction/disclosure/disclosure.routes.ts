@@ -5,6 +5,7 @@ import { CaseFormError } from "../../cases/cases.ts";
 import { getCase } from "../../cases/case-record.ts";
 import { badRequest, notFound } from "../../platform/errors.ts";
 import { capitalise, readForm, requiredText, type FieldErrors } from "../../platform/forms.ts";
+import { paramsOr404 } from "../../platform/http/params.ts";
 import { sendDownload, uploadedFile } from "../../platform/http/files.ts";
 import type { Services } from "../../platform/services.ts";
 import { REVIEW_SCALE } from "../pdf/page-image.ts";
@@ -26,14 +27,6 @@ import { changeRedactions, decideAll, decideMarks, markRegion, redactDocument, r
 const caseParams = z.object({ id: z.uuid() });
 const documentParams = z.object({ id: z.uuid(), documentId: z.uuid() });
 const pageParams = documentParams.extend({ page: z.coerce.number().int().min(1).max(100_000) });
-
-function parsed<T>(schema: z.ZodType<T>, params: unknown): T {
-  const result = schema.safeParse(params);
-  if (!result.success) {
-    throw notFound();
-  }
-  return result.data;
-}
 
 /**
  * While Steward works on a document the page can look again by itself, without JavaScript: a
@@ -132,7 +125,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     );
   };
 
-  app.get("/cases/:id/disclosure", { config: { access: "cases:manage" } }, async (request, reply) => showArea(request, reply, parsed(caseParams, request.params).id));
+  app.get("/cases/:id/disclosure", { config: { access: "cases:manage" } }, async (request, reply) => showArea(request, reply, paramsOr404(caseParams, request.params).id));
 
   /** A change from the area's forms: back to the area with its notice, or with the problem by its field. */
   const areaChange = async (request: FastifyRequest, reply: FastifyReply, caseId: string, change: () => Promise<string>) => {
@@ -148,7 +141,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   };
 
   app.post("/cases/:id/disclosure/documents", { config: { access: "cases:manage", acceptsFiles: true } }, async (request, reply) => {
-    const caseId = parsed(caseParams, request.params).id;
+    const caseId = paramsOr404(caseParams, request.params).id;
     const { purpose, ...rest } = (request.body ?? {}) as Record<string, unknown>;
     const upload = uploadedFile(rest);
     const chosen = purposeSchema.safeParse(purpose);
@@ -166,7 +159,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   });
 
   app.post("/cases/:id/disclosure/attachments", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const caseId = parsed(caseParams, request.params).id;
+    const caseId = paramsOr404(caseParams, request.params).id;
     const form = readForm(attachmentSchema, request.body);
     if (!form.ok) {
       return showArea(request, reply, caseId, form.errors, form.values);
@@ -178,7 +171,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   });
 
   app.post("/cases/:id/disclosure/people", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const caseId = parsed(caseParams, request.params).id;
+    const caseId = paramsOr404(caseParams, request.params).id;
     const form = readForm(personSchema, request.body);
     if (!form.ok) {
       return showArea(request, reply, caseId, form.errors, form.values);
@@ -190,7 +183,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   });
 
   app.post("/cases/:id/disclosure/tasks", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const caseId = parsed(caseParams, request.params).id;
+    const caseId = paramsOr404(caseParams, request.params).id;
     const form = readForm(taskSchema, request.body);
     if (!form.ok) {
       return showArea(request, reply, caseId, form.errors, form.values);
@@ -205,14 +198,14 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   app.get("/tasks", { config: { access: "cases:log" } }, async (request, reply) => reply.page("redaction/views/tasks.njk", { tasks: await myTasks(contextOf(request, services)) }));
 
   const showTask = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors) => {
-    const { taskId } = parsed(taskParams, request.params);
+    const { taskId } = paramsOr404(taskParams, request.params);
     const task = await taskForAssignee(contextOf(request, services), taskId);
     const done = (request.query as Record<string, unknown> | undefined)?.["done"];
     return reply.page("redaction/views/task.njk", { errors, task, notice: typeof done === "string" ? TASK_NOTICES[done] : undefined, documentTypes: DOCUMENT_TYPES }, errors ? 400 : 200);
   };
   app.get("/tasks/:taskId", { config: { access: "cases:log" } }, async (request, reply) => showTask(request, reply));
   app.post("/tasks/:taskId/documents", { config: { access: "cases:log", acceptsFiles: true } }, async (request, reply) => {
-    const { taskId } = parsed(taskParams, request.params);
+    const { taskId } = paramsOr404(taskParams, request.params);
     const upload = uploadedFile(request.body);
     if (!upload || (upload.filename === "" && upload.bytes.length === 0)) {
       return showTask(request, reply, { file: "Select a file to upload" });
@@ -228,7 +221,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
     return reply.redirect(`/tasks/${taskId}?done=uploaded`, 303);
   });
   app.post("/tasks/:taskId/finish", { config: { access: "cases:log" } }, async (request, reply) => {
-    const { taskId } = parsed(taskParams, request.params);
+    const { taskId } = paramsOr404(taskParams, request.params);
     const form = readForm(finishSchema, request.body);
     if (!form.ok) {
       return showTask(request, reply, form.errors);
@@ -245,7 +238,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   });
 
   app.post("/cases/:id/disclosure/people/:personId/remove", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id, personId } = parsed(z.object({ id: z.uuid(), personId: z.uuid() }), request.params);
+    const { id, personId } = paramsOr404(z.object({ id: z.uuid(), personId: z.uuid() }), request.params);
     await removeRequestPerson(contextOf(request, services), id, personId);
     return reply.redirect(`/cases/${id}/disclosure?done=person`, 303);
   });
@@ -318,7 +311,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   settingsChange("people/remove", (ctx, organisationId) => clearSchoolPeople(ctx, organisationId));
 
   app.post("/cases/:id/disclosure/approve", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const caseId = parsed(caseParams, request.params).id;
+    const caseId = paramsOr404(caseParams, request.params).id;
     return areaChange(request, reply, caseId, async () => {
       await approveBundle(contextOf(request, services), caseId);
       return "approved";
@@ -326,7 +319,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   });
 
   app.get("/cases/:id/disclosure/bundle.pdf", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const caseId = parsed(caseParams, request.params).id;
+    const caseId = paramsOr404(caseParams, request.params).id;
     try {
       const bundle = await disclosureBundle(contextOf(request, services), caseId);
       return sendDownload(reply, "application/pdf", bundle.filename, bundle.bytes);
@@ -340,7 +333,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
 
   for (const which of ["original", "redacted"] as const) {
     app.get(`/cases/:id/disclosure/documents/:documentId/${which}`, { config: { access: "cases:manage" } }, async (request, reply) => {
-      const { id, documentId } = parsed(documentParams, request.params);
+      const { id, documentId } = paramsOr404(documentParams, request.params);
       let file;
       try {
         file = await downloadDocument(contextOf(request, services), id, documentId, which);
@@ -356,7 +349,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   }
 
   const showRemove = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, unknown> = {}) => {
-    const { id, documentId } = parsed(documentParams, request.params);
+    const { id, documentId } = paramsOr404(documentParams, request.params);
     const ctx = contextOf(request, services);
     const document = await documentToRemove(ctx, id, documentId);
     const record = await getCase(ctx, id);
@@ -364,7 +357,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   };
   app.get("/cases/:id/disclosure/documents/:documentId/remove", { config: { access: "cases:manage" } }, async (request, reply) => showRemove(request, reply));
   app.post("/cases/:id/disclosure/documents/:documentId/remove", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id, documentId } = parsed(documentParams, request.params);
+    const { id, documentId } = paramsOr404(documentParams, request.params);
     const form = readForm(removeSchema, request.body);
     if (!form.ok) {
       return showRemove(request, reply, form.errors, form.values);
@@ -381,12 +374,12 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   });
 
   app.get("/cases/:id/disclosure/documents/:documentId", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id, documentId } = parsed(documentParams, request.params);
+    const { id, documentId } = paramsOr404(documentParams, request.params);
     return reply.redirect(`/cases/${id}/disclosure/documents/${documentId}/pages/1`, 303);
   });
 
   const showReview = async (request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, values: Record<string, unknown> = {}) => {
-    const { id, documentId, page } = parsed(pageParams, request.params);
+    const { id, documentId, page } = paramsOr404(pageParams, request.params);
     const ctx = contextOf(request, services);
     const review = await reviewPage(ctx, id, documentId, page - 1);
     const record = await getCase(ctx, id);
@@ -415,7 +408,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   app.get("/cases/:id/disclosure/documents/:documentId/pages/:page", { config: { access: "cases:manage" } }, async (request, reply) => showReview(request, reply));
 
   app.get("/cases/:id/disclosure/documents/:documentId/pages/:page/image.png", { config: { access: "cases:manage" } }, async (request, reply) => {
-    const { id, documentId, page } = parsed(pageParams, request.params);
+    const { id, documentId, page } = paramsOr404(pageParams, request.params);
     const image = await reviewPageImage(contextOf(request, services), id, documentId, page - 1);
     return reply.type("image/png").header("cache-control", "no-store").header("x-content-type-options", "nosniff").send(Buffer.from(image.png));
   });
@@ -423,7 +416,7 @@ export function disclosureRoutes(app: FastifyInstance, services: Services): void
   /** A change from the review page: back to the same page with its notice, or with the problem. */
   const reviewChange = <Schema extends z.ZodObject>(path: string, schema: Schema | undefined, change: (ctx: ReturnType<typeof contextOf>, params: z.output<typeof pageParams>, data: z.output<Schema> & Record<string, string>) => Promise<string>) => {
     app.post(`/cases/:id/disclosure/documents/:documentId/pages/:page/${path}`, { config: { access: "cases:manage" } }, async (request, reply) => {
-      const params = parsed(pageParams, request.params);
+      const params = paramsOr404(pageParams, request.params);
       let data = (request.body ?? {}) as Record<string, string>;
       if (schema) {
         const form = readForm(schema, request.body);
