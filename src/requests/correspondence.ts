@@ -18,7 +18,7 @@ import { textPdf, type PdfLine } from "../reports/pdf.ts";
 import { sha256 } from "../cases/attachments.ts";
 import { ensureRoomFor } from "../cases/storage.ts";
 import { publicNameOf, replaceRequesterAddress, requesterAddress, requesterLink } from "./requester-access.ts";
-import { askedOf, MESSAGE_MAX, messagePlace, releasePlace } from "./requester-page.ts";
+import { askedOf, letterPlace, MESSAGE_MAX, messagePlace, releasePlace } from "./requester-page.ts";
 
 /*
  * The school's side of the correspondence on a case: messages with the requester, the address
@@ -27,7 +27,6 @@ import { askedOf, MESSAGE_MAX, messagePlace, releasePlace } from "./requester-pa
  * the requester's page. For those who manage cases; every case found through the one visibility rule.
  */
 
-const letterPlace = (organisationId: string, id: string, column: "subject" | "body" | "postalAddress") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
 
 /** Where a letter's link to the requester's page goes: put in when it is sent, so each email carries its own. */
 export const LINK_PLACEHOLDER = "{{requesterPageLink}}";

@@ -17,6 +17,7 @@ import type { Services } from "../platform/services.ts";
 import type { Nation } from "../calendar/bank-holidays.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { nounOf } from "./requester-page.ts";
+import { inPublicScope } from "./public-scope.ts";
 import { confirmRequesterAddress, maskAddress, requesterAddressIndex, startRequesterSession } from "./requester-access.ts";
 
 /*
@@ -260,7 +261,7 @@ export async function startPublicRequest(ctx: PublicContext, formId: string, inp
   const id = randomUUID();
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const emailIndex = requesterAddressIndex(ctx.services, input.email);
-  await inScope(ctx.services.database.db, { organisationIds: [organisation.id] }, async (trx) => {
+  await inPublicScope(ctx, async (trx) => {
     // One at a time per organisation, so that two posts at once cannot both slip under a limit.
     await sql`select pg_advisory_xact_lock(hashtext(${`public form ${organisation.id}`}))`.execute(trx);
     const fromAddress = await trx
@@ -314,7 +315,7 @@ export async function startPublicRequest(ctx: PublicContext, formId: string, inp
 
 /** What the page asking for the code shows: whether it is still wanted, and the address it went to, half hidden. */
 export async function pendingConfirmation(ctx: PublicContext, confirmationId: string): Promise<{ expired: boolean; caseId: string | null; maskedAddress: string | null }> {
-  return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
+  return inPublicScope(ctx, async (trx) => {
     const row = await confirmationRow(ctx, confirmationId, trx);
     const expired = row.expiresAt.getTime() <= ctx.services.clock.now().getTime() && !row.caseId;
     const kept = row.form && !expired ? (JSON.parse(await openFor(trx, ctx.services.keyring, confirmationPlace(ctx.organisation.id, row.id), row.form)) as { email: string }) : undefined;
@@ -328,7 +329,7 @@ async function confirmationRow(ctx: PublicContext, confirmationId: string, trx?:
   }
   const read = (t: Tx) =>
     t.selectFrom("requestConfirmations").selectAll().where("orgId", "=", ctx.organisation.id).where("id", "=", confirmationId).executeTakeFirst();
-  const row = trx ? await read(trx) : await inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, read);
+  const row = trx ? await read(trx) : await inPublicScope(ctx, read);
   if (!row) {
     throw notFound();
   }
@@ -346,7 +347,7 @@ export class WrongCode extends Error {}
 export async function confirmPublicRequest(ctx: PublicContext, confirmationId: string, code: string): Promise<{ caseId: string; reference: string; sessionToken: string }> {
   const organisation = ctx.organisation;
   const now = ctx.services.clock.now();
-  const outcome = await inScope(ctx.services.database.db, { organisationIds: [organisation.id] }, async (trx) => {
+  const outcome = await inPublicScope(ctx, async (trx) => {
     const row = await confirmationRow(ctx, confirmationId, trx);
     await sql`select 1 from request_confirmations where org_id = ${organisation.id} and id = ${row.id} for update`.execute(trx);
     const fresh = await confirmationRow(ctx, confirmationId, trx);

@@ -7,6 +7,7 @@ import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { blindIndex, openFor, sealFor } from "../platform/encryption/keyring.ts";
 import type { Services } from "../platform/services.ts";
 import type { PublicContext } from "./public-forms.ts";
+import { inPublicScope } from "./public-scope.ts";
 
 /*
  * How a requester reaches their own page. Every email Steward sends them carries a link; the link
@@ -130,7 +131,7 @@ export type LinkState = { kind: "unusable" } | { kind: "ready"; maskedAddress: s
 
 /** The page a link opens: offers to email a code (to an address shown half hidden), or says the link no longer works. */
 export async function openRequesterLink(ctx: PublicContext, token: string): Promise<LinkState> {
-  return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
+  return inPublicScope(ctx, async (trx) => {
     const link = await linkRow(trx, ctx, token);
     if (!link || link.expiresAt.getTime() <= ctx.services.clock.now().getTime() || link.failedAttempts >= LINK_FAILURES || (link.codesSent >= LINK_CODES && !link.codeHash)) {
       return { kind: "unusable" as const };
@@ -149,7 +150,7 @@ export class RequesterAccessRefused extends Error {}
 /** Emails a one-time code to the case's address (a new one replaces the last, once a minute at most). */
 export async function sendRequesterCode(ctx: PublicContext, token: string): Promise<void> {
   const now = ctx.services.clock.now();
-  await inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
+  await inPublicScope(ctx, async (trx) => {
     const found = await linkRow(trx, ctx, token);
     if (!found || found.expiresAt.getTime() <= now.getTime()) {
       throw new RequesterAccessRefused("This link no longer works. Ask for a new one below.");
@@ -181,7 +182,7 @@ export async function sendRequesterCode(ctx: PublicContext, token: string): Prom
 /** The code typed in: right, and this browser has the requester's page for 20 minutes idle. Returns the session's token. */
 export async function enterRequesterCode(ctx: PublicContext, token: string, code: string): Promise<string> {
   const now = ctx.services.clock.now();
-  const result = await inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
+  const result = await inPublicScope(ctx, async (trx) => {
     const link = await linkRow(trx, ctx, token);
     if (!link || link.expiresAt.getTime() <= now.getTime()) {
       return { refused: "This link no longer works. Ask for a new one below." };
@@ -234,7 +235,7 @@ export async function resolveRequesterSession(ctx: PublicContext, token: string 
     return undefined;
   }
   const now = ctx.services.clock.now();
-  return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
+  return inPublicScope(ctx, async (trx) => {
     const row = await trx.selectFrom("requesterSessions").selectAll().where("orgId", "=", ctx.organisation.id).where("tokenHash", "=", hashToken(token)).executeTakeFirst();
     if (!row || row.lastSeenAt.getTime() + REQUESTER_IDLE_MS <= now.getTime() || row.createdAt.getTime() + REQUESTER_ABSOLUTE_MS <= now.getTime()) {
       if (row) {
@@ -251,7 +252,7 @@ export async function endRequesterSession(ctx: PublicContext, token: string | un
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
     return;
   }
-  await inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, (trx) =>
+  await inPublicScope(ctx, (trx) =>
     trx.deleteFrom("requesterSessions").where("orgId", "=", ctx.organisation.id).where("tokenHash", "=", hashToken(token)).execute(),
   );
 }
@@ -265,7 +266,7 @@ export async function askForNewLink(ctx: PublicContext, reference: string, email
   if (!/^[A-Z0-9-]{6,40}$/.test(wanted)) {
     return;
   }
-  await inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, async (trx) => {
+  await inPublicScope(ctx, async (trx) => {
     const row = await trx
       .selectFrom("cases")
       .innerJoin("caseRequesters", (join) => join.onRef("caseRequesters.orgId", "=", "cases.orgId").onRef("caseRequesters.caseId", "=", "cases.id"))

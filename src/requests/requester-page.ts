@@ -8,11 +8,12 @@ import { CaseFormError, recordCaseEvent } from "../cases/cases.ts";
 import { caseRecipients } from "../cases/recipients.ts";
 import { WORKFLOWS } from "../cases/workflows.ts";
 import { queueEmail } from "../notify/outbox.ts";
-import { inScope, type Tx } from "../platform/database/tenant-scope.ts";
+import type { Tx } from "../platform/database/tenant-scope.ts";
 import { openFileFor, openFor, sealFor } from "../platform/encryption/keyring.ts";
 import { notFound } from "../platform/errors.ts";
 import type { Services } from "../platform/services.ts";
 import type { PublicContext } from "./public-forms.ts";
+import { inPublicScope } from "./public-scope.ts";
 
 /*
  * The requester's own page: one case, opened by a requester session (requester-access.ts). It
@@ -59,13 +60,9 @@ export interface RequesterView {
 }
 
 export const messagePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseMessages" as const, column: "body", rowId: id });
-const letterPlace = (organisationId: string, id: string, column: "subject" | "body") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
+export const letterPlace = (organisationId: string, id: string, column: "subject" | "body" | "postalAddress") => ({ organisationId, table: "caseLetters" as const, column, rowId: id });
 const attachmentFilename = (organisationId: string, id: string) => ({ organisationId, table: "caseAttachments" as const, column: "filename", rowId: id });
 export const releasePlace = (organisationId: string, id: string) => ({ organisationId, table: "caseReleases" as const, column: "content", rowId: id });
-
-function inRequesterScope<T>(ctx: PublicContext, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return inScope(ctx.services.database.db, { organisationIds: [ctx.organisation.id] }, work);
-}
 
 async function sessionCase(trx: Tx, ctx: PublicContext, session: RequesterSession) {
   const row = await trx.selectFrom("cases").selectAll().where("orgId", "=", ctx.organisation.id).where("id", "=", session.caseId).executeTakeFirst();
@@ -77,7 +74,7 @@ async function sessionCase(trx: Tx, ctx: PublicContext, session: RequesterSessio
 
 /** The requester's page of their case. Each view is audited (the requester is reading personal data). */
 export async function requesterView(ctx: PublicContext, session: RequesterSession): Promise<RequesterView> {
-  return inRequesterScope(ctx, async (trx) => {
+  return inPublicScope(ctx, async (trx) => {
     const row = await sessionCase(trx, ctx, session);
     const orgId = row.orgId;
     const { deadline, stops } = await deadlineOf(trx, row);
@@ -306,7 +303,7 @@ export async function downloadRelease(ctx: PublicContext, session: RequesterSess
   if (!/^[0-9a-f-]{36}$/i.test(releaseId)) {
     throw notFound();
   }
-  return inRequesterScope(ctx, async (trx) => {
+  return inPublicScope(ctx, async (trx) => {
     const row = await sessionCase(trx, ctx, session);
     const release = await trx.selectFrom("caseReleases").selectAll().where("orgId", "=", row.orgId).where("caseId", "=", row.id).where("id", "=", releaseId).executeTakeFirst();
     if (!release) {
