@@ -16,6 +16,7 @@ import { casesRoutes } from "./cases/cases.routes.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "./notify/notify.routes.ts";
 import { reportsRoutes } from "./reports/reports.routes.ts";
+import { registersRoutes } from "./registers/registers.routes.ts";
 import { disclosureRoutes } from "./redaction/disclosure/disclosure.routes.ts";
 import { requestsRoutes } from "./requests/requests.routes.ts";
 import { forbidden } from "./platform/errors.ts";
@@ -55,6 +56,7 @@ const NAVIGATION: { href: string; text: string; action: Action | Action[] | "sig
   { href: "/cases", text: "Cases", action: ["cases:log", "cases:view-all"] },
   { href: "/schools", text: "Schools", action: "schools:manage" },
   { href: "/users", text: "Users", action: "users:manage" },
+  { href: "/registers", text: "Registers", action: "registers:view" },
   { href: "/outbox", text: "Outbox", action: "outbox:view" },
   { href: "/audit", text: "Audit trail", action: "audit:view" },
   { href: "/settings", text: "Settings", action: "settings:manage" },
@@ -89,6 +91,7 @@ export async function buildStewardApp(services: Services): Promise<FastifyInstan
       disclosureRoutes(app, services);
       requestsRoutes(app, services);
       reportsRoutes(app, services);
+      registersRoutes(app, services);
       calendarRoutes(app, services);
       notifyRoutes(app, services);
       auditRoutes(app, services);

@@ -5,6 +5,7 @@
  *   detect …       prints suggestions of personal data to remove from text, as JSON (no database needed)
  *   redact IN OUT  redacts a PDF: detects, applies, verifies, prints a JSON summary (no database needed)
  *   evaluate-detection   detection's precision, recall and F2 on synthetic school documents or a gold set
+ *   evaluate-notices   the privacy-notice reader's precision and recall per fact kind on labelled notices
  *   bank-holidays import FILE   loads GOV.UK's bank-holidays.json over the built-in years it covers
  *   backup FILE    writes one consistent, encrypted backup of the whole database
  *   restore FILE   restores a backup into an empty data folder or database
@@ -25,6 +26,7 @@ const USAGE = `usage: npm run steward -- audit verify
        npm run steward -- detect [--known-people "Name;Name"] [FILE] | --jsonl FILE
        npm run steward -- redact IN.pdf OUT.pdf [--known-people "Name;Name"]
        npm run steward -- evaluate-detection [--seed N] [--documents N] [--write FILE] | --gold FILE
+       npm run steward -- evaluate-notices [--notices DIR]
 ${STORAGE_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
@@ -46,6 +48,10 @@ async function main(args: string[]): Promise<number> {
   if (area === "evaluate-detection") {
     const { EVALUATE_USAGE, evaluateCommand } = await import("./redaction/evaluation/evaluate-command.ts");
     return withUsage(EVALUATE_USAGE, () => evaluateCommand(args.slice(1), console.log));
+  }
+  if (area === "evaluate-notices") {
+    const { EVALUATE_NOTICES_USAGE, evaluateNoticesCommand } = await import("./registers/notice-reader/evaluate-notices.ts");
+    return withUsage(EVALUATE_NOTICES_USAGE, () => evaluateNoticesCommand(args.slice(1), console.log));
   }
   if (area === "redact") {
     const { REDACT_USAGE, redactCommand } = await import("./redaction/redact-command.ts");

@@ -9,6 +9,7 @@ import { purgeRequesterLeftovers } from "./requests/requester-access.ts";
 import { applyDeadlineRuleChanges } from "./calendar/calendar-settings.ts";
 import { deliverDueEmail } from "./notify/outbox.ts";
 import { sendDueReminders } from "./cases/reminders.ts";
+import { sendReviewReminders } from "./registers/review-reminders.ts";
 import { sweepStoredFiles } from "./cases/attachments.ts";
 import { runDueJobs } from "./platform/jobs/jobs.ts";
 import { DISCLOSURE_JOBS } from "./redaction/disclosure/disclosure-jobs.ts";
@@ -130,6 +131,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     repeat(options.housekeepingIntervalMs ?? 5 * 60_000, () => purgeRequesterLeftovers(services), "requester purge failed"),
     // Deadline reminders: checked every few minutes (an hourly breach reminder needs no finer grain).
     repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendDueReminders(services), "reminders failed"),
+    // Register reviews: reminders at 30 days, 7 days and on the day, checked as often as the deadlines.
+    repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendReviewReminders(services), "review reminders failed"),
     // Stored files no attachment holds (an upload that never committed): hourly is plenty.
     repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => sweepStoredFiles(services), "file store sweep failed"),
     // Closed cases' disclosure working data, 30 days on: hourly is plenty.

@@ -53,6 +53,16 @@ export const PERMISSIONS = {
     trustOnly: false,
     meaning: "See the governors' report: each school's case figures for a school year or term, with nobody named",
   },
+  "registers:view": {
+    roles: ["owner", "admin", "dpo", "adviser", "auditor"],
+    trustOnly: false,
+    meaning: "Read the registers (processing, suppliers) and their review schedule, and export them",
+  },
+  "registers:manage": {
+    roles: ["owner", "admin", "dpo", "adviser"],
+    trustOnly: false,
+    meaning: "Add to and change the registers, record reviews, and copy the trust's templates",
+  },
   "outbox:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read the email outbox" },
   "audit:view": { roles: ["owner", "admin", "dpo", "auditor"], trustOnly: false, meaning: "Read and export the audit trail" },
   "ownership:transfer": { roles: ["owner"], trustOnly: false, meaning: "Hand the licence to another admin" },

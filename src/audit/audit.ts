@@ -85,6 +85,14 @@ export type AuditAction =
   | "letter.template-change"
   | "release.make"
   | "report.view"
+  | "register.list"
+  | "register.view"
+  | "register.add"
+  | "register.change"
+  | "register.review"
+  | "register.copy"
+  | "register.export"
+  | "register.notice-read"
   | "calendar.change"
   | "calendar.terms-import";
 
@@ -99,7 +107,7 @@ export interface AuditEntry {
   organisationId: string;
   actorUserId: string | null;
   action: AuditAction;
-  recordType?: "organisation" | "user" | "email" | "audit" | "case";
+  recordType?: "organisation" | "user" | "email" | "audit" | "case" | "register";
   recordId?: string;
   meta?: RequestMeta | undefined;
   at: Date;

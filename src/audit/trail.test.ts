@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eventHash, GENESIS_HASH } from "./audit.ts";
-import { csvCell } from "./trail.ts";
+import { csvCell } from "../platform/spreadsheet.ts";
 
 describe("audit CSV cells", () => {
   it.each([

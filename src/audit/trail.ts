@@ -2,6 +2,7 @@ import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
 import { sql } from "kysely";
+import { csvCell } from "../platform/spreadsheet.ts";
 import { recordAudit, type AuditAction } from "./audit.ts";
 
 export interface AuditFilters {
@@ -37,11 +38,12 @@ export interface AuditRow {
   hash: string | null;
 }
 
-type ActionKind = "cases" | "signing-in" | "people" | "settings" | "oversight";
+type ActionKind = "cases" | "registers" | "signing-in" | "people" | "settings" | "oversight";
 
 /** The kinds of action the trail can be filtered by, in the order the filter lists them. */
 export const ACTION_KINDS: { id: ActionKind; name: string }[] = [
   { id: "cases", name: "Case work" },
+  { id: "registers", name: "Registers" },
   { id: "people", name: "People, roles and accounts" },
   { id: "signing-in", name: "Signing in and two-factor" },
   { id: "settings", name: "Licence, schools and calendars" },
@@ -64,6 +66,14 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "calendar.change": { name: "Changed a school calendar", kind: "settings" },
   "calendar.terms-import": { name: "Imported term dates", kind: "settings" },
   "report.view": { name: "Looked at the governors' report", kind: "oversight" },
+  "register.list": { name: "Looked at a register", kind: "registers" },
+  "register.view": { name: "Looked at a register entry", kind: "registers" },
+  "register.add": { name: "Added a register entry", kind: "registers" },
+  "register.change": { name: "Changed a register entry", kind: "registers" },
+  "register.review": { name: "Recorded a register entry's review", kind: "registers" },
+  "register.copy": { name: "Copied a trust template into a register", kind: "registers" },
+  "register.export": { name: "Exported a register", kind: "registers" },
+  "register.notice-read": { name: "Read a supplier's privacy notice", kind: "registers" },
   "user.create": { name: "Added a user", kind: "people" },
   "user.deactivate": { name: "Deactivated a user", kind: "people" },
   "role.grant": { name: "Changed a user's role", kind: "people" },
@@ -176,6 +186,7 @@ export async function listAuditEvents(
       .leftJoin("cases as c", (join) => join.onRef("c.orgId", "=", "e.orgId").on(sql<boolean>`e.record_type = 'case' and c.id::text = e.record_id`))
       .leftJoin("users as ru", (join) => join.on(sql<boolean>`e.record_type = 'user' and ru.id::text = e.record_id`))
       .leftJoin("organisations as ro", (join) => join.on(sql<boolean>`e.record_type = 'organisation' and ro.id::text = e.record_id`))
+      .leftJoin("registerEntries as re", (join) => join.onRef("re.orgId", "=", "e.orgId").on(sql<boolean>`e.record_type = 'register' and re.id::text = e.record_id`))
       .where("e.orgId", "in", ctx.actor.organisationIds);
     if (filters.userId) query = query.where("e.actorUserId", "=", filters.userId);
     if (filters.recordId) {
@@ -205,6 +216,8 @@ export async function listAuditEvents(
         "ru.orgId as recordUserOrganisationId",
         "ru.fullName as recordUserName",
         "ro.name as recordOrganisationName",
+        "re.title as registerEntryTitle",
+        "re.kind as registerEntryKind",
         "e.ip",
         "e.userAgent",
         "e.hash",
@@ -222,7 +235,7 @@ export async function listAuditEvents(
       return name;
     };
     const events: AuditRow[] = [];
-    for (const { actorOrganisationId, actorName, caseReference, recordUserOrganisationId, recordUserName, recordOrganisationName, ...row } of sealedRows) {
+    for (const { actorOrganisationId, actorName, caseReference, recordUserOrganisationId, recordUserName, recordOrganisationName, registerEntryTitle, registerEntryKind, ...row } of sealedRows) {
       const actor = row.actorUserId && actorOrganisationId && actorName ? await nameOf(actorOrganisationId, row.actorUserId, actorName) : null;
       let recordName: string | null = null;
       let recordHref: string | null = null;
@@ -230,6 +243,8 @@ export async function listAuditEvents(
         [recordName, recordHref] = [`Case ${caseReference}`, `/cases/${row.recordId}`];
       } else if (recordUserName && recordUserOrganisationId && row.recordId) {
         [recordName, recordHref] = [await nameOf(recordUserOrganisationId, row.recordId, recordUserName), `/users/${row.recordId}`];
+      } else if (registerEntryTitle && registerEntryKind) {
+        [recordName, recordHref] = [registerEntryTitle, `/registers/${registerEntryKind === "supplier" ? "suppliers" : registerEntryKind}/${row.recordId}`];
       } else if (recordOrganisationName) {
         recordName = recordOrganisationName;
       }
@@ -264,15 +279,6 @@ export async function listAuditActors(ctx: Context): Promise<{ id: string; fullN
 export async function recordHistory(ctx: Context, recordType: "user", recordId: string): Promise<AuditRow[]> {
   const { events } = await listAuditEvents(ctx, { recordId }, { perPage: 500 });
   return events.filter((row) => row.recordType === recordType);
-}
-
-/** A spreadsheet cell that cannot run as a formula, quoted as RFC 4180 asks. */
-export function csvCell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) {
-    text = `'${text}`;
-  }
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function auditCsv(rows: AuditRow[]): string {

@@ -7,6 +7,7 @@ import { contextOf } from "../accounts/request-context.ts";
 import type { Services } from "../platform/services.ts";
 import { openTaskCount } from "../redaction/disclosure/search-tasks.ts";
 import { correspondenceOverview } from "../requests/correspondence-overview.ts";
+import { reviewSchedule } from "../registers/registers.ts";
 
 export function dashboardRoutes(app: FastifyInstance, services: Services): void {
   app.get("/", { config: { access: "signed-in" } }, async (_request, reply) => reply.redirect("/dashboard", 303));
@@ -29,6 +30,8 @@ export function dashboardRoutes(app: FastifyInstance, services: Services): void 
       canReadOutbox: can(ctx.actor, "outbox:view"),
       canSeeReports: can(ctx.actor, "reports:view"),
       openSearchTasks: can(ctx.actor, "cases:log") ? await openTaskCount(ctx) : 0,
+      reviews: can(ctx.actor, "registers:view") ? await reviewSchedule(ctx, chosen) : undefined,
+      trustWide: organisations.length > 1 && !chosen,
       correspondence: can(ctx.actor, "cases:manage") ? await correspondenceOverview(ctx, chosen ? [chosen] : ctx.actor.organisationIds) : [],
     });
   });

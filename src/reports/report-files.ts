@@ -1,4 +1,4 @@
-import { csvCell } from "../audit/trail.ts";
+import { csvCell } from "../platform/spreadsheet.ts";
 import { formatDate } from "../calendar/dates.ts";
 import { periodText, type GovernorsReport, type ReportFigures } from "./governors.ts";
 import { textPdf, type PdfLine } from "./pdf.ts";

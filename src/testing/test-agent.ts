@@ -84,9 +84,13 @@ export class TestAgent {
     return this.remember(response);
   }
 
-  /** Posts a form; `_csrf` is the last page's token unless the fields give one. */
-  async post(url: string, fields: Record<string, string> = {}, extraHeaders: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const body = new URLSearchParams({ _csrf: this.csrf ?? "", ...fields }).toString();
+  /** Posts a form; `_csrf` is the last page's token unless the fields give one. A list is several ticked boxes of one name. */
+  async post(url: string, fields: Record<string, string | string[]> = {}, extraHeaders: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries({ _csrf: this.csrf ?? "", ...fields })) {
+      for (const each of [value].flat()) form.append(name, each);
+    }
+    const body = form.toString();
     const response = await this.app.inject({
       method: "POST",
       url,
@@ -118,7 +122,7 @@ export class TestAgent {
   }
 
   /** Opens a page, then submits its form. */
-  async submit(url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+  async submit(url: string, fields: Record<string, string | string[]>): Promise<LightMyRequestResponse> {
     await this.get(url);
     return this.post(url, fields);
   }

@@ -26,6 +26,7 @@ import * as sessionReadsSchoolKeys from "./migrations/2026-12-02-153-session-rea
 import * as jobs from "./migrations/2026-12-02-154-jobs.ts";
 import * as disclosure from "./migrations/2026-12-03-155-disclosure.ts";
 import * as requesterSide from "./migrations/2026-12-03-156-requester-side.ts";
+import * as registers from "./migrations/2026-12-03-157-registers.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02-154-jobs": jobs,
   "2026-12-03-155-disclosure": disclosure,
   "2026-12-03-156-requester-side": requesterSide,
+  "2026-12-03-157-registers": registers,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

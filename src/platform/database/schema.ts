@@ -39,6 +39,8 @@ export interface Database {
   letterTemplates: LetterTemplateTable;
   caseReleases: CaseReleaseTable;
   caseLetters: CaseLetterTable;
+  registerEntries: RegisterEntryTable;
+  registerReminders: RegisterReminderTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -577,4 +579,35 @@ export interface CaseLetterTable {
   sentBy: string;
   sentAt: Timestamp;
   releaseId: string | null;
+}
+
+/** An entry in one of the registers (a processing activity, a supplier…): on the one review schedule. */
+export interface RegisterEntryTable {
+  orgId: string;
+  id: string;
+  kind: string;
+  title: string;
+  status: "draft" | "active" | "retired";
+  ownerUserId: string | null;
+  reviewOn: DateText;
+  /** The kind's own fields, checked against its schema in registers/register-kinds.ts. */
+  details: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  isTemplate: Generated<boolean>;
+  templateId: string | null;
+  templateVersion: number | null;
+  starterKey: string | null;
+  createdAt: Timestamp;
+  createdBy: string | null;
+  changedAt: Timestamp;
+  changedBy: string | null;
+  lastReviewedOn: DateText | null;
+}
+
+export interface RegisterReminderTable {
+  orgId: string;
+  entryId: string;
+  reviewOn: DateText;
+  bucket: "30-days" | "7-days" | "due";
+  sentAt: Timestamp;
 }

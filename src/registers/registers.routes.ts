@@ -1,0 +1,257 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { can } from "../accounts/permissions.ts";
+import { contextOf } from "../accounts/request-context.ts";
+import type { Context } from "../accounts/actor.ts";
+import { sendDownload } from "../platform/http/files.ts";
+import { paramsOr404 } from "../platform/http/params.ts";
+import { notFound } from "../platform/errors.ts";
+import type { Services } from "../platform/services.ts";
+import { londonDateOf } from "../calendar/dates.ts";
+import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS } from "./lawful-bases.ts";
+import { CERTIFICATIONS, KIND_NAMES, kindOfPath, nextReviewFrom, STATUSES, SUPPLIER_ROLES, type RegisterKind } from "./register-kinds.ts";
+import { entryFields, registerAsCsv, registerAsPdf, registerAsXlsx, registerExport } from "./register-exports.ts";
+import {
+  activitiesUsing, addStarterActivities, answerTemplateChange, copyTemplate, entryOf, EntryFormError, listEntries, ownerChoices, recordReview,
+  registerCounts, reviewSchedule, saveEntry, startersNotAdded, supplierChoices, templateNewsOf, templatesFor, type RegisterEntry,
+} from "./registers.ts";
+
+/*
+ * The registers on the web: their home page with the review schedule, each register's list,
+ * an entry's page and form, the starter set, the trust's templates, and the exports.
+ */
+
+const registerParams = z.object({ register: z.string().regex(/^[a-z]{3,20}$/) });
+const entryParams = registerParams.extend({ id: z.uuid() });
+const templateParams = registerParams.extend({ templateId: z.uuid() });
+const exportParams = registerParams.extend({ format: z.enum(["pdf", "xlsx", "csv"]) });
+
+const organisationQuery = z.object({ organisationId: z.uuid().optional().catch(undefined), done: z.string().max(20).optional().catch(undefined) });
+
+const field = (body: unknown, name: string): string => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === "string" ? value : "";
+};
+
+/** The register a path names, or a page not found. */
+function registerOf(params: unknown): RegisterKind {
+  const kind = kindOfPath(paramsOr404(registerParams, params).register);
+  if (!kind) {
+    throw notFound();
+  }
+  return kind;
+}
+
+const DONE: Record<string, string> = {
+  saved: "Saved.",
+  reviewed: "The review is recorded.",
+  copied: "Copied from the trust’s template, as a draft: check it and make it yours.",
+  taken: "The trust’s changes are in. Check them, then save if anything needs adapting.",
+  kept: "Your version is kept; the trust’s change is marked as seen.",
+};
+
+/** The lists a form's boxes come from. */
+const CHOICES = {
+  dataSubjects: DATA_SUBJECTS, specialCategories: SPECIAL_CATEGORIES, article6: ARTICLE_6_BASES, article9: ARTICLE_9_CONDITIONS,
+  schedule1: SCHEDULE_1_CONDITIONS, transferSafeguards: TRANSFER_SAFEGUARDS, certifications: CERTIFICATIONS, supplierRoles: SUPPLIER_ROLES, statuses: STATUSES,
+};
+
+export function registersRoutes(app: FastifyInstance, services: Services): void {
+  const organisationsOf = (ctx: Context) => ctx.actor.reachable;
+  const organisationChoices = (ctx: Context, all: string) => (ctx.actor.reachable.length > 1 ? [{ value: "", text: all }, ...ctx.actor.reachable.map((organisation) => ({ value: organisation.id, text: organisation.name }))] : []);
+
+  app.get("/registers", { config: { access: "registers:view" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const { organisationId } = organisationQuery.parse(request.query ?? {});
+    const [counts, reviews] = await Promise.all([registerCounts(ctx, organisationId), reviewSchedule(ctx, organisationId)]);
+    return reply.page("registers/views/home.njk", {
+      registers: (Object.keys(KIND_NAMES) as RegisterKind[]).map((kind) => ({ kind, ...KIND_NAMES[kind], ...counts[kind] })),
+      reviews,
+      overdue: reviews.filter((item) => item.reviewState === "overdue").length,
+      chosenOrganisationId: organisationId ?? "",
+      organisationChoices: organisationChoices(ctx, "Every school and the trust"),
+      trustWide: ctx.actor.reachable.length > 1 && !organisationId,
+    });
+  });
+
+  app.get("/registers/:register", { config: { access: "registers:view" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const ctx = contextOf(request, services);
+    const { organisationId } = organisationQuery.parse(request.query ?? {});
+    const entries = await listEntries(ctx, kind, { organisationId });
+    // A school's trust templates (for a school the actor is in, or the one chosen in a trust).
+    const school = organisationId ?? (ctx.actor.organisation.kind === "school" ? ctx.actor.organisation.id : undefined);
+    const templates = school ? await templatesFor(ctx, school, kind) : [];
+    const copied = new Set(entries.map((entry) => entry.templateId).filter(Boolean));
+    return reply.page("registers/views/list.njk", {
+      kind, names: KIND_NAMES[kind], entries,
+      trustWide: ctx.actor.reachable.length > 1 && !organisationId,
+      chosenOrganisationId: organisationId ?? "",
+      organisationChoices: organisationChoices(ctx, "Every school and the trust"),
+      templates: templates.map((template) => ({ ...template, copied: copied.has(template.id) })),
+      templateSchool: school,
+      canManage: can(ctx.actor, "registers:manage"),
+      starters: kind === "processing" && can(ctx.actor, "registers:manage") && ctx.actor.reachable.length === 1 ? await startersNotAdded(ctx, ctx.actor.organisation.id) : [],
+      exportQuery: organisationId ? `?organisationId=${organisationId}` : "",
+    });
+  });
+
+  app.get("/registers/:register/export.:format", { config: { access: "registers:view" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const { format } = paramsOr404(exportParams, request.params);
+    const ctx = contextOf(request, services);
+    const { organisationId } = organisationQuery.parse(request.query ?? {});
+    const exported = await registerExport(ctx, kind, organisationId);
+    const name = `${kind === "processing" ? "record-of-processing" : "suppliers"}-${exported.madeOn}.${format}`;
+    if (format === "pdf") return sendDownload(reply, "application/pdf", name, Buffer.from(registerAsPdf(exported)));
+    if (format === "xlsx") return sendDownload(reply, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, Buffer.from(registerAsXlsx(exported)));
+    return sendDownload(reply, "text/csv; charset=utf-8", name, registerAsCsv(exported));
+  });
+
+  /** The form for a new entry or a change, with every list it needs. */
+  const showForm = async (reply: FastifyReply, ctx: Context, kind: RegisterKind, form: { organisationId: string; entry?: RegisterEntry; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
+    const organisation = organisationsOf(ctx).find((candidate) => candidate.id === form.organisationId);
+    const isTrust = ctx.actor.organisation.kind === "trust" && form.organisationId === ctx.actor.organisation.id;
+    return reply.page(`registers/views/${kind}-form.njk`, {
+      kind, names: KIND_NAMES[kind], entry: form.entry, values: form.values, errors: form.errors,
+      organisationId: form.organisationId, organisationName: organisation?.name ?? "",
+      owners: await ownerChoices(ctx, form.organisationId),
+      suppliers: kind === "processing" ? await supplierChoices(ctx, form.organisationId) : [],
+      choices: CHOICES,
+      canBeTemplate: isTrust,
+    }, status);
+  };
+
+  /** A form's values from a saved entry: the spine and the details, as the boxes hold them. */
+  const valuesOf = (entry: RegisterEntry): Record<string, unknown> => ({ title: entry.title, status: entry.status, ownerUserId: entry.ownerUserId ?? "", reviewOn: entry.reviewOn, isTemplate: entry.isTemplate ? "yes" : "", ...entry.details });
+
+  app.get("/registers/:register/new", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const ctx = contextOf(request, services);
+    const { organisationId } = organisationQuery.parse(request.query ?? {});
+    const reachable = organisationsOf(ctx);
+    if (!organisationId && reachable.length > 1) {
+      return reply.page("registers/views/choose-school.njk", { names: KIND_NAMES[kind], path: KIND_NAMES[kind].path, organisations: reachable });
+    }
+    const target = organisationId ?? ctx.actor.organisation.id;
+    if (!reachable.some((organisation) => organisation.id === target)) {
+      return reply.callNotFound();
+    }
+    const query = request.query as Record<string, unknown>;
+    // The notice reader's confirmed facts arrive as query values to prefill a new supplier.
+    const prefill = kind === "supplier" ? Object.fromEntries(["title", "service", "companyNumber", "contact", "icoRegistration", "dataLocation", "transfers", "subProcessors", "role"].map((name) => [name, typeof query[name] === "string" ? String(query[name]).slice(0, 2000) : ""]).filter(([, value]) => value)) : {};
+    return showForm(reply, ctx, kind, { organisationId: target, values: { status: "draft", reviewOn: nextReviewFrom(londonDateOf(services.clock.now())), transfers: "no", criminalOffenceData: "no", ...prefill } });
+  });
+
+  app.post("/registers/:register/new", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const ctx = contextOf(request, services);
+    const { organisationId: organisationField, ...form } = (request.body ?? {}) as Record<string, unknown>;
+    const organisationId = typeof organisationField === "string" && /^[0-9a-f-]{36}$/.test(organisationField) ? organisationField : ctx.actor.organisation.id;
+    if (!organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) {
+      return reply.callNotFound();
+    }
+    try {
+      const saved = await saveEntry(ctx, kind, { organisationId }, form);
+      return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${saved.id}?done=saved`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return showForm(reply, ctx, kind, { organisationId, values: error.values, errors: error.errors }, 400);
+      throw error;
+    }
+  });
+
+  app.get("/registers/:register/:id", { config: { access: "registers:view" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const { id } = paramsOr404(entryParams, request.params);
+    const ctx = contextOf(request, services);
+    const entry = await entryOf(ctx, kind, id);
+    const { done } = organisationQuery.parse(request.query ?? {});
+    return reply.page("registers/views/entry.njk", {
+      kind, names: KIND_NAMES[kind], entry,
+      summary: entryFields(kind, entry, kind === "processing" ? new Map((await supplierChoices(ctx, entry.organisationId)).map((supplier) => [supplier.id, supplier.title])) : new Map()),
+      usedBy: kind === "supplier" ? await activitiesUsing(ctx, entry) : [],
+      templateNews: await templateNewsOf(ctx, entry),
+      canManage: can(ctx.actor, "registers:manage"),
+      notice: done ? DONE[done] : undefined,
+      nextReview: nextReviewFrom(londonDateOf(services.clock.now())),
+    });
+  });
+
+  app.get("/registers/:register/:id/edit", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const { id } = paramsOr404(entryParams, request.params);
+    const ctx = contextOf(request, services);
+    const entry = await entryOf(ctx, kind, id);
+    return showForm(reply, ctx, kind, { organisationId: entry.organisationId, entry, values: valuesOf(entry) });
+  });
+
+  app.post("/registers/:register/:id/edit", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const { id } = paramsOr404(entryParams, request.params);
+    const ctx = contextOf(request, services);
+    const { organisationId: _ignored, ...form } = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      await saveEntry(ctx, kind, { organisationId: ctx.actor.organisation.id, id }, form);
+      return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${id}?done=saved`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) {
+        const entry = await entryOf(ctx, kind, id);
+        return showForm(reply, ctx, kind, { organisationId: entry.organisationId, entry, values: error.values, errors: error.errors }, 400);
+      }
+      throw error;
+    }
+  });
+
+  app.post("/registers/:register/:id/review", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const { id } = paramsOr404(entryParams, request.params);
+    await recordReview(contextOf(request, services), kind, id);
+    return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${id}?done=reviewed`, 303);
+  });
+
+  app.post("/registers/:register/:id/template", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const { id } = paramsOr404(entryParams, request.params);
+    const answer = field(request.body, "answer") === "use" ? "use" : "keep";
+    await answerTemplateChange(contextOf(request, services), kind, id, answer);
+    return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${id}?done=${answer === "use" ? "taken" : "kept"}`, 303);
+  });
+
+  app.post("/registers/:register/templates/:templateId/copy", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
+    const { templateId } = paramsOr404(templateParams, request.params);
+    const ctx = contextOf(request, services);
+    const organisationId = field(request.body, "organisationId");
+    if (!/^[0-9a-f-]{36}$/.test(organisationId)) return reply.callNotFound();
+    const id = await copyTemplate(ctx, kind, templateId, organisationId);
+    return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${id}?done=copied`, 303);
+  });
+
+  app.get("/registers/processing/starters", { config: { access: "registers:manage" } }, async (request, reply) => starterPage(request, reply));
+  app.post("/registers/processing/starters", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const organisationId = field(request.body, "organisationId");
+    const chosen = (request.body as Record<string, unknown> | undefined)?.["starters"];
+    const keys = (Array.isArray(chosen) ? chosen : [chosen]).filter((key): key is string => typeof key === "string");
+    if (!organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) return reply.callNotFound();
+    try {
+      const added = await addStarterActivities(ctx, organisationId, keys);
+      return reply.redirect(`/registers/processing${ctx.actor.reachable.length > 1 ? `?organisationId=${organisationId}` : ""}${ctx.actor.reachable.length > 1 ? "&" : "?"}done=${added}`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return starterPage(request, reply, error.errors);
+      throw error;
+    }
+  });
+
+  async function starterPage(request: FastifyRequest, reply: FastifyReply, errors?: Record<string, string>) {
+    const ctx = contextOf(request, services);
+    const { organisationId } = organisationQuery.parse(request.query ?? {});
+    const chosen = organisationId ?? field(request.body, "organisationId") ?? "";
+    const reachable = organisationsOf(ctx);
+    const target = reachable.find((organisation) => organisation.id === chosen) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    if (!target) {
+      return reply.page("registers/views/choose-school.njk", { names: { one: "starter set", many: "Add typical school activities" }, path: "processing/starters", organisations: reachable, asQuery: true });
+    }
+    return reply.page("registers/views/starters.njk", { organisation: target, starters: await startersNotAdded(ctx, target.id), errors }, errors ? 400 : 200);
+  }
+}

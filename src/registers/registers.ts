@@ -1,0 +1,410 @@
+import { randomUUID } from "node:crypto";
+import { sql, type Selectable } from "kysely";
+import { inActorScope, type Context } from "../accounts/actor.ts";
+import { assertReachable, authorise } from "../accounts/permissions.ts";
+import { recordAudit, type AuditAction } from "../audit/audit.ts";
+import { addDays, londonDateOf } from "../calendar/dates.ts";
+import { peopleNames } from "../cases/cases.ts";
+import { openPersonalFields } from "../accounts/personal-fields.ts";
+import type { RegisterEntryTable } from "../platform/database/schema.ts";
+import type { Tx } from "../platform/database/tenant-scope.ts";
+import { notFound } from "../platform/errors.ts";
+import { readForm, type FieldErrors } from "../platform/forms.ts";
+import { ENTRY_SCHEMAS, KIND_NAMES, nextReviewFrom, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
+import { STARTER_ACTIVITIES } from "./starter-set.ts";
+
+/*
+ * The registers' spine: entries of every kind, each with an owner, a review date and a status, on
+ * one review schedule; a trust's template entries, copied by its schools, each copy remembering its
+ * template. Every view, list, change and export is audited.
+ */
+
+/** How far ahead a review shows as coming up, in days (the first reminder goes then too). */
+export const REVIEW_WINDOW_DAYS = 30;
+
+export type ReviewState = "overdue" | "due" | "coming" | "later";
+
+export interface RegisterEntry {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  kind: RegisterKind;
+  title: string;
+  status: EntryStatus;
+  statusName: string;
+  ownerUserId: string | null;
+  ownerName: string | null;
+  reviewOn: string;
+  reviewState: ReviewState;
+  lastReviewedOn: string | null;
+  details: Record<string, unknown>;
+  version: number;
+  isTemplate: boolean;
+  templateId: string | null;
+  templateVersion: number | null;
+  starterKey: string | null;
+  changedAt: Date;
+}
+
+/** A form that did not pass: what to say next to each field, and what was sent (boxes ticked included). */
+export class EntryFormError extends Error {
+  constructor(
+    readonly errors: FieldErrors,
+    readonly values: Record<string, unknown>,
+  ) {
+    super(Object.values(errors).join(" "));
+  }
+}
+
+type EntryRow = Selectable<RegisterEntryTable>;
+
+const detailsOf = (value: unknown): Record<string, unknown> => (typeof value === "string" ? JSON.parse(value) : ((value ?? {}) as Record<string, unknown>));
+
+export function reviewStateOf(reviewOn: string, today: string, status: EntryStatus): ReviewState {
+  if (status === "retired") return "later";
+  if (reviewOn < today) return "overdue";
+  if (reviewOn === today) return "due";
+  return reviewOn <= addDays(today, REVIEW_WINDOW_DAYS) ? "coming" : "later";
+}
+
+export function auditOfRegister(ctx: Context, organisationId: string, action: AuditAction, entryId?: string) {
+  return { organisationId, actorUserId: ctx.actor.userId, action, recordType: "register" as const, recordId: entryId, meta: ctx.request, at: ctx.services.clock.now() };
+}
+
+const today = (ctx: Context) => londonDateOf(ctx.services.clock.now());
+
+async function entriesFromRows(trx: Tx, ctx: Context, rows: EntryRow[]): Promise<RegisterEntry[]> {
+  const owners = await peopleNames(trx, ctx, rows.map((row) => row.ownerUserId));
+  const names = new Map(ctx.actor.reachable.map((organisation) => [organisation.id, organisation.name]));
+  const on = today(ctx);
+  return rows.map((row) => ({
+    id: row.id,
+    organisationId: row.orgId,
+    organisationName: names.get(row.orgId) ?? "",
+    kind: row.kind as RegisterKind,
+    title: row.title,
+    status: row.status,
+    statusName: STATUSES.find((status) => status.id === row.status)!.name,
+    ownerUserId: row.ownerUserId,
+    ownerName: row.ownerUserId ? (owners.get(row.ownerUserId) ?? null) : null,
+    reviewOn: row.reviewOn,
+    reviewState: reviewStateOf(row.reviewOn, on, row.status),
+    lastReviewedOn: row.lastReviewedOn,
+    details: detailsOf(row.details),
+    version: row.version,
+    isTemplate: row.isTemplate,
+    templateId: row.templateId,
+    templateVersion: row.templateVersion,
+    starterKey: row.starterKey,
+    changedAt: row.changedAt,
+  }));
+}
+
+/** The organisations a list covers: one the actor reaches, or all of them. */
+function organisationsAsked(ctx: Context, organisationId: string | undefined): string[] {
+  if (organisationId) {
+    assertReachable(ctx.actor, organisationId);
+    return [organisationId];
+  }
+  return ctx.actor.organisationIds;
+}
+
+/** A register's entries, for one organisation or every one the actor reaches; retired ones last. */
+export async function listEntries(ctx: Context, kind: RegisterKind, options: { organisationId?: string | undefined; audit?: AuditAction } = {}): Promise<RegisterEntry[]> {
+  authorise(ctx.actor, "registers:view");
+  const organisationIds = organisationsAsked(ctx, options.organisationId);
+  return inActorScope(ctx, async (trx) => {
+    const rows = await trx.selectFrom("registerEntries").selectAll().where("orgId", "in", organisationIds).where("kind", "=", kind).orderBy("title").execute();
+    for (const organisationId of new Set(rows.map((row) => row.orgId))) {
+      await recordAudit(trx, auditOfRegister(ctx, organisationId, options.audit ?? "register.list"));
+    }
+    const entries = await entriesFromRows(trx, ctx, rows);
+    const order = (entry: RegisterEntry) => (entry.status === "retired" ? 1 : 0);
+    return entries.sort((a, b) => order(a) - order(b) || a.organisationName.localeCompare(b.organisationName) || a.title.localeCompare(b.title));
+  });
+}
+
+async function findEntry(trx: Tx, ctx: Context, kind: RegisterKind, id: string, { forUpdate = false } = {}): Promise<EntryRow> {
+  let query = trx.selectFrom("registerEntries").selectAll().where("orgId", "in", ctx.actor.organisationIds).where("id", "=", id).where("kind", "=", kind);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) {
+    throw notFound();
+  }
+  return row;
+}
+
+/** One entry, audited as viewed. */
+export async function entryOf(ctx: Context, kind: RegisterKind, id: string): Promise<RegisterEntry> {
+  authorise(ctx.actor, "registers:view");
+  return inActorScope(ctx, async (trx) => {
+    const row = await findEntry(trx, ctx, kind, id);
+    await recordAudit(trx, auditOfRegister(ctx, row.orgId, "register.view", row.id));
+    return (await entriesFromRows(trx, ctx, [row]))[0]!;
+  });
+}
+
+/** Who can own an entry of the organisation: its active people (and its trust's) who are not auditors. */
+export async function ownerChoices(ctx: Context, organisationId: string): Promise<{ id: string; name: string }[]> {
+  assertReachable(ctx.actor, organisationId);
+  return inActorScope(ctx, (trx) => ownersOf(trx, ctx, organisationId));
+}
+
+async function ownersOf(trx: Tx, ctx: Context, organisationId: string): Promise<{ id: string; name: string }[]> {
+  const organisation = await trx.selectFrom("organisations").select("parentId").where("id", "=", organisationId).executeTakeFirstOrThrow();
+  const organisationIds = [organisationId, organisation.parentId].filter((id): id is string => id !== null && ctx.actor.organisationIds.includes(id));
+  const users = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", organisationIds).where("deactivatedAt", "is", null).where("role", "!=", "auditor").execute();
+  const people = [];
+  for (const user of users) {
+    people.push({ id: user.id, name: (await openPersonalFields(trx, ctx.services.keyring, user.orgId, user.id, { fullName: user.fullName })).fullName });
+  }
+  return people.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The boxes as sent, for showing the form again: text as typed, ticked boxes as lists. */
+function sentValues(form: unknown): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((form ?? {}) as Record<string, unknown>)) {
+    if (key !== "_csrf") values[key] = Array.isArray(value) ? value.map(String) : typeof value === "string" ? value : "";
+  }
+  return values;
+}
+
+/**
+ * Adds or changes an entry from its form. The form is checked against the kind's schema; the
+ * owner must be one of the organisation's people; suppliers named by a processing activity must be
+ * the same organisation's. A change makes a new version (a template's schools then see it changed).
+ */
+export async function saveEntry(ctx: Context, kind: RegisterKind, target: { organisationId: string; id?: string | undefined }, form: unknown): Promise<{ id: string; organisationId: string }> {
+  authorise(ctx.actor, "registers:manage");
+  const { isTemplate: templateBox, ...fields } = (typeof form === "object" && form !== null ? form : {}) as Record<string, unknown>;
+  const parsed = readForm(ENTRY_SCHEMAS[kind], fields);
+  if (!parsed.ok) {
+    throw new EntryFormError(parsed.errors, sentValues(form));
+  }
+  const { title, status, ownerUserId, reviewOn, details } = splitEntry(parsed.data);
+  return inActorScope(ctx, async (trx) => {
+    const existing = target.id ? await findEntry(trx, ctx, kind, target.id, { forUpdate: true }) : undefined;
+    const organisationId = existing?.orgId ?? target.organisationId;
+    assertReachable(ctx.actor, organisationId);
+    const organisation = await trx.selectFrom("organisations").select(["kind"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
+    const errors: FieldErrors = {};
+    if (ownerUserId && !(await ownersOf(trx, ctx, organisationId)).some((person) => person.id === ownerUserId)) {
+      errors["ownerUserId"] = "Select who owns it from the list";
+    }
+    const supplierIds = (details["supplierIds"] as string[] | undefined) ?? [];
+    if (supplierIds.length) {
+      const found = await trx.selectFrom("registerEntries").select("id").where("orgId", "=", organisationId).where("kind", "=", "supplier").where("id", "in", supplierIds).execute();
+      if (found.length !== supplierIds.length) errors["supplierIds"] = "Select the suppliers from the list";
+    }
+    if (Object.keys(errors).length) {
+      throw new EntryFormError(errors, sentValues(form));
+    }
+    const isTemplate = organisation.kind === "trust" && (templateBox === "yes" || (templateBox === undefined && existing?.isTemplate === true));
+    const now = ctx.services.clock.now();
+    const values = { title, status, ownerUserId, reviewOn, details: JSON.stringify(details), isTemplate, changedAt: now, changedBy: ctx.actor.userId };
+    let id: string;
+    if (existing) {
+      id = existing.id;
+      await trx.updateTable("registerEntries").set({ ...values, version: existing.version + 1 }).where("orgId", "=", organisationId).where("id", "=", id).execute();
+    } else {
+      id = randomUUID();
+      await trx.insertInto("registerEntries").values({ orgId: organisationId, id, kind, ...values, templateId: null, templateVersion: null, starterKey: null, createdAt: now, createdBy: ctx.actor.userId }).execute();
+    }
+    await recordAudit(trx, auditOfRegister(ctx, organisationId, existing ? "register.change" : "register.add", id));
+    return { id, organisationId };
+  });
+}
+
+/** Records a review: done today, the next one a year on unless another date is chosen. */
+export async function recordReview(ctx: Context, kind: RegisterKind, id: string, nextReviewOn?: string): Promise<void> {
+  authorise(ctx.actor, "registers:manage");
+  await inActorScope(ctx, async (trx) => {
+    const row = await findEntry(trx, ctx, kind, id, { forUpdate: true });
+    const on = today(ctx);
+    const next = nextReviewOn && nextReviewOn > on ? nextReviewOn : nextReviewFrom(on);
+    await trx.updateTable("registerEntries").set({ lastReviewedOn: on, reviewOn: next, changedAt: ctx.services.clock.now(), changedBy: ctx.actor.userId }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+    await recordAudit(trx, auditOfRegister(ctx, row.orgId, "register.review", row.id));
+  });
+}
+
+/** The starter activities an organisation has not added yet. */
+export async function startersNotAdded(ctx: Context, organisationId: string): Promise<{ key: string; title: string }[]> {
+  authorise(ctx.actor, "registers:manage");
+  assertReachable(ctx.actor, organisationId);
+  const added = await inActorScope(ctx, (trx) => trx.selectFrom("registerEntries").select("starterKey").where("orgId", "=", organisationId).where("kind", "=", "processing").where("starterKey", "is not", null).execute());
+  const taken = new Set(added.map((row) => row.starterKey));
+  return STARTER_ACTIVITIES.filter((starter) => !taken.has(starter.key)).map(({ key, title }) => ({ key, title }));
+}
+
+/** Adds the chosen starter activities as drafts, each once (a second click adds nothing twice). */
+export async function addStarterActivities(ctx: Context, organisationId: string, keys: readonly string[]): Promise<number> {
+  authorise(ctx.actor, "registers:manage");
+  assertReachable(ctx.actor, organisationId);
+  const chosen = STARTER_ACTIVITIES.filter((starter) => keys.includes(starter.key));
+  if (chosen.length === 0) {
+    throw new EntryFormError({ starters: "Select at least one activity to add" }, {});
+  }
+  return inActorScope(ctx, async (trx) => {
+    // One at a time per organisation, so two clicks at once cannot add an activity twice.
+    await sql`select pg_advisory_xact_lock(hashtext(${`register-starters/${organisationId}`}))`.execute(trx);
+    const added = await trx.selectFrom("registerEntries").select("starterKey").where("orgId", "=", organisationId).where("starterKey", "is not", null).execute();
+    const taken = new Set(added.map((row) => row.starterKey));
+    const now = ctx.services.clock.now();
+    const reviewOn = nextReviewFrom(today(ctx));
+    let count = 0;
+    for (const { key, title, ...details } of chosen) {
+      if (taken.has(key)) continue;
+      const id = randomUUID();
+      await trx.insertInto("registerEntries").values({
+        orgId: organisationId, id, kind: "processing", title, status: "draft", ownerUserId: null, reviewOn, details: JSON.stringify({ ...details, supplierIds: [] }),
+        isTemplate: false, templateId: null, templateVersion: null, starterKey: key, createdAt: now, createdBy: ctx.actor.userId, changedAt: now, changedBy: ctx.actor.userId,
+      }).execute();
+      await recordAudit(trx, auditOfRegister(ctx, organisationId, "register.add", id));
+      count += 1;
+    }
+    return count;
+  });
+}
+
+export interface TrustTemplate {
+  id: string;
+  organisationId: string;
+  kind: RegisterKind;
+  title: string;
+  details: Record<string, unknown>;
+  version: number;
+  changedAt: Date;
+}
+
+/** The template entries of the school's trust (none for a trust or a stand-alone school). */
+async function trustTemplates(trx: Tx, organisationId: string, kind?: RegisterKind): Promise<TrustTemplate[]> {
+  const { rows } = await sql<{ id: string; orgId: string; kind: string; title: string; details: unknown; version: number; changedAt: Date }>`
+    select id, org_id, kind, title, details, version, changed_at from steward_trust_templates(${organisationId})`.execute(trx);
+  return rows
+    .filter((row) => !kind || row.kind === kind)
+    .map((row) => ({ id: row.id, organisationId: row.orgId, kind: row.kind as RegisterKind, title: row.title, details: detailsOf(row.details), version: row.version, changedAt: new Date(row.changedAt) }))
+    .sort((a, b) => a.title.localeCompare(b.title));
+}
+
+export async function templatesFor(ctx: Context, organisationId: string, kind: RegisterKind): Promise<TrustTemplate[]> {
+  authorise(ctx.actor, "registers:view");
+  assertReachable(ctx.actor, organisationId);
+  return inActorScope(ctx, (trx) => trustTemplates(trx, organisationId, kind));
+}
+
+/** Copies the trust's template into the school, as a draft to adapt; the copy remembers the template's version. */
+export async function copyTemplate(ctx: Context, kind: RegisterKind, templateId: string, organisationId: string): Promise<string> {
+  authorise(ctx.actor, "registers:manage");
+  assertReachable(ctx.actor, organisationId);
+  return inActorScope(ctx, async (trx) => {
+    const template = (await trustTemplates(trx, organisationId, kind)).find((candidate) => candidate.id === templateId);
+    if (!template) {
+      throw notFound();
+    }
+    const now = ctx.services.clock.now();
+    const id = randomUUID();
+    await trx.insertInto("registerEntries").values({
+      orgId: organisationId, id, kind, title: template.title, status: "draft", ownerUserId: null, reviewOn: nextReviewFrom(today(ctx)), details: JSON.stringify({ ...template.details, ...(kind === "processing" ? { supplierIds: [] } : {}) }),
+      isTemplate: false, templateId: template.id, templateVersion: template.version, starterKey: null, createdAt: now, createdBy: ctx.actor.userId, changedAt: now, changedBy: ctx.actor.userId,
+    }).execute();
+    await recordAudit(trx, auditOfRegister(ctx, organisationId, "register.copy", id));
+    return id;
+  });
+}
+
+export interface TemplateNews {
+  template: TrustTemplate;
+  /** The details the trust has changed since this copy last took its template, by field name. */
+  changedFields: string[];
+}
+
+/** For a copy: whether its trust's template has changed since, and in which fields. */
+export async function templateNewsOf(ctx: Context, entry: RegisterEntry): Promise<TemplateNews | undefined> {
+  if (!entry.templateId) return undefined;
+  const template = await inActorScope(ctx, async (trx) => (await trustTemplates(trx, entry.organisationId, entry.kind)).find((candidate) => candidate.id === entry.templateId));
+  if (!template || template.version <= (entry.templateVersion ?? 0)) return undefined;
+  const changedFields = Object.keys({ ...template.details, ...entry.details }).filter((field) => field !== "supplierIds" && JSON.stringify(template.details[field] ?? null) !== JSON.stringify(entry.details[field] ?? null));
+  return { template, changedFields };
+}
+
+/** Takes the template's current details into the copy ("use"), or only notes that its change was seen ("keep"). */
+export async function answerTemplateChange(ctx: Context, kind: RegisterKind, id: string, answer: "use" | "keep"): Promise<void> {
+  authorise(ctx.actor, "registers:manage");
+  await inActorScope(ctx, async (trx) => {
+    const row = await findEntry(trx, ctx, kind, id, { forUpdate: true });
+    const template = row.templateId ? (await trustTemplates(trx, row.orgId, kind)).find((candidate) => candidate.id === row.templateId) : undefined;
+    if (!template) {
+      throw notFound();
+    }
+    const current = detailsOf(row.details);
+    const details = answer === "use" ? { ...template.details, ...(kind === "processing" ? { supplierIds: current["supplierIds"] ?? [] } : {}) } : current;
+    await trx.updateTable("registerEntries")
+      .set({ details: JSON.stringify(details), templateVersion: template.version, ...(answer === "use" ? { version: row.version + 1, changedAt: ctx.services.clock.now(), changedBy: ctx.actor.userId } : {}) })
+      .where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+    await recordAudit(trx, auditOfRegister(ctx, row.orgId, "register.change", row.id));
+  });
+}
+
+export interface ReviewScheduleItem {
+  id: string;
+  kind: RegisterKind;
+  kindName: string;
+  path: string;
+  title: string;
+  organisationName: string;
+  ownerName: string | null;
+  reviewOn: string;
+  reviewState: ReviewState;
+}
+
+/** Reviews overdue, due today or coming in the next 30 days, for the organisations asked (the trust's: every school's). */
+export async function reviewSchedule(ctx: Context, organisationId?: string): Promise<ReviewScheduleItem[]> {
+  authorise(ctx.actor, "registers:view");
+  const organisationIds = organisationsAsked(ctx, organisationId);
+  return inActorScope(ctx, async (trx) => {
+    const rows = await trx
+      .selectFrom("registerEntries")
+      .selectAll()
+      .where("orgId", "in", organisationIds)
+      .where("status", "!=", "retired")
+      .where("reviewOn", "<=", addDays(today(ctx), REVIEW_WINDOW_DAYS))
+      .orderBy("reviewOn")
+      .orderBy("title")
+      .execute();
+    const entries = await entriesFromRows(trx, ctx, rows);
+    return entries.map((entry) => ({
+      id: entry.id, kind: entry.kind, kindName: KIND_NAMES[entry.kind].one, path: KIND_NAMES[entry.kind].path, title: entry.title,
+      organisationName: entry.organisationName, ownerName: entry.ownerName, reviewOn: entry.reviewOn, reviewState: entry.reviewState,
+    }));
+  });
+}
+
+/** Each register's size for the organisations asked: for the registers' home page. */
+export async function registerCounts(ctx: Context, organisationId?: string): Promise<Record<RegisterKind, { inUse: number; drafts: number }>> {
+  authorise(ctx.actor, "registers:view");
+  const organisationIds = organisationsAsked(ctx, organisationId);
+  const rows = await inActorScope(ctx, (trx) =>
+    trx.selectFrom("registerEntries").select(["kind", "status", (eb) => eb.fn.countAll<string>().as("count")]).where("orgId", "in", organisationIds).groupBy(["kind", "status"]).execute(),
+  );
+  const counts = { processing: { inUse: 0, drafts: 0 }, supplier: { inUse: 0, drafts: 0 } } as Record<RegisterKind, { inUse: number; drafts: number }>;
+  for (const row of rows) {
+    const counted = counts[row.kind as RegisterKind];
+    if (!counted) continue;
+    if (row.status === "active") counted.inUse += Number(row.count);
+    if (row.status === "draft") counted.drafts += Number(row.count);
+  }
+  return counts;
+}
+
+/** The processing activities that use a supplier (for the supplier's page). */
+export async function activitiesUsing(ctx: Context, supplier: RegisterEntry): Promise<{ id: string; title: string }[]> {
+  const rows = await inActorScope(ctx, (trx) => trx.selectFrom("registerEntries").select(["id", "title", "details"]).where("orgId", "=", supplier.organisationId).where("kind", "=", "processing").where("status", "!=", "retired").orderBy("title").execute());
+  return rows.filter((row) => ((detailsOf(row.details)["supplierIds"] as string[] | undefined) ?? []).includes(supplier.id)).map(({ id, title }) => ({ id, title }));
+}
+
+/** The organisation's suppliers, for a processing activity's "which suppliers" boxes. */
+export async function supplierChoices(ctx: Context, organisationId: string): Promise<{ id: string; title: string }[]> {
+  assertReachable(ctx.actor, organisationId);
+  return inActorScope(ctx, (trx) => trx.selectFrom("registerEntries").select(["id", "title"]).where("orgId", "=", organisationId).where("kind", "=", "supplier").where("status", "!=", "retired").orderBy("title").execute());
+}
