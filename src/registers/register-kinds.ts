@@ -154,6 +154,12 @@ export const supplierSchema = z.object({
   subProcessors: optionalText("the sub-processors", 2000),
   certifications: ticked(CERTIFICATIONS, "the certifications"),
   noticeAddress: optionalText("the privacy notice’s address", 500),
+  /** The reading of its privacy notice these answers came from, if any. */
+  noticeReadingId: z
+    .string()
+    .optional()
+    .transform((value) => value ?? "")
+    .refine((value) => value === "" || /^[0-9a-f-]{36}$/.test(value), { error: "Read the privacy notice again" }),
 });
 
 export const ENTRY_SCHEMAS = { processing: processingSchema, supplier: supplierSchema } as const satisfies Record<RegisterKind, z.ZodType>;

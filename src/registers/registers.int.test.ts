@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { unzipSync, strFromU8 } from "fflate";
@@ -275,5 +275,56 @@ describe(`the registers (${testEngine})`, () => {
     expect(after.body).toContain("10 Mar 2028");
     expect(after.body).toContain("The review is recorded.");
     expect((await dpo.agent.get("/dashboard")).body).not.toMatch(/id="register-reviews"[\s\S]*Music lessons/);
+  });
+
+  it("reads a supplier's privacy notice, pasted or uploaded, into a new supplier's answers, each finding with its sentence", async () => {
+    const { licence, dpo } = await school();
+    const notice = readFileSync(new URL("../../../shared/fixtures/privacy-notices/cpoms.txt", import.meta.url), "utf8");
+    const page = await dpo.agent.get("/registers/suppliers/read");
+    expect(page.statusCode).toBe(200);
+    const read = await dpo.agent.post("/registers/suppliers/read", { organisationId: licence.organisationId, text: notice });
+    expect(read.statusCode, read.body.slice(0, 800)).toBe(303);
+    const form = await dpo.agent.get(read.headers.location!);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('id="notice-findings"');
+    expect(form.body).toContain('id="found-controller"');
+    // The answers come filled in from the notice, with the sentences beside them.
+    const readingId = /name="noticeReadingId" value="([0-9a-f-]{36})"/.exec(form.body)![1]!;
+    const title = /id="title" name="title" type="text" value="([^"]*)"/.exec(form.body)?.[1];
+    expect(title, "the supplier's name from the notice").toMatch(/CPOMS/i);
+    await dpo.agent.get(read.headers.location!);
+    const saved = await dpo.agent.post("/registers/suppliers/new", { organisationId: licence.organisationId, ...supplier({ title: title!, noticeReadingId: readingId }) });
+    expect(saved.statusCode, saved.body.slice(0, 800)).toBe(303);
+    const entry = await dpo.agent.get(saved.headers.location!);
+    expect(entry.body).toContain('id="notice-findings"');
+
+    // Too short to be a notice, or a file Steward cannot read: said, and nothing kept.
+    const readings = async () => Number((await sql<{ n: string }>`select count(*) as n from supplier_notice_readings where org_id = ${licence.organisationId}`.execute(steward.services.database.db)).rows[0]!.n);
+    const before = await readings();
+    await dpo.agent.get("/registers/suppliers/read");
+    const short = await dpo.agent.post("/registers/suppliers/read", { organisationId: licence.organisationId, text: "https://example.com/privacy" });
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain("too short to be one");
+    const exe = await dpo.agent.upload(`/registers/suppliers/read/upload?organisationId=${licence.organisationId}`, "notice.exe", Buffer.from("MZ"));
+    expect(exe.statusCode).toBe(400);
+    expect(exe.body).toContain("cannot read a privacy notice from a .exe file");
+    expect(await readings()).toBe(before);
+
+    // Uploaded as a saved web page, it reads the same way.
+    await dpo.agent.get("/registers/suppliers/read");
+    const html = `<html><head><title>Privacy</title><script>alert(1)</script></head><body>${notice.split("\n\n").map((paragraph) => `<p>${paragraph.replace(/</g, "&lt;")}</p>`).join("")}</body></html>`;
+    const uploaded = await dpo.agent.upload(`/registers/suppliers/read/upload?organisationId=${licence.organisationId}`, "cpoms.html", Buffer.from(html));
+    expect(uploaded.statusCode, uploaded.body.slice(0, 800)).toBe(303);
+    const fromHtml = await dpo.agent.get(uploaded.headers.location!);
+    expect(fromHtml.body).toContain('id="found-controller"');
+    expect(fromHtml.body).toContain("Read by Steward from cpoms.html");
+
+    // Another school can neither open the reading nor hang it on its own supplier.
+    const other = await school();
+    expect((await other.dpo.agent.get(`/registers/suppliers/new?reading=${readingId}`)).statusCode).toBe(404);
+    await other.dpo.agent.get("/registers/suppliers/new");
+    const stolen = await other.dpo.agent.post("/registers/suppliers/new", { organisationId: other.licence.organisationId, ...supplier({ noticeReadingId: readingId }) });
+    expect(stolen.statusCode).toBe(400);
+    expect(await countEntries(other.licence.organisationId)).toBe(0);
   });
 });

@@ -5,7 +5,11 @@ import { contextOf } from "../accounts/request-context.ts";
 import type { Context } from "../accounts/actor.ts";
 import { sendDownload } from "../platform/http/files.ts";
 import { paramsOr404 } from "../platform/http/params.ts";
-import { notFound } from "../platform/errors.ts";
+import { notFound, StewardError } from "../platform/errors.ts";
+import { uploadedFile } from "../platform/http/files.ts";
+import { ConversionError } from "../redaction/convert.ts";
+import { noticeText } from "./notice-reader/notice-text.ts";
+import { noticeReadingOf, readSupplierNotice, supplierAnswersFrom, type SupplierNoticeReading } from "./notice-readings.ts";
 import type { Services } from "../platform/services.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS } from "./lawful-bases.ts";
@@ -26,7 +30,10 @@ const entryParams = registerParams.extend({ id: z.uuid() });
 const templateParams = registerParams.extend({ templateId: z.uuid() });
 const exportParams = registerParams.extend({ format: z.enum(["pdf", "xlsx", "csv"]) });
 
-const organisationQuery = z.object({ organisationId: z.uuid().optional().catch(undefined), done: z.string().max(20).optional().catch(undefined) });
+const organisationQuery = z.object({ organisationId: z.uuid().optional().catch(undefined), done: z.string().max(20).optional().catch(undefined), reading: z.uuid().optional().catch(undefined) });
+
+/** A pasted notice can be long: a 30-page notice is about 100 000 characters, more once form-encoded. */
+const PASTED_NOTICE_BYTES = 1024 * 1024;
 
 const field = (body: unknown, name: string): string => {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -110,6 +117,8 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
 
   /** The form for a new entry or a change, with every list it needs. */
   const showForm = async (reply: FastifyReply, ctx: Context, kind: RegisterKind, form: { organisationId: string; entry?: RegisterEntry; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
+    const readingId = typeof form.values["noticeReadingId"] === "string" ? form.values["noticeReadingId"] : "";
+    const reading = kind === "supplier" && /^[0-9a-f-]{36}$/.test(readingId) ? await noticeReadingOf(ctx, readingId).catch(() => undefined) : undefined;
     const organisation = organisationsOf(ctx).find((candidate) => candidate.id === form.organisationId);
     const isTrust = ctx.actor.organisation.kind === "trust" && form.organisationId === ctx.actor.organisation.id;
     return reply.page(`registers/views/${kind}-form.njk`, {
@@ -119,6 +128,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       suppliers: kind === "processing" ? await supplierChoices(ctx, form.organisationId) : [],
       choices: CHOICES,
       canBeTemplate: isTrust,
+      reading,
     }, status);
   };
 
@@ -137,9 +147,13 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     if (!reachable.some((organisation) => organisation.id === target)) {
       return reply.callNotFound();
     }
-    const query = request.query as Record<string, unknown>;
-    // The notice reader's confirmed facts arrive as query values to prefill a new supplier.
-    const prefill = kind === "supplier" ? Object.fromEntries(["title", "service", "companyNumber", "contact", "icoRegistration", "dataLocation", "transfers", "subProcessors", "role"].map((name) => [name, typeof query[name] === "string" ? String(query[name]).slice(0, 2000) : ""]).filter(([, value]) => value)) : {};
+    // A supplier read from its privacy notice starts from what the notice said, for the DPO to confirm or correct.
+    const { reading: readingId } = organisationQuery.parse(request.query ?? {});
+    const reading: SupplierNoticeReading | undefined = kind === "supplier" && readingId ? await noticeReadingOf(ctx, readingId) : undefined;
+    if (reading && reading.organisationId !== target) {
+      return reply.callNotFound();
+    }
+    const prefill = reading ? { ...supplierAnswersFrom(reading.reading), noticeReadingId: reading.id } : {};
     return showForm(reply, ctx, kind, { organisationId: target, values: { status: "draft", reviewOn: nextReviewFrom(londonDateOf(services.clock.now())), transfers: "no", criminalOffenceData: "no", ...prefill } });
   });
 
@@ -170,6 +184,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       kind, names: KIND_NAMES[kind], entry,
       summary: entryFields(kind, entry, kind === "processing" ? new Map((await supplierChoices(ctx, entry.organisationId)).map((supplier) => [supplier.id, supplier.title])) : new Map()),
       usedBy: kind === "supplier" ? await activitiesUsing(ctx, entry) : [],
+      reading: kind === "supplier" && typeof entry.details["noticeReadingId"] === "string" && entry.details["noticeReadingId"] ? await noticeReadingOf(ctx, entry.details["noticeReadingId"]).catch(() => undefined) : undefined,
       templateNews: await templateNewsOf(ctx, entry),
       canManage: can(ctx.actor, "registers:manage"),
       notice: done ? DONE[done] : undefined,
@@ -225,6 +240,46 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     if (!/^[0-9a-f-]{36}$/.test(organisationId)) return reply.callNotFound();
     const id = await copyTemplate(ctx, kind, templateId, organisationId);
     return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${id}?done=copied`, 303);
+  });
+
+  /** The page that takes a supplier's privacy notice, pasted or uploaded. */
+  const readPage = (request: FastifyRequest, reply: FastifyReply, organisationId: string | undefined, problem?: { errors: Record<string, string>; values?: Record<string, unknown> }) => {
+    const ctx = contextOf(request, services);
+    const reachable = organisationsOf(ctx);
+    const target = reachable.find((organisation) => organisation.id === organisationId) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    if (!target) {
+      return reply.page("registers/views/choose-school.njk", { names: { one: "supplier", many: "Add a supplier from its privacy notice" }, path: "suppliers/read", organisations: reachable, asQuery: true });
+    }
+    return reply.page("registers/views/read-notice.njk", { organisationId: target.id, organisationName: target.name, values: problem?.values ?? {}, errors: problem?.errors }, problem ? 400 : 200);
+  };
+
+  /** Reads the notice and goes on to the new supplier's form, filled in from it; a problem comes back to the page. */
+  const readThen = async (request: FastifyRequest, reply: FastifyReply, organisationId: string, notice: () => Promise<{ source: string; text: string }>, field: "text" | "file") => {
+    const ctx = contextOf(request, services);
+    if (!organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) return reply.callNotFound();
+    try {
+      const id = await readSupplierNotice(ctx, organisationId, await notice());
+      return reply.redirect(`/registers/suppliers/new?organisationId=${organisationId}&reading=${id}`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return readPage(request, reply, organisationId, { errors: { [field]: Object.values(error.errors)[0]! } });
+      if ((error instanceof StewardError && error.code === "bad_request") || error instanceof ConversionError) return readPage(request, reply, organisationId, { errors: { [field]: error.message } });
+      throw error;
+    }
+  };
+
+  app.get("/registers/suppliers/read", { config: { access: "registers:manage" } }, async (request, reply) => readPage(request, reply, organisationQuery.parse(request.query ?? {}).organisationId));
+
+  app.post("/registers/suppliers/read", { config: { access: "registers:manage" }, bodyLimit: PASTED_NOTICE_BYTES }, async (request, reply) => {
+    const text = field(request.body, "text");
+    return readThen(request, reply, field(request.body, "organisationId"), async () => ({ source: "pasted text", text }), "text");
+  });
+
+  app.post("/registers/suppliers/read/upload", { config: { access: "registers:manage", acceptsFiles: true } }, async (request, reply) => {
+    const organisationId = organisationQuery.parse(request.query ?? {}).organisationId ?? "";
+    const upload = uploadedFile(request.body);
+    if (!upload || (upload.filename === "" && upload.bytes.length === 0)) return readPage(request, reply, organisationId, { errors: { file: "Select the notice’s file" } });
+    if (upload.tooLarge) return readPage(request, reply, organisationId, { errors: { file: "The file must be smaller than 10 MB" } });
+    return readThen(request, reply, organisationId, async () => ({ source: upload.filename, text: await noticeText(upload.filename, upload.bytes) }), "file");
   });
 
   app.get("/registers/processing/starters", { config: { access: "registers:manage" } }, async (request, reply) => starterPage(request, reply));

@@ -197,6 +197,10 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
       const found = await trx.selectFrom("registerEntries").select("id").where("orgId", "=", organisationId).where("kind", "=", "supplier").where("id", "in", supplierIds).execute();
       if (found.length !== supplierIds.length) errors["supplierIds"] = "Select the suppliers from the list";
     }
+    const readingId = details["noticeReadingId"];
+    if (typeof readingId === "string" && readingId && !(await trx.selectFrom("supplierNoticeReadings").select("id").where("orgId", "=", organisationId).where("id", "=", readingId).executeTakeFirst())) {
+      errors["noticeReadingId"] = "Read the privacy notice again";
+    }
     if (Object.keys(errors).length) {
       throw new EntryFormError(errors, sentValues(form));
     }

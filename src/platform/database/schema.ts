@@ -41,6 +41,7 @@ export interface Database {
   caseLetters: CaseLetterTable;
   registerEntries: RegisterEntryTable;
   registerReminders: RegisterReminderTable;
+  supplierNoticeReadings: SupplierNoticeReadingTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -610,4 +611,15 @@ export interface RegisterReminderTable {
   reviewOn: DateText;
   bucket: "30-days" | "7-days" | "due";
   sentAt: Timestamp;
+}
+
+/** A supplier's privacy notice as Steward read it: its text, and the facts and flags the reader found. */
+export interface SupplierNoticeReadingTable {
+  orgId: string;
+  id: string;
+  source: string;
+  noticeText: string;
+  reading: ColumnType<unknown, string, string>;
+  createdAt: Timestamp;
+  createdBy: string;
 }

@@ -57,7 +57,7 @@ All data is encrypted in transit using TLS 1.2 and at rest using AES-256. We are
 ## Retention
 We delete student data within 90 days after the school ends its subscription. Teacher accounts are kept for up to 24 months after the last sign-in.
 `);
-    expect(valuesOf(reading, "controller")).toContain("BrightPath Learning, Inc.");
+    expect(valuesOf(reading, "controller")).toContain("BrightPath Learning, Inc");
     expect(valuesOf(reading, "role")).toEqual(["processor"]);
     expect(valuesOf(reading, "analytics")).toEqual(["Google Analytics", "Hotjar"]);
     expect(valuesOf(reading, "hosting")).toContain("Amazon Web Services");

@@ -58,6 +58,8 @@ export interface NoticeReading {
 
 /** Longer notices are read up to here (a 30-page notice is about 100 000 characters). */
 export const MAX_TEXT = 500_000;
+/** A notice of 30 pages has about 1 500 sentences; beyond this many the rest is not read (lines of one letter are not a notice). */
+export const MAX_SENTENCES = 20_000;
 /** A sentence longer than this is read in pieces of about this size. */
 const MAX_SENTENCE = 2_000;
 
@@ -78,6 +80,8 @@ interface Sentence {
   retentionTable?: boolean;
 }
 
+/** "Ltd." ends a sentence only before a capital letter: "BrightPath Learning, Inc. ("BrightPath")" runs on. */
+const COMPANY_ABBREVIATIONS = new Set(["ltd", "inc", "plc", "llc", "llp"]);
 const ABBREVIATIONS = new Set(["e.g", "i.e", "eg", "ie", "etc", "no", "st", "mr", "mrs", "ms", "dr", "co", "approx", "incl", "vs", "art", "para", "ref", "reg", "nos", "u.k", "u.s", "cf", "fig", "sec"]);
 
 /** Removes markdown markup, keeps the words. */
@@ -97,7 +101,7 @@ function splitSentences(text: string): Sentence[] {
   let lineStart = 0;
   let lineNumber = 0;
   let table: { retention: boolean } | undefined;
-  while (lineStart <= text.length) {
+  while (lineStart <= text.length && sentences.length < MAX_SENTENCES) {
     let lineEnd = text.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd);
@@ -147,6 +151,7 @@ function splitLine(sentences: Sentence[], text: string, start: number, end: numb
   for (let match = boundary.exec(body); match; match = boundary.exec(body)) {
     const before = /([\w.]{1,12})$/.exec(body.slice(Math.max(0, match.index - 12), match.index))?.[1]?.toLowerCase() ?? "";
     if (ABBREVIATIONS.has(before) || /^[a-z]$/.test(before)) continue;
+    if (COMPANY_ABBREVIATIONS.has(before.replace(/\.$/, "")) && !/^[A-Z]/.test(body.slice(match.index + match[0].length))) continue;
     const stop = match.index + match[0].trimEnd().length;
     pushPiece(sentences, text, start + pieceStart, start + stop, line);
     pieceStart = match.index + match[0].length;
@@ -307,9 +312,9 @@ const POSTCODE = /\b(?:GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}/;
 /** Cloudflare's email protection leaves this in place of an address in a saved page. */
 const HIDDEN_EMAIL = /\[email(?:&#160;| )protected\]/i;
-const ORG_SUFFIX = "(?:Ltd|Limited|LLP|LLC|Inc|Incorporated|plc|PLC|CIC|GmbH|B\\.?V|S\\.?A\\.?S?|Pty|AG)";
+const ORG_SUFFIX = "(?:Ltd|Limited|LLP|LLC|Inc|Incorporated|plc|PLC|CIC|GmbH)";
 /** A name in capitals ending in a company suffix: "The DP Advice Service Ltd". */
-const ORG = new RegExp(`(?:The |the )?(?:(?!${ORG_SUFFIX}\\b)[A-Z0-9][\\w&'’.-]{0,30} (?:(?:of|and|for|&) )?){0,6}${ORG_SUFFIX}\\b\\.?`, "g");
+const ORG = new RegExp(`(?:The |the )?(?:(?!${ORG_SUFFIX}\\b)[A-Z0-9][\\w&'’.-]{0,30}(?: | (?:of|and|for|&) |, (?=${ORG_SUFFIX}\\b))){1,7}${ORG_SUFFIX}\\b\\.?`, "g");
 const PERSON_OR_ORG = "[A-Z][\\w&'’.-]{0,30}(?: (?:of |and |& )?[A-Z0-9][\\w&'’.-]{0,30}){0,6}";
 const ICO_NUMBER = /(?<![A-Za-z0-9])[Zz][0-9A-Za-z][0-9]{6}(?![A-Za-z0-9])/g;
 const ICO = /Information Commissioner|\bICO\b|ico\.org\.uk/i;
@@ -346,7 +351,7 @@ interface ReaderState {
 
 export function readPrivacyNotice(input: string): NoticeReading {
   const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
-  const sentences = splitSentences(text);
+  const sentences = splitSentences(text).slice(0, MAX_SENTENCES);
   const state: ReaderState = { sentences, facts: [], retentionList: false, previousLabel: undefined, topLines: 0 };
   for (let index = 0; index < sentences.length; index += 1) {
     const sentence = sentences[index]!;
@@ -357,7 +362,11 @@ export function readPrivacyNotice(input: string): NoticeReading {
     }
   }
   const facts = state.facts;
-  return { facts, flags: flagsFor(facts, sentences) };
+  const flags = flagsFor(facts, sentences);
+  if (input.length > MAX_TEXT || sentences.length >= MAX_SENTENCES) {
+    flags.unshift({ kind: "question", code: "not-all-read", message: "The notice is too long to read whole: only its first part was read. Check the rest by hand." });
+  }
+  return { facts, flags };
 }
 
 function readSentence(sentence: Sentence, index: number, state: ReaderState, drafts: Draft[]): void {
@@ -378,7 +387,7 @@ function readSentence(sentence: Sentence, index: number, state: ReaderState, dra
   readServices(text, state, drafts);
   readSecurity(text, drafts);
   if (!questionHeading) readCookies(text, drafts);
-  readRights(text, drafts);
+  readRights(text, state, drafts);
   readComplaint(text, drafts);
 }
 
@@ -391,7 +400,7 @@ function readTop(sentence: Sentence, index: number, state: ReaderState, drafts: 
     return;
   }
   const postcode = POSTCODE.exec(text);
-  if (postcode && text.length <= 160 && !ICO.test(text) && state.facts.some((fact) => fact.kind === "controller")) {
+  if (postcode && text.length <= 160 && !ICO.test(text) && !/\b(?:is|are|was|we|our|you)\b/i.test(text) && state.facts.some((fact) => fact.kind === "controller")) {
     const previous = state.sentences[index - 1];
     if (previous && state.facts.some((fact) => fact.kind === "controller" && fact.start === previous.start)) {
       drafts.push({ kind: "registered-address", value: text.slice(0, postcode.index + postcode[0].length).replace(/^[^A-Za-z0-9]+/, ""), detail: "the address under the company's name (not said to be its registered office)" });
@@ -414,7 +423,7 @@ function readIdentity(sentence: Sentence, state: ReaderState, drafts: Draft[]): 
   if (noticeOf) drafts.push({ kind: "controller", value: cleanName(noticeOf[1]!) });
   const dashed = new RegExp(`\\bWe\\s?[–—-]\\s?(${ORG.source})\\s?[–—-]\\s?(?:are|is|act)`).exec(text);
   if (dashed) drafts.push({ kind: "controller", value: cleanName(dashed[1]!) });
-  const weAre = new RegExp(`\\b(${ORG.source}) \\((?:["“'‘]?(?:we|us|our)["”'’]?[, ]{0,3}){1,3}`, "i").exec(text);
+  const weAre = new RegExp(`(${ORG.source}) \\([^()]{0,60}?\\b(?:we|us|our)\\b`).exec(text);
   if (weAre) drafts.push({ kind: "controller", value: cleanName(weAre[1]!) });
   const isController = new RegExp(`(?:^|[.;:] )(${PERSON_OR_ORG}),? (?:is|are|acts as|will be|remains) (?:the|a) (?:["“'‘])?(?:[Dd]ata )?[Cc]ontroller\\b`).exec(text);
   if (isController) {
@@ -483,7 +492,7 @@ function readContact(sentence: Sentence, drafts: Draft[]): void {
       return;
     }
   }
-  const aboutPrivacy = DPO.test(text) || /\b(?:questions?|quer(?:y|ies)|comments?|concerns?)\b[^.]{0,80}\b(?:privacy (?:notice|policy)|this (?:notice|policy)|personal (?:data|information)|data protection)\b/i.test(text);
+  const aboutPrivacy = DPO.test(text) || /\b(?:questions?|quer(?:y|ies)|comments?|concerns?)\b[^.]{0,80}\b(?:privacy (?:notice|policy|statement)|this (?:notice|policy|statement)|personal (?:data|information)|data protection)\b/i.test(text);
   if (!aboutPrivacy) return;
   if (email) {
     drafts.push({ kind: "privacy-contact", value: email[0].replace(/\.$/, "") });
@@ -497,8 +506,8 @@ function readContact(sentence: Sentence, drafts: Draft[]): void {
 }
 
 function readRole(text: string, drafts: Draft[]): void {
-  const subject = `(?:we|us|${PERSON_OR_ORG})`;
-  const roleRe = new RegExp(`(?:^|[\\s(“"‘'–—-])(${subject})(?: (?:will|shall|may|would))? (?:are|is|be|act|acts|act as|acts as|are acting as|is acting as|remain|operates? as|will act as)(?: as)?(?: (?:the|a|an|your|their|its))? ["“'‘]?(?:data )?(controller|processor|sub-?processor)s?\\b`, "gi");
+  const subject = `(?:[Ww]e|${PERSON_OR_ORG})`;
+  const roleRe = new RegExp(`(?:^|[\\s(“"‘'–—-])(${subject})(?: (?:will|shall|may|would))? (?:are|is|be|act|acts|remain|remains|operate|operates|are acting|is acting)(?: as)?(?: (?:the|a|an|your|their|its))? ["“'‘]?(?:[Dd]ata )?([Cc]ontroller|[Pp]rocessor|[Ss]ub-?[Pp]rocessor)s?\\b`, "g");
   const asRe = /\b(?:we|us)\b[^.;]{0,50}?\bas (?:a|the|your) ["“'‘]?(?:data )?(controller|processor)\b/gi;
   const seen = new Set<string>();
   for (const re of [roleRe, asRe]) {
@@ -527,12 +536,12 @@ function readLawfulBasis(text: string, drafts: Draft[]): void {
     ["public-task", /\b6\s?\(1\)\s?\(e\)|\bpublic (?:task|interest)\b|\bofficial authority\b/i],
     ["legitimate-interests", /\b6\s?\(1\)\s?\(f\)|\blegitimate (?:business )?interests?\b/i],
   ];
-  const articleCited = /\b6\s?\(1\)\s?\([a-f]\)/i.exec(text);
-  for (const [value, pattern] of bases) {
+  const cited = new Set([...text.matchAll(/\b6\s?\(1\)\s?\(([a-f])\)/gi)].map((match) => match[1]!.toLowerCase()));
+  for (const [index, [value, pattern]] of bases.entries()) {
     const match = pattern.exec(text);
     if (!match) continue;
-    // A sentence that cites one Article 6(1) point is about that basis only.
-    if (articleCited && !/6\s?\(1\)/.test(match[0])) continue;
+    // A sentence that cites Article 6(1) points is about those bases only.
+    if (cited.size > 0 && !cited.has("abcdef"[index]!)) continue;
     if (NEGATION.test(text.slice(Math.max(0, match.index - 40), match.index)) && !/\bonly\b/i.test(text)) continue;
     drafts.push({ kind: "lawful-basis", value });
   }
@@ -584,11 +593,11 @@ const CATEGORIES: Category[] = [
   category("safeguarding information", "\\bsafeguarding (?:information|records?|concerns?|data|notes|incidents?)\\b|\\bchild protection (?:information|records?|concerns?|data)\\b", { children: true }),
   category("free school meals", "\\bfree school meals?\\b|\\bpupil premium\\b", { children: true }),
   category("attendance", "\\battendance (?:data|records?|information)\\b", { children: true }),
-  category("assessment data", "\\bassessment (?:data|information|results?|records?)\\b|\\bexam(?:ination)? results?\\b|\\bgrades\\b|\\battainment (?:data|information)\\b", { children: true }),
+  category("assessment data", "\\bassessment (?:data|information|results?|records?)\\b|\\bexam(?:ination)? results?\\b|\\bgrades\\b|\\b(?:test|reading|assessment|quiz|maths|spelling|exam) scores?\\b|\\battainment (?:data|information)\\b", { children: true }),
   category("behaviour records", "\\bbehaviou?r (?:records?|data|information|incidents?|logs?)\\b|\\bexclusions?\\b", { children: true }),
   category("photographs", "\\bphotographs?\\b|\\bphotos?\\b|\\bCCTV\\b|\\bvideo recordings?\\b"),
   category("correspondence", "\\bcorrespondence\\b|\\brecords? of (?:communications?|correspondence|calls)\\b|\\bcommunications between us\\b"),
-  category("pupil data", "\\b(?:data|information|details|records?)\\s(?:about|of|on|relating to|concerning)\\s(?:the\\s|your\\s|their\\s)?(?:\\w+\\s)?(?:pupils?|students?|learners?|schoolchildren)\\b|\\bpupils?'? (?:personal )?(?:data|information|records?|details)\\b|\\bstudents?'? (?:personal )?(?:data|information|records?)\\b|\\bunique pupil numbers?\\b|\\bUPNs?\\b", { children: true }),
+  category("pupil data", "\\b(?:data|information|details|records?)\\s(?:about|of|on|relating to|concerning)\\s(?:the\\s|your\\s|their\\s)?(?:\\w+\\s)?(?:pupils?|students?|learners?|schoolchildren)\\b|\\bpupils?'? (?:personal )?(?:data|information|records?|details)\\b|\\bstudents?'? (?:personal )?(?:data|information|records?)\\b|\\bunique pupil numbers?\\b|\\bUPNs?\\b|\\b(?:pupil|student|learner)s?'? (?:names?|ages?|year groups?|classes|dates? of birth)\\b", { children: true }),
   category("children's data", "\\b(?:data|information|details|records?)\\s(?:about|of|on|relating to|concerning)\\s(?:the\\s|your\\s|their\\s)?(?:\\w+\\s)?(?:children|child|minors?|young people)\\b|\\bchildren'?s (?:personal )?(?:data|information)\\b", { children: true }),
   category("name", "\\b(?:full |first |last |sur|family |given |your |their |the )?names?\\b(?! (?:that|of (?:the|our|a) (?:company|organisation|business|product|service))| (?:is|are) )", {}),
   category("financial information", "\\bincome\\b"),
@@ -840,9 +849,9 @@ function readCookies(text: string, drafts: Draft[]): void {
 }
 
 const RIGHTS: [string, RegExp][] = [
-  ["access", /\bright (?:of|to) access\b|\bsubject access\b|\bright to (?:a copy|obtain (?:a copy|confirmation))\b|\bto access (?:any|your|the|their) (?:personal )?(?:information|data)\b|\baccess your data\b|\bright (?:of|to) access\b/i],
-  ["rectification", /\brectif\w+|\b(?:inaccurate|incorrect|out of date)\b[^.]{0,60}\bcorrect(?:ed|ion)?\b|\bcorrect(?:ed|ion)? (?:of )?(?:any )?(?:inaccurate|incorrect)\b/i],
-  ["erasure", /\berasure\b|\berase\b|\bright to be forgotten\b|\bright to (?:have [\w\s]{1,30} )?delet\w+|\b(?:information|data) deleted\b/i],
+  ["access", /\bright (?:of|to) access\b|\b(?:request|ask for|receive|get|obtain) a copy\b|\bsubject access\b|\bright to (?:a copy|obtain (?:a copy|confirmation))\b|\bto access (?:any|your|the|their) (?:personal )?(?:information|data)\b|\baccess your data\b|\bright (?:of|to) access\b/i],
+  ["rectification", /\brectif\w+|\bhave (?:it|them|this|that|your (?:\w+ )?(?:data|information)) (?:corrected|updated)\b|\b(?:inaccurate|incorrect|out of date)\b[^.]{0,60}\bcorrect(?:ed|ion)?\b|\bcorrect(?:ed|ion)? (?:of )?(?:any )?(?:inaccurate|incorrect)\b/i],
+  ["erasure", /\berasure\b|\berased?\b|\bright to be forgotten\b|\bright to (?:have [\w\s]{1,30} )?delet\w+|\b(?:information|data) deleted\b/i],
   ["restriction", /\brestrict(?:ion)?\b/i],
   ["objection", /\bright to object\b|\bobject(?:ion)? to\b|\bto object\b|\bright to opt[- ]?out\b|\bright to unsubscribe\b/i],
   ["portability", /\bportability\b|\bto port\b|\bport (?:your|their|the) (?:personal )?(?:information|data)\b|\btransmitted (?:electronically )?to another\b|\btransfer (?:your |their )?(?:personal )?(?:information|data) to another\b|\bmachine[- ]readable\b/i],
@@ -857,7 +866,7 @@ function contactWay(text: string, allowController: boolean): string | undefined 
   return undefined;
 }
 
-function readRights(text: string, drafts: Draft[]): void {
+function readRights(text: string, state: ReaderState, drafts: Draft[]): void {
   const aboutRights = /\brights?\b/i.test(text);
   if (aboutRights) {
     for (const [value, pattern] of RIGHTS) {
@@ -870,11 +879,11 @@ function readRights(text: string, drafts: Draft[]): void {
   if (/\bwithdraw\w*\b/i.test(text) && /\bconsent\b/i.test(text)) drafts.push({ kind: "rights", value: "withdraw consent" });
   const exercising = /\bexercis\w+ (?:any of )?(?:your|these|their|the|this) (?:\w+ )?rights?\b|\b(?:make|submit|send) (?:a|your|any) (?:subject access )?request\b|\brequests? (?:or objections? )?(?:should|must|can|may) be (?:made|sent|submitted|directed|addressed)\b|\bif you (?:wish|want|would like) to (?:access|exercise|withdraw|object|request|make a request|see)\b/i.test(text);
   if (exercising && !/\bcomplain/i.test(text) && /\b(?:contact|write|email|e-mail|send|submit|made|through|via)\b/i.test(text) && !ICO.test(text)) {
-    const way = contactWay(text, true);
-    if (way) {
-      const email = EMAIL.exec(text);
-      drafts.push({ kind: "rights", value: way, ...(email ? { detail: email[0] } : {}) });
-    }
+    const email = EMAIL.exec(text)?.[0].replace(/\.$/, "");
+    // An address given earlier as the DPO's is the DPO.
+    const dpoEmail = email && state.facts.some((fact) => fact.kind === "privacy-contact" && `${fact.value} ${fact.detail ?? ""}`.toLowerCase().includes(email.toLowerCase()));
+    const way = dpoEmail ? "contact DPO" : contactWay(text, true);
+    if (way) drafts.push({ kind: "rights", value: way, ...(email ? { detail: email } : {}) });
   }
 }
 
@@ -884,7 +893,7 @@ function readComplaint(text: string, drafts: Draft[]): void {
     drafts.push({ kind: "complaint", value: "ICO" });
   }
   const withoutIco = text.replace(/\b(?:the )?Information Commissioner[’'s]*(?: Office)?|\bICO\b|[\w.]*ico\.org\.uk[\w/.-]*/gi, "");
-  if (/\b(?:contact|raise|get in touch|write|email|send|lodge|speak)\w*\b/i.test(withoutIco)) {
+  if (/\b(?:contact|raise|get in touch|write|email|send|lodge|speak)\w*\b|\bcomplain\w* (?:to|with) (?:us|our)\b/i.test(withoutIco) || EMAIL.test(withoutIco)) {
     const way = contactWay(withoutIco, false);
     if (way) drafts.push({ kind: "complaint", value: way });
   }

@@ -4,7 +4,8 @@ import { sql, type Kysely } from "kysely";
  * The registers: one table of entries (a processing activity, a supplier, and the registers that
  * follow), each with an owner, a review date and a status, so every register sits on one review
  * schedule; the reminders sent for a review; and the two things a job or a school may see beyond
- * its own rows (which organisations have reviews due; its trust's template entries). An entry
+ * its own rows (which organisations have reviews due; its trust's template entries); and the
+ * suppliers' privacy notices as Steward read them. An entry
  * describes processing, not a person: its details are kept as plain JSON, checked by the
  * application against its kind's schema. Frozen in time.
  */
@@ -44,6 +45,20 @@ const statements = [
   `create index register_entries_review on register_entries (review_on) where status <> 'retired'`,
   ...guardedByOrganisation("register_entries"),
   `grant select, insert, update on register_entries to steward_app`,
+
+  // A supplier's privacy notice as read: its text (a public document), where it came from, and what the reader found.
+  `create table supplier_notice_readings (
+     org_id uuid not null references organisations (id),
+     id uuid not null,
+     source text not null check (length(source) between 1 and 300),
+     notice_text text not null check (length(notice_text) <= 500000),
+     reading jsonb not null,
+     created_at timestamptz not null,
+     created_by uuid not null,
+     primary key (org_id, id)
+   )`,
+  ...guardedByOrganisation("supplier_notice_readings"),
+  `grant select, insert on supplier_notice_readings to steward_app`,
 
   // A review reminder claimed once (per entry, review date and how far ahead), whatever the number of processes.
   `create table register_reminders (
@@ -89,7 +104,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`drop function if exists steward_trust_templates(uuid)`).execute(db);
   await sql.raw(`drop function if exists steward_organisations_with_reviews_due(date)`).execute(db);
-  for (const table of ["register_reminders", "register_entries"]) {
+  for (const table of ["register_reminders", "supplier_notice_readings", "register_entries"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
 }
