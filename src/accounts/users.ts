@@ -9,7 +9,8 @@ import { badRequest, notFound } from "../platform/errors.ts";
 import type { ChangeRole, NewUser } from "./accounts.schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { auditOfUser, inActorScope, type Context } from "./actor.ts";
-import { assertReachable, authorise, SENSITIVE_ROLES } from "./permissions.ts";
+import { assertReachable, authorise, ROLE_NAMES, SENSITIVE_ROLES } from "./permissions.ts";
+import { recordTrainingConfirmation } from "../registers/training.ts";
 import { openPersonalFields, sealPersonalFields, signInIndex } from "./personal-fields.ts";
 import type { Keyring } from "../platform/encryption/keyring.ts";
 import { tellAccountHolder } from "./notices.ts";
@@ -204,6 +205,8 @@ export async function createUser(ctx: Context, input: NewUser): Promise<CreateUs
       await recordAudit(trx, { ...auditOfUser(ctx, input.organisationId, userId), action: "user.create" });
       if (SENSITIVE_ROLES.includes(input.role)) {
         await recordAudit(trx, { ...auditOfUser(ctx, input.organisationId, userId), action: "role.grant" });
+        // The training the grantor confirmed becomes the person's training record.
+        await recordTrainingConfirmation(trx, services, services.clock.now(), { organisationId: input.organisationId, userId, fullName: input.fullName, roleName: ROLE_NAMES[input.role], grantedBy: { userId: actor.userId, fullName: actor.fullName } });
       }
     });
   } catch (error) {
@@ -302,6 +305,9 @@ export async function changeRole(ctx: Context, userId: string, input: ChangeRole
       .where("id", "=", user.id)
       .execute();
     await recordAudit(trx, { ...auditOfUser(ctx, user.organisationId, user.id), action: "role.grant" });
+    if (SENSITIVE_ROLES.includes(input.role)) {
+      await recordTrainingConfirmation(trx, ctx.services, now, { organisationId: user.organisationId, userId: user.id, fullName: user.fullName, roleName: ROLE_NAMES[input.role], grantedBy: { userId: ctx.actor.userId, fullName: ctx.actor.fullName } });
+    }
   });
 }
 

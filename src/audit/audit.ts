@@ -93,6 +93,8 @@ export type AuditAction =
   | "register.copy"
   | "register.export"
   | "register.notice-read"
+  | "register.disposal"
+  | "case.destruction-approve"
   | "calendar.change"
   | "calendar.terms-import";
 

@@ -44,6 +44,7 @@ const VALUES: Record<MergeField, string> = {
   releaseDays: "28",
   requestSummary: "Emails about my son's exclusion in January",
   infoRegulator: "the Information Commissioner's Office",
+  dpoContact: "Jo Bloggs (dpo@hilltop.example)",
 };
 
 describe("the letter templates", () => {
@@ -71,6 +72,7 @@ describe("the letter templates", () => {
         "releaseDays",
         "requestSummary",
         "infoRegulator",
+        "dpoContact",
       ].sort(),
     );
   });

@@ -41,6 +41,7 @@ export const MERGE_FIELDS = Object.freeze({
   releaseDays: 'How many days the download stays available, for example "28"',
   requestSummary: "What was asked, as logged",
   infoRegulator: "Who an information request's requester complains to: the ICO, or in Scotland the Scottish Information Commissioner",
+  dpoContact: "The data protection officer's name and contact details, from Registers, ICO registration and DPO (the school office's telephone if none is recorded)",
 } as const);
 
 export type MergeField = keyof typeof MERGE_FIELDS;
@@ -302,7 +303,7 @@ const TEMPLATES: LetterTemplate[] = [
         "Automated decisions: [say whether any decision about you is made by a computer alone, including profiling; if so, how it works and what it means for you. Schools rarely do this: if you do not, say so]\n\n" +
         "Our privacy notice, on our website, says more about each of these.",
       "You have the right to ask us to correct information that is wrong, to delete it, or to restrict how we use it. You also have the right to object to how we use it.",
-      "If you are unhappy with how we have dealt with your request, please tell us first, quoting {{reference}}, so that we can try to put it right.",
+      "If you are unhappy with how we have dealt with your request, please tell us first, quoting {{reference}}, so that we can try to put it right. You can also contact our data protection officer: {{dpoContact}}.",
       `You have the right to complain to ${ICO}. You also have the right to seek a judicial remedy, which means taking your case to court.`,
     ),
     unverified: [

@@ -5,7 +5,7 @@ import { formatDate, londonDateOf } from "../calendar/dates.ts";
 import { textPdf, type PdfLine } from "../reports/pdf.ts";
 import { tableAsCsv, tableAsXlsx, type Cell, type Column } from "../platform/spreadsheet.ts";
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, labelOf, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS, type Condition } from "./lawful-bases.ts";
-import { CERTIFICATIONS, KIND_NAMES, SUPPLIER_ROLES, type RegisterKind } from "./register-kinds.ts";
+import { CERTIFICATIONS, FORM_FIELDS, KIND_NAMES, SUPPLIER_ROLES, type FormField, type RegisterKind } from "./register-kinds.ts";
 import { listEntries, type RegisterEntry } from "./registers.ts";
 
 /*
@@ -18,7 +18,7 @@ export interface RegisterExport {
   entries: RegisterEntry[];
   /** The controller's facts Article 30(1)(a) asks for, for each organisation in the export. */
   controllers: { id: string; name: string; postalAddress: string; telephone: string; dpoNames: string[] }[];
-  /** Supplier names by id, for the activities that name them. */
+  /** The names of entries others link to (suppliers, processing activities), by id. */
   supplierNames: Map<string, string>;
   madeOn: string;
 }
@@ -36,7 +36,7 @@ export async function registerExport(ctx: Context, kind: RegisterKind, organisat
       const { fullName } = await openPersonalFields(trx, ctx.services.keyring, dpo.orgId, dpo.id, { fullName: dpo.fullName });
       dpoNames.set(dpo.orgId, [...(dpoNames.get(dpo.orgId) ?? []), fullName].sort());
     }
-    const suppliers = await trx.selectFrom("registerEntries").select(["id", "title"]).where("orgId", "in", organisationIds).where("kind", "=", "supplier").execute();
+    const suppliers = await trx.selectFrom("registerEntries").select(["id", "title"]).where("orgId", "in", organisationIds).where("kind", "in", ["supplier", "processing"]).execute();
     return {
       kind,
       entries,
@@ -95,9 +95,19 @@ function supplierFields(entry: RegisterEntry): { label: string; text: string; ce
   ];
 }
 
-/** An entry's fields as label and text, for its page and for every export. */
-export function entryFields(kind: RegisterKind, entry: RegisterEntry, supplierNames: ReadonlyMap<string, string>): { label: string; text: string; cell?: Cell }[] {
-  return kind === "processing" ? processingFields(entry, supplierNames) : supplierFields(entry);
+/** A drawn form's field as text: a date in words, the labels of what was chosen, the names of linked entries. */
+function drawnField(field: FormField, value: unknown, linkedNames: ReadonlyMap<string, string>): { label: string; text: string; cell?: Cell } {
+  if (field.type === "date") return { label: field.label, text: str(value) ? formatDate(str(value)) : "", cell: dateCell(value) };
+  if (field.optionsFrom) return { label: field.label, text: list(value).map((id) => linkedNames.get(id)).filter(Boolean).join("; ") };
+  if (field.options) return { label: field.label, text: (Array.isArray(value) ? list(value) : [str(value)].filter(Boolean)).map((id) => labelOf(field.options!, id)).join("; ") };
+  return { label: field.label, text: str(value) };
+}
+
+/** An entry's fields as label and text, for its page and for every export. `linkedNames` names the entries it links to. */
+export function entryFields(kind: RegisterKind, entry: RegisterEntry, linkedNames: ReadonlyMap<string, string>): { label: string; text: string; cell?: Cell }[] {
+  if (kind === "processing") return processingFields(entry, linkedNames);
+  if (kind === "supplier") return supplierFields(entry);
+  return (FORM_FIELDS[kind] ?? []).filter((field) => field.name !== "title").map((field) => drawnField(field, entry.details[field.name], linkedNames));
 }
 
 const fieldsOf = (exported: RegisterExport, entry: RegisterEntry) => entryFields(exported.kind, entry, exported.supplierNames);
@@ -110,8 +120,8 @@ function columnsOf(exported: RegisterExport): Column<RegisterEntry>[] {
     { header: "School", value: (entry) => entry.organisationName },
     { header: "Status", value: (entry) => entry.statusName },
     ...detailLabels.map((label, index) => ({ header: label, value: (entry: RegisterEntry) => { const field = fieldsOf(exported, entry)[index]!; return field.cell ?? field.text; } })),
-    { header: "Owner", value: (entry) => entry.ownerName ?? "" },
-    { header: "Next review", value: (entry) => ({ date: entry.reviewOn }) },
+    { header: KIND_NAMES[exported.kind].ownerLabel, value: (entry) => entry.ownerName ?? "" },
+    { header: KIND_NAMES[exported.kind].reviewLabel, value: (entry) => ({ date: entry.reviewOn }) },
     { header: "Last reviewed", value: (entry) => (entry.lastReviewedOn ? { date: entry.lastReviewedOn } : "") },
   ];
 }
@@ -121,7 +131,7 @@ export const registerAsXlsx = (exported: RegisterExport): Uint8Array => tableAsX
 
 /** The register as a document: each controller's Article 30(1)(a) facts, then each entry with every field. */
 export function registerAsPdf(exported: RegisterExport): Uint8Array {
-  const title = exported.kind === "processing" ? "Record of processing activities (UK GDPR Article 30)" : "Suppliers and processors";
+  const title = exported.kind === "processing" ? "Record of processing activities (UK GDPR Article 30)" : KIND_NAMES[exported.kind].many;
   const lines: PdfLine[] = [
     { text: title, size: 16, bold: true },
     { text: `Made by Steward on ${formatDate(exported.madeOn)}. Drafts are included and marked; entries no longer in use are not.`, size: 9, gapBefore: 4 },
@@ -143,7 +153,7 @@ export function registerAsPdf(exported: RegisterExport): Uint8Array {
         lines.push({ text: field.label, bold: true, size: 9, gapBefore: 3 });
         for (const paragraph of field.text.split(/\n+/)) lines.push({ text: paragraph, size: 10 });
       }
-      lines.push({ text: `Owner: ${entry.ownerName ?? "not set"}. Next review: ${formatDate(entry.reviewOn)}.${entry.lastReviewedOn ? ` Last reviewed: ${formatDate(entry.lastReviewedOn)}.` : ""}`, size: 9, gapBefore: 3 });
+      lines.push({ text: `${KIND_NAMES[exported.kind].ownerLabel}: ${entry.ownerName ?? "not set"}. ${KIND_NAMES[exported.kind].reviewLabel}: ${formatDate(entry.reviewOn)}.${entry.lastReviewedOn ? ` Last reviewed: ${formatDate(entry.lastReviewedOn)}.` : ""}`, size: 9, gapBefore: 3 });
     }
   }
   return textPdf(title, lines);

@@ -8,13 +8,23 @@ import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, NEEDS_SCHEDULE_1,
  * status); each kind adds its own details, checked here on the server whatever the form sent.
  */
 
-export const REGISTER_KINDS = ["processing", "supplier"] as const;
+export const REGISTER_KINDS = ["processing", "supplier", "retention", "policy", "training", "organisation"] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];
 
-export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path: string }> = {
-  processing: { one: "processing activity", many: "Record of processing", path: "processing" },
-  supplier: { one: "supplier", many: "Suppliers and processors", path: "suppliers" },
+export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path: string; reviewLabel: string; ownerLabel: string }> = {
+  processing: { one: "processing activity", many: "Record of processing", path: "processing", reviewLabel: "Next review", ownerLabel: "Owner" },
+  supplier: { one: "supplier", many: "Suppliers and processors", path: "suppliers", reviewLabel: "Next review", ownerLabel: "Owner" },
+  retention: { one: "retention rule", many: "Retention schedule", path: "retention", reviewLabel: "Next review", ownerLabel: "Owner" },
+  policy: { one: "policy or notice", many: "Policies and privacy notices", path: "policies", reviewLabel: "Next review", ownerLabel: "Owner" },
+  training: { one: "training record", many: "Training records", path: "training", reviewLabel: "Refresher due", ownerLabel: "Reminded of the refresher" },
+  organisation: { one: "ICO registration and DPO", many: "ICO registration and DPO", path: "ico-and-dpo", reviewLabel: "Data protection fee renews on", ownerLabel: "Reminded of the renewal" },
 };
+
+/** The fields of a kind that are about a person: sealed under the organisation's key, never plain in the database. */
+export const PERSONAL_FIELDS: Partial<Record<RegisterKind, readonly string[]>> = { training: ["personName", "evidence"] };
+
+/** Kinds an organisation has one of, at most (not retired). */
+export const ONE_EACH: readonly RegisterKind[] = ["organisation"];
 
 export const kindOfPath = (path: string): RegisterKind | undefined => REGISTER_KINDS.find((kind) => KIND_NAMES[kind].path === path);
 
@@ -162,14 +172,196 @@ export const supplierSchema = z.object({
     .refine((value) => value === "" || /^[0-9a-f-]{36}$/.test(value), { error: "Read the privacy notice again" }),
 });
 
-export const ENTRY_SCHEMAS = { processing: processingSchema, supplier: supplierSchema } as const satisfies Record<RegisterKind, z.ZodType>;
+/** What a retention rule says to do when the period ends. */
+export const RETENTION_ACTIONS = [
+  { id: "destroy", label: "Destroy securely" },
+  { id: "review", label: "Review, then destroy or keep" },
+  { id: "transfer", label: "Transfer (to the next school, or the archives)" },
+  { id: "permanent", label: "Keep permanently" },
+] as const satisfies readonly Condition[];
+
+/** How sure the period is, as uk-rules.md §8 marks the IRMS rows. */
+export const RETENTION_SOURCES = [
+  { id: "verified", label: "Verified against the law or an official source" },
+  { id: "corroborated", label: "Corroborated by sources that cite the IRMS toolkit" },
+  { id: "unverified", label: "Not yet verified: check against the current IRMS toolkit" },
+  { id: "own", label: "Our own decision (the reason is recorded)" },
+] as const satisfies readonly Condition[];
+
+/** Steward's own records a retention rule can govern: closed cases of these kinds. */
+export const CASE_RECORDS = [
+  { id: "sar", label: "Subject access requests" },
+  { id: "rights", label: "Other data protection rights requests" },
+  { id: "educational-record", label: "Educational record requests" },
+  { id: "foi", label: "Freedom of information and EIR requests" },
+  { id: "breach", label: "Personal data breaches" },
+  { id: "complaint", label: "Data protection complaints" },
+  { id: "advice", label: "Advice requests" },
+] as const satisfies readonly Condition[];
+
+const months = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => value ?? "")
+  .refine((value) => value === "" || (/^\d{1,4}$/.test(value) && Number(value) <= 1200), { error: "Enter the number of months as a whole number up to 1200, or leave it empty" });
+
+/** A row of the retention schedule: what is kept, from when, for how long, then what. */
+export const retentionSchema = z
+  .object({
+    ...spine,
+    trigger: text("what starts the period (for example the pupil’s date of birth)", 300),
+    period: text("how long it is kept", 300),
+    action: z.enum(ids(RETENTION_ACTIONS) as [string, ...string[]], { error: "Select what happens at the end" }),
+    source: z.enum(ids(RETENTION_SOURCES) as [string, ...string[]], { error: "Select how sure the period is" }),
+    reason: optionalText("why it differs from the guidance", 2000),
+    processingIds: uuids,
+    caseRecords: ticked(CASE_RECORDS, "Steward’s records"),
+    keepMonths: months,
+  })
+  .superRefine((entry, context) => {
+    if (entry.source === "own" && !entry.reason) context.addIssue({ code: "custom", path: ["reason"], message: "Say why the school keeps these for a different period (the IRMS toolkit asks for the reason)" });
+    if (entry.caseRecords.length > 0 && !entry.keepMonths) context.addIssue({ code: "custom", path: ["keepMonths"], message: "Enter how many months Steward keeps these cases after they close" });
+  });
+
+export const POLICY_KINDS = [
+  { id: "data-protection-policy", label: "Data protection policy" },
+  { id: "privacy-notice-pupils", label: "Privacy notice: pupils" },
+  { id: "privacy-notice-parents", label: "Privacy notice: parents and carers" },
+  { id: "privacy-notice-staff", label: "Privacy notice: staff" },
+  { id: "privacy-notice-governors", label: "Privacy notice: governors and volunteers" },
+  { id: "privacy-notice-visitors", label: "Privacy notice: visitors" },
+  { id: "privacy-notice-applicants", label: "Privacy notice: job applicants" },
+  { id: "cctv-policy", label: "CCTV policy" },
+  { id: "retention-policy", label: "Records retention policy" },
+  { id: "breach-procedure", label: "Breach procedure" },
+  { id: "appropriate-policy-document", label: "Appropriate policy document (DPA 2018 Schedule 1)" },
+  { id: "acceptable-use", label: "Acceptable use policy" },
+  { id: "other", label: "Another policy" },
+] as const satisfies readonly Condition[];
+
+/** A policy or privacy notice in the library: its version, who approved it, where it is published. */
+export const policySchema = z.object({
+  ...spine,
+  policyKind: z.enum(ids(POLICY_KINDS) as [string, ...string[]], { error: "Select what kind of policy or notice it is" }),
+  versionLabel: text("its version (for example 3 or 2026-1)", 40),
+  approvedOn: optionalDate("the date it was approved"),
+  approvedBy: optionalText("who approved it", 200),
+  publishedAt: optionalText("where it is published", 500),
+  changes: optionalText("what changed in this version", 2000),
+});
+
+/** One person's training: the course, when, who gave it, and when the refresher is due (the review date). */
+export const trainingSchema = z.object({
+  ...spine,
+  personName: text("the name of the person trained", 200),
+  completedOn: z
+    .string({ error: "Enter the date the training was done" })
+    .trim()
+    .min(1, { error: "Enter the date the training was done" })
+    .refine(isIsoDate, { error: "The date the training was done must be a real date, for example 31 8 2027" }),
+  provider: optionalText("who gave the training", 200),
+  evidence: optionalText("the evidence (a certificate, a register)", 500),
+});
+
+const ICO_FEE_TIERS = [
+  { id: "tier-1", label: "Tier 1: micro organisations and charities (£52 from February 2025)" },
+  { id: "tier-2", label: "Tier 2: small and medium (£78 from February 2025)" },
+  { id: "tier-3", label: "Tier 3: large (£3,763 from February 2025)" },
+] as const satisfies readonly Condition[];
+export { ICO_FEE_TIERS };
+
+/** The ICO's registration number as uk-rules.md §11.2 suggests checking it: Z, then a letter or digit, then six digits. */
+export const ICO_REGISTRATION = /^Z[0-9A-Z][0-9]{6}$/;
+
+/** The organisation's own facts: its ICO registration and fee, and its named DPO (shown in letters and on the request page). */
+export const organisationSchema = z.object({
+  ...spine,
+  icoRegistration: z
+    .string()
+    .trim()
+    .max(20, { error: "The ICO registration number must be 20 characters or fewer" })
+    .optional()
+    .transform((value) => (value ?? "").toUpperCase().replace(/\s+/g, "")),
+  feeTier: z
+    .string()
+    .optional()
+    .transform((value) => value ?? "")
+    .refine((value) => value === "" || ids(ICO_FEE_TIERS).includes(value), { error: "Select the fee tier from the list" }),
+  dpoName: text("the name of the data protection officer (a person or a service)", 200),
+  dpoEmail: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((value) => value ?? "")
+    .refine((value) => value === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), { error: "Enter the DPO’s email address in the right format, like name@example.org" }),
+  dpoPhone: optionalText("the DPO’s telephone number", 40),
+  dpoAddress: optionalText("the DPO’s postal address", 500),
+});
+
+export const ENTRY_SCHEMAS = {
+  processing: processingSchema, supplier: supplierSchema, retention: retentionSchema, policy: policySchema, training: trainingSchema, organisation: organisationSchema,
+} as const satisfies Record<RegisterKind, z.ZodType>;
 
 export type ProcessingEntryInput = z.output<typeof processingSchema>;
 export type SupplierEntryInput = z.output<typeof supplierSchema>;
-export type EntryInput = ProcessingEntryInput | SupplierEntryInput;
+export type EntryInput = { [Kind in RegisterKind]: z.output<(typeof ENTRY_SCHEMAS)[Kind]> }[RegisterKind];
+
+/** A field of a form Steward draws from its description (the registers whose forms need nothing more). */
+export interface FormField {
+  name: string;
+  label: string;
+  hint?: string;
+  type: "text" | "textarea" | "date" | "ticks" | "radios" | "number";
+  options?: readonly Condition[];
+  /** Choices the page fills in (the organisation's processing activities). */
+  optionsFrom?: "processing";
+  optional?: boolean;
+  width?: string;
+}
+
+/** The forms of the registers drawn from their fields (processing and suppliers have their own pages). */
+export const FORM_FIELDS: Partial<Record<RegisterKind, readonly FormField[]>> = {
+  retention: [
+    { name: "title", label: "Record", hint: "For example Pupil educational record (secondary)", type: "text" },
+    { name: "trigger", label: "What starts the period", hint: "For example the pupil’s date of birth, the end of employment, the case’s closure", type: "text" },
+    { name: "period", label: "How long it is kept", hint: "For example 25 years", type: "text", width: "govuk-input--width-20" },
+    { name: "action", label: "At the end", type: "radios", options: RETENTION_ACTIONS },
+    { name: "source", label: "How sure the period is", type: "radios", options: RETENTION_SOURCES },
+    { name: "reason", label: "Why it differs from the guidance (if it does)", type: "textarea", optional: true },
+    { name: "processingIds", label: "Processing activities it applies to", type: "ticks", optionsFrom: "processing", optional: true },
+    { name: "caseRecords", label: "Steward’s own records it governs", hint: "Closed cases of these kinds are listed for the DPO to approve their destruction once the period is over", type: "ticks", options: CASE_RECORDS, optional: true },
+    { name: "keepMonths", label: "For Steward’s cases: months after closure", type: "number", optional: true, width: "govuk-input--width-4" },
+  ],
+  policy: [
+    { name: "title", label: "Name", hint: "For example Privacy notice for parents", type: "text" },
+    { name: "policyKind", label: "Kind", type: "radios", options: POLICY_KINDS },
+    { name: "versionLabel", label: "Version", type: "text", width: "govuk-input--width-10" },
+    { name: "approvedOn", label: "Approved on", type: "date", optional: true },
+    { name: "approvedBy", label: "Approved by", hint: "For example the governing board, the trust board", type: "text", optional: true },
+    { name: "publishedAt", label: "Where it is published", hint: "For example the school website’s policies page", type: "text", optional: true },
+    { name: "changes", label: "What changed in this version", type: "textarea", optional: true },
+  ],
+  training: [
+    { name: "personName", label: "Person trained", type: "text" },
+    { name: "title", label: "Course", hint: "For example Data protection for school staff", type: "text" },
+    { name: "completedOn", label: "Done on", type: "date" },
+    { name: "provider", label: "Given by", type: "text", optional: true },
+    { name: "evidence", label: "Evidence", hint: "For example the certificate, or the sign-in sheet of an INSET session", type: "text", optional: true },
+  ],
+  organisation: [
+    { name: "icoRegistration", label: "ICO registration number", hint: "On the ICO’s register of fee payers, such as ZA123456", type: "text", optional: true, width: "govuk-input--width-10" },
+    { name: "feeTier", label: "Data protection fee tier", type: "radios", options: ICO_FEE_TIERS, optional: true },
+    { name: "dpoName", label: "Data protection officer", hint: "The person, or the DPO service, named in letters and on the request page", type: "text" },
+    { name: "dpoEmail", label: "DPO’s email address", type: "text", optional: true },
+    { name: "dpoPhone", label: "DPO’s telephone number", type: "text", optional: true, width: "govuk-input--width-20" },
+    { name: "dpoAddress", label: "DPO’s postal address", type: "textarea", optional: true },
+  ],
+};
 
 /** The spine's fields, apart from the kind's own details. */
-export function splitEntry(input: EntryInput): { title: string; status: EntryStatus; ownerUserId: string | null; reviewOn: string; details: Record<string, unknown> } {
+export function splitEntry(input: { title: string; status: EntryStatus; ownerUserId: string | null; reviewOn: string } & Record<string, unknown>): { title: string; status: EntryStatus; ownerUserId: string | null; reviewOn: string; details: Record<string, unknown> } {
   const { title, status, ownerUserId, reviewOn, ...details } = input;
   return { title, status, ownerUserId, reviewOn, details };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { unzipSync, strFromU8 } from "fflate";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addPerson, buildLicence } from "../testing/factories.ts";
 import { emailsTo } from "../testing/mail.ts";
 import { TestAgent } from "../testing/test-agent.ts";
@@ -32,6 +32,8 @@ describe(`the registers (${testEngine})`, () => {
     steward.clock.set("2027-01-30T10:00:00Z");
   });
   afterAll(() => steward.close());
+  // Each test starts on the same day, whatever the one before did to the clock.
+  beforeEach(() => steward.clock.set("2027-01-30T10:00:00Z"));
 
   async function school() {
     const licence = await buildLicence(steward.services, { organisationKind: "school" });
@@ -41,10 +43,11 @@ describe(`the registers (${testEngine})`, () => {
     return { licence, owner, dpo };
   }
 
+  /** Entries other than training records (giving someone the DPO role makes theirs). */
   const countEntries = async (organisationId: string) =>
-    Number((await sql<{ n: string }>`select count(*) as n from register_entries where org_id = ${organisationId}`.execute(steward.services.database.db)).rows[0]!.n);
+    Number((await sql<{ n: string }>`select count(*) as n from register_entries where org_id = ${organisationId} and kind <> 'training'`.execute(steward.services.database.db)).rows[0]!.n);
 
-  const idFrom = (location: string | undefined) => /\/registers\/[a-z]+\/([0-9a-f-]{36})/.exec(location ?? "")![1]!;
+  const idFrom = (location: string | undefined) => /\/registers\/[a-z-]+\/([0-9a-f-]{36})/.exec(location ?? "")![1]!;
 
   it("starts a new school from the typical activities, as drafts, once each", async () => {
     const { licence, dpo } = await school();
@@ -326,5 +329,142 @@ describe(`the registers (${testEngine})`, () => {
     const stolen = await other.dpo.agent.post("/registers/suppliers/new", { organisationId: other.licence.organisationId, ...supplier({ noticeReadingId: readingId }) });
     expect(stolen.statusCode).toBe(400);
     expect(await countEntries(other.licence.organisationId)).toBe(0);
+  });
+
+  async function logAndClose(agent: TestAgent, organisationId: string) {
+    await agent.get("/cases/new");
+    const logged = await agent.post("/cases", {
+      organisationId, type: "sar", receivedOn: "2027-01-30", receivedTime: "", channel: "email", requesterName: "Jordan Parent",
+      requesterContact: "", subjectKind: "requester", subjectName: "", summary: "All my data, please.",
+    });
+    expect(logged.statusCode, logged.body.slice(0, 800)).toBe(303);
+    const path = logged.headers.location!.replace(/\?.*$/, "");
+    await agent.get(path);
+    expect((await agent.post(`${path}/close`, { outcome: "disclosed-in-full", sentOn: "2027-01-30", responseChannel: "email", confirmed: "yes" })).statusCode).toBe(303);
+    return path.split("/").pop()!;
+  }
+
+  it("keeps a retention schedule from the IRMS toolkit, and lists closed cases past it for the DPO to approve, with a disposal log", async () => {
+    const { licence, dpo } = await school();
+    await dpo.agent.get("/registers/retention/starters");
+    const added = await dpo.agent.post("/registers/retention/starters", { organisationId: licence.organisationId, starters: ["admission-register", "cctv", "steward-requests"] });
+    expect(added.statusCode).toBe(303);
+    const list = await dpo.agent.get(added.headers.location!);
+    expect(list.body).toContain("3 added as drafts");
+    const admission = /href="\/registers\/retention\/([0-9a-f-]{36})">Admission register/.exec(list.body)![1]!;
+    expect((await dpo.agent.get(`/registers/retention/${admission}`)).body).toContain("Verified against the law or an official source");
+    const rule = /href="\/registers\/retention\/([0-9a-f-]{36})">Request and complaint case files in Steward/.exec(list.body)![1]!;
+
+    // The school's own period needs its reason; a rule for Steward's cases needs its months.
+    const retention = (fields: Record<string, string | string[]>) => ({
+      title: "Request and complaint case files in Steward", trigger: "The case is closed", period: "1 year", action: "destroy", source: "own", reason: "Our choice.",
+      caseRecords: ["sar", "complaint"], keepMonths: "12", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
+    });
+    await dpo.agent.get(`/registers/retention/${rule}/edit`);
+    const noReason = await dpo.agent.post(`/registers/retention/${rule}/edit`, retention({ reason: "" }));
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain("Say why the school keeps these for a different period");
+    const noMonths = await dpo.agent.post(`/registers/retention/${rule}/edit`, retention({ keepMonths: "" }));
+    expect(noMonths.body).toContain("Enter how many months Steward keeps these cases after they close");
+    expect((await dpo.agent.post(`/registers/retention/${rule}/edit`, retention({}))).statusCode).toBe(303);
+
+    const caseId = await logAndClose(dpo.agent, licence.organisationId);
+    expect((await dpo.agent.get("/registers/disposals")).body).not.toContain(`value="${caseId}"`);
+    // Thirteen months on, the case is past the rule's 12 months.
+    steward.clock.set("2028-03-01T10:00:00Z");
+    await dpo.agent.signIn(dpo.username);
+    const due = await dpo.agent.get("/registers/disposals");
+    expect(due.body).toContain(`value="${caseId}"`);
+    expect(due.body).toContain("past Request and complaint case files in Steward (12 months)");
+    // Another school cannot approve it.
+    const other = await school();
+    await other.dpo.agent.get("/registers/disposals");
+    expect((await other.dpo.agent.post("/registers/disposals/approve", { caseIds: caseId })).statusCode).toBe(400);
+    expect((await other.dpo.agent.get("/registers/disposals")).body).not.toContain(caseId);
+    const approved = await dpo.agent.post("/registers/disposals/approve", { caseIds: caseId });
+    expect(approved.statusCode).toBe(303);
+    const after = await dpo.agent.get(approved.headers.location!);
+    expect(after.body).toContain("Destruction approved for 1 case.");
+    expect(after.body).toMatch(/Approved for destruction by dpo person/);
+    expect((await dpo.agent.post("/registers/disposals/approve", { caseIds: caseId })).statusCode).toBe(400);
+    const trail = await dpo.agent.get(`/audit?record=${caseId}`);
+    expect(trail.body).toContain("Approved a closed case&#39;s destruction");
+
+    // The disposal log: checked, then kept.
+    await dpo.agent.get("/registers/disposals/new");
+    const future = await dpo.agent.post("/registers/disposals/new", { organisationId: licence.organisationId, what: "Exam scripts 2026", "disposedOn-day": "2", "disposedOn-month": "3", "disposedOn-year": "2028", method: "shredded", disposedBy: "Sam Bursar", authority: "Retention schedule", retentionEntryId: "", evidence: "" });
+    expect(future.statusCode).toBe(400);
+    expect(future.body).toContain("must be today or in the past");
+    const recorded = await dpo.agent.post("/registers/disposals/new", { organisationId: licence.organisationId, what: "Exam scripts 2026", "disposedOn-day": "1", "disposedOn-month": "3", "disposedOn-year": "2028", method: "confidential-waste", disposedBy: "Sam Bursar", authority: "Retention schedule", retentionEntryId: admission, evidence: "Certificate 123" });
+    expect(recorded.statusCode, recorded.body.slice(0, 500)).toBe(303);
+    const log = await dpo.agent.get("/registers/disposals/export.csv");
+    expect(log.body).toContain("Exam scripts 2026");
+    expect(log.body).toContain("Confidential waste contractor");
+    expect(log.body).toContain("Admission register");
+  });
+
+  it("records the ICO registration and the named DPO once, reminds of the fee, and names the DPO in letters and on the request page", async () => {
+    const { licence, dpo } = await school();
+    const facts = (fields: Record<string, string>) => ({
+      title: "ICO registration and DPO", icoRegistration: "za 123456", feeTier: "tier-1", dpoName: "Jo Bloggs, Example DPO Services", dpoEmail: "dpo@example-dpo.example", dpoPhone: "01632 960 123", dpoAddress: "",
+      status: "active", ownerUserId: "", "reviewOn-day": "15", "reviewOn-month": "2", "reviewOn-year": "2027", ...fields,
+    });
+    await dpo.agent.get("/registers/ico-and-dpo/new");
+    const saved = await dpo.agent.post("/registers/ico-and-dpo/new", { organisationId: licence.organisationId, ...facts({}) });
+    expect(saved.statusCode, saved.body.slice(0, 500)).toBe(303);
+    const page = await dpo.agent.get(saved.headers.location!);
+    expect(page.body).toContain("ZA123456");
+    expect(page.body).not.toContain('id="ico-registration-odd"');
+    expect(page.body).toContain("Data protection fee renews on");
+    // One each: a second is refused; an odd number is kept, with a warning to check it.
+    const second = await dpo.agent.post("/registers/ico-and-dpo/new", { organisationId: licence.organisationId, ...facts({}) });
+    expect(second.statusCode).toBe(400);
+    expect(second.body).toContain("already recorded: change it instead");
+    const id = idFrom(saved.headers.location);
+    await dpo.agent.get(`/registers/ico-and-dpo/${id}/edit`);
+    expect((await dpo.agent.post(`/registers/ico-and-dpo/${id}/edit`, facts({ icoRegistration: "Z12345" }))).statusCode).toBe(303);
+    expect((await dpo.agent.get(`/registers/ico-and-dpo/${id}`)).body).toContain('id="ico-registration-odd"');
+    expect((await dpo.agent.post(`/registers/ico-and-dpo/${id}/edit`, facts({}))).statusCode).toBe(303);
+
+    // The fee renewal is on the review schedule: due within 30 days.
+    expect((await dpo.agent.get("/registers")).body).toMatch(/id="reviews"[\s\S]*ICO registration and DPO/);
+    // The public request page names the DPO and the registration.
+    const publicName = (await sql<{ publicName: string }>`select public_name from organisations where id = ${licence.organisationId}`.execute(steward.services.database.db)).rows[0]!.publicName;
+    const publicPage = await new TestAgent(steward.app, steward.clock).get(`/r/${publicName}`);
+    expect(publicPage.body).toContain("Jo Bloggs, Example DPO Services");
+    expect(publicPage.body).toContain("number ZA123456");
+    // A subject access response names the DPO.
+    await dpo.agent.get("/cases/new");
+    const logged = await dpo.agent.post("/cases", { organisationId: licence.organisationId, type: "sar", receivedOn: "2027-01-30", receivedTime: "", channel: "email", requesterName: "Jordan Parent", requesterContact: "", subjectKind: "requester", subjectName: "", summary: "All my data." });
+    const caseId = logged.headers.location!.replace(/\?.*$/, "").split("/").pop()!;
+    const draft = await dpo.agent.get(`/cases/${caseId}/letters/new?kind=sar-response`);
+    expect(draft.statusCode).toBe(200);
+    expect(draft.body).toContain("contact our data protection officer: Jo Bloggs, Example DPO Services (dpo@example-dpo.example, 01632 960 123)");
+  });
+
+  it("keeps training records with the person's name sealed, one made when a sensitive role is given, and says who is overdue", async () => {
+    const { licence, dpo } = await school();
+    // Giving the DPO role (with the training confirmed) made their training record.
+    const list = await dpo.agent.get("/registers/training");
+    expect(list.body).toContain("Data protection training (confirmed when the role was granted)");
+    const confirmedId = /href="\/registers\/training\/([0-9a-f-]{36})">Data protection training/.exec(list.body)![1]!;
+    const confirmed = await dpo.agent.get(`/registers/training/${confirmedId}`);
+    expect(confirmed.body).toContain(dpo.fullName);
+    expect(confirmed.body).toMatch(/Confirmed by [^<]+ when giving the data protection officer role/);
+    await dpo.agent.get("/registers/training/new");
+    const training = { personName: "Priya Teacher-Sealed", title: "Safeguarding and data protection INSET", "completedOn-day": "3", "completedOn-month": "9", "completedOn-year": "2025", provider: "The trust", evidence: "INSET register", status: "active", ownerUserId: "", "reviewOn-day": "3", "reviewOn-month": "9", "reviewOn-year": "2026" };
+    const noDate = await dpo.agent.post("/registers/training/new", { organisationId: licence.organisationId, ...training, "completedOn-day": "", "completedOn-month": "", "completedOn-year": "" });
+    expect(noDate.statusCode).toBe(400);
+    expect(noDate.body).toContain("Enter the date the training was done");
+    const saved = await dpo.agent.post("/registers/training/new", { organisationId: licence.organisationId, ...training });
+    expect(saved.statusCode, saved.body.slice(0, 600)).toBe(303);
+    // The refresher was due in September 2026: overdue.
+    const after = await dpo.agent.get("/registers/training");
+    expect(after.body).toMatch(/Safeguarding and data protection INSET[\s\S]*?Overdue/);
+    expect((await dpo.agent.get(`/registers/training/${idFrom(saved.headers.location)}`)).body).toContain("Priya Teacher-Sealed");
+    // The name is nowhere in the database as text.
+    const raw = await sql<{ row: string }>`select row_to_json(e)::text as row from register_entries e where org_id = ${licence.organisationId} and kind = 'training'`.execute(steward.services.database.db);
+    expect(raw.rows.map((row) => row.row).join(" ")).not.toContain("Priya");
+    expect(raw.rows.map((row) => row.row).join(" ")).not.toContain(dpo.fullName);
   });
 });

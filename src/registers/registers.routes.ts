@@ -9,15 +9,17 @@ import { notFound, StewardError } from "../platform/errors.ts";
 import { uploadedFile } from "../platform/http/files.ts";
 import { ConversionError } from "../redaction/convert.ts";
 import { noticeText } from "./notice-reader/notice-text.ts";
+import { addDisposal, approveDestruction, casesPastRetention, disposalLog, DISPOSAL_METHODS, type DisposalRecord } from "./disposals.ts";
+import { tableAsCsv, type Column } from "../platform/spreadsheet.ts";
 import { noticeReadingOf, readSupplierNotice, supplierAnswersFrom, type SupplierNoticeReading } from "./notice-readings.ts";
 import type { Services } from "../platform/services.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS } from "./lawful-bases.ts";
-import { CERTIFICATIONS, KIND_NAMES, kindOfPath, nextReviewFrom, STATUSES, SUPPLIER_ROLES, type RegisterKind } from "./register-kinds.ts";
+import { CERTIFICATIONS, FORM_FIELDS, ICO_REGISTRATION, KIND_NAMES, kindOfPath, nextReviewFrom, ONE_EACH, REGISTER_KINDS, STATUSES, SUPPLIER_ROLES, type RegisterKind } from "./register-kinds.ts";
 import { entryFields, registerAsCsv, registerAsPdf, registerAsXlsx, registerExport } from "./register-exports.ts";
 import {
-  activitiesUsing, addStarterActivities, answerTemplateChange, copyTemplate, entryOf, EntryFormError, listEntries, ownerChoices, recordReview,
-  registerCounts, reviewSchedule, saveEntry, startersNotAdded, supplierChoices, templateNewsOf, templatesFor, type RegisterEntry,
+  activitiesUsing, addStarters, answerTemplateChange, copyTemplate, entryOf, EntryFormError, listEntries, ownerChoices, recordReview,
+  entryChoices, registerCounts, reviewSchedule, saveEntry, STARTERS, startersNotAdded, templateNewsOf, templatesFor, type RegisterEntry,
 } from "./registers.ts";
 
 /*
@@ -25,7 +27,7 @@ import {
  * an entry's page and form, the starter set, the trust's templates, and the exports.
  */
 
-const registerParams = z.object({ register: z.string().regex(/^[a-z]{3,20}$/) });
+const registerParams = z.object({ register: z.string().regex(/^[a-z-]{3,20}$/) });
 const entryParams = registerParams.extend({ id: z.uuid() });
 const templateParams = registerParams.extend({ templateId: z.uuid() });
 const exportParams = registerParams.extend({ format: z.enum(["pdf", "xlsx", "csv"]) });
@@ -47,6 +49,15 @@ function registerOf(params: unknown): RegisterKind {
     throw notFound();
   }
   return kind;
+}
+
+/** What the button to a register's starting points says. */
+const STARTER_NAMES: Partial<Record<RegisterKind, string>> = { processing: "Add typical school activities", retention: "Add the IRMS toolkit’s retention periods" };
+
+/** The names of the entries another entry links to, by id: a processing activity's suppliers, a retention rule's activities. */
+async function linkedNames(ctx: Context, kind: RegisterKind, organisationId: string): Promise<Map<string, string>> {
+  const linked = kind === "processing" ? "supplier" : kind === "retention" ? "processing" : undefined;
+  return new Map(linked ? (await entryChoices(ctx, linked, organisationId)).map((entry) => [entry.id, entry.title]) : []);
 }
 
 const DONE: Record<string, string> = {
@@ -72,13 +83,84 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const { organisationId } = organisationQuery.parse(request.query ?? {});
     const [counts, reviews] = await Promise.all([registerCounts(ctx, organisationId), reviewSchedule(ctx, organisationId)]);
     return reply.page("registers/views/home.njk", {
-      registers: (Object.keys(KIND_NAMES) as RegisterKind[]).map((kind) => ({ kind, ...KIND_NAMES[kind], ...counts[kind] })),
+      registers: REGISTER_KINDS.map((kind) => ({ kind, ...KIND_NAMES[kind], ...counts[kind] })),
       reviews,
       overdue: reviews.filter((item) => item.reviewState === "overdue").length,
       chosenOrganisationId: organisationId ?? "",
       organisationChoices: organisationChoices(ctx, "Every school and the trust"),
       trustWide: ctx.actor.reachable.length > 1 && !organisationId,
     });
+  });
+
+  // ---- Retention in practice: the disposal log, and closed cases past their period ----
+
+  const disposalsPage = async (request: FastifyRequest, reply: FastifyReply, problem?: { errors: Record<string, string> }) => {
+    const ctx = contextOf(request, services);
+    const { organisationId, done } = organisationQuery.parse(request.query ?? {});
+    return reply.page("registers/views/disposals.njk", {
+      pastRetention: await casesPastRetention(ctx, organisationId),
+      log: await disposalLog(ctx, organisationId),
+      trustWide: ctx.actor.reachable.length > 1 && !organisationId,
+      chosenOrganisationId: organisationId ?? "",
+      organisationChoices: organisationChoices(ctx, "Every school and the trust"),
+      canManage: can(ctx.actor, "registers:manage"),
+      notice: done === "recorded" ? "The disposal is in the log." : /^approved-\d+$/.test(done ?? "") ? `Destruction approved for ${done!.slice(9)} case${done === "approved-1" ? "" : "s"}. Steward will remove them when deletion comes with the licence’s lifecycle; until then they stay, marked approved.` : undefined,
+      errors: problem?.errors,
+    }, problem ? 400 : 200);
+  };
+
+  app.get("/registers/disposals", { config: { access: "registers:view" } }, async (request, reply) => disposalsPage(request, reply));
+
+  app.post("/registers/disposals/approve", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const chosen = (request.body as Record<string, unknown> | undefined)?.["caseIds"];
+    const caseIds = (Array.isArray(chosen) ? chosen : [chosen]).filter((id): id is string => typeof id === "string" && /^[0-9a-f-]{36}$/.test(id));
+    try {
+      const approved = await approveDestruction(contextOf(request, services), caseIds);
+      return reply.redirect(`/registers/disposals?done=approved-${approved}`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return disposalsPage(request, reply, { errors: error.errors });
+      throw error;
+    }
+  });
+
+  const disposalForm = async (request: FastifyRequest, reply: FastifyReply, organisationId: string | undefined, problem?: { errors: Record<string, string>; values: Record<string, unknown> }) => {
+    const ctx = contextOf(request, services);
+    const reachable = organisationsOf(ctx);
+    const target = reachable.find((organisation) => organisation.id === organisationId) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    if (!target) {
+      return reply.page("registers/views/choose-school.njk", { names: { one: "disposal", many: "Record a disposal" }, path: "disposals/new", organisations: reachable, asQuery: true });
+    }
+    const today = londonDateOf(services.clock.now());
+    return reply.page("registers/views/disposal-form.njk", {
+      organisation: target, methods: DISPOSAL_METHODS, rules: await entryChoices(ctx, "retention", target.id),
+      values: problem?.values ?? { disposedOn: today, disposedBy: ctx.actor.fullName }, errors: problem?.errors,
+    }, problem ? 400 : 200);
+  };
+
+  app.get("/registers/disposals/new", { config: { access: "registers:manage" } }, async (request, reply) => disposalForm(request, reply, organisationQuery.parse(request.query ?? {}).organisationId));
+
+  app.post("/registers/disposals/new", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const { organisationId, ...form } = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof organisationId !== "string" || !organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) return reply.callNotFound();
+    try {
+      await addDisposal(ctx, organisationId, form);
+      return reply.redirect(`/registers/disposals?${ctx.actor.reachable.length > 1 ? `organisationId=${organisationId}&` : ""}done=recorded`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return disposalForm(request, reply, organisationId, { errors: error.errors, values: { ...form } });
+      throw error;
+    }
+  });
+
+  app.get("/registers/disposals/export.csv", { config: { access: "registers:view" } }, async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const log = await disposalLog(ctx, organisationQuery.parse(request.query ?? {}).organisationId);
+    const columns: Column<DisposalRecord>[] = [
+      { header: "School", value: (record) => record.organisationName }, { header: "What", value: (record) => record.what }, { header: "Destroyed on", value: (record) => ({ date: record.disposedOn }) },
+      { header: "How", value: (record) => record.methodName }, { header: "By", value: (record) => record.disposedBy }, { header: "Authority", value: (record) => record.authority },
+      { header: "Retention rule", value: (record) => record.retentionTitle ?? "" }, { header: "Evidence", value: (record) => record.evidence ?? "" }, { header: "Recorded by", value: (record) => record.recordedByName ?? "" },
+    ];
+    return sendDownload(reply, "text/csv; charset=utf-8", `disposal-log-${londonDateOf(services.clock.now())}.csv`, tableAsCsv(columns, log));
   });
 
   app.get("/registers/:register", { config: { access: "registers:view" } }, async (request, reply) => {
@@ -98,7 +180,12 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       templates: templates.map((template) => ({ ...template, copied: copied.has(template.id) })),
       templateSchool: school,
       canManage: can(ctx.actor, "registers:manage"),
-      starters: kind === "processing" && can(ctx.actor, "registers:manage") && ctx.actor.reachable.length === 1 ? await startersNotAdded(ctx, ctx.actor.organisation.id) : [],
+      starterName: STARTER_NAMES[kind],
+      added: /^added-\d+$/.test(String(organisationQuery.parse(request.query ?? {}).done ?? "")) ? Number(String(organisationQuery.parse(request.query ?? {}).done).slice(6)) : undefined,
+      starters: STARTERS[kind] && can(ctx.actor, "registers:manage") && ctx.actor.reachable.length === 1 ? await startersNotAdded(ctx, kind, ctx.actor.organisation.id) : [],
+      hasStarters: STARTERS[kind] !== undefined,
+      // An organisation has one of some kinds: once recorded, it is changed, not added again.
+      canAdd: can(ctx.actor, "registers:manage") && !(ONE_EACH.includes(kind) && ctx.actor.reachable.length === 1 && entries.some((entry) => entry.status !== "retired")),
       exportQuery: organisationId ? `?organisationId=${organisationId}` : "",
     });
   });
@@ -109,7 +196,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const ctx = contextOf(request, services);
     const { organisationId } = organisationQuery.parse(request.query ?? {});
     const exported = await registerExport(ctx, kind, organisationId);
-    const name = `${kind === "processing" ? "record-of-processing" : "suppliers"}-${exported.madeOn}.${format}`;
+    const name = `${kind === "processing" ? "record-of-processing" : KIND_NAMES[kind].path}-${exported.madeOn}.${format}`;
     if (format === "pdf") return sendDownload(reply, "application/pdf", name, Buffer.from(registerAsPdf(exported)));
     if (format === "xlsx") return sendDownload(reply, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, Buffer.from(registerAsXlsx(exported)));
     return sendDownload(reply, "text/csv; charset=utf-8", name, registerAsCsv(exported));
@@ -121,11 +208,14 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const reading = kind === "supplier" && /^[0-9a-f-]{36}$/.test(readingId) ? await noticeReadingOf(ctx, readingId).catch(() => undefined) : undefined;
     const organisation = organisationsOf(ctx).find((candidate) => candidate.id === form.organisationId);
     const isTrust = ctx.actor.organisation.kind === "trust" && form.organisationId === ctx.actor.organisation.id;
-    return reply.page(`registers/views/${kind}-form.njk`, {
+    const fields = FORM_FIELDS[kind];
+    const activities = fields?.some((field) => field.optionsFrom === "processing") ? await entryChoices(ctx, "processing", form.organisationId) : [];
+    return reply.page(fields ? "registers/views/entry-form.njk" : `registers/views/${kind}-form.njk`, {
       kind, names: KIND_NAMES[kind], entry: form.entry, values: form.values, errors: form.errors,
       organisationId: form.organisationId, organisationName: organisation?.name ?? "",
       owners: await ownerChoices(ctx, form.organisationId),
-      suppliers: kind === "processing" ? await supplierChoices(ctx, form.organisationId) : [],
+      suppliers: kind === "processing" ? await entryChoices(ctx, "supplier", form.organisationId) : [],
+      fields: fields?.map((field) => ({ ...field, options: field.optionsFrom === "processing" ? activities.map((activity) => ({ id: activity.id, label: activity.title })) : field.options })),
       choices: CHOICES,
       canBeTemplate: isTrust,
       reading,
@@ -182,7 +272,8 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const { done } = organisationQuery.parse(request.query ?? {});
     return reply.page("registers/views/entry.njk", {
       kind, names: KIND_NAMES[kind], entry,
-      summary: entryFields(kind, entry, kind === "processing" ? new Map((await supplierChoices(ctx, entry.organisationId)).map((supplier) => [supplier.id, supplier.title])) : new Map()),
+      summary: entryFields(kind, entry, await linkedNames(ctx, kind, entry.organisationId)),
+      icoRegistrationOdd: kind === "organisation" && typeof entry.details["icoRegistration"] === "string" && entry.details["icoRegistration"] !== "" && !ICO_REGISTRATION.test(entry.details["icoRegistration"]),
       usedBy: kind === "supplier" ? await activitiesUsing(ctx, entry) : [],
       reading: kind === "supplier" && typeof entry.details["noticeReadingId"] === "string" && entry.details["noticeReadingId"] ? await noticeReadingOf(ctx, entry.details["noticeReadingId"]).catch(() => undefined) : undefined,
       templateNews: await templateNewsOf(ctx, entry),
@@ -282,31 +373,34 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     return readThen(request, reply, organisationId, async () => ({ source: upload.filename, text: await noticeText(upload.filename, upload.bytes) }), "file");
   });
 
-  app.get("/registers/processing/starters", { config: { access: "registers:manage" } }, async (request, reply) => starterPage(request, reply));
-  app.post("/registers/processing/starters", { config: { access: "registers:manage" } }, async (request, reply) => {
+  app.get("/registers/:register/starters", { config: { access: "registers:manage" } }, async (request, reply) => starterPage(request, reply, registerOf(request.params)));
+  app.post("/registers/:register/starters", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const kind = registerOf(request.params);
     const ctx = contextOf(request, services);
     const organisationId = field(request.body, "organisationId");
     const chosen = (request.body as Record<string, unknown> | undefined)?.["starters"];
     const keys = (Array.isArray(chosen) ? chosen : [chosen]).filter((key): key is string => typeof key === "string");
-    if (!organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) return reply.callNotFound();
+    if (!STARTERS[kind] || !organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) return reply.callNotFound();
     try {
-      const added = await addStarterActivities(ctx, organisationId, keys);
-      return reply.redirect(`/registers/processing${ctx.actor.reachable.length > 1 ? `?organisationId=${organisationId}` : ""}${ctx.actor.reachable.length > 1 ? "&" : "?"}done=${added}`, 303);
+      const added = await addStarters(ctx, kind, organisationId, keys);
+      const query = new URLSearchParams({ ...(ctx.actor.reachable.length > 1 ? { organisationId } : {}), done: `added-${added}` });
+      return reply.redirect(`/registers/${KIND_NAMES[kind].path}?${query}`, 303);
     } catch (error) {
-      if (error instanceof EntryFormError) return starterPage(request, reply, error.errors);
+      if (error instanceof EntryFormError) return starterPage(request, reply, kind, error.errors);
       throw error;
     }
   });
 
-  async function starterPage(request: FastifyRequest, reply: FastifyReply, errors?: Record<string, string>) {
+  async function starterPage(request: FastifyRequest, reply: FastifyReply, kind: RegisterKind, errors?: Record<string, string>) {
+    if (!STARTERS[kind]) return reply.callNotFound();
     const ctx = contextOf(request, services);
     const { organisationId } = organisationQuery.parse(request.query ?? {});
     const chosen = organisationId ?? field(request.body, "organisationId") ?? "";
     const reachable = organisationsOf(ctx);
     const target = reachable.find((organisation) => organisation.id === chosen) ?? (reachable.length === 1 ? reachable[0] : undefined);
     if (!target) {
-      return reply.page("registers/views/choose-school.njk", { names: { one: "starter set", many: "Add typical school activities" }, path: "processing/starters", organisations: reachable, asQuery: true });
+      return reply.page("registers/views/choose-school.njk", { names: { one: "starting point", many: STARTER_NAMES[kind]! }, path: `${KIND_NAMES[kind].path}/starters`, organisations: reachable, asQuery: true });
     }
-    return reply.page("registers/views/starters.njk", { organisation: target, starters: await startersNotAdded(ctx, target.id), errors }, errors ? 400 : 200);
+    return reply.page("registers/views/starters.njk", { kind, names: KIND_NAMES[kind], heading: STARTER_NAMES[kind], organisation: target, starters: await startersNotAdded(ctx, kind, target.id), errors }, errors ? 400 : 200);
   }
 }

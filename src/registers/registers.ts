@@ -9,9 +9,17 @@ import { openPersonalFields } from "../accounts/personal-fields.ts";
 import type { RegisterEntryTable } from "../platform/database/schema.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { notFound } from "../platform/errors.ts";
+import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
-import { ENTRY_SCHEMAS, KIND_NAMES, nextReviewFrom, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
+import { ENTRY_SCHEMAS, KIND_NAMES, nextReviewFrom, ONE_EACH, PERSONAL_FIELDS, REGISTER_KINDS, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
 import { STARTER_ACTIVITIES } from "./starter-set.ts";
+import { STARTER_RETENTION } from "./starter-retention.ts";
+
+/** The entries Steward offers to start a register from, by kind: each added as a draft, once. */
+export const STARTERS: Partial<Record<RegisterKind, readonly ({ key: string; title: string } & Record<string, unknown>)[]>> = {
+  processing: STARTER_ACTIVITIES.map((starter) => ({ ...starter, supplierIds: [] })),
+  retention: STARTER_RETENTION,
+};
 
 /*
  * The registers' spine: entries of every kind, each with an owner, a review date and a status, on
@@ -60,6 +68,21 @@ type EntryRow = Selectable<RegisterEntryTable>;
 
 const detailsOf = (value: unknown): Record<string, unknown> => (typeof value === "string" ? JSON.parse(value) : ((value ?? {}) as Record<string, unknown>));
 
+const personalPlace = (organisationId: string, id: string) => ({ organisationId, table: "registerEntries" as const, column: "personal", rowId: id });
+
+/** The kind's fields about a person, taken out of the details and sealed (null when the kind has none). */
+export async function sealPersonal(trx: Tx, keyring: Keyring, kind: RegisterKind, organisationId: string, id: string, details: Record<string, unknown>): Promise<{ details: Record<string, unknown>; personal: string | null }> {
+  const fields = PERSONAL_FIELDS[kind];
+  if (!fields) return { details, personal: null };
+  const rest = { ...details };
+  const personal: Record<string, unknown> = {};
+  for (const field of fields) {
+    personal[field] = rest[field];
+    delete rest[field];
+  }
+  return { details: rest, personal: await sealFor(trx, keyring, personalPlace(organisationId, id), JSON.stringify(personal)) };
+}
+
 export function reviewStateOf(reviewOn: string, today: string, status: EntryStatus): ReviewState {
   if (status === "retired") return "later";
   if (reviewOn < today) return "overdue";
@@ -77,6 +100,10 @@ async function entriesFromRows(trx: Tx, ctx: Context, rows: EntryRow[]): Promise
   const owners = await peopleNames(trx, ctx, rows.map((row) => row.ownerUserId));
   const names = new Map(ctx.actor.reachable.map((organisation) => [organisation.id, organisation.name]));
   const on = today(ctx);
+  const personal = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    if (row.personal) personal.set(row.id, JSON.parse(await openFor(trx, ctx.services.keyring, personalPlace(row.orgId, row.id), row.personal)));
+  }
   return rows.map((row) => ({
     id: row.id,
     organisationId: row.orgId,
@@ -90,7 +117,7 @@ async function entriesFromRows(trx: Tx, ctx: Context, rows: EntryRow[]): Promise
     reviewOn: row.reviewOn,
     reviewState: reviewStateOf(row.reviewOn, on, row.status),
     lastReviewedOn: row.lastReviewedOn,
-    details: detailsOf(row.details),
+    details: { ...detailsOf(row.details), ...personal.get(row.id) },
     version: row.version,
     isTemplate: row.isTemplate,
     templateId: row.templateId,
@@ -192,10 +219,16 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
     if (ownerUserId && !(await ownersOf(trx, ctx, organisationId)).some((person) => person.id === ownerUserId)) {
       errors["ownerUserId"] = "Select who owns it from the list";
     }
-    const supplierIds = (details["supplierIds"] as string[] | undefined) ?? [];
-    if (supplierIds.length) {
-      const found = await trx.selectFrom("registerEntries").select("id").where("orgId", "=", organisationId).where("kind", "=", "supplier").where("id", "in", supplierIds).execute();
-      if (found.length !== supplierIds.length) errors["supplierIds"] = "Select the suppliers from the list";
+    // Entries another names must be the same organisation's, and of the kind named.
+    for (const [fieldName, linkedKind, message] of [["supplierIds", "supplier", "Select the suppliers from the list"], ["processingIds", "processing", "Select the processing activities from the list"]] as const) {
+      const linked = (details[fieldName] as string[] | undefined) ?? [];
+      if (linked.length === 0) continue;
+      const found = await trx.selectFrom("registerEntries").select("id").where("orgId", "=", organisationId).where("kind", "=", linkedKind).where("id", "in", linked).execute();
+      if (found.length !== linked.length) errors[fieldName] = message;
+    }
+    if (!existing && ONE_EACH.includes(kind)) {
+      const already = await trx.selectFrom("registerEntries").select("id").where("orgId", "=", organisationId).where("kind", "=", kind).where("status", "!=", "retired").executeTakeFirst();
+      if (already) errors["title"] = `The ${KIND_NAMES[kind].one} is already recorded: change it instead`;
     }
     const readingId = details["noticeReadingId"];
     if (typeof readingId === "string" && readingId && !(await trx.selectFrom("supplierNoticeReadings").select("id").where("orgId", "=", organisationId).where("id", "=", readingId).executeTakeFirst())) {
@@ -206,13 +239,12 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
     }
     const isTemplate = organisation.kind === "trust" && (templateBox === "yes" || (templateBox === undefined && existing?.isTemplate === true));
     const now = ctx.services.clock.now();
-    const values = { title, status, ownerUserId, reviewOn, details: JSON.stringify(details), isTemplate, changedAt: now, changedBy: ctx.actor.userId };
-    let id: string;
+    const id = existing?.id ?? randomUUID();
+    const sealed = await sealPersonal(trx, ctx.services.keyring, kind, organisationId, id, details);
+    const values = { title, status, ownerUserId, reviewOn, details: JSON.stringify(sealed.details), personal: sealed.personal, isTemplate, changedAt: now, changedBy: ctx.actor.userId };
     if (existing) {
-      id = existing.id;
       await trx.updateTable("registerEntries").set({ ...values, version: existing.version + 1 }).where("orgId", "=", organisationId).where("id", "=", id).execute();
     } else {
-      id = randomUUID();
       await trx.insertInto("registerEntries").values({ orgId: organisationId, id, kind, ...values, templateId: null, templateVersion: null, starterKey: null, createdAt: now, createdBy: ctx.actor.userId }).execute();
     }
     await recordAudit(trx, auditOfRegister(ctx, organisationId, existing ? "register.change" : "register.add", id));
@@ -232,27 +264,27 @@ export async function recordReview(ctx: Context, kind: RegisterKind, id: string,
   });
 }
 
-/** The starter activities an organisation has not added yet. */
-export async function startersNotAdded(ctx: Context, organisationId: string): Promise<{ key: string; title: string }[]> {
+/** The starters of a register an organisation has not added yet. */
+export async function startersNotAdded(ctx: Context, kind: RegisterKind, organisationId: string): Promise<{ key: string; title: string }[]> {
   authorise(ctx.actor, "registers:manage");
   assertReachable(ctx.actor, organisationId);
-  const added = await inActorScope(ctx, (trx) => trx.selectFrom("registerEntries").select("starterKey").where("orgId", "=", organisationId).where("kind", "=", "processing").where("starterKey", "is not", null).execute());
+  const added = await inActorScope(ctx, (trx) => trx.selectFrom("registerEntries").select("starterKey").where("orgId", "=", organisationId).where("kind", "=", kind).where("starterKey", "is not", null).execute());
   const taken = new Set(added.map((row) => row.starterKey));
-  return STARTER_ACTIVITIES.filter((starter) => !taken.has(starter.key)).map(({ key, title }) => ({ key, title }));
+  return (STARTERS[kind] ?? []).filter((starter) => !taken.has(starter.key)).map(({ key, title }) => ({ key, title }));
 }
 
-/** Adds the chosen starter activities as drafts, each once (a second click adds nothing twice). */
-export async function addStarterActivities(ctx: Context, organisationId: string, keys: readonly string[]): Promise<number> {
+/** Adds the chosen starters as drafts, each once (a second click adds nothing twice). */
+export async function addStarters(ctx: Context, kind: RegisterKind, organisationId: string, keys: readonly string[]): Promise<number> {
   authorise(ctx.actor, "registers:manage");
   assertReachable(ctx.actor, organisationId);
-  const chosen = STARTER_ACTIVITIES.filter((starter) => keys.includes(starter.key));
+  const chosen = (STARTERS[kind] ?? []).filter((starter) => keys.includes(starter.key));
   if (chosen.length === 0) {
-    throw new EntryFormError({ starters: "Select at least one activity to add" }, {});
+    throw new EntryFormError({ starters: "Select at least one to add" }, {});
   }
   return inActorScope(ctx, async (trx) => {
-    // One at a time per organisation, so two clicks at once cannot add an activity twice.
+    // One at a time per organisation, so two clicks at once cannot add one twice.
     await sql`select pg_advisory_xact_lock(hashtext(${`register-starters/${organisationId}`}))`.execute(trx);
-    const added = await trx.selectFrom("registerEntries").select("starterKey").where("orgId", "=", organisationId).where("starterKey", "is not", null).execute();
+    const added = await trx.selectFrom("registerEntries").select("starterKey").where("orgId", "=", organisationId).where("kind", "=", kind).where("starterKey", "is not", null).execute();
     const taken = new Set(added.map((row) => row.starterKey));
     const now = ctx.services.clock.now();
     const reviewOn = nextReviewFrom(today(ctx));
@@ -261,7 +293,7 @@ export async function addStarterActivities(ctx: Context, organisationId: string,
       if (taken.has(key)) continue;
       const id = randomUUID();
       await trx.insertInto("registerEntries").values({
-        orgId: organisationId, id, kind: "processing", title, status: "draft", ownerUserId: null, reviewOn, details: JSON.stringify({ ...details, supplierIds: [] }),
+        orgId: organisationId, id, kind, title, status: "draft", ownerUserId: null, reviewOn, details: JSON.stringify(details), personal: null,
         isTemplate: false, templateId: null, templateVersion: null, starterKey: key, createdAt: now, createdBy: ctx.actor.userId, changedAt: now, changedBy: ctx.actor.userId,
       }).execute();
       await recordAudit(trx, auditOfRegister(ctx, organisationId, "register.add", id));
@@ -309,7 +341,7 @@ export async function copyTemplate(ctx: Context, kind: RegisterKind, templateId:
     const now = ctx.services.clock.now();
     const id = randomUUID();
     await trx.insertInto("registerEntries").values({
-      orgId: organisationId, id, kind, title: template.title, status: "draft", ownerUserId: null, reviewOn: nextReviewFrom(today(ctx)), details: JSON.stringify({ ...template.details, ...(kind === "processing" ? { supplierIds: [] } : {}) }),
+      orgId: organisationId, id, kind, title: template.title, status: "draft", ownerUserId: null, reviewOn: nextReviewFrom(today(ctx)), personal: null, details: JSON.stringify({ ...template.details, ...(kind === "processing" ? { supplierIds: [] } : {}) }),
       isTemplate: false, templateId: template.id, templateVersion: template.version, starterKey: null, createdAt: now, createdBy: ctx.actor.userId, changedAt: now, changedBy: ctx.actor.userId,
     }).execute();
     await recordAudit(trx, auditOfRegister(ctx, organisationId, "register.copy", id));
@@ -391,7 +423,7 @@ export async function registerCounts(ctx: Context, organisationId?: string): Pro
   const rows = await inActorScope(ctx, (trx) =>
     trx.selectFrom("registerEntries").select(["kind", "status", (eb) => eb.fn.countAll<string>().as("count")]).where("orgId", "in", organisationIds).groupBy(["kind", "status"]).execute(),
   );
-  const counts = { processing: { inUse: 0, drafts: 0 }, supplier: { inUse: 0, drafts: 0 } } as Record<RegisterKind, { inUse: number; drafts: number }>;
+  const counts = Object.fromEntries(REGISTER_KINDS.map((kind) => [kind, { inUse: 0, drafts: 0 }])) as Record<RegisterKind, { inUse: number; drafts: number }>;
   for (const row of rows) {
     const counted = counts[row.kind as RegisterKind];
     if (!counted) continue;
@@ -407,8 +439,8 @@ export async function activitiesUsing(ctx: Context, supplier: RegisterEntry): Pr
   return rows.filter((row) => ((detailsOf(row.details)["supplierIds"] as string[] | undefined) ?? []).includes(supplier.id)).map(({ id, title }) => ({ id, title }));
 }
 
-/** The organisation's suppliers, for a processing activity's "which suppliers" boxes. */
-export async function supplierChoices(ctx: Context, organisationId: string): Promise<{ id: string; title: string }[]> {
+/** The organisation's entries of a kind still in use, for another entry's boxes (a processing activity's suppliers, a retention rule's activities). */
+export async function entryChoices(ctx: Context, kind: RegisterKind, organisationId: string): Promise<{ id: string; title: string }[]> {
   assertReachable(ctx.actor, organisationId);
-  return inActorScope(ctx, (trx) => trx.selectFrom("registerEntries").select(["id", "title"]).where("orgId", "=", organisationId).where("kind", "=", "supplier").where("status", "!=", "retired").orderBy("title").execute());
+  return inActorScope(ctx, (trx) => trx.selectFrom("registerEntries").select(["id", "title"]).where("orgId", "=", organisationId).where("kind", "=", kind).where("status", "!=", "retired").orderBy("title").execute());
 }

@@ -1,3 +1,4 @@
+import { dpoContactText, organisationFactsOf } from "../registers/organisation-facts.ts";
 import { randomUUID } from "node:crypto";
 import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
@@ -231,7 +232,7 @@ const SENDER_ROLES: Record<Context["actor"]["role"], string> = {
 
 /** The merge fields' values for a case, now. The link goes in when the letter is sent. */
 async function mergeValues(trx: Tx, ctx: Context, row: CaseRow): Promise<Record<MergeField, string>> {
-  const organisation = await trx.selectFrom("organisations").select(["name", "postalAddress", "releaseDays"]).where("id", "=", row.orgId).executeTakeFirstOrThrow();
+  const organisation = await trx.selectFrom("organisations").select(["name", "postalAddress", "releaseDays", "telephone"]).where("id", "=", row.orgId).executeTakeFirstOrThrow();
   const { deadline } = await deadlineOf(trx, row);
   const open = (column: "requesterName" | "summary", value: string) => openFor(trx, ctx.services.keyring, casePlace(row.orgId, row.id, column), value);
   const due = deadline.due ? formatDate(deadline.due.slice(0, 10)) : "a date we will confirm once we have what we asked for";
@@ -251,6 +252,7 @@ async function mergeValues(trx: Tx, ctx: Context, row: CaseRow): Promise<Record<
     // The requester's own words where they made the request on the public page; else the case's summary (the DPO sees it in the draft).
     requestSummary: (await askedOf(trx, ctx.services, row.orgId, row.id)) ?? (await open("summary", row.summary)),
     infoRegulator: infoRegulatorFor(row.type as CaseType),
+    dpoContact: dpoContactText(await organisationFactsOf(trx, row.orgId, ctx.actor.organisationIds), `through ${organisation.name}'s office on ${organisation.telephone}`),
   };
 }
 

@@ -27,6 +27,7 @@ export const EXAMPLE_VALUES: Record<MergeField, string> = {
   releaseDays: "28",
   requestSummary: "A copy of the records the school holds about my son",
   infoRegulator: "the Information Commissioner's Office (ICO): ico.org.uk/make-a-complaint or 0303 123 1113",
+  dpoContact: "Jo Example (dpo@example-primary.example, 01632 960 000)",
 };
 
 function kindOf(kind: string): LetterKind {

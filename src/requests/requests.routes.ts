@@ -1,3 +1,5 @@
+import { inPublicScope } from "./public-scope.ts";
+import { organisationFactsOf } from "../registers/organisation-facts.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { contextOf, requestMeta } from "../accounts/request-context.ts";
@@ -90,7 +92,7 @@ export function requestsRoutes(app: FastifyInstance, services: Services): void {
 
   app.get("/r/:publicName", { config: { access: "public" } }, async (request, reply) => {
     const ctx = await publicContext(request);
-    return reply.page("requests/views/public-home.njk", { organisation: ctx.organisation, forms: ctx.organisation.forms });
+    return reply.page("requests/views/public-home.njk", { organisation: ctx.organisation, forms: ctx.organisation.forms, facts: await inPublicScope(ctx, (trx) => organisationFactsOf(trx, ctx.organisation.id, [ctx.organisation.id])) });
   });
 
   const showForm = (reply: FastifyReply, ctx: PublicContext, formId: string, extra: Record<string, unknown> = {}, status = 200) =>

@@ -42,6 +42,8 @@ export interface Database {
   registerEntries: RegisterEntryTable;
   registerReminders: RegisterReminderTable;
   supplierNoticeReadings: SupplierNoticeReadingTable;
+  disposalRecords: DisposalRecordTable;
+  caseDestructionApprovals: CaseDestructionApprovalTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -593,6 +595,8 @@ export interface RegisterEntryTable {
   reviewOn: DateText;
   /** The kind's own fields, checked against its schema in registers/register-kinds.ts. */
   details: ColumnType<unknown, string, string>;
+  /** The kind's fields about a person (register-kinds.ts PERSONAL_FIELDS), sealed, as JSON. */
+  personal: string | null;
   version: Generated<number>;
   isTemplate: Generated<boolean>;
   templateId: string | null;
@@ -622,4 +626,28 @@ export interface SupplierNoticeReadingTable {
   reading: ColumnType<unknown, string, string>;
   createdAt: Timestamp;
   createdBy: string;
+}
+
+/** The disposal log: what was destroyed, when, how, by whom, on whose authority. */
+export interface DisposalRecordTable {
+  orgId: string;
+  id: string;
+  what: string;
+  disposedOn: DateText;
+  method: string;
+  disposedBy: string;
+  authority: string;
+  retentionEntryId: string | null;
+  evidence: string | null;
+  recordedBy: string;
+  recordedAt: Timestamp;
+}
+
+/** A closed case the DPO approved for destruction once its retention period was over. */
+export interface CaseDestructionApprovalTable {
+  orgId: string;
+  caseId: string;
+  retentionEntryId: string;
+  approvedBy: string;
+  approvedAt: Timestamp;
 }

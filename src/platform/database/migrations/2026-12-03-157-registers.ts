@@ -7,7 +7,7 @@ import { sql, type Kysely } from "kysely";
  * its own rows (which organisations have reviews due; its trust's template entries); and the
  * suppliers' privacy notices as Steward read them. An entry
  * describes processing, not a person: its details are kept as plain JSON, checked by the
- * application against its kind's schema. Frozen in time.
+ * application against its kind's schema; the few fields that name a person are sealed apart. Frozen in time.
  */
 function guardedByOrganisation(table: string): string[] {
   return [
@@ -27,6 +27,8 @@ const statements = [
      owner_user_id uuid,
      review_on date not null,
      details jsonb not null default '{}',
+     -- The few fields about a person (who was trained), sealed under the organisation's key, as JSON.
+     personal text,
      version integer not null default 1 check (version >= 1),
      -- A trust's entry its schools may copy, and in a copy, the template and the version it last took.
      is_template boolean not null default false,
@@ -59,6 +61,40 @@ const statements = [
    )`,
   ...guardedByOrganisation("supplier_notice_readings"),
   `grant select, insert on supplier_notice_readings to steward_app`,
+
+  // The disposal log: what was destroyed, when, how, by whom and on whose authority. Only ever added to.
+  `create table disposal_records (
+     org_id uuid not null references organisations (id),
+     id uuid not null,
+     what text not null check (length(what) between 1 and 500),
+     disposed_on date not null,
+     method text not null check (method ~ '^[a-z-]{3,40}$'),
+     disposed_by text not null check (length(disposed_by) between 1 and 200),
+     authority text not null check (length(authority) between 1 and 500),
+     retention_entry_id uuid,
+     evidence text check (length(evidence) <= 500),
+     recorded_by uuid not null,
+     recorded_at timestamptz not null,
+     primary key (org_id, id),
+     foreign key (org_id, retention_entry_id) references register_entries (org_id, id)
+   )`,
+  `create index disposal_records_on on disposal_records (org_id, disposed_on desc)`,
+  ...guardedByOrganisation("disposal_records"),
+  `grant select, insert on disposal_records to steward_app`,
+
+  // A closed case past its retention period, approved by the DPO for destruction (the removal itself comes with the licence's lifecycle).
+  `create table case_destruction_approvals (
+     org_id uuid not null,
+     case_id uuid not null,
+     retention_entry_id uuid not null,
+     approved_by uuid not null,
+     approved_at timestamptz not null,
+     primary key (org_id, case_id),
+     foreign key (org_id, case_id) references cases (org_id, id),
+     foreign key (org_id, retention_entry_id) references register_entries (org_id, id)
+   )`,
+  ...guardedByOrganisation("case_destruction_approvals"),
+  `grant select, insert on case_destruction_approvals to steward_app`,
 
   // A review reminder claimed once (per entry, review date and how far ahead), whatever the number of processes.
   `create table register_reminders (
@@ -104,7 +140,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`drop function if exists steward_trust_templates(uuid)`).execute(db);
   await sql.raw(`drop function if exists steward_organisations_with_reviews_due(date)`).execute(db);
-  for (const table of ["register_reminders", "supplier_notice_readings", "register_entries"]) {
+  for (const table of ["case_destruction_approvals", "disposal_records", "register_reminders", "supplier_notice_readings", "register_entries"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
 }
