@@ -85,7 +85,8 @@ const valuesOf = (reading: NoticeReading, kind: NoticeFactKind) => [...new Set(r
 export function supplierAnswersFrom(reading: NoticeReading): Record<string, string | string[]> {
   const role = valuesOf(reading, "role");
   const transfers = reading.facts.filter((fact) => fact.kind === "transfer");
-  const outside = transfers.filter((fact) => !/uk only|uk\b.*only|within the uk/i.test(fact.value));
+  // The reader's values: "outside UK/EEA" (a transfer), or "UK only", "UK/EEA only", "no transfers outside UK/EEA".
+  const outside = transfers.filter((fact) => fact.value === "outside UK/EEA");
   const security = valuesOf(reading, "security").join(" ").toLowerCase();
   return {
     title: valuesOf(reading, "controller")[0] ?? "",
@@ -94,7 +95,7 @@ export function supplierAnswersFrom(reading: NoticeReading): Record<string, stri
     contact: valuesOf(reading, "privacy-contact").join("\n"),
     // Processor only when the notice says so and says nothing of being a controller too.
     role: role.includes("processor") && !role.includes("controller") ? "processor" : role.includes("controller") && !role.includes("processor") ? "controller" : "",
-    dataLocation: [...valuesOf(reading, "hosting"), ...(transfers.length && outside.length === 0 ? ["UK only"] : [])].join("; "),
+    dataLocation: [...valuesOf(reading, "hosting"), ...(transfers.length && outside.length === 0 ? [transfers.some((fact) => fact.value === "UK only") ? "UK only" : "UK or EEA"] : [])].join("; "),
     transfers: outside.map((fact) => [fact.value, fact.detail].filter(Boolean).join(": ")).join("\n"),
     subProcessors: [...new Set([...valuesOf(reading, "sub-processor"), ...valuesOf(reading, "analytics")])].join("; "),
     certifications: [
