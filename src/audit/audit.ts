@@ -94,6 +94,7 @@ export type AuditAction =
   | "register.export"
   | "register.notice-read"
   | "register.disposal"
+  | "register.sign"
   | "case.destruction-approve"
   | "calendar.change"
   | "calendar.terms-import";

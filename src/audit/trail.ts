@@ -74,6 +74,7 @@ export const ACTIONS: Record<AuditAction, ActionWords> & Record<string, ActionWo
   "register.copy": { name: "Copied a trust template into a register", kind: "registers" },
   "register.export": { name: "Exported a register", kind: "registers" },
   "register.notice-read": { name: "Read a supplier's privacy notice", kind: "registers" },
+  "register.sign": { name: "Signed a DPIA", kind: "registers" },
   "register.disposal": { name: "Recorded a disposal in the disposal log", kind: "registers" },
   "case.destruction-approve": { name: "Approved a closed case's destruction (past its retention period)", kind: "registers" },
   "user.create": { name: "Added a user", kind: "people" },

@@ -7,6 +7,8 @@ import { tableAsCsv, tableAsXlsx, type Cell, type Column } from "../platform/spr
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, labelOf, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS, type Condition } from "./lawful-bases.ts";
 import { CERTIFICATIONS, FORM_FIELDS, KIND_NAMES, SUPPLIER_ROLES, type FormField, type RegisterKind } from "./register-kinds.ts";
 import { listEntries, type RegisterEntry } from "./registers.ts";
+import { DPIA_STEPS, type DpiaView } from "./dpia.ts";
+import { LIKELIHOODS, MEASURE_EFFECTS, SEVERITIES } from "./dpia-rules.ts";
 
 /*
  * The registers as the ICO would ask for them (Article 30(4)): the record of processing as a PDF,
@@ -157,4 +159,52 @@ export function registerAsPdf(exported: RegisterExport): Uint8Array {
     }
   }
   return textPdf(title, lines);
+}
+
+const nameOf = (list: readonly { id: string; label: string }[], id: string) => list.find((item) => item.id === id)?.label ?? "";
+
+/** A DPIA as a document: the screening, each step's answers, the risks before and after, the sign-off and its versions. */
+export function dpiaAsPdf(view: DpiaView): Uint8Array {
+  const { entry } = view;
+  const details = entry.details;
+  const screening = details["screening"] as { needed: boolean; reasons: string[] } | undefined;
+  const steps = (details["steps"] ?? {}) as Record<string, Record<string, string>>;
+  const lines: PdfLine[] = [
+    { text: `Data protection impact assessment: ${entry.title}`, size: 16, bold: true },
+    { text: `${entry.organisationName}. ${view.signed ? `Signed, version ${String(details["signedVersion"])}, on ${formatDate(String(details["signedOn"]))}.` : "Draft: not signed."} Made by Steward.`, size: 9, gapBefore: 4 },
+    { text: "Screening", size: 13, bold: true, gapBefore: 12 },
+    { text: screening ? `${screening.needed ? "A DPIA is needed." : "A DPIA is not required."} ${screening.reasons.join(" ")}` : "Not screened." },
+  ];
+  if (view.priorConsultation) lines.push({ text: "A high risk remains after the measures: the ICO must be consulted before the processing starts (Article 36).", bold: true, gapBefore: 6 });
+  for (const step of DPIA_STEPS) {
+    lines.push({ text: `Step ${step.number}: ${step.name}`, size: 13, bold: true, gapBefore: 12 });
+    const answers = steps[step.id];
+    if (!answers) {
+      lines.push({ text: "Not done yet." });
+      continue;
+    }
+    for (const field of step.fields) {
+      const value = answers[field.name];
+      if (!value) continue;
+      lines.push({ text: field.label, bold: true, size: 9, gapBefore: 3 });
+      for (const paragraph of (value === "yes" ? "Yes" : value === "no" ? "No" : value).split(/\n+/)) lines.push({ text: paragraph });
+    }
+    if (step.id === "necessity") {
+      lines.push({ text: "Steps 5 and 6: Risks and the measures that reduce them", size: 13, bold: true, gapBefore: 12 });
+      if (view.risks.length === 0) lines.push({ text: "No risks recorded yet." });
+      for (const [index, risk] of view.risks.entries()) {
+        lines.push({ text: `Risk ${index + 1}: ${risk.description}`, bold: true, gapBefore: 6 });
+        lines.push({ text: `Before the measures: ${nameOf(LIKELIHOODS, risk.likelihood)} likelihood, ${nameOf(SEVERITIES, risk.severity)} severity: ${risk.levelBefore} risk.` });
+        if (risk.measure) {
+          lines.push({ text: `Measure: ${risk.measure}${risk.measureOwner ? ` (owner: ${risk.measureOwner}${risk.measureDueOn ? `, by ${formatDate(risk.measureDueOn)}` : ""})` : ""}. Effect: ${nameOf(MEASURE_EFFECTS, risk.effect).toLowerCase()}.` });
+          lines.push({ text: `After the measures: ${nameOf(LIKELIHOODS, risk.likelihoodAfter)} likelihood, ${nameOf(SEVERITIES, risk.severityAfter)} severity: ${risk.levelAfter} risk.${risk.approved ? ` Measure approved: ${risk.approved}.` : ""}` });
+        }
+      }
+    }
+  }
+  if (view.versions.length) {
+    lines.push({ text: "Signed versions", size: 13, bold: true, gapBefore: 12 });
+    for (const version of view.versions) lines.push({ text: `Version ${version.version}: signed by ${version.signedByName ?? "someone no longer here"} on ${formatDate(londonDateOf(version.signedAt))}.` });
+  }
+  return textPdf(`DPIA: ${entry.title}`, lines);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { addCalendarMonths, isIsoDate } from "../calendar/dates.ts";
 import { capitalise } from "../platform/forms.ts";
+import { ALWAYS_REQUIRED, criteriaWithExamples, ICO_CRITERIA, SCHOOL_EXAMPLES, screen } from "./dpia-rules.ts";
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, NEEDS_SCHEDULE_1, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS, type Condition } from "./lawful-bases.ts";
 
 /*
@@ -8,12 +9,13 @@ import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, NEEDS_SCHEDULE_1,
  * status); each kind adds its own details, checked here on the server whatever the form sent.
  */
 
-export const REGISTER_KINDS = ["processing", "supplier", "retention", "policy", "training", "organisation"] as const;
+export const REGISTER_KINDS = ["processing", "supplier", "dpia", "retention", "policy", "training", "organisation"] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];
 
 export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path: string; reviewLabel: string; ownerLabel: string }> = {
   processing: { one: "processing activity", many: "Record of processing", path: "processing", reviewLabel: "Next review", ownerLabel: "Owner" },
   supplier: { one: "supplier", many: "Suppliers and processors", path: "suppliers", reviewLabel: "Next review", ownerLabel: "Owner" },
+  dpia: { one: "DPIA", many: "Data protection impact assessments", path: "dpias", reviewLabel: "Next review", ownerLabel: "Keeps it under review" },
   retention: { one: "retention rule", many: "Retention schedule", path: "retention", reviewLabel: "Next review", ownerLabel: "Owner" },
   policy: { one: "policy or notice", many: "Policies and privacy notices", path: "policies", reviewLabel: "Next review", ownerLabel: "Owner" },
   training: { one: "training record", many: "Training records", path: "training", reviewLabel: "Refresher due", ownerLabel: "Reminded of the refresher" },
@@ -22,6 +24,9 @@ export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path:
 
 /** The fields of a kind that are about a person: sealed under the organisation's key, never plain in the database. */
 export const PERSONAL_FIELDS: Partial<Record<RegisterKind, readonly string[]>> = { training: ["personName", "evidence"] };
+
+/** Kinds whose form is only their first page: a change keeps the details the later pages saved (a DPIA's steps and risks). */
+export const KEEPS_LATER_PAGES: readonly RegisterKind[] = ["dpia"];
 
 /** Kinds an organisation has one of, at most (not retired). */
 export const ONE_EACH: readonly RegisterKind[] = ["organisation"];
@@ -300,8 +305,31 @@ export const organisationSchema = z.object({
   dpoAddress: optionalText("the DPO’s postal address", 500),
 });
 
+const SCREENING_CRITERIA = [...ALWAYS_REQUIRED, ...ICO_CRITERIA];
+const EXAMPLES = SCHOOL_EXAMPLES.map(({ id, label }) => ({ id, label }));
+
+/**
+ * A DPIA's first page: what it assesses and the screening (the ICO's criteria, with the school
+ * examples that usually meet them). Whether one is needed is worked out from the answers on save.
+ */
+export const dpiaSchema = z.object({
+  ...spine,
+  examples: ticked(EXAMPLES, "the school examples"),
+  criteria: ticked(SCREENING_CRITERIA, "the criteria"),
+  screeningNotes: optionalText("the notes on the screening", 2000),
+  processingIds: uuids,
+});
+
+/** What a kind works out from its answers when they are saved: a DPIA's screening result. */
+export const DERIVED: Partial<Record<RegisterKind, (details: Record<string, unknown>) => Record<string, unknown>>> = {
+  dpia: (details) => {
+    const criteria = criteriaWithExamples((details["criteria"] as string[]) ?? [], (details["examples"] as string[]) ?? []);
+    return { ...details, criteria, screening: screen(criteria) };
+  },
+};
+
 export const ENTRY_SCHEMAS = {
-  processing: processingSchema, supplier: supplierSchema, retention: retentionSchema, policy: policySchema, training: trainingSchema, organisation: organisationSchema,
+  processing: processingSchema, supplier: supplierSchema, dpia: dpiaSchema, retention: retentionSchema, policy: policySchema, training: trainingSchema, organisation: organisationSchema,
 } as const satisfies Record<RegisterKind, z.ZodType>;
 
 export type ProcessingEntryInput = z.output<typeof processingSchema>;
@@ -323,6 +351,13 @@ export interface FormField {
 
 /** The forms of the registers drawn from their fields (processing and suppliers have their own pages). */
 export const FORM_FIELDS: Partial<Record<RegisterKind, readonly FormField[]>> = {
+  dpia: [
+    { name: "title", label: "What it assesses", hint: "For example CCTV in the playground, or Moving to a new MIS", type: "text" },
+    { name: "processingIds", label: "The processing activities it covers", type: "ticks", optionsFrom: "processing", optional: true },
+    { name: "examples", label: "Is it one of these?", hint: "Each ticks the criteria it usually meets: check them below", type: "ticks", options: EXAMPLES, optional: true },
+    { name: "criteria", label: "Which of these does it do?", hint: "Article 35(3) first, then the ICO’s list. Steward works out from these whether a DPIA is needed", type: "ticks", options: SCREENING_CRITERIA, optional: true },
+    { name: "screeningNotes", label: "Notes on the screening", type: "textarea", optional: true },
+  ],
   retention: [
     { name: "title", label: "Record", hint: "For example Pupil educational record (secondary)", type: "text" },
     { name: "trigger", label: "What starts the period", hint: "For example the pupil’s date of birth, the end of employment, the case’s closure", type: "text" },

@@ -467,4 +467,98 @@ describe(`the registers (${testEngine})`, () => {
     expect(raw.rows.map((row) => row.row).join(" ")).not.toContain("Priya");
     expect(raw.rows.map((row) => row.row).join(" ")).not.toContain(dpo.fullName);
   });
+
+  it("takes a DPIA from screening through the seven steps to a frozen, signed version, and shares it with another school", async () => {
+    const { licence, dpo } = await school();
+    await dpo.agent.get("/registers/dpias/new");
+    const made = await dpo.agent.post("/registers/dpias/new", { organisationId: licence.organisationId, title: "Fingerprint catering", examples: "biometrics", criteria: [], screeningNotes: "", status: "draft", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027" });
+    expect(made.statusCode, made.body.slice(0, 600)).toBe(303);
+    const id = idFrom(made.headers.location);
+    const page = await dpo.agent.get(`/registers/dpias/${id}`);
+    expect(page.body).toContain("A DPIA is needed.");
+    expect(page.body).toContain("Biometric data used to identify someone");
+    expect(page.body).toContain('id="still-to-do"');
+    expect((await dpo.agent.post(`/registers/dpias/${id}/sign`)).statusCode).toBe(400);
+
+    const answers: Record<string, Record<string, string>> = {
+      need: { aims: "Cashless meals.", typeOfProcessing: "Fingerprint templates.", whyNeeded: "" },
+      processing: { nature: "Templates at the till.", scope: "400 pupils.", context: "Children; parents consent.", purposes: "Quicker queues." },
+      consultation: { consulted: "yes", consultationDetail: "Parents surveyed; 80% in favour.", notConsultedWhy: "" },
+      necessity: { lawfulBasis: "Consent, with a card for anyone else.", alternatives: "Cards.", minimisation: "Templates only.", transparency: "A letter to parents.", processorsAndTransfers: "" },
+      signoff: { measuresApprovedBy: "The head", residualApprovedBy: "The governors", dpoAdvice: "Go ahead with consent.", adviceFollowed: "yes", overruledReason: "", consultationReviewedBy: "" },
+    };
+    // A step's checks: not consulted needs a reason; advice not followed needs reasons.
+    await dpo.agent.get(`/registers/dpias/${id}/steps/consultation`);
+    const noReason = await dpo.agent.post(`/registers/dpias/${id}/steps/consultation`, { consulted: "no", consultationDetail: "", notConsultedWhy: "" });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain("Say why the people whose data it is were not asked");
+    for (const [step, fields] of Object.entries(answers)) {
+      await dpo.agent.get(`/registers/dpias/${id}/steps/${step}`);
+      const saved = await dpo.agent.post(`/registers/dpias/${id}/steps/${step}`, fields);
+      expect(saved.statusCode, `${step}: ${saved.body.slice(0, 400)}`).toBe(303);
+    }
+    // Risks: a medium or high one needs its measure; a high one left after it raises Article 36.
+    await dpo.agent.get(`/registers/dpias/${id}/risks`);
+    const unmeasured = await dpo.agent.post(`/registers/dpias/${id}/risks`, { description: "Templates breached at the supplier.", likelihood: "possible", severity: "severe" });
+    expect(unmeasured.statusCode).toBe(400);
+    expect(unmeasured.body).toContain("Enter the measure that reduces this risk");
+    const high = await dpo.agent.post(`/registers/dpias/${id}/risks`, { description: "Templates breached at the supplier.", likelihood: "probable", severity: "severe", measure: "Contract terms.", effect: "accepted", likelihoodAfter: "probable", severityAfter: "severe" });
+    expect(high.statusCode).toBe(303);
+    const flagged = await dpo.agent.get(`/registers/dpias/${id}`);
+    expect(flagged.body).toContain('id="prior-consultation"');
+    const riskId = /\/risks\/([0-9a-f-]{36})\/remove/.exec((await dpo.agent.get(`/registers/dpias/${id}/risks`)).body)![1]!;
+    expect((await dpo.agent.post(`/registers/dpias/${id}/risks/${riskId}/remove`)).statusCode).toBe(303);
+    await dpo.agent.get(`/registers/dpias/${id}/risks`);
+    expect((await dpo.agent.post(`/registers/dpias/${id}/risks`, { description: "Templates breached at the supplier.", likelihood: "possible", severity: "severe", measure: "Templates, not images; deletion on leaving.", effect: "reduced", likelihoodAfter: "remote", severityAfter: "significant", measureOwner: "Business manager" })).statusCode).toBe(303);
+    const ready = await dpo.agent.get(`/registers/dpias/${id}`);
+    expect(ready.body).not.toContain('id="prior-consultation"');
+    expect(ready.body).toMatch(/id="risks"[\s\S]*High[\s\S]*Low/);
+
+    // Signed: frozen. Its steps refuse changes until a new version is started; the signed one stays.
+    await dpo.agent.get(`/registers/dpias/${id}`);
+    const signed = await dpo.agent.post(`/registers/dpias/${id}/sign`);
+    expect(signed.statusCode, signed.body.slice(0, 400)).toBe(303);
+    await dpo.agent.get(`/registers/dpias/${id}/steps/need`);
+    const frozen = await dpo.agent.post(`/registers/dpias/${id}/steps/need`, { ...answers["need"]!, aims: "Changed after signing." });
+    expect(frozen.statusCode).toBe(400);
+    await dpo.agent.get(`/registers/dpias/${id}/edit`);
+    expect((await dpo.agent.post(`/registers/dpias/${id}/edit`, { title: "Renamed", examples: "biometrics", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027" })).statusCode).toBe(400);
+    await dpo.agent.get(`/registers/dpias/${id}`);
+    expect((await dpo.agent.post(`/registers/dpias/${id}/new-version`)).statusCode).toBe(303);
+    await dpo.agent.get(`/registers/dpias/${id}/steps/need`);
+    expect((await dpo.agent.post(`/registers/dpias/${id}/steps/need`, { ...answers["need"]!, aims: "Cashless meals, and the library." })).statusCode).toBe(303);
+    const version1 = await dpo.agent.get(`/registers/dpias/${id}/versions/1`);
+    expect(version1.statusCode).toBe(200);
+    expect(version1.body).toContain("Cashless meals.");
+    expect(version1.body).not.toContain("and the library");
+    const draft = await dpo.agent.get(`/registers/dpias/${id}`);
+    expect(draft.body).toContain("draft after version 1");
+    expect(draft.body).toContain("Step 7: Sign off and record outcomes");
+    expect(draft.body).toMatch(/id="versions"[\s\S]*Version 1/);
+
+    // The PDF says what was signed; the JSON goes to another school, which imports it as its own draft.
+    const pdf = await dpo.agent.get(`/registers/dpias/${id}/export.pdf`);
+    const folder = mkdtempSync(path.join(tmpdir(), "dpia-"));
+    writeFileSync(path.join(folder, "dpia.pdf"), pdf.rawPayload);
+    const text = execFileSync("pdftotext", [path.join(folder, "dpia.pdf"), "-"], { encoding: "utf8" });
+    expect(text).toContain("Data protection impact assessment: Fingerprint catering");
+    expect(text).toContain("Templates, not images");
+    const json = await dpo.agent.get(`/registers/dpias/${id}/export.json`);
+    expect(JSON.parse(json.body).format).toBe("steward-dpia/1");
+    const other = await school();
+    expect((await other.dpo.agent.get(`/registers/dpias/${id}`)).statusCode).toBe(404);
+    expect((await other.dpo.agent.get(`/registers/dpias/${id}/versions/1`)).statusCode).toBe(404);
+    await other.dpo.agent.get("/registers/dpias/import");
+    const bad = await other.dpo.agent.upload(`/registers/dpias/import?organisationId=${other.licence.organisationId}`, "dpia.json", Buffer.from('{"format":"something else"}'));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("Upload a DPIA that Steward exported");
+    const imported = await other.dpo.agent.upload(`/registers/dpias/import?organisationId=${other.licence.organisationId}`, "dpia.json", Buffer.from(json.body));
+    expect(imported.statusCode, imported.body.slice(0, 500)).toBe(303);
+    const theirs = await other.dpo.agent.get(imported.headers.location!);
+    expect(theirs.body).toContain("Fingerprint catering");
+    expect(theirs.body).toContain("Imported from");
+    // Their copy is a draft with the steps but not the sign-off, which is theirs to give.
+    expect(theirs.body).toContain("Step 7: Sign off and record outcomes");
+    expect(theirs.body).toMatch(/Step 7: Sign off[\s\S]{0,400}To do/);
+  });
 });

@@ -11,12 +11,14 @@ import { ConversionError } from "../redaction/convert.ts";
 import { noticeText } from "./notice-reader/notice-text.ts";
 import { addDisposal, approveDestruction, casesPastRetention, disposalLog, DISPOSAL_METHODS, type DisposalRecord } from "./disposals.ts";
 import { tableAsCsv, type Column } from "../platform/spreadsheet.ts";
+import { addDpiaRisk, DPIA_STEPS, dpiaAsJson, dpiaView, importDpia, removeDpiaRisk, saveDpiaStep, signDpia, signedVersion, startNewVersion, stepOf, scored, risksOf, type DpiaStepId } from "./dpia.ts";
+import { LIKELIHOODS, MEASURE_EFFECTS, SEVERITIES } from "./dpia-rules.ts";
 import { noticeReadingOf, readSupplierNotice, supplierAnswersFrom, type SupplierNoticeReading } from "./notice-readings.ts";
 import type { Services } from "../platform/services.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS } from "./lawful-bases.ts";
 import { CERTIFICATIONS, FORM_FIELDS, ICO_REGISTRATION, KIND_NAMES, kindOfPath, nextReviewFrom, ONE_EACH, REGISTER_KINDS, STATUSES, SUPPLIER_ROLES, type RegisterKind } from "./register-kinds.ts";
-import { entryFields, registerAsCsv, registerAsPdf, registerAsXlsx, registerExport } from "./register-exports.ts";
+import { dpiaAsPdf, entryFields, registerAsCsv, registerAsPdf, registerAsXlsx, registerExport } from "./register-exports.ts";
 import {
   activitiesUsing, addStarters, answerTemplateChange, copyTemplate, entryOf, EntryFormError, listEntries, ownerChoices, recordReview,
   entryChoices, registerCounts, reviewSchedule, saveEntry, STARTERS, startersNotAdded, templateNewsOf, templatesFor, type RegisterEntry,
@@ -31,6 +33,10 @@ const registerParams = z.object({ register: z.string().regex(/^[a-z-]{3,20}$/) }
 const entryParams = registerParams.extend({ id: z.uuid() });
 const templateParams = registerParams.extend({ templateId: z.uuid() });
 const exportParams = registerParams.extend({ format: z.enum(["pdf", "xlsx", "csv"]) });
+const dpiaParams = z.object({ id: z.uuid() });
+const stepParams = dpiaParams.extend({ step: z.string().regex(/^[a-z]{3,20}$/) });
+const riskParams = dpiaParams.extend({ riskId: z.string().regex(/^[0-9a-z-]{2,36}$/) });
+const versionParams = dpiaParams.extend({ version: z.coerce.number().int().min(1).max(10_000) });
 
 const organisationQuery = z.object({ organisationId: z.uuid().optional().catch(undefined), done: z.string().max(20).optional().catch(undefined), reading: z.uuid().optional().catch(undefined) });
 
@@ -52,7 +58,7 @@ function registerOf(params: unknown): RegisterKind {
 }
 
 /** What the button to a register's starting points says. */
-const STARTER_NAMES: Partial<Record<RegisterKind, string>> = { processing: "Add typical school activities", retention: "Add the IRMS toolkit’s retention periods" };
+const STARTER_NAMES: Partial<Record<RegisterKind, string>> = { processing: "Add typical school activities", retention: "Add the IRMS toolkit’s retention periods", dpia: "Start from a school template" };
 
 /** The names of the entries another entry links to, by id: a processing activity's suppliers, a retention rule's activities. */
 async function linkedNames(ctx: Context, kind: RegisterKind, organisationId: string): Promise<Map<string, string>> {
@@ -61,12 +67,23 @@ async function linkedNames(ctx: Context, kind: RegisterKind, organisationId: str
 }
 
 const DONE: Record<string, string> = {
+  step: "The step is saved.",
+  risk: "The risk is added.",
+  "risk-removed": "The risk is removed.",
+  signed: "The DPIA is signed. It is frozen as this version: a change starts a new one.",
+  "new-version": "A new version is open as a draft. The signed version stays as it was.",
+  imported: "Imported as a draft. Check each step against your school, then do the consultation and sign-off.",
   saved: "Saved.",
   reviewed: "The review is recorded.",
   copied: "Copied from the trust’s template, as a draft: check it and make it yours.",
   taken: "The trust’s changes are in. Check them, then save if anything needs adapting.",
   kept: "Your version is kept; the trust’s change is marked as seen.",
 };
+
+/** The lists a DPIA's risk form uses. */
+const RISK_CHOICES = { likelihoods: LIKELIHOODS, severities: SEVERITIES, effects: MEASURE_EFFECTS };
+
+const DPIA_STEP_LIST = DPIA_STEPS.map((step) => ({ id: step.id, number: step.number, name: step.name, fields: step.fields }));
 
 /** The lists a form's boxes come from. */
 const CHOICES = {
@@ -90,6 +107,117 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       organisationChoices: organisationChoices(ctx, "Every school and the trust"),
       trustWide: ctx.actor.reachable.length > 1 && !organisationId,
     });
+  });
+
+  // ---- DPIAs: the steps after the screening, risks, sign-off, versions, sharing ----
+
+  const dpiaPage = async (request: FastifyRequest, reply: FastifyReply, id: string, notice?: string, errors?: Record<string, string>) => {
+    const ctx = contextOf(request, services);
+    const view = await dpiaView(ctx, id);
+    return reply.page("registers/views/dpia.njk", { view, entry: view.entry, names: KIND_NAMES.dpia, notice, errors, canManage: can(ctx.actor, "registers:manage"), choices: RISK_CHOICES }, errors ? 400 : 200);
+  };
+
+  /** After a DPIA change: back to its page, or the page again with what went wrong. */
+  const dpiaChange = async (request: FastifyRequest, reply: FastifyReply, id: string, done: string, change: () => Promise<unknown>, onError?: (errors: Record<string, string>, values: Record<string, unknown>) => Promise<unknown>) => {
+    try {
+      await change();
+      return reply.redirect(`/registers/dpias/${id}?done=${done}`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return onError ? onError(error.errors, error.values) : dpiaPage(request, reply, id, undefined, error.errors);
+      throw error;
+    }
+  };
+
+  const stepPage = async (request: FastifyRequest, reply: FastifyReply, id: string, stepId: string, problem?: { errors: Record<string, string>; values: Record<string, unknown> }) => {
+    const step = stepOf(stepId);
+    if (!step) return reply.callNotFound();
+    const view = await dpiaView(contextOf(request, services), id);
+    const saved = ((view.entry.details["steps"] as Record<string, Record<string, string>> | undefined) ?? {})[step.id] ?? {};
+    return reply.page("registers/views/dpia-step.njk", { view, entry: view.entry, step, values: problem?.values ?? saved, errors: problem?.errors }, problem ? 400 : 200);
+  };
+
+  app.get("/registers/dpias/:id/steps/:step", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id, step } = paramsOr404(stepParams, request.params);
+    return stepPage(request, reply, id, step);
+  });
+
+  app.post("/registers/dpias/:id/steps/:step", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id, step } = paramsOr404(stepParams, request.params);
+    if (!stepOf(step)) return reply.callNotFound();
+    return dpiaChange(request, reply, id, "step", () => saveDpiaStep(contextOf(request, services), id, step as DpiaStepId, request.body), (errors, values) => stepPage(request, reply, id, step, { errors, values }));
+  });
+
+  app.get("/registers/dpias/:id/risks", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id } = paramsOr404(dpiaParams, request.params);
+    const view = await dpiaView(contextOf(request, services), id);
+    return reply.page("registers/views/dpia-risks.njk", { view, entry: view.entry, choices: RISK_CHOICES, values: {} });
+  });
+
+  app.post("/registers/dpias/:id/risks", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id } = paramsOr404(dpiaParams, request.params);
+    return dpiaChange(request, reply, id, "risk", () => addDpiaRisk(contextOf(request, services), id, request.body), async (errors, values) => {
+      const view = await dpiaView(contextOf(request, services), id);
+      return reply.page("registers/views/dpia-risks.njk", { view, entry: view.entry, choices: RISK_CHOICES, values, errors }, 400);
+    });
+  });
+
+  app.post("/registers/dpias/:id/risks/:riskId/remove", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id, riskId } = paramsOr404(riskParams, request.params);
+    return dpiaChange(request, reply, id, "risk-removed", () => removeDpiaRisk(contextOf(request, services), id, riskId));
+  });
+
+  app.post("/registers/dpias/:id/sign", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id } = paramsOr404(dpiaParams, request.params);
+    return dpiaChange(request, reply, id, "signed", () => signDpia(contextOf(request, services), id));
+  });
+
+  app.post("/registers/dpias/:id/new-version", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id } = paramsOr404(dpiaParams, request.params);
+    return dpiaChange(request, reply, id, "new-version", () => startNewVersion(contextOf(request, services), id));
+  });
+
+  app.get("/registers/dpias/:id/versions/:version", { config: { access: "registers:view" } }, async (request, reply) => {
+    const { id, version } = paramsOr404(versionParams, request.params);
+    const signed = await signedVersion(contextOf(request, services), id, version);
+    return reply.page("registers/views/dpia-version.njk", { id, version, signed, risks: scored(risksOf(signed.content)), steps: signed.content["steps"] ?? {}, stepList: DPIA_STEP_LIST, choices: RISK_CHOICES });
+  });
+
+  app.get("/registers/dpias/:id/export.json", { config: { access: "registers:view" } }, async (request, reply) => {
+    const { id } = paramsOr404(dpiaParams, request.params);
+    const entry = await entryOf(contextOf(request, services), "dpia", id);
+    return sendDownload(reply, "application/json; charset=utf-8", `dpia-${entry.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40)}.json`, dpiaAsJson(entry));
+  });
+
+  app.get("/registers/dpias/:id/export.pdf", { config: { access: "registers:view" } }, async (request, reply) => {
+    const { id } = paramsOr404(dpiaParams, request.params);
+    const view = await dpiaView(contextOf(request, services), id);
+    return sendDownload(reply, "application/pdf", `dpia-${londonDateOf(services.clock.now())}.pdf`, Buffer.from(dpiaAsPdf(view)));
+  });
+
+  const importPage = (request: FastifyRequest, reply: FastifyReply, organisationId: string | undefined, errors?: Record<string, string>) => {
+    const ctx = contextOf(request, services);
+    const reachable = organisationsOf(ctx);
+    const target = reachable.find((organisation) => organisation.id === organisationId) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    if (!target) return reply.page("registers/views/choose-school.njk", { names: { one: "DPIA", many: "Import a DPIA" }, path: "dpias/import", organisations: reachable, asQuery: true });
+    return reply.page("registers/views/dpia-import.njk", { organisation: target, errors }, errors ? 400 : 200);
+  };
+
+  app.get("/registers/dpias/import", { config: { access: "registers:manage" } }, async (request, reply) => importPage(request, reply, organisationQuery.parse(request.query ?? {}).organisationId));
+
+  app.post("/registers/dpias/import", { config: { access: "registers:manage", acceptsFiles: true } }, async (request, reply) => {
+    const organisationId = organisationQuery.parse(request.query ?? {}).organisationId ?? "";
+    const ctx = contextOf(request, services);
+    if (!organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) return reply.callNotFound();
+    const upload = uploadedFile(request.body);
+    if (!upload || (upload.filename === "" && upload.bytes.length === 0)) return importPage(request, reply, organisationId, { file: "Select the DPIA’s file (.json)" });
+    if (upload.tooLarge || upload.bytes.length > 1024 * 1024) return importPage(request, reply, organisationId, { file: "The file must be smaller than 1 MB" });
+    try {
+      const id = await importDpia(ctx, organisationId, upload.bytes.toString("utf8"));
+      return reply.redirect(`/registers/dpias/${id}?done=imported`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return importPage(request, reply, organisationId, error.errors);
+      throw error;
+    }
   });
 
   // ---- Retention in practice: the disposal log, and closed cases past their period ----
@@ -215,6 +343,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       organisationId: form.organisationId, organisationName: organisation?.name ?? "",
       owners: await ownerChoices(ctx, form.organisationId),
       suppliers: kind === "processing" ? await entryChoices(ctx, "supplier", form.organisationId) : [],
+      titleAsked: fields?.some((field) => field.name === "title") ?? true,
       fields: fields?.map((field) => ({ ...field, options: field.optionsFrom === "processing" ? activities.map((activity) => ({ id: activity.id, label: activity.title })) : field.options })),
       choices: CHOICES,
       canBeTemplate: isTrust,
@@ -268,8 +397,9 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const kind = registerOf(request.params);
     const { id } = paramsOr404(entryParams, request.params);
     const ctx = contextOf(request, services);
-    const entry = await entryOf(ctx, kind, id);
     const { done } = organisationQuery.parse(request.query ?? {});
+    if (kind === "dpia") return dpiaPage(request, reply, id, done ? DONE[done] : undefined);
+    const entry = await entryOf(ctx, kind, id);
     return reply.page("registers/views/entry.njk", {
       kind, names: KIND_NAMES[kind], entry,
       summary: entryFields(kind, entry, await linkedNames(ctx, kind, entry.organisationId)),

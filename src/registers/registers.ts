@@ -11,14 +11,16 @@ import type { Tx } from "../platform/database/tenant-scope.ts";
 import { notFound } from "../platform/errors.ts";
 import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
-import { ENTRY_SCHEMAS, KIND_NAMES, nextReviewFrom, ONE_EACH, PERSONAL_FIELDS, REGISTER_KINDS, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
+import { DERIVED, ENTRY_SCHEMAS, KEEPS_LATER_PAGES, KIND_NAMES, nextReviewFrom, ONE_EACH, PERSONAL_FIELDS, REGISTER_KINDS, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
 import { STARTER_ACTIVITIES } from "./starter-set.ts";
 import { STARTER_RETENTION } from "./starter-retention.ts";
+import { STARTER_DPIAS } from "./starter-dpias.ts";
 
 /** The entries Steward offers to start a register from, by kind: each added as a draft, once. */
 export const STARTERS: Partial<Record<RegisterKind, readonly ({ key: string; title: string } & Record<string, unknown>)[]>> = {
   processing: STARTER_ACTIVITIES.map((starter) => ({ ...starter, supplierIds: [] })),
   retention: STARTER_RETENTION,
+  dpia: STARTER_DPIAS.map((template) => ({ ...template, ...DERIVED.dpia!(template) })),
 };
 
 /*
@@ -209,7 +211,8 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
   if (!parsed.ok) {
     throw new EntryFormError(parsed.errors, sentValues(form));
   }
-  const { title, status, ownerUserId, reviewOn, details } = splitEntry(parsed.data);
+  const { title, status, ownerUserId, reviewOn, details: answers } = splitEntry(parsed.data);
+  const details = DERIVED[kind]?.(answers) ?? answers;
   return inActorScope(ctx, async (trx) => {
     const existing = target.id ? await findEntry(trx, ctx, kind, target.id, { forUpdate: true }) : undefined;
     const organisationId = existing?.orgId ?? target.organisationId;
@@ -238,9 +241,13 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
       throw new EntryFormError(errors, sentValues(form));
     }
     const isTemplate = organisation.kind === "trust" && (templateBox === "yes" || (templateBox === undefined && existing?.isTemplate === true));
+    if (existing && detailsOf(existing.details)["signed"] === true) {
+      throw new EntryFormError({ title: "This DPIA is signed, so it is frozen: start a new version to change it" }, sentValues(form));
+    }
     const now = ctx.services.clock.now();
     const id = existing?.id ?? randomUUID();
-    const sealed = await sealPersonal(trx, ctx.services.keyring, kind, organisationId, id, details);
+    const kept = existing && KEEPS_LATER_PAGES.includes(kind) ? { ...detailsOf(existing.details), ...details } : details;
+    const sealed = await sealPersonal(trx, ctx.services.keyring, kind, organisationId, id, kept);
     const values = { title, status, ownerUserId, reviewOn, details: JSON.stringify(sealed.details), personal: sealed.personal, isTemplate, changedAt: now, changedBy: ctx.actor.userId };
     if (existing) {
       await trx.updateTable("registerEntries").set({ ...values, version: existing.version + 1 }).where("orgId", "=", organisationId).where("id", "=", id).execute();

@@ -44,6 +44,7 @@ export interface Database {
   supplierNoticeReadings: SupplierNoticeReadingTable;
   disposalRecords: DisposalRecordTable;
   caseDestructionApprovals: CaseDestructionApprovalTable;
+  dpiaVersions: DpiaVersionTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -650,4 +651,15 @@ export interface CaseDestructionApprovalTable {
   retentionEntryId: string;
   approvedBy: string;
   approvedAt: Timestamp;
+}
+
+/** A signed DPIA as it was signed: frozen, one row per version. */
+export interface DpiaVersionTable {
+  orgId: string;
+  entryId: string;
+  version: number;
+  title: string;
+  content: ColumnType<unknown, string, string>;
+  signedBy: string;
+  signedAt: Timestamp;
 }

@@ -62,6 +62,21 @@ const statements = [
   ...guardedByOrganisation("supplier_notice_readings"),
   `grant select, insert on supplier_notice_readings to steward_app`,
 
+  // A signed DPIA, frozen: its whole content as signed. Changes after make a new version; these stay.
+  `create table dpia_versions (
+     org_id uuid not null,
+     entry_id uuid not null,
+     version integer not null check (version >= 1),
+     title text not null,
+     content jsonb not null,
+     signed_by uuid not null,
+     signed_at timestamptz not null,
+     primary key (org_id, entry_id, version),
+     foreign key (org_id, entry_id) references register_entries (org_id, id)
+   )`,
+  ...guardedByOrganisation("dpia_versions"),
+  `grant select, insert on dpia_versions to steward_app`,
+
   // The disposal log: what was destroyed, when, how, by whom and on whose authority. Only ever added to.
   `create table disposal_records (
      org_id uuid not null references organisations (id),
@@ -140,7 +155,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`drop function if exists steward_trust_templates(uuid)`).execute(db);
   await sql.raw(`drop function if exists steward_organisations_with_reviews_due(date)`).execute(db);
-  for (const table of ["case_destruction_approvals", "disposal_records", "register_reminders", "supplier_notice_readings", "register_entries"]) {
+  for (const table of ["dpia_versions", "case_destruction_approvals", "disposal_records", "register_reminders", "supplier_notice_readings", "register_entries"]) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
 }
