@@ -9,7 +9,7 @@ import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, NEEDS_SCHEDULE_1,
  * status); each kind adds its own details, checked here on the server whatever the form sent.
  */
 
-export const REGISTER_KINDS = ["processing", "supplier", "dpia", "retention", "policy", "training", "organisation"] as const;
+export const REGISTER_KINDS = ["processing", "supplier", "dpia", "retention", "policy", "training", "organisation", "audit"] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];
 
 export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path: string; reviewLabel: string; ownerLabel: string }> = {
@@ -19,6 +19,7 @@ export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path:
   retention: { one: "retention rule", many: "Retention schedule", path: "retention", reviewLabel: "Next review", ownerLabel: "Owner" },
   policy: { one: "policy or notice", many: "Policies and privacy notices", path: "policies", reviewLabel: "Next review", ownerLabel: "Owner" },
   training: { one: "training record", many: "Training records", path: "training", reviewLabel: "Refresher due", ownerLabel: "Reminded of the refresher" },
+  audit: { one: "self-audit", many: "Compliance self-audits", path: "self-audits", reviewLabel: "Next audit due", ownerLabel: "Runs the audit" },
   organisation: { one: "ICO registration and DPO", many: "ICO registration and DPO", path: "ico-and-dpo", reviewLabel: "Data protection fee renews on", ownerLabel: "Reminded of the renewal" },
 };
 
@@ -26,7 +27,7 @@ export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path:
 export const PERSONAL_FIELDS: Partial<Record<RegisterKind, readonly string[]>> = { training: ["personName", "evidence"] };
 
 /** Kinds whose form is only their first page: a change keeps the details the later pages saved (a DPIA's steps and risks). */
-export const KEEPS_LATER_PAGES: readonly RegisterKind[] = ["dpia"];
+export const KEEPS_LATER_PAGES: readonly RegisterKind[] = ["dpia", "audit"];
 
 /** Kinds an organisation has one of, at most (not retired). */
 export const ONE_EACH: readonly RegisterKind[] = ["organisation"];
@@ -328,8 +329,11 @@ export const DERIVED: Partial<Record<RegisterKind, (details: Record<string, unkn
   },
 };
 
+/** A self-audit's first page: its name; the answers are given area by area (self-audit.ts). */
+export const auditSchema = z.object({ ...spine });
+
 export const ENTRY_SCHEMAS = {
-  processing: processingSchema, supplier: supplierSchema, dpia: dpiaSchema, retention: retentionSchema, policy: policySchema, training: trainingSchema, organisation: organisationSchema,
+  processing: processingSchema, supplier: supplierSchema, dpia: dpiaSchema, retention: retentionSchema, policy: policySchema, training: trainingSchema, organisation: organisationSchema, audit: auditSchema,
 } as const satisfies Record<RegisterKind, z.ZodType>;
 
 export type ProcessingEntryInput = z.output<typeof processingSchema>;
@@ -351,6 +355,7 @@ export interface FormField {
 
 /** The forms of the registers drawn from their fields (processing and suppliers have their own pages). */
 export const FORM_FIELDS: Partial<Record<RegisterKind, readonly FormField[]>> = {
+  audit: [{ name: "title", label: "Name of the audit", hint: "For example Self-audit, autumn 2026", type: "text" }],
   dpia: [
     { name: "title", label: "What it assesses", hint: "For example CCTV in the playground, or Moving to a new MIS", type: "text" },
     { name: "processingIds", label: "The processing activities it covers", type: "ticks", optionsFrom: "processing", optional: true },

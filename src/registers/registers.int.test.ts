@@ -561,4 +561,49 @@ describe(`the registers (${testEngine})`, () => {
     expect(theirs.body).toContain("Step 7: Sign off and record outcomes");
     expect(theirs.body).toMatch(/Step 7: Sign off[\s\S]{0,400}To do/);
   });
+
+  it("runs a self-audit area by area, red, amber or green with evidence and actions, and shows progress from one audit to the next", async () => {
+    const { licence, dpo } = await school();
+    const newAudit = async (title: string) => {
+      await dpo.agent.get("/registers/self-audits/new");
+      const made = await dpo.agent.post("/registers/self-audits/new", { organisationId: licence.organisationId, title, status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2028" });
+      expect(made.statusCode, made.body.slice(0, 400)).toBe(303);
+      return idFrom(made.headers.location);
+    };
+    const first = await newAudit("Self-audit, spring 2027");
+    const training = /href="\/registers\/training\/([0-9a-f-]{36})"/.exec((await dpo.agent.get("/registers/training")).body)![1]!;
+    const area = (rag: Record<string, string>, extra: Record<string, string> = {}) => ({
+      "induction-rag": rag["induction"]!, "induction-evidenceEntryId": training, "induction-evidence": "", "induction-action": "", "induction-actionOwner": "", "induction-actionDueOn-day": "", "induction-actionDueOn-month": "", "induction-actionDueOn-year": "",
+      "refresher-rag": rag["refresher"]!, "refresher-evidenceEntryId": "", "refresher-evidence": "", "refresher-action": "", "refresher-actionOwner": "", "refresher-actionDueOn-day": "", "refresher-actionDueOn-month": "", "refresher-actionDueOn-year": "",
+      "sensitive-roles-rag": rag["sensitive-roles"]!, "sensitive-roles-evidenceEntryId": "", "sensitive-roles-evidence": "", "sensitive-roles-action": "", "sensitive-roles-actionOwner": "", "sensitive-roles-actionDueOn-day": "", "sensitive-roles-actionDueOn-month": "", "sensitive-roles-actionDueOn-year": "",
+      ...extra,
+    });
+    await dpo.agent.get(`/registers/self-audits/${first}/areas/training`);
+    const noAction = await dpo.agent.post(`/registers/self-audits/${first}/areas/training`, area({ induction: "green", refresher: "red", "sensitive-roles": "amber" }));
+    expect(noAction.statusCode).toBe(400);
+    expect(noAction.body).toContain("Enter the action that would make it green");
+    const saved = await dpo.agent.post(`/registers/self-audits/${first}/areas/training`, area({ induction: "green", refresher: "red", "sensitive-roles": "amber" }, {
+      "refresher-action": "Book the annual refresher.", "refresher-actionOwner": "Business manager", "refresher-actionDueOn-day": "1", "refresher-actionDueOn-month": "4", "refresher-actionDueOn-year": "2027",
+      "sensitive-roles-action": "DSL course.", "sensitive-roles-actionOwner": "Head", "sensitive-roles-actionDueOn-day": "1", "sensitive-roles-actionDueOn-month": "5", "sensitive-roles-actionDueOn-year": "2027",
+    }));
+    expect(saved.statusCode, saved.body.slice(0, 400)).toBe(303);
+    const page = await dpo.agent.get(`/registers/self-audits/${first}`);
+    expect(page.body).toMatch(/id="totals">[\s\S]*1 red[\s\S]*1 amber[\s\S]*1 green[\s\S]*27 to answer/);
+    expect(page.body).toContain("Evidence: <a class=\"govuk-link\" href=\"/registers/training/");
+    expect(page.body).toContain("Action: Book the annual refresher. (Business manager, by 1 Apr 2027)");
+    // Another school's entry cannot be its evidence.
+    const other = await school();
+    const theirs = /href="\/registers\/training\/([0-9a-f-]{36})"/.exec((await other.dpo.agent.get("/registers/training")).body)![1]!;
+    await dpo.agent.get(`/registers/self-audits/${first}/areas/training`);
+    const stolen = await dpo.agent.post(`/registers/self-audits/${first}/areas/training`, area({ induction: "green", refresher: "green", "sensitive-roles": "green" }, { "induction-evidenceEntryId": theirs }));
+    expect(stolen.statusCode).toBe(400);
+    expect((await other.dpo.agent.get(`/registers/self-audits/${first}`)).statusCode).toBe(404);
+
+    steward.clock.advance({ minutes: 5 });
+    const second = await newAudit("Self-audit, autumn 2027");
+    await dpo.agent.get(`/registers/self-audits/${second}/areas/training`);
+    expect((await dpo.agent.post(`/registers/self-audits/${second}/areas/training`, area({ induction: "green", refresher: "green", "sensitive-roles": "green" }))).statusCode).toBe(303);
+    const progress = await dpo.agent.get(`/registers/self-audits/${second}`);
+    expect(progress.body).toMatch(/id="progress"[\s\S]*Self-audit, spring 2027[\s\S]*>1<[\s\S]*Self-audit, autumn 2027 \(this one\)[\s\S]*>0<[\s\S]*>0<[\s\S]*>3</);
+  });
 });

@@ -13,6 +13,8 @@ import { addDisposal, approveDestruction, casesPastRetention, disposalLog, DISPO
 import { tableAsCsv, type Column } from "../platform/spreadsheet.ts";
 import { addDpiaRisk, DPIA_STEPS, dpiaAsJson, dpiaView, importDpia, removeDpiaRisk, saveDpiaStep, signDpia, signedVersion, startNewVersion, stepOf, scored, risksOf, type DpiaStepId } from "./dpia.ts";
 import { LIKELIHOODS, MEASURE_EFFECTS, SEVERITIES } from "./dpia-rules.ts";
+import { areaOf, areaValues, auditView, saveAuditArea } from "./self-audit.ts";
+import { RAG } from "./self-audit-questions.ts";
 import { noticeReadingOf, readSupplierNotice, supplierAnswersFrom, type SupplierNoticeReading } from "./notice-readings.ts";
 import type { Services } from "../platform/services.ts";
 import { londonDateOf } from "../calendar/dates.ts";
@@ -67,6 +69,7 @@ async function linkedNames(ctx: Context, kind: RegisterKind, organisationId: str
 }
 
 const DONE: Record<string, string> = {
+  area: "The answers are saved.",
   step: "The step is saved.",
   risk: "The risk is added.",
   "risk-removed": "The risk is removed.",
@@ -216,6 +219,36 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       return reply.redirect(`/registers/dpias/${id}?done=imported`, 303);
     } catch (error) {
       if (error instanceof EntryFormError) return importPage(request, reply, organisationId, error.errors);
+      throw error;
+    }
+  });
+
+  // ---- The self-audit, area by area ----
+
+  const areaParams = dpiaParams.extend({ area: z.string().regex(/^[a-z-]{3,30}$/) });
+
+  const areaPage = async (request: FastifyRequest, reply: FastifyReply, id: string, areaId: string, problem?: { errors: Record<string, string>; values: Record<string, unknown> }) => {
+    const area = areaOf(areaId);
+    if (!area) return reply.callNotFound();
+    const ctx = contextOf(request, services);
+    const view = await auditView(ctx, id);
+    const evidence = (await Promise.all((["organisation", "policy", "training", "processing", "supplier", "dpia", "retention"] as const).map(async (kind) => (await entryChoices(ctx, kind, view.entry.organisationId)).map((entry) => ({ value: entry.id, text: `${entry.title} (${KIND_NAMES[kind].one})`, kind }))))).flat();
+    return reply.page("registers/views/self-audit-area.njk", { view, entry: view.entry, area, rag: RAG, evidence, values: problem?.values ?? areaValues(view, area.id), errors: problem?.errors }, problem ? 400 : 200);
+  };
+
+  app.get("/registers/self-audits/:id/areas/:area", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id, area } = paramsOr404(areaParams, request.params);
+    return areaPage(request, reply, id, area);
+  });
+
+  app.post("/registers/self-audits/:id/areas/:area", { config: { access: "registers:manage" } }, async (request, reply) => {
+    const { id, area } = paramsOr404(areaParams, request.params);
+    if (!areaOf(area)) return reply.callNotFound();
+    try {
+      await saveAuditArea(contextOf(request, services), id, area, request.body);
+      return reply.redirect(`/registers/self-audits/${id}?done=area`, 303);
+    } catch (error) {
+      if (error instanceof EntryFormError) return areaPage(request, reply, id, area, { errors: error.errors, values: { ...(request.body as Record<string, unknown>) } });
       throw error;
     }
   });
@@ -399,6 +432,10 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const ctx = contextOf(request, services);
     const { done } = organisationQuery.parse(request.query ?? {});
     if (kind === "dpia") return dpiaPage(request, reply, id, done ? DONE[done] : undefined);
+    if (kind === "audit") {
+      const view = await auditView(ctx, id);
+      return reply.page("registers/views/self-audit.njk", { view, entry: view.entry, names: KIND_NAMES.audit, notice: done ? DONE[done] : undefined, canManage: can(ctx.actor, "registers:manage") });
+    }
     const entry = await entryOf(ctx, kind, id);
     return reply.page("registers/views/entry.njk", {
       kind, names: KIND_NAMES[kind], entry,
