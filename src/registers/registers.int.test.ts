@@ -606,4 +606,32 @@ describe(`the registers (${testEngine})`, () => {
     const progress = await dpo.agent.get(`/registers/self-audits/${second}`);
     expect(progress.body).toMatch(/id="progress"[\s\S]*Self-audit, spring 2027[\s\S]*>1<[\s\S]*Self-audit, autumn 2027 \(this one\)[\s\S]*>0<[\s\S]*>0<[\s\S]*>3</);
   });
+
+  it("gives the governors' report the registers: reviews overdue, DPIAs open, training coverage and the self-audit's red items, naming nobody", async () => {
+    const { licence, owner, dpo } = await school();
+    await addPerson(steward.app, steward.clock, owner, "admin", licence.organisationId);
+    await dpo.agent.get("/registers/dpias/starters");
+    expect((await dpo.agent.post("/registers/dpias/starters", { organisationId: licence.organisationId, starters: ["cctv"] })).statusCode).toBe(303);
+    await dpo.agent.get("/registers/processing/new");
+    expect((await dpo.agent.post("/registers/processing/new", { organisationId: licence.organisationId, ...activity({ "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2027" }) })).statusCode).toBe(303);
+    await dpo.agent.get("/registers/self-audits/new");
+    const audit = idFrom((await dpo.agent.post("/registers/self-audits/new", { organisationId: licence.organisationId, title: "Self-audit, spring 2027", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2028" })).headers.location);
+    await dpo.agent.get(`/registers/self-audits/${audit}/areas/leadership`);
+    const answer = (id: string, rag: string, action = "") => ({ [`${id}-rag`]: rag, [`${id}-evidenceEntryId`]: "", [`${id}-evidence`]: "", [`${id}-action`]: action, [`${id}-actionOwner`]: action ? "Head" : "", [`${id}-actionDueOn-day`]: action ? "1" : "", [`${id}-actionDueOn-month`]: action ? "6" : "", [`${id}-actionDueOn-year`]: action ? "2027" : "" });
+    expect((await dpo.agent.post(`/registers/self-audits/${audit}/areas/leadership`, { ...answer("dpo-appointed", "green"), ...answer("governors-report", "red", "Put data protection on the summer agenda."), ...answer("ico-fee", "green") })).statusCode).toBe(303);
+
+    const report = await owner.get("/reports/governors");
+    expect(report.statusCode).toBe(200);
+    const registers = report.body.slice(report.body.indexOf('id="registers"'), report.body.indexOf("</table>", report.body.indexOf('id="registers"')));
+    // One review overdue (the activity due 1 Jan); the CCTV DPIA open; the DPO trained (their role's confirmation), the admin too.
+    expect(registers).toMatch(/>1<\/td>\s*<td[^>]*>1<\/td>\s*<td[^>]*>2 of 2<\/td>\s*<td[^>]*>0</);
+    expect(report.body).toContain("Leadership and oversight: The governors receive a data protection report at least once a year. Action: Put data protection on the summer agenda. (by 1 Jun 2027)");
+    expect(registers).not.toContain(dpo.fullName);
+    const pdf = await owner.get("/reports/governors.pdf");
+    const folder = mkdtempSync(path.join(tmpdir(), "governors-"));
+    writeFileSync(path.join(folder, "report.pdf"), pdf.rawPayload);
+    const text = execFileSync("pdftotext", [path.join(folder, "report.pdf"), "-"], { encoding: "utf8" });
+    expect(text).toContain("The registers today");
+    expect(text.replace(/\s+/g, " ")).toContain("Put data protection on the summer agenda.");
+  });
 });

@@ -6,6 +6,7 @@ import type { CaseType } from "../calendar/deadlines.ts";
 import type { TermDates } from "../calendar/school-days.ts";
 import { daysToRespond, timelinessOf, type TimelinessFacts } from "../cases/response.ts";
 import { WORKFLOWS } from "../cases/workflows.ts";
+import { registersSummary, type RegistersSummary } from "../registers/registers-summary.ts";
 
 /** A school year runs 1 September to 31 August; a report covers one, or one of its three terms. */
 export const TERMS = [
@@ -56,7 +57,7 @@ export interface GovernorsReport {
   startYear: number;
   term: Term | null;
   /** One row per organisation in the report, each over its own term dates. */
-  organisations: { id: string; name: string; period: ReportPeriod; figures: ReportFigures }[];
+  organisations: { id: string; name: string; period: ReportPeriod; figures: ReportFigures; registers: RegistersSummary }[];
   /** The whole trust's figures, when the report covers more than one organisation. */
   total: ReportFigures | null;
   generatedOn: string;
@@ -151,6 +152,7 @@ export async function governorsReport(ctx: Context, request: ReportRequest): Pro
     const terms = await trx.selectFrom("schoolTerms").select(["orgId", "kind", "firstDay", "lastDay"]).where("orgId", "in", organisationIds).execute();
     const rows: GovernorsReport["organisations"] = [];
     const everyCase: TimelinessFacts[] = [];
+    const registers = await registersSummary(trx, organisations.map((organisation) => organisation.id), londonDateOf(ctx.services.clock.now()));
     for (const organisation of organisations) {
       const period = termPeriod(terms.filter((item) => item.orgId === organisation.id), startYear, term);
       const cases = await trx
@@ -161,7 +163,7 @@ export async function governorsReport(ctx: Context, request: ReportRequest): Pro
         .where("receivedOn", "<=", period.last)
         .execute();
       everyCase.push(...cases);
-      rows.push({ id: organisation.id, name: organisation.name, period, figures: figuresOf(cases) });
+      rows.push({ id: organisation.id, name: organisation.name, period, figures: figuresOf(cases), registers: registers.find((summary) => summary.organisationId === organisation.id)! });
       await recordAudit(trx, {
         organisationId: organisation.id,
         actorUserId: ctx.actor.userId,

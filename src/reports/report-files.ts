@@ -57,6 +57,21 @@ export function reportAsPdf(report: GovernorsReport): Uint8Array {
       lines.push({ text: `${figures.notRecorded} closed before Steward recorded when responses were sent: not counted in the share on time.`, size: 9 });
     }
   }
+  lines.push({ text: "The registers today", size: 13, bold: true, gapBefore: 16 });
+  for (const organisation of report.organisations) {
+    const summary = organisation.registers;
+    lines.push(
+      { text: organisation.name, bold: true, gapBefore: 8 },
+      figure("Reviews overdue", summary.reviewsOverdue),
+      figure("DPIAs not yet signed", `${summary.dpiasOpen}${summary.dpiasNeedingIco ? ` (${summary.dpiasNeedingIco} needing the ICO's advice first)` : ""}`),
+      figure("Trained, of those who open sensitive records", `${summary.sensitiveRolesTrained} of ${summary.sensitiveRoles}`),
+      figure("Training refreshers overdue", summary.trainingOverdue),
+    );
+    if (summary.latestAudit) {
+      lines.push({ text: `Red items in "${summary.latestAudit.title}": ${summary.latestAudit.red.length ? "" : "none."}`, size: 10 });
+      for (const item of summary.latestAudit.red) lines.push({ text: `- ${item.area}: ${item.question} Action: ${item.action}${item.actionDueOn ? ` (by ${formatDate(item.actionDueOn)})` : ""}`, size: 9 });
+    }
+  }
   lines.push({ text: "On time: the response was sent on or before the deadline in force (with any clock stops and extensions). Median days: calendar days from receipt to the response being sent.", size: 9, gapBefore: 16 });
   return textPdf(report.title, lines);
 }
