@@ -3,6 +3,7 @@ import { authorise } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
 import { sql } from "kysely";
 import { csvCell } from "../platform/spreadsheet.ts";
+import { KIND_NAMES, type RegisterKind } from "../registers/register-kinds.ts";
 import { recordAudit, type AuditAction } from "./audit.ts";
 
 export interface AuditFilters {
@@ -247,7 +248,7 @@ export async function listAuditEvents(
       } else if (recordUserName && recordUserOrganisationId && row.recordId) {
         [recordName, recordHref] = [await nameOf(recordUserOrganisationId, row.recordId, recordUserName), `/users/${row.recordId}`];
       } else if (registerEntryTitle && registerEntryKind) {
-        [recordName, recordHref] = [registerEntryTitle, `/registers/${registerEntryKind === "supplier" ? "suppliers" : registerEntryKind}/${row.recordId}`];
+        [recordName, recordHref] = [registerEntryTitle, `/registers/${KIND_NAMES[registerEntryKind as RegisterKind]?.path ?? registerEntryKind}/${row.recordId}`];
       } else if (recordOrganisationName) {
         recordName = recordOrganisationName;
       }

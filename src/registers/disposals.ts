@@ -9,6 +9,7 @@ import { peopleNames } from "../cases/cases.ts";
 import { WORKFLOWS } from "../cases/workflows.ts";
 import { readForm } from "../platform/forms.ts";
 import { labelOf, type Condition } from "./lawful-bases.ts";
+import { isUuid } from "./register-kinds.ts";
 import { EntryFormError, auditOfRegister } from "./registers.ts";
 
 /*
@@ -33,7 +34,7 @@ const disposalSchema = z.object({
   method: z.enum(DISPOSAL_METHODS.map((method) => method.id) as [string, ...string[]], { error: "Select how it was destroyed" }),
   disposedBy: z.string().trim().min(1, { error: "Enter who destroyed it" }).max(200, { error: "Who destroyed it must be 200 characters or fewer" }),
   authority: z.string().trim().min(1, { error: "Enter on whose authority (for example the retention schedule, or the DPO)" }).max(500, { error: "The authority must be 500 characters or fewer" }),
-  retentionEntryId: z.string().optional().transform((value) => value || null).refine((value) => value === null || /^[0-9a-f-]{36}$/.test(value), { error: "Select the retention rule from the list" }),
+  retentionEntryId: z.string().optional().transform((value) => value || null).refine((value) => value === null || isUuid(value), { error: "Select the retention rule from the list" }),
   evidence: z.string().trim().max(500, { error: "The evidence must be 500 characters or fewer" }).optional().transform((value) => value || null),
 });
 
@@ -69,7 +70,7 @@ export async function addDisposal(ctx: Context, organisationId: string, form: un
 }
 
 /** The disposal log, newest first, for one organisation or every one the actor reaches. */
-export async function disposalLog(ctx: Context, organisationId?: string): Promise<DisposalRecord[]> {
+export async function disposalLog(ctx: Context, organisationId?: string, audit: "register.list" | "register.export" = "register.list"): Promise<DisposalRecord[]> {
   authorise(ctx.actor, "registers:view");
   if (organisationId) assertReachable(ctx.actor, organisationId);
   const organisationIds = organisationId ? [organisationId] : ctx.actor.organisationIds;
@@ -83,7 +84,7 @@ export async function disposalLog(ctx: Context, organisationId?: string): Promis
       .orderBy("d.recordedAt", "desc")
       .execute();
     const names = await peopleNames(trx, ctx, rows.map((row) => row.recordedBy));
-    for (const id of new Set(rows.map((row) => row.orgId))) await recordAudit(trx, auditOfRegister(ctx, id, "register.list"));
+    for (const id of new Set(rows.map((row) => row.orgId))) await recordAudit(trx, auditOfRegister(ctx, id, audit));
     const organisations = new Map(ctx.actor.reachable.map((organisation) => [organisation.id, organisation.name]));
     return rows.map((row) => ({
       id: row.id, organisationName: organisations.get(row.orgId) ?? "", what: row.what, disposedOn: row.disposedOn, methodName: labelOf(DISPOSAL_METHODS, row.method),

@@ -13,7 +13,7 @@ export const ALWAYS_REQUIRED = [
   { id: "35-3-c", label: "Systematic monitoring of a publicly accessible area on a large scale" },
 ] as const satisfies readonly Condition[];
 
-/** The ICO's list (Article 35(4)). Those marked `withAnother` need a DPIA only with another criterion. */
+/** The ICO's list (Article 35(4)), and WP248's vulnerable people. Those marked `withAnother` need a DPIA only with another criterion. */
 export const ICO_CRITERIA = [
   { id: "innovative", label: "New technology, or a new use of existing technology, including AI", withAnother: true },
   { id: "denial-of-service", label: "Decisions about access to a service, opportunity or benefit, made by automated means or using special category data", withAnother: false },
@@ -25,13 +25,15 @@ export const ICO_CRITERIA = [
   { id: "tracking", label: "Tracking people’s location or behaviour, including online", withAnother: false },
   { id: "children", label: "Children’s or vulnerable people’s data used for marketing, profiling or automated decisions, or an online service offered directly to children", withAnother: false },
   { id: "physical-harm", label: "A breach could put someone’s physical health or safety at risk", withAnother: false },
+  // WP248's criterion of vulnerable data subjects, which the ICO's marked items count with: a school's pupils are children.
+  { id: "vulnerable", label: "The people are children or otherwise vulnerable (counts with the criteria that need another)", withAnother: true },
 ] as const satisfies readonly (Condition & { withAnother: boolean })[];
 
 /** School examples likely to need a DPIA, and the criteria each usually meets (the DPO confirms them). */
 export const SCHOOL_EXAMPLES = [
   { id: "cctv", label: "CCTV over a large area", criteria: ["35-3-c", "tracking"] },
-  { id: "biometrics", label: "Biometrics (such as fingerprint catering)", criteria: ["biometric", "innovative"] },
-  { id: "edtech", label: "A new edtech app or online service for pupils", criteria: ["children", "innovative"] },
+  { id: "biometrics", label: "Biometrics (such as fingerprint catering)", criteria: ["biometric", "vulnerable"] },
+  { id: "edtech", label: "A new edtech app or online service for pupils", criteria: ["children", "innovative", "vulnerable"] },
   { id: "safeguarding", label: "Safeguarding, monitoring or filtering software", criteria: ["tracking", "children", "physical-harm"] },
   { id: "mis", label: "A new MIS or cloud platform holding SEN or health data", criteria: ["35-3-b", "data-matching"] },
   { id: "ai", label: "An AI tool", criteria: ["innovative", "profiling"] },
@@ -61,7 +63,7 @@ export function screen(criteria: readonly string[]): Screening {
     return { needed: true, reasons: [`It is on the ICO’s list of processing that needs one: ${alone.map((item) => item.label).join("; ")}.`] };
   }
   if (ico.length >= 2) {
-    return { needed: true, reasons: [`It meets ${ico.length} of the ICO’s criteria together: ${ico.map((item) => item.label).join("; ")}.`] };
+    return { needed: true, reasons: [`It meets ${ico.length} criteria together: ${ico.map((item) => item.label).join("; ")}.`] };
   }
   if (ico.length === 1) {
     return { needed: false, reasons: [`It meets one criterion that needs another with it (${ico[0]!.label}), and no other. A DPIA is still good practice for major new processing.`] };

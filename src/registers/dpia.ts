@@ -141,23 +141,23 @@ export function scored(risks: readonly Risk[]): ScoredRisk[] {
 }
 
 /** What still stops a DPIA being signed. */
-function stillMissing(entry: RegisterEntry): string[] {
-  const steps = stepsOf(entry);
+function stillMissing(details: Record<string, unknown>): string[] {
+  const steps = (details["steps"] ?? {}) as Record<string, unknown>;
   const missing = DPIA_STEPS.filter((step) => !steps[step.id]).map((step) => `Step ${step.number}: ${step.name}`);
-  if (risksOf(entry.details).length === 0) missing.push("Steps 5 and 6: at least one risk, scored, with its measures");
+  if (risksOf(details).length === 0) missing.push("Steps 5 and 6: at least one risk, scored, with its measures");
   return missing;
 }
 
 /** A DPIA's page: its steps' state, its risks scored before and after, whether the ICO must be consulted, and its signed versions. */
-export async function dpiaView(ctx: Context, id: string): Promise<DpiaView> {
-  const entry = await entryOf(ctx, "dpia", id);
+export async function dpiaView(ctx: Context, id: string, audit: "register.view" | "register.export" = "register.view"): Promise<DpiaView> {
+  const entry = await entryOf(ctx, "dpia", id, audit);
   const steps = stepsOf(entry);
   const versions = await inActorScope(ctx, async (trx) => {
     const rows = await trx.selectFrom("dpiaVersions").select(["version", "signedAt", "signedBy"]).where("orgId", "=", entry.organisationId).where("entryId", "=", entry.id).orderBy("version", "desc").execute();
     const names = await peopleNames(trx, ctx, rows.map((row) => row.signedBy));
     return rows.map((row) => ({ version: row.version, signedAt: row.signedAt, signedByName: names.get(row.signedBy) ?? null }));
   });
-  const missing = stillMissing(entry);
+  const missing = stillMissing(entry.details);
   const signed = entry.details["signed"] === true;
   return {
     entry,
@@ -212,13 +212,13 @@ export async function removeDpiaRisk(ctx: Context, id: string, riskId: string): 
 /** Signs the DPIA: every step done and a risk recorded; its content is frozen as this version. */
 export async function signDpia(ctx: Context, id: string): Promise<number> {
   authorise(ctx.actor, "registers:manage");
-  const view = await dpiaView(ctx, id);
-  if (view.signed) throw new EntryFormError({ signed: "This version is already signed" }, {});
-  if (view.missing.length) throw new EntryFormError({ signed: `Finish these first: ${view.missing.join("; ")}` }, {});
   return inActorScope(ctx, async (trx) => {
+    // Checked under the lock, so a step or risk removed meanwhile cannot leave a DPIA signed unfinished.
     const row = await lockedDpia(trx, ctx, id);
     const details = typeof row.details === "string" ? JSON.parse(row.details) : (row.details as Record<string, unknown>);
     if (details["signed"] === true) throw new EntryFormError({ signed: "This version is already signed" }, {});
+    const missing = stillMissing(details);
+    if (missing.length) throw new EntryFormError({ signed: `Finish these first: ${missing.join("; ")}` }, {});
     const latest = await trx.selectFrom("dpiaVersions").select((eb) => eb.fn.max("version").as("version")).where("orgId", "=", row.orgId).where("entryId", "=", row.id).executeTakeFirst();
     const version = Number(latest?.version ?? 0) + 1;
     const now = ctx.services.clock.now();

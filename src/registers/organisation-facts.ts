@@ -4,7 +4,8 @@ import { changeScope, type Tx } from "../platform/database/tenant-scope.ts";
  * The organisation's own facts from its register entry (ICO registration and DPO): what letters
  * and the public request page say about who the DPO is. A school without its own entry uses its
  * trust's (a trust usually appoints one DPO for all its schools). These are public facts, meant
- * for privacy notices; nothing else of the registers is read here.
+ * for privacy notices; nothing else of the registers is read here. Only an entry marked in use
+ * counts: a draft is not yet what the school says.
  */
 
 export interface OrganisationFacts {
@@ -24,7 +25,7 @@ export async function organisationFactsOf(trx: Tx, organisationId: string, scope
   if (!organisation) return undefined;
   const organisationIds = organisation.parentId ? [organisationId, organisation.parentId] : [organisationId];
   await changeScope(trx, { organisationIds: [...new Set([...scope, ...organisationIds])] });
-  const rows = await trx.selectFrom("registerEntries").select(["orgId", "details"]).where("orgId", "in", organisationIds).where("kind", "=", "organisation").where("status", "!=", "retired").execute();
+  const rows = await trx.selectFrom("registerEntries").select(["orgId", "details"]).where("orgId", "in", organisationIds).where("kind", "=", "organisation").where("status", "=", "active").execute();
   await changeScope(trx, { organisationIds: scope });
   const row = rows.find((candidate) => candidate.orgId === organisationId) ?? rows[0];
   if (!row) return undefined;

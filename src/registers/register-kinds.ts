@@ -26,8 +26,14 @@ export const KIND_NAMES: Record<RegisterKind, { one: string; many: string; path:
 /** The fields of a kind that are about a person: sealed under the organisation's key, never plain in the database. */
 export const PERSONAL_FIELDS: Partial<Record<RegisterKind, readonly string[]>> = { training: ["personName", "evidence"] };
 
-/** Kinds whose form is only their first page: a change keeps the details the later pages saved (a DPIA's steps and risks). */
-export const KEEPS_LATER_PAGES: readonly RegisterKind[] = ["dpia", "audit"];
+/**
+ * Kinds whose form does not hold every detail: a change keeps the ones it does not send (a DPIA's
+ * steps and risks, a self-audit's answers, the user a training record was made for).
+ */
+export const KEEPS_OTHER_DETAILS: readonly RegisterKind[] = ["dpia", "audit", "training"];
+
+/** Kinds a trust can share as templates: not a person's training, its own facts or its own audits. */
+export const TEMPLATE_KINDS: readonly RegisterKind[] = ["processing", "supplier", "dpia", "retention", "policy"];
 
 /** Kinds an organisation has one of, at most (not retired). */
 export const ONE_EACH: readonly RegisterKind[] = ["organisation"];
@@ -46,6 +52,10 @@ export const REVIEW_MONTHS = 12;
 export const nextReviewFrom = (today: string) => addCalendarMonths(today, REVIEW_MONTHS).date;
 
 const ids = (list: readonly Condition[]) => list.map((item) => item.id);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An id as PostgreSQL takes it: anything else is refused before it reaches a query. */
+export const isUuid = (value: string): boolean => UUID.test(value);
 
 /** Ticked boxes: nothing, one value or several, each one the list knows. */
 const ticked = (list: readonly Condition[], what: string) =>
@@ -83,7 +93,7 @@ const uuids = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((value) => (value === undefined ? [] : [value].flat()))
-  .refine((values) => values.every((value) => /^[0-9a-f-]{36}$/.test(value)), { error: "Select from the list" })
+  .refine((values) => values.every((value) => isUuid(value)), { error: "Select from the list" })
   .transform((values) => [...new Set(values)]);
 
 /** The spine every entry has. */
@@ -94,7 +104,7 @@ const spine = {
     .string()
     .optional()
     .transform((value) => value || null)
-    .refine((value) => value === null || /^[0-9a-f-]{36}$/.test(value), { error: "Select who owns it" }),
+    .refine((value) => value === null || isUuid(value), { error: "Select who owns it" }),
   reviewOn: z
     .string({ error: "Enter the date of its next review" })
     .trim()
@@ -175,7 +185,7 @@ export const supplierSchema = z.object({
     .string()
     .optional()
     .transform((value) => value ?? "")
-    .refine((value) => value === "" || /^[0-9a-f-]{36}$/.test(value), { error: "Read the privacy notice again" }),
+    .refine((value) => value === "" || isUuid(value), { error: "Read the privacy notice again" }),
 });
 
 /** What a retention rule says to do when the period ends. */

@@ -38,14 +38,15 @@ export async function registersSummary(trx: Tx, organisationIds: readonly string
   const trainedIds = new Set(trained.map((row) => row.personUserId).filter(Boolean));
   return organisationIds.map((organisationId) => {
     const own = entries.filter((entry) => entry.orgId === organisationId);
-    const dpias = own.filter((entry) => entry.kind === "dpia");
+    // Open: not signed, and screened as needed (one screened as not required is a record, not a task).
+    const open = own.filter((entry) => entry.kind === "dpia" && detailsOf(entry.details)["signed"] !== true && (detailsOf(entry.details)["screening"] as { needed?: boolean } | undefined)?.needed !== false);
     const audits = own.filter((entry) => entry.kind === "audit").sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime());
     const people = sensitive.filter((user) => user.orgId === organisationId);
     return {
       organisationId,
       reviewsOverdue: own.filter((entry) => entry.reviewOn < today).length,
-      dpiasOpen: dpias.filter((entry) => detailsOf(entry.details)["signed"] !== true).length,
-      dpiasNeedingIco: dpias.filter((entry) => needsPriorConsultation((detailsOf(entry.details)["risks"] as Risk[] | undefined) ?? [])).length,
+      dpiasOpen: open.length,
+      dpiasNeedingIco: open.filter((entry) => needsPriorConsultation((detailsOf(entry.details)["risks"] as Risk[] | undefined) ?? [])).length,
       sensitiveRoles: people.length,
       sensitiveRolesTrained: people.filter((user) => trainedIds.has(user.id)).length,
       trainingOverdue: own.filter((entry) => entry.kind === "training" && entry.reviewOn < today).length,

@@ -95,6 +95,10 @@ describe(`the registers (${testEngine})`, () => {
       expect(response.body).toContain("Music lessons");
       expect(response.body).toMatch(/value="parents" checked/);
     }
+    // An id that is not one is refused as a mistake, not a crash.
+    const hyphens = "-".repeat(36);
+    const badLink = await dpo.agent.post("/registers/processing/new", { organisationId: licence.organisationId, ...activity({ supplierIds: hyphens, ownerUserId: hyphens }) });
+    expect(badLink.statusCode).toBe(400);
     // A field the form does not have is refused outright.
     expect((await dpo.agent.post("/registers/processing/new", { organisationId: licence.organisationId, ...activity({ orgId: "x" }) })).statusCode).toBe(400);
     expect(await countEntries(licence.organisationId)).toBe(0);
@@ -230,6 +234,11 @@ describe(`the registers (${testEngine})`, () => {
     const taken = await t.elmDpo.agent.get(`/registers/processing/${copyId}`);
     expect(taken.body).not.toContain('id="template-news"');
     expect(taken.body).toContain("31 days unless needed for an incident.");
+
+    // Unticking the box stops sharing it: a school no longer sees it.
+    await t.trustDpo.agent.get(`/registers/processing/${templateId}/edit`);
+    expect((await t.trustDpo.agent.post(`/registers/processing/${templateId}/edit`, activity({ title: "Trust CCTV", templateAsked: "yes" }))).statusCode).toBe(303);
+    expect((await t.oakDpo.agent.get("/registers/processing")).body).not.toContain('id="templates"');
 
     // The trust's DPO sees every school's entries, with the school named.
     const all = await t.trustDpo.agent.get("/registers/processing");
@@ -462,6 +471,12 @@ describe(`the registers (${testEngine})`, () => {
     const after = await dpo.agent.get("/registers/training");
     expect(after.body).toMatch(/Safeguarding and data protection INSET[\s\S]*?Overdue/);
     expect((await dpo.agent.get(`/registers/training/${idFrom(saved.headers.location)}`)).body).toContain("Priya Teacher-Sealed");
+    // Changing the record made on the role's grant keeps whose it is.
+    await dpo.agent.get(`/registers/training/${confirmedId}/edit`);
+    const edited = await dpo.agent.post(`/registers/training/${confirmedId}/edit`, { ...training, personName: dpo.fullName, title: "Data protection training (confirmed when the role was granted)", provider: "The trust" });
+    expect(edited.statusCode, edited.body.slice(0, 400)).toBe(303);
+    const kept = await sql<{ person: string | null }>`select details->>'personUserId' as person from register_entries where id = ${confirmedId}`.execute(steward.services.database.db);
+    expect(kept.rows[0]!.person).toMatch(/^[0-9a-f-]{36}$/);
     // The name is nowhere in the database as text.
     const raw = await sql<{ row: string }>`select row_to_json(e)::text as row from register_entries e where org_id = ${licence.organisationId} and kind = 'training'`.execute(steward.services.database.db);
     expect(raw.rows.map((row) => row.row).join(" ")).not.toContain("Priya");
@@ -523,6 +538,9 @@ describe(`the registers (${testEngine})`, () => {
     expect(frozen.statusCode).toBe(400);
     await dpo.agent.get(`/registers/dpias/${id}/edit`);
     expect((await dpo.agent.post(`/registers/dpias/${id}/edit`, { title: "Renamed", examples: "biometrics", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027" })).statusCode).toBe(400);
+    // Its owner, status and review date still change: it can be marked no longer in use without a new version.
+    expect((await dpo.agent.post(`/registers/dpias/${id}/edit`, { title: "Fingerprint catering", examples: "biometrics", criteria: ["biometric", "vulnerable"], screeningNotes: "", status: "retired", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2028" })).statusCode).toBe(303);
+    expect((await dpo.agent.get(`/registers/dpias/${id}`)).body).toContain("signed, version 1");
     await dpo.agent.get(`/registers/dpias/${id}`);
     expect((await dpo.agent.post(`/registers/dpias/${id}/new-version`)).statusCode).toBe(303);
     await dpo.agent.get(`/registers/dpias/${id}/steps/need`);

@@ -19,7 +19,7 @@ import { noticeReadingOf, readSupplierNotice, supplierAnswersFrom, type Supplier
 import type { Services } from "../platform/services.ts";
 import { londonDateOf } from "../calendar/dates.ts";
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS } from "./lawful-bases.ts";
-import { CERTIFICATIONS, FORM_FIELDS, ICO_REGISTRATION, KIND_NAMES, kindOfPath, nextReviewFrom, ONE_EACH, REGISTER_KINDS, STATUSES, SUPPLIER_ROLES, type RegisterKind } from "./register-kinds.ts";
+import { CERTIFICATIONS, FORM_FIELDS, ICO_REGISTRATION, KIND_NAMES, kindOfPath, nextReviewFrom, ONE_EACH, REGISTER_KINDS, STATUSES, SUPPLIER_ROLES, type RegisterKind, isUuid } from "./register-kinds.ts";
 import { dpiaAsPdf, entryFields, registerAsCsv, registerAsPdf, registerAsXlsx, registerExport } from "./register-exports.ts";
 import {
   activitiesUsing, addStarters, answerTemplateChange, copyTemplate, entryOf, EntryFormError, listEntries, ownerChoices, recordReview,
@@ -187,13 +187,13 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
 
   app.get("/registers/dpias/:id/export.json", { config: { access: "registers:view" } }, async (request, reply) => {
     const { id } = paramsOr404(dpiaParams, request.params);
-    const entry = await entryOf(contextOf(request, services), "dpia", id);
+    const entry = await entryOf(contextOf(request, services), "dpia", id, "register.export");
     return sendDownload(reply, "application/json; charset=utf-8", `dpia-${entry.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40)}.json`, dpiaAsJson(entry));
   });
 
   app.get("/registers/dpias/:id/export.pdf", { config: { access: "registers:view" } }, async (request, reply) => {
     const { id } = paramsOr404(dpiaParams, request.params);
-    const view = await dpiaView(contextOf(request, services), id);
+    const view = await dpiaView(contextOf(request, services), id, "register.export");
     return sendDownload(reply, "application/pdf", `dpia-${londonDateOf(services.clock.now())}.pdf`, Buffer.from(dpiaAsPdf(view)));
   });
 
@@ -274,7 +274,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
 
   app.post("/registers/disposals/approve", { config: { access: "registers:manage" } }, async (request, reply) => {
     const chosen = (request.body as Record<string, unknown> | undefined)?.["caseIds"];
-    const caseIds = (Array.isArray(chosen) ? chosen : [chosen]).filter((id): id is string => typeof id === "string" && /^[0-9a-f-]{36}$/.test(id));
+    const caseIds = (Array.isArray(chosen) ? chosen : [chosen]).filter((id): id is string => typeof id === "string" && isUuid(id));
     try {
       const approved = await approveDestruction(contextOf(request, services), caseIds);
       return reply.redirect(`/registers/disposals?done=approved-${approved}`, 303);
@@ -315,7 +315,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
 
   app.get("/registers/disposals/export.csv", { config: { access: "registers:view" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
-    const log = await disposalLog(ctx, organisationQuery.parse(request.query ?? {}).organisationId);
+    const log = await disposalLog(ctx, organisationQuery.parse(request.query ?? {}).organisationId, "register.export");
     const columns: Column<DisposalRecord>[] = [
       { header: "School", value: (record) => record.organisationName }, { header: "What", value: (record) => record.what }, { header: "Destroyed on", value: (record) => ({ date: record.disposedOn }) },
       { header: "How", value: (record) => record.methodName }, { header: "By", value: (record) => record.disposedBy }, { header: "Authority", value: (record) => record.authority },
@@ -366,9 +366,10 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
   /** The form for a new entry or a change, with every list it needs. */
   const showForm = async (reply: FastifyReply, ctx: Context, kind: RegisterKind, form: { organisationId: string; entry?: RegisterEntry; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
     const readingId = typeof form.values["noticeReadingId"] === "string" ? form.values["noticeReadingId"] : "";
-    const reading = kind === "supplier" && /^[0-9a-f-]{36}$/.test(readingId) ? await noticeReadingOf(ctx, readingId).catch(() => undefined) : undefined;
+    const reading = kind === "supplier" && isUuid(readingId) ? await noticeReadingOf(ctx, readingId).catch(() => undefined) : undefined;
     const organisation = organisationsOf(ctx).find((candidate) => candidate.id === form.organisationId);
-    const isTrust = ctx.actor.organisation.kind === "trust" && form.organisationId === ctx.actor.organisation.id;
+    // A trust shares what its schools adapt; not a person's training, its own facts or its own audits.
+    const isTrust = ctx.actor.organisation.kind === "trust" && form.organisationId === ctx.actor.organisation.id && !(["training", "organisation", "audit"] as RegisterKind[]).includes(kind);
     const fields = FORM_FIELDS[kind];
     const activities = fields?.some((field) => field.optionsFrom === "processing") ? await entryChoices(ctx, "processing", form.organisationId) : [];
     return reply.page(fields ? "registers/views/entry-form.njk" : `registers/views/${kind}-form.njk`, {
@@ -413,7 +414,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const kind = registerOf(request.params);
     const ctx = contextOf(request, services);
     const { organisationId: organisationField, ...form } = (request.body ?? {}) as Record<string, unknown>;
-    const organisationId = typeof organisationField === "string" && /^[0-9a-f-]{36}$/.test(organisationField) ? organisationField : ctx.actor.organisation.id;
+    const organisationId = typeof organisationField === "string" && isUuid(organisationField) ? organisationField : ctx.actor.organisation.id;
     if (!organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) {
       return reply.callNotFound();
     }
@@ -486,7 +487,12 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const kind = registerOf(request.params);
     const { id } = paramsOr404(entryParams, request.params);
     const answer = field(request.body, "answer") === "use" ? "use" : "keep";
-    await answerTemplateChange(contextOf(request, services), kind, id, answer);
+    try {
+      await answerTemplateChange(contextOf(request, services), kind, id, answer);
+    } catch (error) {
+      if (error instanceof EntryFormError && kind === "dpia") return dpiaPage(request, reply, id, undefined, { signed: Object.values(error.errors)[0]! });
+      throw error;
+    }
     return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${id}?done=${answer === "use" ? "taken" : "kept"}`, 303);
   });
 
@@ -495,7 +501,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const { templateId } = paramsOr404(templateParams, request.params);
     const ctx = contextOf(request, services);
     const organisationId = field(request.body, "organisationId");
-    if (!/^[0-9a-f-]{36}$/.test(organisationId)) return reply.callNotFound();
+    if (!isUuid(organisationId)) return reply.callNotFound();
     const id = await copyTemplate(ctx, kind, templateId, organisationId);
     return reply.redirect(`/registers/${KIND_NAMES[kind].path}/${id}?done=copied`, 303);
   });
@@ -512,15 +518,15 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
   };
 
   /** Reads the notice and goes on to the new supplier's form, filled in from it; a problem comes back to the page. */
-  const readThen = async (request: FastifyRequest, reply: FastifyReply, organisationId: string, notice: () => Promise<{ source: string; text: string }>, field: "text" | "file") => {
+  const readThen = async (request: FastifyRequest, reply: FastifyReply, organisationId: string, notice: () => Promise<{ source: string; text: string }>, field: "text" | "file", values: Record<string, unknown> = {}) => {
     const ctx = contextOf(request, services);
     if (!organisationsOf(ctx).some((organisation) => organisation.id === organisationId)) return reply.callNotFound();
     try {
       const id = await readSupplierNotice(ctx, organisationId, await notice());
       return reply.redirect(`/registers/suppliers/new?organisationId=${organisationId}&reading=${id}`, 303);
     } catch (error) {
-      if (error instanceof EntryFormError) return readPage(request, reply, organisationId, { errors: { [field]: Object.values(error.errors)[0]! } });
-      if ((error instanceof StewardError && error.code === "bad_request") || error instanceof ConversionError) return readPage(request, reply, organisationId, { errors: { [field]: error.message } });
+      if (error instanceof EntryFormError) return readPage(request, reply, organisationId, { errors: { [field]: Object.values(error.errors)[0]! }, values });
+      if ((error instanceof StewardError && error.code === "bad_request") || error instanceof ConversionError) return readPage(request, reply, organisationId, { errors: { [field]: error.message }, values });
       throw error;
     }
   };
@@ -529,7 +535,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
 
   app.post("/registers/suppliers/read", { config: { access: "registers:manage" }, bodyLimit: PASTED_NOTICE_BYTES }, async (request, reply) => {
     const text = field(request.body, "text");
-    return readThen(request, reply, field(request.body, "organisationId"), async () => ({ source: "pasted text", text }), "text");
+    return readThen(request, reply, field(request.body, "organisationId"), async () => ({ source: "pasted text", text }), "text", { text: text.slice(0, 600_000) });
   });
 
   app.post("/registers/suppliers/read/upload", { config: { access: "registers:manage", acceptsFiles: true } }, async (request, reply) => {

@@ -21,12 +21,15 @@ describe("DPIA screening", () => {
     expect(screen(["biometric"]).reasons[0]).toContain("needs another");
     expect(screen(["innovative"]).needed).toBe(false);
     expect(screen(["biometric", "innovative"]).needed).toBe(true);
+    // A school's pupils are children: biometrics with them needs one.
+    expect(screen(["biometric", "vulnerable"]).needed).toBe(true);
+    expect(screen(["vulnerable"]).needed).toBe(false);
     expect(screen([]).needed).toBe(false);
     expect(screen([]).reasons[0]).toContain("good practice");
   });
 
   it("adds the criteria the school examples usually meet", () => {
-    expect(criteriaWithExamples([], ["biometrics"]).sort()).toEqual(["biometric", "innovative"]);
+    expect(criteriaWithExamples([], ["biometrics"]).sort()).toEqual(["biometric", "vulnerable"]);
     expect(screen(criteriaWithExamples([], ["biometrics"])).needed).toBe(true);
     expect(screen(criteriaWithExamples([], ["cctv"])).needed).toBe(true);
     expect(criteriaWithExamples(["genetic"], ["nonsense"])).toEqual(["genetic"]);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Selectable } from "kysely";
 import { inActorScope, type Context } from "../accounts/actor.ts";
-import { assertReachable, authorise } from "../accounts/permissions.ts";
+import { assertReachable, authorise, PERMISSIONS } from "../accounts/permissions.ts";
 import { recordAudit, type AuditAction } from "../audit/audit.ts";
 import { addDays, londonDateOf } from "../calendar/dates.ts";
 import { peopleNames } from "../cases/cases.ts";
@@ -11,7 +11,7 @@ import type { Tx } from "../platform/database/tenant-scope.ts";
 import { notFound } from "../platform/errors.ts";
 import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
-import { DERIVED, ENTRY_SCHEMAS, KEEPS_LATER_PAGES, KIND_NAMES, nextReviewFrom, ONE_EACH, PERSONAL_FIELDS, REGISTER_KINDS, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
+import { DERIVED, ENTRY_SCHEMAS, KEEPS_OTHER_DETAILS, KIND_NAMES, nextReviewFrom, ONE_EACH, TEMPLATE_KINDS, PERSONAL_FIELDS, REGISTER_KINDS, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
 import { STARTER_ACTIVITIES } from "./starter-set.ts";
 import { STARTER_RETENTION } from "./starter-retention.ts";
 import { STARTER_DPIAS } from "./starter-dpias.ts";
@@ -164,16 +164,16 @@ async function findEntry(trx: Tx, ctx: Context, kind: RegisterKind, id: string, 
 }
 
 /** One entry, audited as viewed. */
-export async function entryOf(ctx: Context, kind: RegisterKind, id: string): Promise<RegisterEntry> {
+export async function entryOf(ctx: Context, kind: RegisterKind, id: string, audit: "register.view" | "register.export" = "register.view"): Promise<RegisterEntry> {
   authorise(ctx.actor, "registers:view");
   return inActorScope(ctx, async (trx) => {
     const row = await findEntry(trx, ctx, kind, id);
-    await recordAudit(trx, auditOfRegister(ctx, row.orgId, "register.view", row.id));
+    await recordAudit(trx, auditOfRegister(ctx, row.orgId, audit, row.id));
     return (await entriesFromRows(trx, ctx, [row]))[0]!;
   });
 }
 
-/** Who can own an entry of the organisation: its active people (and its trust's) who are not auditors. */
+/** Who can own an entry of the organisation: its active people (and its trust's) who can change the registers. */
 export async function ownerChoices(ctx: Context, organisationId: string): Promise<{ id: string; name: string }[]> {
   assertReachable(ctx.actor, organisationId);
   return inActorScope(ctx, (trx) => ownersOf(trx, ctx, organisationId));
@@ -182,7 +182,8 @@ export async function ownerChoices(ctx: Context, organisationId: string): Promis
 async function ownersOf(trx: Tx, ctx: Context, organisationId: string): Promise<{ id: string; name: string }[]> {
   const organisation = await trx.selectFrom("organisations").select("parentId").where("id", "=", organisationId).executeTakeFirstOrThrow();
   const organisationIds = [organisationId, organisation.parentId].filter((id): id is string => id !== null && ctx.actor.organisationIds.includes(id));
-  const users = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", organisationIds).where("deactivatedAt", "is", null).where("role", "!=", "auditor").execute();
+  // Those who can change the registers (staff cannot open them; auditors change nothing).
+  const users = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", organisationIds).where("deactivatedAt", "is", null).where("role", "in", [...PERMISSIONS["registers:manage"].roles]).execute();
   const people = [];
   for (const user of users) {
     people.push({ id: user.id, name: (await openPersonalFields(trx, ctx.services.keyring, user.orgId, user.id, { fullName: user.fullName })).fullName });
@@ -206,7 +207,8 @@ function sentValues(form: unknown): Record<string, unknown> {
  */
 export async function saveEntry(ctx: Context, kind: RegisterKind, target: { organisationId: string; id?: string | undefined }, form: unknown): Promise<{ id: string; organisationId: string }> {
   authorise(ctx.actor, "registers:manage");
-  const { isTemplate: templateBox, ...fields } = (typeof form === "object" && form !== null ? form : {}) as Record<string, unknown>;
+  // The template box sits beside a hidden "templateAsked": an unticked box sends nothing, which must mean no.
+  const { isTemplate: templateBox, templateAsked, ...fields } = (typeof form === "object" && form !== null ? form : {}) as Record<string, unknown>;
   const parsed = readForm(ENTRY_SCHEMAS[kind], fields);
   if (!parsed.ok) {
     throw new EntryFormError(parsed.errors, sentValues(form));
@@ -240,13 +242,17 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
     if (Object.keys(errors).length) {
       throw new EntryFormError(errors, sentValues(form));
     }
-    const isTemplate = organisation.kind === "trust" && (templateBox === "yes" || (templateBox === undefined && existing?.isTemplate === true));
-    if (existing && detailsOf(existing.details)["signed"] === true) {
-      throw new EntryFormError({ title: "This DPIA is signed, so it is frozen: start a new version to change it" }, sentValues(form));
+    const isTemplate = organisation.kind === "trust" && TEMPLATE_KINDS.includes(kind) && (templateBox === "yes" || (templateAsked !== "yes" && existing?.isTemplate === true));
+    // A signed DPIA's content is frozen; who keeps it under review, its status and its review date are not.
+    const frozen = existing && detailsOf(existing.details)["signed"] === true;
+    if (frozen) {
+      const before = detailsOf(existing.details);
+      const changed = title !== existing.title || ["examples", "criteria", "screeningNotes", "processingIds"].some((field) => JSON.stringify(before[field] ?? null) !== JSON.stringify(details[field] ?? null));
+      if (changed) throw new EntryFormError({ title: "This DPIA is signed, so what it says is frozen: start a new version to change it (its owner, status and review date can still change)" }, sentValues(form));
     }
     const now = ctx.services.clock.now();
     const id = existing?.id ?? randomUUID();
-    const kept = existing && KEEPS_LATER_PAGES.includes(kind) ? { ...detailsOf(existing.details), ...details } : details;
+    const kept = frozen ? detailsOf(existing.details) : existing && KEEPS_OTHER_DETAILS.includes(kind) ? { ...detailsOf(existing.details), ...details } : details;
     const sealed = await sealPersonal(trx, ctx.services.keyring, kind, organisationId, id, kept);
     const values = { title, status, ownerUserId, reviewOn, details: JSON.stringify(sealed.details), personal: sealed.personal, isTemplate, changedAt: now, changedBy: ctx.actor.userId };
     if (existing) {
@@ -320,6 +326,17 @@ export interface TrustTemplate {
   changedAt: Date;
 }
 
+/** A template's details as a school's copy starts from them: a DPIA's sign-off is the school's own to give. */
+function copiedDetails(kind: RegisterKind, details: Record<string, unknown>): Record<string, unknown> {
+  // Links name the trust's own entries: the school links its own.
+  if (kind === "processing") return { ...details, supplierIds: [] };
+  if (kind === "retention") return { ...details, processingIds: [] };
+  if (kind !== "dpia") return details;
+  const { signed: _signed, signedOn: _on, signedVersion: _version, draftAfter: _after, ...rest } = details;
+  const { signoff: _signoff, ...steps } = (rest["steps"] as Record<string, unknown> | undefined) ?? {};
+  return { ...rest, steps, processingIds: [] };
+}
+
 /** The template entries of the school's trust (none for a trust or a stand-alone school). */
 async function trustTemplates(trx: Tx, organisationId: string, kind?: RegisterKind): Promise<TrustTemplate[]> {
   const { rows } = await sql<{ id: string; orgId: string; kind: string; title: string; details: unknown; version: number; changedAt: Date }>`
@@ -348,7 +365,7 @@ export async function copyTemplate(ctx: Context, kind: RegisterKind, templateId:
     const now = ctx.services.clock.now();
     const id = randomUUID();
     await trx.insertInto("registerEntries").values({
-      orgId: organisationId, id, kind, title: template.title, status: "draft", ownerUserId: null, reviewOn: nextReviewFrom(today(ctx)), personal: null, details: JSON.stringify({ ...template.details, ...(kind === "processing" ? { supplierIds: [] } : {}) }),
+      orgId: organisationId, id, kind, title: template.title, status: "draft", ownerUserId: null, reviewOn: nextReviewFrom(today(ctx)), personal: null, details: JSON.stringify(copiedDetails(kind, template.details)),
       isTemplate: false, templateId: template.id, templateVersion: template.version, starterKey: null, createdAt: now, createdBy: ctx.actor.userId, changedAt: now, changedBy: ctx.actor.userId,
     }).execute();
     await recordAudit(trx, auditOfRegister(ctx, organisationId, "register.copy", id));
@@ -381,7 +398,12 @@ export async function answerTemplateChange(ctx: Context, kind: RegisterKind, id:
       throw notFound();
     }
     const current = detailsOf(row.details);
-    const details = answer === "use" ? { ...template.details, ...(kind === "processing" ? { supplierIds: current["supplierIds"] ?? [] } : {}) } : current;
+    if (current["signed"] === true && answer === "use") {
+      throw new EntryFormError({ title: "This DPIA is signed, so it is frozen: start a new version to take the trust’s changes" }, {});
+    }
+    // The school's own links stay; the rest is the trust's.
+    const ownLinks = Object.fromEntries(["supplierIds", "processingIds"].filter((field) => field in current).map((field) => [field, current[field]]));
+    const details = answer === "use" ? { ...copiedDetails(kind, template.details), ...ownLinks } : current;
     await trx.updateTable("registerEntries")
       .set({ details: JSON.stringify(details), templateVersion: template.version, ...(answer === "use" ? { version: row.version + 1, changedAt: ctx.services.clock.now(), changedBy: ctx.actor.userId } : {}) })
       .where("orgId", "=", row.orgId).where("id", "=", row.id).execute();

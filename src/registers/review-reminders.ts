@@ -45,6 +45,8 @@ export async function sendReviewReminders(services: ReminderServices): Promise<n
         .where("reviewOn", "<=", addDays(today, REVIEW_WINDOW_DAYS))
         .orderBy("reviewOn")
         .orderBy("title")
+        // The same order in every process, so two claiming at once never wait on each other in turn.
+        .orderBy("id")
         .execute();
       const byRecipient = new Map<string, { email: string; lines: string[] }>();
       let claimedHere = 0;

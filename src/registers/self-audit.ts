@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/audit.ts";
 import { isIsoDate, londonDateOf } from "../calendar/dates.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm } from "../platform/forms.ts";
-import { KIND_NAMES, type RegisterKind } from "./register-kinds.ts";
+import { KIND_NAMES, type RegisterKind, isUuid } from "./register-kinds.ts";
 import { auditOfRegister, EntryFormError, entryOf, type RegisterEntry } from "./registers.ts";
 import { ALL_QUESTIONS, AUDIT_AREAS, RAG, type AuditArea } from "./self-audit-questions.ts";
 
@@ -88,7 +88,7 @@ function areaSchema(area: AuditArea) {
   const shape: Record<string, z.ZodType> = {};
   for (const question of area.questions) {
     shape[`${question.id}-rag`] = z.enum(RAG.map((item) => item.id) as [string, ...string[]], { error: "Select red, amber or green" });
-    shape[`${question.id}-evidenceEntryId`] = z.string().optional().transform((value) => value ?? "").refine((value) => value === "" || /^[0-9a-f-]{36}$/.test(value), { error: "Select the evidence from the list" });
+    shape[`${question.id}-evidenceEntryId`] = z.string().optional().transform((value) => value ?? "").refine((value) => value === "" || isUuid(value), { error: "Select the evidence from the list" });
     shape[`${question.id}-evidence`] = z.string().trim().max(1000, { error: "The evidence must be 1,000 characters or fewer" }).optional().transform((value) => value ?? "");
     shape[`${question.id}-action`] = z.string().trim().max(2000, { error: "The action must be 2,000 characters or fewer" }).optional().transform((value) => value ?? "");
     shape[`${question.id}-actionOwner`] = z.string().trim().max(200, { error: "The action’s owner must be 200 characters or fewer" }).optional().transform((value) => value ?? "");

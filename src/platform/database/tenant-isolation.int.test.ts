@@ -25,13 +25,14 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
     "school_terms", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "kept_forms", "jobs",
     "disclosure_tasks", "disclosure_documents", "disclosure_people", "disclosure_redactions", "disclosure_approvals", "redaction_settings",
     "request_confirmations", "case_requesters", "requester_links", "requester_sessions", "case_messages", "letter_templates", "case_releases", "case_letters",
+    "register_entries", "register_reminders", "supplier_notice_readings", "dpia_versions", "disposal_records", "case_destruction_approvals",
   ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
    * data keys are destroyed in place; erasure requests are closed, never deleted.
    */
   const changeableTables = tenantTables.filter(
-    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals", "redaction_settings", "case_requesters", "requester_links", "case_messages", "case_releases", "case_letters"].includes(table),
+    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals", "redaction_settings", "case_requesters", "requester_links", "case_messages", "case_releases", "case_letters", "register_entries", "register_reminders", "supplier_notice_readings", "dpia_versions", "disposal_records", "case_destruction_approvals"].includes(table),
   );
 
   async function seed(tenant: { org: string; user: string }, label: string) {
@@ -117,6 +118,13 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
       const releaseId = randomUUID();
       await trx.insertInto("caseReleases").values({ orgId: tenant.org, id: releaseId, caseId, contentSha256: "0".repeat(64), sizeBytes: 1, releasedBy: tenant.user, releasedAt: now, expiresAt: now }).execute();
       await trx.insertInto("caseLetters").values({ orgId: tenant.org, id: randomUUID(), caseId, kind: "sar-response", subject: "sealed", body: "sealed", method: "post", sentOn: "2026-11-24", sentBy: tenant.user, sentAt: now, releaseId }).execute();
+      const entryId = randomUUID();
+      await trx.insertInto("registerEntries").values({ orgId: tenant.org, id: entryId, kind: "retention", title: `Rule ${label}`, status: "active", ownerUserId: null, reviewOn: "2027-01-01", details: "{}", personal: null, templateId: null, templateVersion: null, starterKey: null, createdAt: now, createdBy: tenant.user, changedAt: now, changedBy: tenant.user, lastReviewedOn: null }).execute();
+      await trx.insertInto("registerReminders").values({ orgId: tenant.org, entryId, reviewOn: "2027-01-01", bucket: "due", sentAt: now }).execute();
+      await trx.insertInto("supplierNoticeReadings").values({ orgId: tenant.org, id: randomUUID(), source: "pasted text", noticeText: "t", reading: "{}", createdAt: now, createdBy: tenant.user }).execute();
+      await trx.insertInto("dpiaVersions").values({ orgId: tenant.org, entryId, version: 1, title: "t", content: "{}", signedBy: tenant.user, signedAt: now }).execute();
+      await trx.insertInto("disposalRecords").values({ orgId: tenant.org, id: randomUUID(), what: "w", disposedOn: "2026-11-24", method: "shredded", disposedBy: "x", authority: "y", retentionEntryId: entryId, evidence: null, recordedBy: tenant.user, recordedAt: now }).execute();
+      await trx.insertInto("caseDestructionApprovals").values({ orgId: tenant.org, caseId, retentionEntryId: entryId, approvedBy: tenant.user, approvedAt: now }).execute();
     });
   }
 
