@@ -98,7 +98,7 @@ describe(`the registers, in Chromium (${testEngine})`, () => {
   it("the business manager starts a DPIA from the CCTV template and takes it through every step to sign-off", async () => {
     await manager.goto("/registers/dpias");
     await scan(manager);
-    await manager.getByRole("link", { name: "Start from a school template" }).click();
+    await manager.getByRole("link", { name: "Start from a school template" }).first().click();
     await scan(manager);
     for (const box of await manager.locator('input[name="starters"]').all()) {
       if ((await box.getAttribute("value")) !== "cctv") await box.uncheck();
