@@ -7,6 +7,7 @@ import { tableAsCsv, tableAsXlsx, type Cell, type Column } from "../platform/spr
 import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, labelOf, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS, type Condition } from "./lawful-bases.ts";
 import { CERTIFICATIONS, FORM_FIELDS, KIND_NAMES, SUPPLIER_ROLES, type FormField, type RegisterKind } from "./register-kinds.ts";
 import { listEntries, type RegisterEntry } from "./registers.ts";
+import { dpoContactText, organisationFactsOf } from "./organisation-facts.ts";
 import { DPIA_STEPS, type DpiaView } from "./dpia.ts";
 import { LIKELIHOODS, MEASURE_EFFECTS, SEVERITIES } from "./dpia-rules.ts";
 
@@ -37,6 +38,11 @@ export async function registerExport(ctx: Context, kind: RegisterKind, organisat
     for (const dpo of dpos) {
       const { fullName } = await openPersonalFields(trx, ctx.services.keyring, dpo.orgId, dpo.id, { fullName: dpo.fullName });
       dpoNames.set(dpo.orgId, [...(dpoNames.get(dpo.orgId) ?? []), fullName].sort());
+    }
+    // The DPO as the organisation names them (its ICO registration and DPO entry, or its trust's), else the people with the DPO role.
+    for (const organisation of organisations) {
+      const facts = await organisationFactsOf(trx, organisation.id, organisationIds);
+      if (facts?.dpoName) dpoNames.set(organisation.id, [dpoContactText(facts, facts.dpoName)]);
     }
     const suppliers = await trx.selectFrom("registerEntries").select(["id", "title"]).where("orgId", "in", organisationIds).where("kind", "in", ["supplier", "processing"]).execute();
     return {

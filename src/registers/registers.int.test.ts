@@ -442,6 +442,11 @@ describe(`the registers (${testEngine})`, () => {
     const publicPage = await new TestAgent(steward.app, steward.clock).get(`/r/${publicName}`);
     expect(publicPage.body).toContain("Jo Bloggs, Example DPO Services");
     expect(publicPage.body).toContain("number ZA123456");
+    // The record of processing names the DPO as the school does (Article 30(1)(a)).
+    const ropa = await dpo.agent.get("/registers/processing/export.pdf");
+    const folder = mkdtempSync(path.join(tmpdir(), "ropa-dpo-"));
+    writeFileSync(path.join(folder, "ropa.pdf"), ropa.rawPayload);
+    expect(execFileSync("pdftotext", [path.join(folder, "ropa.pdf"), "-"], { encoding: "utf8" }).replace(/\s+/g, " ")).toContain("Data protection officer: Jo Bloggs, Example DPO Services (dpo@example-dpo.example, 01632 960 123)");
     // A subject access response names the DPO.
     await dpo.agent.get("/cases/new");
     const logged = await dpo.agent.post("/cases", { organisationId: licence.organisationId, type: "sar", receivedOn: "2027-01-30", receivedTime: "", channel: "email", requesterName: "Jordan Parent", requesterContact: "", subjectKind: "requester", subjectName: "", summary: "All my data." });
