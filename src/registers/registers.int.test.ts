@@ -657,4 +657,42 @@ describe(`the registers (${testEngine})`, () => {
     expect(text).toContain("The registers today");
     expect(text.replace(/\s+/g, " ")).toContain("Put data protection on the summer agenda.");
   });
+
+  it("checks a supplier's and a policy's answers, saying what is wrong and storing nothing, and records a policy's new version", async () => {
+    const { licence, dpo } = await school();
+    await dpo.agent.get("/registers/suppliers/new");
+    for (const [fields, message] of [
+      [{ role: "" }, "Select whether it is a processor or a controller"],
+      [{ service: "" }, "Enter what the supplier does for the school"],
+      [{ "dpaSignedOn-day": "31", "dpaSignedOn-month": "13", "dpaSignedOn-year": "2026" }, "must be a real date"],
+      [{ certifications: "iso-9001" }, "Select the certifications from the list"],
+    ] as [Record<string, string>, string][]) {
+      const response = await dpo.agent.post("/registers/suppliers/new", { organisationId: licence.organisationId, ...supplier(fields) });
+      expect(response.statusCode, message).toBe(400);
+      expect(response.body).toContain(message);
+    }
+    const policy = (fields: Record<string, string>) => ({
+      title: "Privacy notice for parents", policyKind: "privacy-notice-parents", versionLabel: "3", "approvedOn-day": "10", "approvedOn-month": "9", "approvedOn-year": "2026",
+      approvedBy: "Governing board", publishedAt: "Website, policies page", changes: "", status: "active", ownerUserId: "", "reviewOn-day": "10", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
+    });
+    await dpo.agent.get("/registers/policies/new");
+    const noVersion = await dpo.agent.post("/registers/policies/new", { organisationId: licence.organisationId, ...policy({ versionLabel: "" }) });
+    expect(noVersion.statusCode).toBe(400);
+    expect(noVersion.body).toContain("Enter its version");
+    const badKind = await dpo.agent.post("/registers/policies/new", { organisationId: licence.organisationId, ...policy({ policyKind: "manifesto" }) });
+    expect(badKind.body).toContain("Select what kind of policy or notice it is");
+    expect(await countEntries(licence.organisationId)).toBe(0);
+    const saved = await dpo.agent.post("/registers/policies/new", { organisationId: licence.organisationId, ...policy({}) });
+    expect(saved.statusCode).toBe(303);
+    const id = idFrom(saved.headers.location);
+    await dpo.agent.get(`/registers/policies/${id}/edit`);
+    expect((await dpo.agent.post(`/registers/policies/${id}/edit`, policy({ versionLabel: "4", changes: "Adds the new MIS." }))).statusCode).toBe(303);
+    const page = await dpo.agent.get(`/registers/policies/${id}`);
+    expect(page.body).toContain("Adds the new MIS.");
+    expect(page.body).toContain("Privacy notice: parents and carers");
+    // Each version's change is on the trail.
+    const trail = await dpo.agent.get(`/audit?record=${id}`);
+    expect(trail.body).toContain("Changed a register entry");
+    expect(trail.body).toContain("Added a register entry");
+  });
 });
