@@ -60,7 +60,7 @@ const NAVIGATION: { href: string; text: string; action: Action | Action[] | "sig
   { href: "/outbox", text: "Outbox", action: "outbox:view" },
   { href: "/audit", text: "Audit trail", action: "audit:view" },
   { href: "/settings", text: "Settings", action: "settings:manage" },
-  { href: "/account", text: "Your account", action: "signed-in" },
+  { href: "/account", text: "Account", action: "signed-in" },
 ];
 
 /**

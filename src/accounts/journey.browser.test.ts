@@ -222,7 +222,7 @@ describe(`a trust's first day, in Chromium (${testEngine})`, () => {
     expect(await page.getByRole("link", { name: "Users", exact: true }).count()).toBe(0);
 
     // Their own account: correct their name, ask to change their email, ask for erasure.
-    await page.getByRole("link", { name: "Your account", exact: true }).click();
+    await page.getByRole("link", { name: "Account", exact: true }).click();
     await scan(page, "your account");
     await page.getByRole("link", { name: "Change your full name" }).click();
     await page.getByLabel("Change your full name").fill("");
