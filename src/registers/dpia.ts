@@ -66,6 +66,7 @@ export const DPIA_STEPS = [
       { name: "adviceFollowed", label: "Was the DPO’s advice followed?", type: "radios", options: yesNo },
       { name: "overruledReason", label: "If not, why not", type: "textarea", optional: true },
       { name: "consultationReviewedBy", label: "Consultation responses reviewed by", hint: "If the decision departs from people’s views, say why in the reasons above", type: "text", optional: true },
+      { name: "icoConsultation", label: "If a high risk remains: when the ICO was consulted, and its advice", hint: "Article 36: the processing may not start until the ICO has been consulted", type: "textarea", optional: true },
     ],
   },
 ] as const satisfies readonly { id: string; number: number; name: string; fields: readonly FormField[] }[];
@@ -74,7 +75,9 @@ export type DpiaStepId = (typeof DPIA_STEPS)[number]["id"];
 
 const longText = (label: string, optional = false) => {
   const base = z.string().trim().max(8000, { error: `${label} must be 8,000 characters or fewer` });
-  return optional ? base.optional().transform((value) => value ?? "") : base.min(1, { error: `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` });
+  // A question is answered; anything else is entered.
+  const missing = label.endsWith("?") ? `Answer: ${label}` : `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+  return optional ? base.optional().transform((value) => value ?? "") : base.min(1, { error: missing });
 };
 
 /** Each step's answers, checked: every field it does not mark optional must be answered. */
@@ -111,6 +114,11 @@ const riskSchema = z
     if (level !== "low" && !risk.measure) problem("measure", "Enter the measure that reduces this risk (it is medium or high)");
     if (risk.measure && !risk.effect) problem("effect", "Select whether the measure eliminates, reduces or accepts the risk");
     if (risk.measure && (!risk.likelihoodAfter || !risk.severityAfter)) problem("likelihoodAfter", "Score the risk again as it stands after the measure");
+    // A measure that reduces or eliminates a risk leaves it scored lower; one that changes nothing accepts it.
+    const score = (likelihood: string, severity: string) => (LIKELIHOODS.find((item) => item.id === likelihood)?.score ?? 0) * (SEVERITIES.find((item) => item.id === severity)?.score ?? 0);
+    if ((risk.effect === "reduced" || risk.effect === "eliminated") && risk.likelihoodAfter && risk.severityAfter && score(risk.likelihoodAfter, risk.severityAfter) >= score(risk.likelihood, risk.severity)) {
+      problem("effect", "The risk after the measure is scored no lower than before: score it lower, or say the measure accepts it");
+    }
   });
 
 export interface ScoredRisk extends Risk {
@@ -142,9 +150,13 @@ export function scored(risks: readonly Risk[]): ScoredRisk[] {
 
 /** What still stops a DPIA being signed. */
 function stillMissing(details: Record<string, unknown>): string[] {
-  const steps = (details["steps"] ?? {}) as Record<string, unknown>;
+  const steps = (details["steps"] ?? {}) as Record<string, Record<string, string> | undefined>;
   const missing = DPIA_STEPS.filter((step) => !steps[step.id]).map((step) => `Step ${step.number}: ${step.name}`);
   if (risksOf(details).length === 0) missing.push("Steps 5 and 6: at least one risk, scored, with its measures");
+  // Article 36(1): with a high risk left, the ICO is consulted before the processing starts.
+  if (needsPriorConsultation(risksOf(details)) && steps["signoff"] && !steps["signoff"]["icoConsultation"]) {
+    missing.push("Step 7: a high risk remains, so record when the ICO was consulted and its advice");
+  }
   return missing;
 }
 

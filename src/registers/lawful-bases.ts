@@ -38,6 +38,18 @@ export const ARTICLE_9_CONDITIONS = [
 /** The Article 9 conditions that DPA 2018 s10 ties to a Schedule 1 condition. */
 export const NEEDS_SCHEDULE_1: readonly string[] = ["9-2-b", "9-2-g", "9-2-h", "9-2-i", "9-2-j"];
 
+/**
+ * Which Schedule 1 paragraphs meet each of them (s10(2)–(3)): Part 1's paragraph 1 to 4 for (b),
+ * (h), (i) and (j), any Part 2 paragraph for (g).
+ */
+export const SCHEDULE_1_FOR: Record<string, readonly string[]> = {
+  "9-2-b": ["s1-1"],
+  "9-2-h": ["s1-2"],
+  "9-2-i": ["s1-3"],
+  "9-2-j": ["s1-4"],
+  "9-2-g": ["s1-6", "s1-8", "s1-10", "s1-16", "s1-17", "s1-18", "s1-19"],
+};
+
 /** DPA 2018 Schedule 1 conditions (Part 1, the Part 2 paragraphs schools use, and Part 3 for criminal offence data). */
 export const SCHEDULE_1_CONDITIONS = [
   { id: "s1-1", label: "Para 1 Employment, social security and social protection", hint: "Needs an appropriate policy document" },

@@ -83,25 +83,21 @@ const valuesOf = (reading: NoticeReading, kind: NoticeFactKind) => [...new Set(r
 
 /** A new supplier's answers from a reading, for the DPO to confirm or correct on the supplier form. */
 export function supplierAnswersFrom(reading: NoticeReading): Record<string, string | string[]> {
-  const role = valuesOf(reading, "role");
   const transfers = reading.facts.filter((fact) => fact.kind === "transfer");
   // The reader's values: "outside UK/EEA" (a transfer), or "UK only", "UK/EEA only", "no transfers outside UK/EEA".
   const outside = transfers.filter((fact) => fact.value === "outside UK/EEA");
-  const security = valuesOf(reading, "security").join(" ").toLowerCase();
   return {
     title: valuesOf(reading, "controller")[0] ?? "",
     companyNumber: valuesOf(reading, "company-number")[0] ?? "",
     icoRegistration: valuesOf(reading, "ico-registration")[0] ?? "",
     contact: valuesOf(reading, "privacy-contact").join("\n"),
-    // Processor only when the notice says so and says nothing of being a controller too.
-    role: role.includes("processor") && !role.includes("controller") ? "processor" : role.includes("controller") && !role.includes("processor") ? "controller" : "",
+    // Controller or processor is the DPO's to decide: a notice often covers only the supplier's
+    // website or its own customers, not the school's data (the findings show what it says).
+    role: "",
     dataLocation: [...valuesOf(reading, "hosting"), ...(transfers.length && outside.length === 0 ? [transfers.some((fact) => fact.value === "UK only") ? "UK only" : "UK or EEA"] : [])].join("; "),
     transfers: outside.map((fact) => [fact.value, fact.detail].filter(Boolean).join(": ")).join("\n"),
     subProcessors: [...new Set([...valuesOf(reading, "sub-processor"), ...valuesOf(reading, "analytics")])].join("; "),
-    certifications: [
-      ...(/cyber essentials plus/.test(security) ? ["cyber-essentials-plus"] : /cyber essentials/.test(security) ? ["cyber-essentials"] : []),
-      ...(/iso\s*\/?\s*(iec\s*)?27001/.test(security) ? ["iso-27001"] : []),
-      ...(/soc\s*2/.test(security) ? ["soc-2"] : []),
-    ],
+    // Certifications are not ticked either: a notice often names its host's, not its own.
+    certifications: [],
   };
 }

@@ -202,7 +202,7 @@ export function dpiaAsPdf(view: DpiaView): Uint8Array {
         lines.push({ text: `Risk ${index + 1}: ${risk.description}`, bold: true, gapBefore: 6 });
         lines.push({ text: `Before the measures: ${nameOf(LIKELIHOODS, risk.likelihood)} likelihood, ${nameOf(SEVERITIES, risk.severity)} severity: ${risk.levelBefore} risk.` });
         if (risk.measure) {
-          lines.push({ text: `Measure: ${risk.measure}${risk.measureOwner ? ` (owner: ${risk.measureOwner}${risk.measureDueOn ? `, by ${formatDate(risk.measureDueOn)}` : ""})` : ""}. Effect: ${nameOf(MEASURE_EFFECTS, risk.effect).toLowerCase()}.` });
+          lines.push({ text: `Measure: ${risk.measure.replace(/\.\s*$/, "")}${risk.measureOwner ? ` (owner: ${risk.measureOwner}${risk.measureDueOn ? `, by ${formatDate(risk.measureDueOn)}` : ""})` : ""}. Effect: ${nameOf(MEASURE_EFFECTS, risk.effect).toLowerCase()}.` });
           lines.push({ text: `After the measures: ${nameOf(LIKELIHOODS, risk.likelihoodAfter)} likelihood, ${nameOf(SEVERITIES, risk.severityAfter)} severity: ${risk.levelAfter} risk.${risk.approved ? ` Measure approved: ${risk.approved}.` : ""}` });
         }
       }

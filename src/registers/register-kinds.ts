@@ -2,7 +2,7 @@ import { z } from "zod";
 import { addCalendarMonths, isIsoDate } from "../calendar/dates.ts";
 import { capitalise } from "../platform/forms.ts";
 import { ALWAYS_REQUIRED, criteriaWithExamples, ICO_CRITERIA, SCHOOL_EXAMPLES, screen } from "./dpia-rules.ts";
-import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, NEEDS_SCHEDULE_1, SCHEDULE_1_CONDITIONS, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS, type Condition } from "./lawful-bases.ts";
+import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, labelOf, NEEDS_SCHEDULE_1, SCHEDULE_1_CONDITIONS, SCHEDULE_1_FOR, SPECIAL_CATEGORIES, TRANSFER_SAFEGUARDS, type Condition } from "./lawful-bases.ts";
 
 /*
  * What each register holds. Every entry shares the spine (a title, an owner, a review date and a
@@ -147,6 +147,9 @@ export const processingSchema = z
     if (entry.specialCategories.length > 0 && entry.article9.length === 0) problem("article9", "Select the condition for the special category data (Article 9)");
     const needsSchedule1 = entry.article9.some((id) => NEEDS_SCHEDULE_1.includes(id)) || entry.criminalOffenceData === "yes";
     if (needsSchedule1 && entry.schedule1.length === 0) problem("schedule1", entry.criminalOffenceData === "yes" ? "Select the Schedule 1 condition for the criminal offence data" : "Select the Schedule 1 condition the Article 9 condition needs");
+    // Each of those Article 9 conditions is met by its own Schedule 1 paragraphs (DPA 2018 s10).
+    const unmet = entry.article9.find((id) => SCHEDULE_1_FOR[id] && !SCHEDULE_1_FOR[id]!.some((paragraph) => entry.schedule1.includes(paragraph)));
+    if (entry.schedule1.length > 0 && unmet) problem("schedule1", `${labelOf(ARTICLE_9_CONDITIONS, unmet)} needs ${unmet === "9-2-g" ? "a Schedule 1 Part 2 condition" : labelOf(SCHEDULE_1_CONDITIONS, SCHEDULE_1_FOR[unmet]![0]!)}`);
     if (entry.transfers === "yes" && !entry.transferCountries) problem("transferCountries", "Enter the countries the data goes to");
     if (entry.transfers === "yes" && !entry.transferSafeguard) problem("transferSafeguard", "Select the safeguard for the transfer");
   });

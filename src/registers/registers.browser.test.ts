@@ -128,6 +128,13 @@ describe(`the registers, in Chromium (${testEngine})`, () => {
     await answer("Step 7:", { "Measures approved by": "The head", "Residual risks approved by": "The governors", "The DPO’s advice": "Proceed; check camera angles each year." }, { "Was the DPO’s advice followed?": "Yes" });
     // The template's risks are there, each scored before and after.
     expect(await manager.locator("#risks tbody tr").count()).toBe(3);
+    // On a phone the risks page does not scroll sideways: its table scrolls inside its own region.
+    const dpiaPath = new URL(manager.url()).pathname;
+    await scanner.context().addCookies(await manager.context().cookies());
+    await scanner.setViewportSize({ width: 375, height: 800 });
+    await scanner.goto(`${dpiaPath}/risks`);
+    expect(await scanner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await scanner.setViewportSize({ width: 1024, height: 900 });
     await manager.getByRole("button", { name: "Sign the DPIA" }).click();
     await scan(manager);
     expect(await manager.locator(".govuk-notification-banner--success").textContent()).toContain("The DPIA is signed");

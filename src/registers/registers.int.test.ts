@@ -461,7 +461,7 @@ describe(`the registers (${testEngine})`, () => {
     // Giving the DPO role (with the training confirmed) made their training record.
     const list = await dpo.agent.get("/registers/training");
     expect(list.body).toContain("Data protection training (confirmed when the role was granted)");
-    const confirmedId = /href="\/registers\/training\/([0-9a-f-]{36})">Data protection training/.exec(list.body)![1]!;
+    const confirmedId = /href="\/registers\/training\/([0-9a-f-]{36})">[^<]*: Data protection training/.exec(list.body)![1]!;
     const confirmed = await dpo.agent.get(`/registers/training/${confirmedId}`);
     expect(confirmed.body).toContain(dpo.fullName);
     expect(confirmed.body).toMatch(/Confirmed by [^<]+ when giving the data protection officer role/);
@@ -526,6 +526,15 @@ describe(`the registers (${testEngine})`, () => {
     expect(high.statusCode).toBe(303);
     const flagged = await dpo.agent.get(`/registers/dpias/${id}`);
     expect(flagged.body).toContain('id="prior-consultation"');
+    // With a high risk left it cannot be signed until the ICO's consultation is recorded (Article 36).
+    const unconsulted = await dpo.agent.post(`/registers/dpias/${id}/sign`);
+    expect(unconsulted.statusCode).toBe(400);
+    expect(unconsulted.body).toContain("record when the ICO was consulted and its advice");
+    // A measure said to reduce a risk must leave it scored lower.
+    await dpo.agent.get(`/registers/dpias/${id}/risks`);
+    const notReduced = await dpo.agent.post(`/registers/dpias/${id}/risks`, { description: "Lost cards.", likelihood: "possible", severity: "significant", measure: "Spare cards.", effect: "reduced", likelihoodAfter: "possible", severityAfter: "significant" });
+    expect(notReduced.statusCode).toBe(400);
+    expect(notReduced.body).toContain("scored no lower than before");
     const riskId = /\/risks\/([0-9a-f-]{36})\/remove/.exec((await dpo.agent.get(`/registers/dpias/${id}/risks`)).body)![1]!;
     expect((await dpo.agent.post(`/registers/dpias/${id}/risks/${riskId}/remove`)).statusCode).toBe(303);
     await dpo.agent.get(`/registers/dpias/${id}/risks`);

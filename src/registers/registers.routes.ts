@@ -22,7 +22,7 @@ import { ARTICLE_6_BASES, ARTICLE_9_CONDITIONS, DATA_SUBJECTS, SCHEDULE_1_CONDIT
 import { CERTIFICATIONS, FORM_FIELDS, ICO_REGISTRATION, KIND_NAMES, kindOfPath, nextReviewFrom, ONE_EACH, REGISTER_KINDS, STATUSES, SUPPLIER_ROLES, type RegisterKind, isUuid } from "./register-kinds.ts";
 import { dpiaAsPdf, entryFields, registerAsCsv, registerAsPdf, registerAsXlsx, registerExport } from "./register-exports.ts";
 import {
-  activitiesUsing, addStarters, answerTemplateChange, copyTemplate, entryOf, EntryFormError, listEntries, ownerChoices, recordReview,
+  activitiesUsing, addStarters, nextReviewAfter, answerTemplateChange, copyTemplate, entryOf, EntryFormError, listEntries, ownerChoices, recordReview,
   entryChoices, registerCounts, reviewSchedule, saveEntry, STARTERS, startersNotAdded, templateNewsOf, templatesFor, type RegisterEntry,
 } from "./registers.ts";
 
@@ -407,7 +407,8 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       return reply.callNotFound();
     }
     const prefill = reading ? { ...supplierAnswersFrom(reading.reading), noticeReadingId: reading.id } : {};
-    return showForm(reply, ctx, kind, { organisationId: target, values: { status: "draft", reviewOn: nextReviewFrom(londonDateOf(services.clock.now())), transfers: "no", criminalOffenceData: "no", ...prefill } });
+    const defaults = kind === "processing" ? { transfers: "no", criminalOffenceData: "no" } : {};
+    return showForm(reply, ctx, kind, { organisationId: target, values: { status: "draft", reviewOn: nextReviewFrom(londonDateOf(services.clock.now())), ...defaults, ...prefill } });
   });
 
   app.post("/registers/:register/new", { config: { access: "registers:manage" } }, async (request, reply) => {
@@ -447,7 +448,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
       templateNews: await templateNewsOf(ctx, entry),
       canManage: can(ctx.actor, "registers:manage"),
       notice: done ? DONE[done] : undefined,
-      nextReview: nextReviewFrom(londonDateOf(services.clock.now())),
+      nextReview: nextReviewAfter(kind, entry.reviewOn, londonDateOf(services.clock.now())),
     });
   });
 

@@ -98,6 +98,15 @@ export function auditOfRegister(ctx: Context, organisationId: string, action: Au
 
 const today = (ctx: Context) => londonDateOf(ctx.services.clock.now());
 
+/** A status as the entry's kind says it: a DPIA is signed or a draft, not "in use". */
+function statusNameOf(row: EntryRow): string {
+  if (row.kind === "dpia" && row.status !== "retired") {
+    const details = detailsOf(row.details);
+    return details["signed"] === true ? `Signed (version ${String(details["signedVersion"])})` : details["draftAfter"] ? `Draft of version ${Number(details["draftAfter"]) + 1}` : "Draft";
+  }
+  return STATUSES.find((status) => status.id === row.status)!.name;
+}
+
 async function entriesFromRows(trx: Tx, ctx: Context, rows: EntryRow[]): Promise<RegisterEntry[]> {
   const owners = await peopleNames(trx, ctx, rows.map((row) => row.ownerUserId));
   const names = new Map(ctx.actor.reachable.map((organisation) => [organisation.id, organisation.name]));
@@ -113,7 +122,7 @@ async function entriesFromRows(trx: Tx, ctx: Context, rows: EntryRow[]): Promise
     kind: row.kind as RegisterKind,
     title: row.title,
     status: row.status,
-    statusName: STATUSES.find((status) => status.id === row.status)!.name,
+    statusName: statusNameOf(row),
     ownerUserId: row.ownerUserId,
     ownerName: row.ownerUserId ? (owners.get(row.ownerUserId) ?? null) : null,
     reviewOn: row.reviewOn,
@@ -265,13 +274,19 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
   });
 }
 
+/** A fee renewal or a refresher falls due a year after the last was due (if that is still ahead); any other review, a year after it is done. */
+export function nextReviewAfter(kind: RegisterKind, reviewOn: string, today: string): string {
+  const fromDue = (kind === "organisation" || kind === "training") && nextReviewFrom(reviewOn) > today;
+  return nextReviewFrom(fromDue ? reviewOn : today);
+}
+
 /** Records a review: done today, the next one a year on unless another date is chosen. */
 export async function recordReview(ctx: Context, kind: RegisterKind, id: string, nextReviewOn?: string): Promise<void> {
   authorise(ctx.actor, "registers:manage");
   await inActorScope(ctx, async (trx) => {
     const row = await findEntry(trx, ctx, kind, id, { forUpdate: true });
     const on = today(ctx);
-    const next = nextReviewOn && nextReviewOn > on ? nextReviewOn : nextReviewFrom(on);
+    const next = nextReviewOn && nextReviewOn > on ? nextReviewOn : nextReviewAfter(kind, row.reviewOn, on);
     await trx.updateTable("registerEntries").set({ lastReviewedOn: on, reviewOn: next, changedAt: ctx.services.clock.now(), changedBy: ctx.actor.userId }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
     await recordAudit(trx, auditOfRegister(ctx, row.orgId, "register.review", row.id));
   });

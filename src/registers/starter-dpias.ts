@@ -19,7 +19,7 @@ export const STARTER_DPIAS: readonly Template[] = [
       need: { aims: "To keep pupils, staff and visitors safe and the site secure, and to investigate incidents.", typeOfProcessing: "Recording images of everyone on the site, in the areas the cameras cover.", whyNeeded: "Systematic monitoring of areas people move through, including children." },
       processing: {
         nature: "Cameras record continuously to a recorder in a locked room; named staff view footage after an incident; footage is shared with the police on request and logged.",
-        scope: "Images of pupils, staff, parents and visitors; [number] cameras; kept about 30 days unless needed for an incident.",
+        scope: "Images of pupils, staff, parents and visitors; how many cameras, and where, to be added; kept about 30 days unless needed for an incident.",
         context: "Pupils and staff cannot opt out of being recorded where cameras are; signs at the entrances tell people.",
         purposes: "Safety and security; the effect on people is being recorded; the benefit is deterring and investigating incidents.",
       },
@@ -36,7 +36,7 @@ export const STARTER_DPIAS: readonly Template[] = [
       need: { aims: "To let pupils pay for meals quickly without cash or cards.", typeOfProcessing: "Using a template made from each pupil’s fingerprint to identify them at the till.", whyNeeded: "Biometric data of children used to identify them, with a new technology." },
       processing: {
         nature: "The catering supplier’s system turns a fingerprint into a template and matches it at the till; the template is deleted when the pupil leaves or consent is withdrawn.",
-        scope: "Biometric templates of the pupils whose parents consent; [number] pupils.",
+        scope: "Biometric templates of the pupils whose parents consent; each pupil whose parent consents.",
         context: "Children; the Protection of Freedoms Act 2012 requires a parent’s written consent, and an alternative for any pupil who objects.",
         purposes: "Faster, cashless meals; the effect is the processing of biometric data; the alternative is a card or PIN.",
       },
@@ -52,7 +52,7 @@ export const STARTER_DPIAS: readonly Template[] = [
       need: { aims: "To set and mark work online.", typeOfProcessing: "Pupils’ accounts, work and scores held by the app’s supplier.", whyNeeded: "An online service used directly by children, with a new supplier." },
       processing: {
         nature: "Staff create pupils’ accounts from the MIS; pupils sign in and do work; the supplier hosts the data.",
-        scope: "Names, classes, sign-in details, work and scores; [number] pupils; kept while they use it.",
+        scope: "Names, classes, sign-in details, work and scores; the pupils who use it; kept while they use it.",
         context: "Children, who cannot choose another app; the supplier’s privacy notice read with Steward (see the supplier register).",
         purposes: "Teaching and homework; the benefit is quicker feedback.",
       },

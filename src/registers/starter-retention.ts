@@ -21,11 +21,11 @@ export type RetentionStarter = {
 const row = (key: string, title: string, trigger: string, period: string, action: RetentionStarter["action"], source: RetentionStarter["source"]): RetentionStarter => ({ key, title, trigger, period, action, source, reason: "", caseRecords: [], keepMonths: "", processingIds: [] });
 
 export const STARTER_RETENTION: readonly RetentionStarter[] = [
-  row("pupil-record-primary", "Pupil educational record (primary)", "The pupil leaves the school", "While the pupil is at the school", "transfer", "corroborated"),
+  row("pupil-record-primary", "Pupil educational record (primary)", "The pupil leaves the school", "Kept while the pupil is at the school, then transferred to the next school", "transfer", "corroborated"),
   row("pupil-record-secondary", "Pupil educational record (secondary, last school)", "The pupil’s date of birth", "25 years", "review", "corroborated"),
   row("cp-on-file", "Child protection information on the pupil file", "The pupil’s date of birth", "As the pupil file (in a sealed envelope)", "review", "unverified"),
   row("cp-separate", "Child protection files held separately", "The pupil’s date of birth", "25 years, then review; transferred under separate cover while under 18", "review", "corroborated"),
-  row("iicsa", "Records relevant to IICSA (allegations of child sexual abuse)", "The record is made", "Do not destroy; keep under review", "review", "corroborated"),
+  row("iicsa", "Records relevant to IICSA (allegations of child sexual abuse)", "The record is made", "Do not destroy; keep under review (some trusts use date of birth + 50 years)", "review", "corroborated"),
   row("sen", "SEN files, reviews and individual education plans", "The pupil’s date of birth", "25 years", "review", "unverified"),
   row("ehcp", "EHC plans and amendments; advice to parents on SEN; accessibility strategy", "The pupil’s date of birth", "31 years", "review", "corroborated"),
   row("admission-register", "Admission register", "The date of each entry", "At least 6 years (School Attendance (Pupil Registration) (England) Regulations 2024, reg 7)", "destroy", "verified"),
