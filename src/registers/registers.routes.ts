@@ -59,6 +59,9 @@ function registerOf(params: unknown): RegisterKind {
   return kind;
 }
 
+/** A title as part of a file name: "CCTV on the school site" → "cctv-on-the-school-site". */
+const slugOf = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40).replace(/^-+|-+$/g, "") || "dpia";
+
 /** What the button to a register's starting points says. */
 const STARTER_NAMES: Partial<Record<RegisterKind, string>> = { processing: "Add typical school activities", retention: "Add the IRMS toolkit’s retention periods", dpia: "Start from a school template" };
 
@@ -188,13 +191,13 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
   app.get("/registers/dpias/:id/export.json", { config: { access: "registers:view" } }, async (request, reply) => {
     const { id } = paramsOr404(dpiaParams, request.params);
     const entry = await entryOf(contextOf(request, services), "dpia", id, "register.export");
-    return sendDownload(reply, "application/json; charset=utf-8", `dpia-${entry.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40)}.json`, dpiaAsJson(entry));
+    return sendDownload(reply, "application/json; charset=utf-8", `dpia-${slugOf(entry.title)}.json`, dpiaAsJson(entry));
   });
 
   app.get("/registers/dpias/:id/export.pdf", { config: { access: "registers:view" } }, async (request, reply) => {
     const { id } = paramsOr404(dpiaParams, request.params);
     const view = await dpiaView(contextOf(request, services), id, "register.export");
-    return sendDownload(reply, "application/pdf", `dpia-${londonDateOf(services.clock.now())}.pdf`, Buffer.from(dpiaAsPdf(view)));
+    return sendDownload(reply, "application/pdf", `dpia-${slugOf(view.entry.title)}-${londonDateOf(services.clock.now())}.pdf`, Buffer.from(dpiaAsPdf(view)));
   });
 
   const importPage = (request: FastifyRequest, reply: FastifyReply, organisationId: string | undefined, errors?: Record<string, string>) => {
