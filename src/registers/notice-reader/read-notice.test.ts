@@ -1603,3 +1603,12 @@ describe("more held-out notices", () => {
     expect(reading.flags.filter((flag) => flag.kind === "missing")).toEqual([]);
   });
 });
+
+describe("a notice that has not kept up with the law", () => {
+  it("asks when it was last reviewed if it still cites the Data Protection Act 1998, and not otherwise", () => {
+    const old = readPrivacyNotice("Tiny Apps Ltd processes your data in accordance with the Data Protection Act 1998. We keep records for 2 years.");
+    expect(old.flags.find((flag) => flag.code === "outdated-law")?.sentence).toContain("Data Protection Act 1998");
+    const current = readPrivacyNotice("Tiny Apps Ltd processes your data in accordance with the UK GDPR and the Data Protection Act 2018. We keep records for 2 years.");
+    expect(codes(current)).not.toContain("outdated-law");
+  });
+});

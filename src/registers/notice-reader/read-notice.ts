@@ -1098,6 +1098,9 @@ function flagsFor(facts: NoticeFact[], sentences: Sentence[]): NoticeFlag[] {
     const us = sentences.find((sentence) => /\b(?:based|headquartered|located|incorporated) in (?:the )?(?:US|USA|United States)\b|\bUS[- ]based\b/i.test(sentence.text));
     if (us) question("us-link", "The notice mentions a company in the United States. Ask whether any data goes there and how that transfer is safeguarded.", us.text);
   }
+  // The Data Protection Act 1998 was repealed in May 2018: a notice that still cites it has not been kept up to date.
+  const outdated = sentences.find((sentence) => /\bData Protection Act\s*(?:of\s*)?1998\b|\bDPA\s*1998\b/i.test(sentence.text));
+  if (outdated) question("outdated-law", "The notice cites the Data Protection Act 1998, replaced in 2018 by the UK GDPR and the Data Protection Act 2018. Ask when it was last reviewed.", outdated.text);
   if (sentences.some((sentence) => HIDDEN_EMAIL.test(sentence.text))) question("hidden-email", "An email address is hidden in this copy of the notice ([email protected]). Get the address from the supplier's own page.");
   return flags;
 }
