@@ -17,12 +17,12 @@ import { STARTER_ACTIVITIES } from "./starter-set.ts";
 const activity = (fields: Record<string, string | string[]> = {}): Record<string, string | string[]> => ({
   title: "Music lessons", purposes: "To arrange peripatetic music lessons.", dataSubjects: ["pupils", "parents"], otherDataSubjects: "", dataCategories: "Names, classes, instruments, parents’ contact details.",
   criminalOffenceData: "no", article6: "6-1-e", recipients: "The music service.", transfers: "no", retention: "Current year + 1 year.",
-  securityMeasures: "", systems: "", assetOwner: "Music lead", privacyNotice: "", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
+  securityMeasures: "", systems: "", assetOwner: "Music lead", privacyNotice: "", status: "draft", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
 });
 
 const supplier = (fields: Record<string, string | string[]> = {}): Record<string, string | string[]> => ({
   title: "Harmony Music Ltd", service: "Books and bills music lessons.", role: "processor", companyNumber: "01234567", contact: "privacy@harmony.example", icoRegistration: "ZA123456",
-  dataLocation: "UK", transfers: "", subProcessors: "", noticeAddress: "", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
+  dataLocation: "UK", transfers: "", subProcessors: "", noticeAddress: "", status: "draft", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
 });
 
 describe(`the registers (${testEngine})`, () => {
@@ -46,6 +46,12 @@ describe(`the registers (${testEngine})`, () => {
   /** Entries other than training records (giving someone the DPO role makes theirs). */
   const countEntries = async (organisationId: string) =>
     Number((await sql<{ n: string }>`select count(*) as n from register_entries where org_id = ${organisationId} and kind <> 'training'`.execute(steward.services.database.db)).rows[0]!.n);
+
+  /** Someone the form offers as an owner (an entry in use needs one): the DPO of that school, if offered. */
+  const anOwner = async (agent: TestAgent, path = "/registers/processing/new") => {
+    const options = [...(await agent.get(path)).body.matchAll(/<option value="([0-9a-f-]{36})"[^>]*>([^<]*)</g)];
+    return (options.find(([, , name]) => name!.includes("dpo person")) ?? options[0])![1]!;
+  };
 
   const idFrom = (location: string | undefined) => /\/registers\/[a-z-]+\/([0-9a-f-]{36})/.exec(location ?? "")![1]!;
 
@@ -364,10 +370,11 @@ describe(`the registers (${testEngine})`, () => {
     expect((await dpo.agent.get(`/registers/retention/${admission}`)).body).toContain("Verified against the law or an official source");
     const rule = /href="\/registers\/retention\/([0-9a-f-]{36})">Request and complaint case files in Steward/.exec(list.body)![1]!;
 
-    // The school's own period needs its reason; a rule for Steward's cases needs its months.
+    // The school's own period needs its reason; a rule for Steward's cases needs its months; one in use, its owner.
+    const owner = await anOwner(dpo.agent, `/registers/retention/${rule}/edit`);
     const retention = (fields: Record<string, string | string[]>) => ({
       title: "Request and complaint case files in Steward", trigger: "The case is closed", period: "1 year", action: "destroy", source: "own", reason: "Our choice.",
-      caseRecords: ["sar", "complaint"], keepMonths: "12", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
+      caseRecords: ["sar", "complaint"], keepMonths: "12", status: "active", ownerUserId: owner, "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
     });
     await dpo.agent.get(`/registers/retention/${rule}/edit`);
     const noReason = await dpo.agent.post(`/registers/retention/${rule}/edit`, retention({ reason: "" }));
@@ -375,6 +382,9 @@ describe(`the registers (${testEngine})`, () => {
     expect(noReason.body).toContain("Say why the school keeps these for a different period");
     const noMonths = await dpo.agent.post(`/registers/retention/${rule}/edit`, retention({ keepMonths: "" }));
     expect(noMonths.body).toContain("Enter how many months Steward keeps these cases after they close");
+    const noOwner = await dpo.agent.post(`/registers/retention/${rule}/edit`, retention({ ownerUserId: "" }));
+    expect(noOwner.statusCode).toBe(400);
+    expect(noOwner.body).toContain("an entry in use needs an owner");
     expect((await dpo.agent.post(`/registers/retention/${rule}/edit`, retention({}))).statusCode).toBe(303);
 
     const caseId = await logAndClose(dpo.agent, licence.organisationId);
@@ -416,8 +426,9 @@ describe(`the registers (${testEngine})`, () => {
     const { licence, dpo } = await school();
     const facts = (fields: Record<string, string>) => ({
       title: "ICO registration and DPO", icoRegistration: "za 123456", feeTier: "tier-1", dpoName: "Jo Bloggs, Example DPO Services", dpoEmail: "dpo@example-dpo.example", dpoPhone: "01632 960 123", dpoAddress: "",
-      status: "active", ownerUserId: "", "reviewOn-day": "15", "reviewOn-month": "2", "reviewOn-year": "2027", ...fields,
+      status: "active", ownerUserId: owner, "reviewOn-day": "15", "reviewOn-month": "2", "reviewOn-year": "2027", ...fields,
     });
+    const owner = await anOwner(dpo.agent, "/registers/ico-and-dpo/new");
     await dpo.agent.get("/registers/ico-and-dpo/new");
     const saved = await dpo.agent.post("/registers/ico-and-dpo/new", { organisationId: licence.organisationId, ...facts({}) });
     expect(saved.statusCode, saved.body.slice(0, 500)).toBe(303);
@@ -466,7 +477,7 @@ describe(`the registers (${testEngine})`, () => {
     expect(confirmed.body).toContain(dpo.fullName);
     expect(confirmed.body).toMatch(/Confirmed by [^<]+ when giving the data protection officer role/);
     await dpo.agent.get("/registers/training/new");
-    const training = { personName: "Priya Teacher-Sealed", title: "Safeguarding and data protection INSET", "completedOn-day": "3", "completedOn-month": "9", "completedOn-year": "2025", provider: "The trust", evidence: "INSET register", status: "active", ownerUserId: "", "reviewOn-day": "3", "reviewOn-month": "9", "reviewOn-year": "2026" };
+    const training = { personName: "Priya Teacher-Sealed", title: "Safeguarding and data protection INSET", "completedOn-day": "3", "completedOn-month": "9", "completedOn-year": "2025", provider: "The trust", evidence: "INSET register", status: "active", ownerUserId: await anOwner(dpo.agent, "/registers/training/new"), "reviewOn-day": "3", "reviewOn-month": "9", "reviewOn-year": "2026" };
     const noDate = await dpo.agent.post("/registers/training/new", { organisationId: licence.organisationId, ...training, "completedOn-day": "", "completedOn-month": "", "completedOn-year": "" });
     expect(noDate.statusCode).toBe(400);
     expect(noDate.body).toContain("Enter the date the training was done");
@@ -598,7 +609,7 @@ describe(`the registers (${testEngine})`, () => {
     const { licence, dpo } = await school();
     const newAudit = async (title: string) => {
       await dpo.agent.get("/registers/self-audits/new");
-      const made = await dpo.agent.post("/registers/self-audits/new", { organisationId: licence.organisationId, title, status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2028" });
+      const made = await dpo.agent.post("/registers/self-audits/new", { organisationId: licence.organisationId, title, status: "draft", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2028" });
       expect(made.statusCode, made.body.slice(0, 400)).toBe(303);
       return idFrom(made.headers.location);
     };
@@ -647,7 +658,7 @@ describe(`the registers (${testEngine})`, () => {
     await dpo.agent.get("/registers/processing/new");
     expect((await dpo.agent.post("/registers/processing/new", { organisationId: licence.organisationId, ...activity({ "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2027" }) })).statusCode).toBe(303);
     await dpo.agent.get("/registers/self-audits/new");
-    const audit = idFrom((await dpo.agent.post("/registers/self-audits/new", { organisationId: licence.organisationId, title: "Self-audit, spring 2027", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2028" })).headers.location);
+    const audit = idFrom((await dpo.agent.post("/registers/self-audits/new", { organisationId: licence.organisationId, title: "Self-audit, spring 2027", status: "draft", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "1", "reviewOn-year": "2028" })).headers.location);
     await dpo.agent.get(`/registers/self-audits/${audit}/areas/leadership`);
     const answer = (id: string, rag: string, action = "") => ({ [`${id}-rag`]: rag, [`${id}-evidenceEntryId`]: "", [`${id}-evidence`]: "", [`${id}-action`]: action, [`${id}-actionOwner`]: action ? "Head" : "", [`${id}-actionDueOn-day`]: action ? "1" : "", [`${id}-actionDueOn-month`]: action ? "6" : "", [`${id}-actionDueOn-year`]: action ? "2027" : "" });
     expect((await dpo.agent.post(`/registers/self-audits/${audit}/areas/leadership`, { ...answer("dpo-appointed", "green"), ...answer("governors-report", "red", "Put data protection on the summer agenda."), ...answer("ico-fee", "green") })).statusCode).toBe(303);
@@ -682,7 +693,7 @@ describe(`the registers (${testEngine})`, () => {
     }
     const policy = (fields: Record<string, string>) => ({
       title: "Privacy notice for parents", policyKind: "privacy-notice-parents", versionLabel: "3", "approvedOn-day": "10", "approvedOn-month": "9", "approvedOn-year": "2026",
-      approvedBy: "Governing board", publishedAt: "Website, policies page", changes: "", status: "active", ownerUserId: "", "reviewOn-day": "10", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
+      approvedBy: "Governing board", publishedAt: "Website, policies page", changes: "", status: "draft", ownerUserId: "", "reviewOn-day": "10", "reviewOn-month": "9", "reviewOn-year": "2027", ...fields,
     });
     await dpo.agent.get("/registers/policies/new");
     const noVersion = await dpo.agent.post("/registers/policies/new", { organisationId: licence.organisationId, ...policy({ versionLabel: "" }) });

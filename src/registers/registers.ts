@@ -7,7 +7,7 @@ import { addDays, londonDateOf } from "../calendar/dates.ts";
 import { peopleNames } from "../cases/cases.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
 import type { RegisterEntryTable } from "../platform/database/schema.ts";
-import type { Tx } from "../platform/database/tenant-scope.ts";
+import { changeScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { notFound } from "../platform/errors.ts";
 import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
@@ -107,8 +107,29 @@ function statusNameOf(row: EntryRow): string {
   return STATUSES.find((status) => status.id === row.status)!.name;
 }
 
+/**
+ * The owners' names. An owner may be of the school's trust (a trust DPO owning a school's entry),
+ * which a school's own people cannot otherwise read: the scope widens to the trusts of these
+ * entries' organisations for this one read of names, then goes back.
+ */
+async function ownerNames(trx: Tx, ctx: Context, rows: readonly EntryRow[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(rows.map((row) => row.ownerUserId).filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const organisations = await trx.selectFrom("organisations").select(["id", "parentId"]).where("id", "in", [...new Set(rows.map((row) => row.orgId))]).execute();
+  const parents = organisations.map((organisation) => organisation.parentId).filter((id): id is string => id !== null && !ctx.actor.organisationIds.includes(id));
+  if (parents.length === 0) return peopleNames(trx, ctx, wanted);
+  await changeScope(trx, { organisationIds: [...ctx.actor.organisationIds, ...new Set(parents)] });
+  const users = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("id", "in", wanted).where("orgId", "in", [...ctx.actor.organisationIds, ...parents]).execute();
+  const names = new Map<string, string>();
+  for (const user of users) {
+    names.set(user.id, (await openPersonalFields(trx, ctx.services.keyring, user.orgId, user.id, { fullName: user.fullName })).fullName);
+  }
+  await changeScope(trx, { organisationIds: ctx.actor.organisationIds });
+  return names;
+}
+
 async function entriesFromRows(trx: Tx, ctx: Context, rows: EntryRow[]): Promise<RegisterEntry[]> {
-  const owners = await peopleNames(trx, ctx, rows.map((row) => row.ownerUserId));
+  const owners = await ownerNames(trx, ctx, rows);
   const names = new Map(ctx.actor.reachable.map((organisation) => [organisation.id, organisation.name]));
   const on = today(ctx);
   const personal = new Map<string, Record<string, unknown>>();
@@ -230,6 +251,8 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
     assertReachable(ctx.actor, organisationId);
     const organisation = await trx.selectFrom("organisations").select(["kind"]).where("id", "=", organisationId).executeTakeFirstOrThrow();
     const errors: FieldErrors = {};
+    // Every entry in use has an owner: the person its reviews are for.
+    if (status === "active" && !ownerUserId) errors["ownerUserId"] = "Select who owns it: an entry in use needs an owner, who is reminded of its reviews";
     if (ownerUserId && !(await ownersOf(trx, ctx, organisationId)).some((person) => person.id === ownerUserId)) {
       errors["ownerUserId"] = "Select who owns it from the list";
     }
