@@ -273,6 +273,13 @@ export const policySchema = z.object({
 /** One person's training: the course, when, who gave it, and when the refresher is due (the review date). */
 export const trainingSchema = z.object({
   ...spine,
+  // Left empty, the refresher falls due a year after the training was done.
+  reviewOn: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value ?? "")
+    .refine((value) => value === "" || isIsoDate(value), { error: "The date the refresher is due must be a real date, for example 31 8 2027" }),
   personName: text("the name of the person trained", 200),
   completedOn: z
     .string({ error: "Enter the date the training was done" })

@@ -483,6 +483,10 @@ describe(`the registers (${testEngine})`, () => {
     expect(noDate.body).toContain("Enter the date the training was done");
     const saved = await dpo.agent.post("/registers/training/new", { organisationId: licence.organisationId, ...training });
     expect(saved.statusCode, saved.body.slice(0, 600)).toBe(303);
+    // Left empty, the refresher is due a year after the training.
+    const defaulted = await dpo.agent.post("/registers/training/new", { organisationId: licence.organisationId, ...training, personName: "Sam Office", "reviewOn-day": "", "reviewOn-month": "", "reviewOn-year": "" });
+    expect(defaulted.statusCode, defaulted.body.slice(0, 400)).toBe(303);
+    expect((await dpo.agent.get(defaulted.headers.location!)).body).toContain("3 Sep 2026");
     // The refresher was due in September 2026: overdue.
     const after = await dpo.agent.get("/registers/training");
     expect(after.body).toMatch(/Safeguarding and data protection INSET[\s\S]*?Overdue/);

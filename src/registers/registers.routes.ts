@@ -411,7 +411,9 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     }
     const prefill = reading ? { ...supplierAnswersFrom(reading.reading), noticeReadingId: reading.id } : {};
     const defaults = kind === "processing" ? { transfers: "no", criminalOffenceData: "no" } : {};
-    return showForm(reply, ctx, kind, { organisationId: target, values: { status: "draft", reviewOn: nextReviewFrom(londonDateOf(services.clock.now())), ...defaults, ...prefill } });
+    // A training record's refresher is worked out from the day it was done, unless chosen.
+    const reviewOn = kind === "training" ? "" : nextReviewFrom(londonDateOf(services.clock.now()));
+    return showForm(reply, ctx, kind, { organisationId: target, values: { status: "draft", reviewOn, ...defaults, ...prefill } });
   });
 
   app.post("/registers/:register/new", { config: { access: "registers:manage" } }, async (request, reply) => {

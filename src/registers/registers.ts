@@ -243,7 +243,8 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
   if (!parsed.ok) {
     throw new EntryFormError(parsed.errors, sentValues(form));
   }
-  const { title, status, ownerUserId, reviewOn, details: answers } = splitEntry(parsed.data);
+  const { title, status, ownerUserId, reviewOn: chosenReviewOn, details: answers } = splitEntry(parsed.data);
+  const reviewOn = chosenReviewOn || nextReviewFrom(String(answers["completedOn"]));
   const details = DERIVED[kind]?.(answers) ?? answers;
   return inActorScope(ctx, async (trx) => {
     const existing = target.id ? await findEntry(trx, ctx, kind, target.id, { forUpdate: true }) : undefined;
