@@ -342,9 +342,11 @@ export const dpiaSchema = z.object({
 });
 
 /** What a kind works out from its answers when they are saved: a DPIA's screening result. */
-export const DERIVED: Partial<Record<RegisterKind, (details: Record<string, unknown>) => Record<string, unknown>>> = {
-  dpia: (details) => {
-    const criteria = criteriaWithExamples((details["criteria"] as string[]) ?? [], (details["examples"] as string[]) ?? []);
+export const DERIVED: Partial<Record<RegisterKind, (details: Record<string, unknown>, first?: boolean) => Record<string, unknown>>> = {
+  // The school examples tick their criteria when the DPIA is first saved; after that the criteria are as the DPO leaves them.
+  dpia: (details, first = true) => {
+    const ticked = (details["criteria"] as string[]) ?? [];
+    const criteria = first ? criteriaWithExamples(ticked, (details["examples"] as string[]) ?? []) : ticked;
     return { ...details, criteria, screening: screen(criteria) };
   },
 };

@@ -245,7 +245,7 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
   }
   const { title, status, ownerUserId, reviewOn: chosenReviewOn, details: answers } = splitEntry(parsed.data);
   const reviewOn = chosenReviewOn || nextReviewFrom(String(answers["completedOn"]));
-  const details = DERIVED[kind]?.(answers) ?? answers;
+  const details = DERIVED[kind]?.(answers, !target.id) ?? answers;
   return inActorScope(ctx, async (trx) => {
     const existing = target.id ? await findEntry(trx, ctx, kind, target.id, { forUpdate: true }) : undefined;
     const organisationId = existing?.orgId ?? target.organisationId;
