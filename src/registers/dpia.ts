@@ -116,7 +116,8 @@ const riskSchema = z
     if (risk.measure && (!risk.likelihoodAfter || !risk.severityAfter)) problem("likelihoodAfter", "Score the risk again as it stands after the measure");
     // A measure that reduces or eliminates a risk leaves it scored lower; one that changes nothing accepts it.
     const score = (likelihood: string, severity: string) => (LIKELIHOODS.find((item) => item.id === likelihood)?.score ?? 0) * (SEVERITIES.find((item) => item.id === severity)?.score ?? 0);
-    if ((risk.effect === "reduced" || risk.effect === "eliminated") && risk.likelihoodAfter && risk.severityAfter && score(risk.likelihoodAfter, risk.severityAfter) >= score(risk.likelihood, risk.severity)) {
+    const lowest = score(risk.likelihood, risk.severity) === 1;
+    if ((risk.effect === "reduced" || (risk.effect === "eliminated" && !lowest)) && risk.likelihoodAfter && risk.severityAfter && score(risk.likelihoodAfter, risk.severityAfter) >= score(risk.likelihood, risk.severity)) {
       problem("effect", "The risk after the measure is scored no lower than before: score it lower, or say the measure accepts it");
     }
   });
@@ -149,10 +150,11 @@ export function scored(risks: readonly Risk[]): ScoredRisk[] {
 }
 
 /** What still stops a DPIA being signed. */
-function stillMissing(details: Record<string, unknown>): string[] {
+function stillMissing(details: Record<string, unknown>, ownerUserId: string | null): string[] {
   const steps = (details["steps"] ?? {}) as Record<string, Record<string, string> | undefined>;
   const missing = DPIA_STEPS.filter((step) => !steps[step.id]).map((step) => `Step ${step.number}: ${step.name}`);
   if (risksOf(details).length === 0) missing.push("Steps 5 and 6: at least one risk, scored, with its measures");
+  if (!ownerUserId) missing.push("Who keeps it under review: choose them with “Change the screening”");
   // Article 36(1): with a high risk left, the ICO is consulted before the processing starts.
   if (needsPriorConsultation(risksOf(details)) && steps["signoff"] && !steps["signoff"]["icoConsultation"]) {
     missing.push("Step 7: a high risk remains, so record when the ICO was consulted and its advice");
@@ -169,7 +171,7 @@ export async function dpiaView(ctx: Context, id: string, audit: "register.view" 
     const names = await peopleNames(trx, ctx, rows.map((row) => row.signedBy));
     return rows.map((row) => ({ version: row.version, signedAt: row.signedAt, signedByName: names.get(row.signedBy) ?? null }));
   });
-  const missing = stillMissing(entry.details);
+  const missing = stillMissing(entry.details, entry.ownerUserId);
   const signed = entry.details["signed"] === true;
   return {
     entry,
@@ -229,7 +231,7 @@ export async function signDpia(ctx: Context, id: string): Promise<number> {
     const row = await lockedDpia(trx, ctx, id);
     const details = typeof row.details === "string" ? JSON.parse(row.details) : (row.details as Record<string, unknown>);
     if (details["signed"] === true) throw new EntryFormError({ signed: "This version is already signed" }, {});
-    const missing = stillMissing(details);
+    const missing = stillMissing(details, row.ownerUserId);
     if (missing.length) throw new EntryFormError({ signed: `Finish these first: ${missing.join("; ")}` }, {});
     const latest = await trx.selectFrom("dpiaVersions").select((eb) => eb.fn.max("version").as("version")).where("orgId", "=", row.orgId).where("entryId", "=", row.id).executeTakeFirst();
     const version = Number(latest?.version ?? 0) + 1;
@@ -320,7 +322,8 @@ export async function importDpia(ctx: Context, organisationId: string, json: str
   }
   const { title, status: _status, ownerUserId: _owner, reviewOn, ...answers } = screening.data;
   const { criteria, examples, screeningNotes } = answers;
-  const details = { ...DERIVED.dpia!({ criteria, examples, screeningNotes, processingIds: [] }), steps, risks, importedFrom: data.exportedFrom ?? "" };
+  // The criteria as the exporting school left them (its examples are not ticked again).
+  const details = { ...DERIVED.dpia!({ criteria, examples, screeningNotes, processingIds: [] }, { examples }), steps, risks, importedFrom: data.exportedFrom ?? "" };
   return inActorScope(ctx, async (trx) => {
     const id = randomUUID();
     const now = ctx.services.clock.now();

@@ -342,11 +342,12 @@ export const dpiaSchema = z.object({
 });
 
 /** What a kind works out from its answers when they are saved: a DPIA's screening result. */
-export const DERIVED: Partial<Record<RegisterKind, (details: Record<string, unknown>, first?: boolean) => Record<string, unknown>>> = {
-  // The school examples tick their criteria when the DPIA is first saved; after that the criteria are as the DPO leaves them.
-  dpia: (details, first = true) => {
+export const DERIVED: Partial<Record<RegisterKind, (details: Record<string, unknown>, before?: Record<string, unknown>) => Record<string, unknown>>> = {
+  // A school example ticks its criteria when it is ticked; after that they are as the DPO leaves them.
+  dpia: (details, before) => {
     const ticked = (details["criteria"] as string[]) ?? [];
-    const criteria = first ? criteriaWithExamples(ticked, (details["examples"] as string[]) ?? []) : ticked;
+    const earlier = (before?.["examples"] as string[] | undefined) ?? [];
+    const criteria = criteriaWithExamples(ticked, ((details["examples"] as string[]) ?? []).filter((example) => !earlier.includes(example)));
     return { ...details, criteria, screening: screen(criteria) };
   },
 };

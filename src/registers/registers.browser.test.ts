@@ -126,6 +126,12 @@ describe(`the registers, in Chromium (${testEngine})`, () => {
       "What people are told, and how their rights are supported": "Signs, the CCTV notice, subject access.",
     });
     await answer("Step 7:", { "Measures approved by": "The head", "Residual risks approved by": "The governors", "The DPO’s advice": "Proceed; check camera angles each year." }, { "Was the DPO’s advice followed?": "Yes" });
+    // Who keeps it under review, chosen on the screening page, before it can be signed.
+    expect(await manager.locator("#still-to-do").textContent()).toContain("Who keeps it under review");
+    await manager.getByRole("link", { name: "Change the screening" }).click();
+    await scan(manager);
+    await manager.getByLabel("Keeps it under review").selectOption({ label: managerPerson.fullName });
+    await manager.getByRole("button", { name: "Save" }).click();
     // The template's risks are there, each scored before and after.
     expect(await manager.locator("#risks tbody tr").count()).toBe(3);
     // On a phone the risks page does not scroll sideways: its table scrolls inside its own region.

@@ -506,7 +506,7 @@ describe(`the registers (${testEngine})`, () => {
   it("takes a DPIA from screening through the seven steps to a frozen, signed version, and shares it with another school", async () => {
     const { licence, dpo } = await school();
     await dpo.agent.get("/registers/dpias/new");
-    const made = await dpo.agent.post("/registers/dpias/new", { organisationId: licence.organisationId, title: "Fingerprint catering", examples: "biometrics", criteria: [], screeningNotes: "", status: "draft", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027" });
+    const made = await dpo.agent.post("/registers/dpias/new", { organisationId: licence.organisationId, title: "Fingerprint catering", examples: "biometrics", criteria: [], screeningNotes: "", status: "draft", ownerUserId: await anOwner(dpo.agent, "/registers/dpias/new"), "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027" });
     expect(made.statusCode, made.body.slice(0, 600)).toBe(303);
     const id = idFrom(made.headers.location);
     const page = await dpo.agent.get(`/registers/dpias/${id}`);
@@ -568,7 +568,7 @@ describe(`the registers (${testEngine})`, () => {
     await dpo.agent.get(`/registers/dpias/${id}/edit`);
     expect((await dpo.agent.post(`/registers/dpias/${id}/edit`, { title: "Renamed", examples: "biometrics", status: "active", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2027" })).statusCode).toBe(400);
     // Its owner, status and review date still change: it can be marked no longer in use without a new version.
-    expect((await dpo.agent.post(`/registers/dpias/${id}/edit`, { title: "Fingerprint catering", examples: "biometrics", criteria: ["biometric", "vulnerable"], screeningNotes: "", status: "retired", ownerUserId: "", "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2028" })).statusCode).toBe(303);
+    expect((await dpo.agent.post(`/registers/dpias/${id}/edit`, { title: "Fingerprint catering", examples: "biometrics", criteria: ["vulnerable", "biometric"], screeningNotes: "", status: "retired", ownerUserId: await anOwner(dpo.agent, `/registers/dpias/${id}/edit`), "reviewOn-day": "1", "reviewOn-month": "9", "reviewOn-year": "2028" })).statusCode).toBe(303);
     expect((await dpo.agent.get(`/registers/dpias/${id}`)).body).toContain("signed, version 1");
     await dpo.agent.get(`/registers/dpias/${id}`);
     expect((await dpo.agent.post(`/registers/dpias/${id}/new-version`)).statusCode).toBe(303);

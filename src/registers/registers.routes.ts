@@ -378,7 +378,8 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     return reply.page(fields ? "registers/views/entry-form.njk" : `registers/views/${kind}-form.njk`, {
       kind, names: KIND_NAMES[kind], entry: form.entry, values: form.values, errors: form.errors,
       organisationId: form.organisationId, organisationName: organisation?.name ?? "",
-      owners: await ownerChoices(ctx, form.organisationId),
+      // The current owner stays offered (a trust's person, or someone whose role has changed), so saving keeps them.
+      owners: await ownerChoices(ctx, form.organisationId).then((people) => (form.entry?.ownerUserId && !people.some((person) => person.id === form.entry!.ownerUserId) ? [...people, { id: form.entry.ownerUserId, name: form.entry.ownerName ?? "The current owner" }] : people)),
       suppliers: kind === "processing" ? await entryChoices(ctx, "supplier", form.organisationId) : [],
       titleAsked: fields?.some((field) => field.name === "title") ?? true,
       fields: fields?.map((field) => ({ ...field, options: field.optionsFrom === "processing" ? activities.map((activity) => ({ id: activity.id, label: activity.title })) : field.options })),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readForm } from "../platform/forms.ts";
 import { criteriaWithExamples, needsPriorConsultation, riskLevel, screen, type Risk } from "./dpia-rules.ts";
-import { ENTRY_SCHEMAS, ICO_REGISTRATION, nextReviewFrom } from "./register-kinds.ts";
-import { reviewStateOf, STARTERS } from "./registers.ts";
+import { DERIVED, ENTRY_SCHEMAS, ICO_REGISTRATION, nextReviewFrom } from "./register-kinds.ts";
+import { nextReviewAfter, reviewStateOf, STARTERS } from "./registers.ts";
 import { reviewReminderDue } from "./review-reminders.ts";
 
 describe("DPIA screening", () => {
@@ -33,6 +33,20 @@ describe("DPIA screening", () => {
     expect(screen(criteriaWithExamples([], ["biometrics"])).needed).toBe(true);
     expect(screen(criteriaWithExamples([], ["cctv"])).needed).toBe(true);
     expect(criteriaWithExamples(["genetic"], ["nonsense"])).toEqual(["genetic"]);
+  });
+});
+
+describe("a DPIA's screening as it is saved", () => {
+  it("ticks an example's criteria when the example is ticked, and leaves them as the DPO left them after", () => {
+    const first = DERIVED.dpia!({ examples: ["biometrics"], criteria: [] }) as { criteria: string[]; screening: { needed: boolean } };
+    expect(first.criteria.sort()).toEqual(["biometric", "vulnerable"]);
+    expect(first.screening.needed).toBe(true);
+    // Later the DPO unticks one: it stays unticked, and the screening follows.
+    const changed = DERIVED.dpia!({ examples: ["biometrics"], criteria: ["biometric"] }, { examples: ["biometrics"] }) as { criteria: string[]; screening: { needed: boolean } };
+    expect(changed.criteria).toEqual(["biometric"]);
+    expect(changed.screening.needed).toBe(false);
+    // A newly ticked example adds its own.
+    expect((DERIVED.dpia!({ examples: ["biometrics", "cctv"], criteria: ["biometric"] }, { examples: ["biometrics"] }) as { criteria: string[] }).criteria.sort()).toEqual(["35-3-c", "biometric", "tracking"]);
   });
 });
 
@@ -75,6 +89,15 @@ describe("the review schedule", () => {
     expect(reviewStateOf("2027-02-28", "2027-01-30", "active")).toBe("coming");
     expect(reviewStateOf("2027-03-02", "2027-01-30", "active")).toBe("later");
     expect(reviewStateOf("2020-01-01", "2027-01-30", "retired")).toBe("later");
+  });
+
+  it("renews the data protection fee a year after it was due when paid near or after it, and any other review a year after it is done", () => {
+    expect(nextReviewAfter("organisation", "2027-03-14", "2027-03-01")).toBe("2028-03-14");
+    expect(nextReviewAfter("organisation", "2027-03-14", "2027-04-20")).toBe("2028-03-14");
+    // A click long before the fee is due does not push the renewal a year past the real one.
+    expect(nextReviewAfter("organisation", "2027-12-01", "2027-03-01")).toBe("2028-03-01");
+    expect(nextReviewAfter("training", "2027-12-01", "2027-03-01")).toBe("2028-03-01");
+    expect(nextReviewAfter("processing", "2027-03-14", "2027-03-01")).toBe("2028-03-01");
   });
 
   it("sets the next review a year on, at a month's end where the day does not exist", () => {

@@ -245,7 +245,7 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
   }
   const { title, status, ownerUserId, reviewOn: chosenReviewOn, details: answers } = splitEntry(parsed.data);
   const reviewOn = chosenReviewOn || nextReviewFrom(String(answers["completedOn"]));
-  const details = DERIVED[kind]?.(answers, !target.id) ?? answers;
+  const details = answers;
   return inActorScope(ctx, async (trx) => {
     const existing = target.id ? await findEntry(trx, ctx, kind, target.id, { forUpdate: true }) : undefined;
     const organisationId = existing?.orgId ?? target.organisationId;
@@ -254,7 +254,7 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
     const errors: FieldErrors = {};
     // Every entry in use has an owner: the person its reviews are for.
     if (status === "active" && !ownerUserId) errors["ownerUserId"] = "Select who owns it: an entry in use needs an owner, who is reminded of its reviews";
-    if (ownerUserId && !(await ownersOf(trx, ctx, organisationId)).some((person) => person.id === ownerUserId)) {
+    if (ownerUserId && ownerUserId !== existing?.ownerUserId && !(await ownersOf(trx, ctx, organisationId)).some((person) => person.id === ownerUserId)) {
       errors["ownerUserId"] = "Select who owns it from the list";
     }
     // Entries another names must be the same organisation's, and of the kind named.
@@ -280,12 +280,20 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
     const frozen = existing && detailsOf(existing.details)["signed"] === true;
     if (frozen) {
       const before = detailsOf(existing.details);
-      const changed = title !== existing.title || ["examples", "criteria", "screeningNotes", "processingIds"].some((field) => JSON.stringify(before[field] ?? null) !== JSON.stringify(details[field] ?? null));
+      // Ticked boxes come in the list's order: compared as sets.
+      const same = (a: unknown, b: unknown) => JSON.stringify(Array.isArray(a) ? [...a].sort() : (a ?? null)) === JSON.stringify(Array.isArray(b) ? [...b].sort() : (b ?? null));
+      const changed = title !== existing.title || ["examples", "criteria", "screeningNotes", "processingIds"].some((field) => !same(before[field], details[field]));
       if (changed) throw new EntryFormError({ title: "This DPIA is signed, so what it says is frozen: start a new version to change it (its owner, status and review date can still change)" }, sentValues(form));
+    }
+    // A DPIA is in use once signed, and only then.
+    if (kind === "dpia" && status !== "retired" && (status === "active") !== Boolean(frozen)) {
+      throw new EntryFormError({ status: frozen ? "A signed DPIA is in use, or no longer in use: start a new version to make a draft" : "A DPIA is in use once it is signed: leave it a draft until then" }, sentValues(form));
     }
     const now = ctx.services.clock.now();
     const id = existing?.id ?? randomUUID();
-    const kept = frozen ? detailsOf(existing.details) : existing && KEEPS_OTHER_DETAILS.includes(kind) ? { ...detailsOf(existing.details), ...details } : details;
+    // Worked out from the answers (a DPIA's screening: the examples newly ticked tick their criteria).
+    const derived = DERIVED[kind]?.(details, existing ? detailsOf(existing.details) : undefined) ?? details;
+    const kept = frozen ? detailsOf(existing.details) : existing && KEEPS_OTHER_DETAILS.includes(kind) ? { ...detailsOf(existing.details), ...derived } : derived;
     const sealed = await sealPersonal(trx, ctx.services.keyring, kind, organisationId, id, kept);
     const values = { title, status, ownerUserId, reviewOn, details: JSON.stringify(sealed.details), personal: sealed.personal, isTemplate, changedAt: now, changedBy: ctx.actor.userId };
     if (existing) {
@@ -298,9 +306,12 @@ export async function saveEntry(ctx: Context, kind: RegisterKind, target: { orga
   });
 }
 
-/** A fee renewal or a refresher falls due a year after the last was due (if that is still ahead); any other review, a year after it is done. */
+/**
+ * When the next review falls due once this one is recorded: a year after it is done, except the
+ * data protection fee, which renews a year after it was due when paid within 30 days of that or late.
+ */
 export function nextReviewAfter(kind: RegisterKind, reviewOn: string, today: string): string {
-  const fromDue = (kind === "organisation" || kind === "training") && nextReviewFrom(reviewOn) > today;
+  const fromDue = kind === "organisation" && today >= addDays(reviewOn, -REVIEW_WINDOW_DAYS) && nextReviewFrom(reviewOn) > today;
   return nextReviewFrom(fromDue ? reviewOn : today);
 }
 
@@ -441,7 +452,7 @@ export async function answerTemplateChange(ctx: Context, kind: RegisterKind, id:
       throw new EntryFormError({ title: "This DPIA is signed, so it is frozen: start a new version to take the trust’s changes" }, {});
     }
     // The school's own links stay; the rest is the trust's.
-    const ownLinks = Object.fromEntries(["supplierIds", "processingIds"].filter((field) => field in current).map((field) => [field, current[field]]));
+    const ownLinks = Object.fromEntries(["supplierIds", "processingIds", "draftAfter"].filter((field) => field in current).map((field) => [field, current[field]]));
     const details = answer === "use" ? { ...copiedDetails(kind, template.details), ...ownLinks } : current;
     await trx.updateTable("registerEntries")
       .set({ details: JSON.stringify(details), templateVersion: template.version, ...(answer === "use" ? { version: row.version + 1, changedAt: ctx.services.clock.now(), changedBy: ctx.actor.userId } : {}) })
