@@ -77,6 +77,16 @@ export function criteriaWithExamples(criteria: readonly string[], examples: read
   return [...new Set([...criteria, ...fromExamples])];
 }
 
+/**
+ * A DPIA's content without its sign-off: for a copy, an export, or a new version, which are signed
+ * afresh (step 7's answers and the signed marks belong to the version that was signed).
+ */
+export function withoutSignOff(details: Record<string, unknown>): Record<string, unknown> {
+  const { signed: _signed, signedOn: _on, signedVersion: _version, draftAfter: _after, ...rest } = details;
+  const { signoff: _signoff, ...steps } = (rest["steps"] as Record<string, unknown> | undefined) ?? {};
+  return { ...rest, steps };
+}
+
 export const LIKELIHOODS = [
   { id: "remote", label: "Remote", score: 1 },
   { id: "possible", label: "Possible", score: 2 },

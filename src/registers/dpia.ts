@@ -8,8 +8,8 @@ import { peopleNames } from "../cases/cases.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm } from "../platform/forms.ts";
-import { LIKELIHOODS, MEASURE_EFFECTS, needsPriorConsultation, riskLevel, SEVERITIES, type Risk, type RiskLevel } from "./dpia-rules.ts";
-import { DERIVED, dpiaSchema, nextReviewFrom, type FormField } from "./register-kinds.ts";
+import { LIKELIHOODS, MEASURE_EFFECTS, needsPriorConsultation, riskLevel, SEVERITIES, withoutSignOff, type Risk, type RiskLevel } from "./dpia-rules.ts";
+import { DERIVED, detailsOf, dpiaSchema, nextReviewFrom, type FormField } from "./register-kinds.ts";
 import { auditOfRegister, EntryFormError, entryOf, type RegisterEntry } from "./registers.ts";
 
 /*
@@ -192,7 +192,7 @@ async function changeDraft(ctx: Context, id: string, change: (details: Record<st
   authorise(ctx.actor, "registers:manage");
   await inActorScope(ctx, async (trx) => {
     const row = await lockedDpia(trx, ctx, id);
-    const details = typeof row.details === "string" ? JSON.parse(row.details) : (row.details as Record<string, unknown>);
+    const details = detailsOf(row.details);
     if (details["signed"] === true) {
       throw new EntryFormError({ signed: "This DPIA is signed, so it is frozen: start a new version to change it" }, {});
     }
@@ -229,7 +229,7 @@ export async function signDpia(ctx: Context, id: string): Promise<number> {
   return inActorScope(ctx, async (trx) => {
     // Checked under the lock, so a step or risk removed meanwhile cannot leave a DPIA signed unfinished.
     const row = await lockedDpia(trx, ctx, id);
-    const details = typeof row.details === "string" ? JSON.parse(row.details) : (row.details as Record<string, unknown>);
+    const details = detailsOf(row.details);
     if (details["signed"] === true) throw new EntryFormError({ signed: "This version is already signed" }, {});
     const missing = stillMissing(details, row.ownerUserId);
     if (missing.length) throw new EntryFormError({ signed: `Finish these first: ${missing.join("; ")}` }, {});
@@ -250,12 +250,9 @@ export async function startNewVersion(ctx: Context, id: string): Promise<void> {
   authorise(ctx.actor, "registers:manage");
   await inActorScope(ctx, async (trx) => {
     const row = await lockedDpia(trx, ctx, id);
-    const details = typeof row.details === "string" ? JSON.parse(row.details) : (row.details as Record<string, unknown>);
+    const details = detailsOf(row.details);
     if (details["signed"] !== true) return;
-    const { signed: _signed, signedOn: _on, ...rest } = details;
-    // The sign-off belongs to the version signed: the new one is signed afresh.
-    const { signoff: _signoff, ...steps } = (rest["steps"] as Record<string, unknown>) ?? {};
-    await trx.updateTable("registerEntries").set({ details: JSON.stringify({ ...rest, steps, draftAfter: details["signedVersion"] }), status: "draft", version: row.version + 1, changedAt: ctx.services.clock.now(), changedBy: ctx.actor.userId }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
+    await trx.updateTable("registerEntries").set({ details: JSON.stringify({ ...withoutSignOff(details), draftAfter: details["signedVersion"] }), status: "draft", version: row.version + 1, changedAt: ctx.services.clock.now(), changedBy: ctx.actor.userId }).where("orgId", "=", row.orgId).where("id", "=", row.id).execute();
     await recordAudit(trx, auditOfRegister(ctx, row.orgId, "register.change", row.id));
   });
 }
@@ -268,7 +265,7 @@ export async function signedVersion(ctx: Context, id: string, version: number): 
     if (!row) throw notFound();
     await recordAudit(trx, auditOfRegister(ctx, row.orgId, "register.view", id));
     const names = await peopleNames(trx, ctx, [row.signedBy]);
-    return { title: row.title, content: typeof row.content === "string" ? JSON.parse(row.content) : (row.content as Record<string, unknown>), signedAt: row.signedAt, signedByName: names.get(row.signedBy) ?? null };
+    return { title: row.title, content: detailsOf(row.content), signedAt: row.signedAt, signedByName: names.get(row.signedBy) ?? null };
   });
 }
 
@@ -276,9 +273,9 @@ export async function signedVersion(ctx: Context, id: string, version: number): 
 export const DPIA_EXPORT_FORMAT = "steward-dpia/1";
 
 export function dpiaAsJson(entry: RegisterEntry): string {
-  const { signed: _signed, signedOn: _on, signedVersion: _version, draftAfter: _after, processingIds: _ids, ...details } = entry.details;
-  const { signoff: _signoff, ...steps } = (details["steps"] as Record<string, unknown>) ?? {};
-  return JSON.stringify({ format: DPIA_EXPORT_FORMAT, title: entry.title, exportedFrom: entry.organisationName, details: { ...details, steps } }, null, 2);
+  // Its links name this school's own processing activities: the importer links its own.
+  const { processingIds: _ids, ...details } = withoutSignOff(entry.details);
+  return JSON.stringify({ format: DPIA_EXPORT_FORMAT, title: entry.title, exportedFrom: entry.organisationName, details }, null, 2);
 }
 
 const importSchema = z.object({

@@ -3,6 +3,7 @@ import { inActorScope, type Context } from "../accounts/actor.ts";
 import { assertReachable, authorise } from "../accounts/permissions.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { notFound } from "../platform/errors.ts";
+import { detailsOf } from "./register-kinds.ts";
 import { EntryFormError, auditOfRegister } from "./registers.ts";
 import { MAX_TEXT, readPrivacyNotice, type NoticeFact, type NoticeFactKind, type NoticeReading } from "./notice-reader/read-notice.ts";
 
@@ -72,7 +73,7 @@ export async function noticeReadingOf(ctx: Context, id: string): Promise<Supplie
   if (!row) {
     throw notFound();
   }
-  const reading = (typeof row.reading === "string" ? JSON.parse(row.reading) : row.reading) as NoticeReading;
+  const reading = detailsOf(row.reading) as unknown as NoticeReading;
   const groups = (Object.keys(FACT_KIND_NAMES) as NoticeFactKind[])
     .map((kind) => ({ kind, name: FACT_KIND_NAMES[kind], facts: reading.facts.filter((fact) => fact.kind === kind) }))
     .filter((group) => group.facts.length > 0);

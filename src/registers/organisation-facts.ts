@@ -1,4 +1,5 @@
 import { changeScope, type Tx } from "../platform/database/tenant-scope.ts";
+import { detailsOf } from "./register-kinds.ts";
 
 /*
  * The organisation's own facts from its register entry (ICO registration and DPO): what letters
@@ -29,7 +30,7 @@ export async function organisationFactsOf(trx: Tx, organisationId: string, scope
   await changeScope(trx, { organisationIds: scope });
   const row = rows.find((candidate) => candidate.orgId === organisationId) ?? rows[0];
   if (!row) return undefined;
-  const details = (typeof row.details === "string" ? JSON.parse(row.details) : row.details) as Record<string, unknown>;
+  const details = detailsOf(row.details);
   const text = (name: string) => (typeof details[name] === "string" ? (details[name] as string) : "");
   return { dpoName: text("dpoName"), dpoEmail: text("dpoEmail"), dpoPhone: text("dpoPhone"), dpoAddress: text("dpoAddress"), icoRegistration: text("icoRegistration") };
 }

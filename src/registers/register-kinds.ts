@@ -47,6 +47,9 @@ export const STATUSES = [
 ] as const;
 export type EntryStatus = (typeof STATUSES)[number]["id"];
 
+/** A JSON column as an object: the database drivers hand jsonb back parsed (pg) or as text (some paths). */
+export const detailsOf = (value: unknown): Record<string, unknown> => (typeof value === "string" ? JSON.parse(value) : ((value ?? {}) as Record<string, unknown>));
+
 /** How long until an entry is due for review when nobody chooses: a year, the usual cycle. */
 export const REVIEW_MONTHS = 12;
 export const nextReviewFrom = (today: string) => addCalendarMonths(today, REVIEW_MONTHS).date;

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { SENSITIVE_ROLES } from "../accounts/permissions.ts";
 import type { Tx } from "../platform/database/tenant-scope.ts";
 import { needsPriorConsultation, type Risk } from "./dpia-rules.ts";
+import { detailsOf } from "./register-kinds.ts";
 import { redItems } from "./self-audit.ts";
 
 /*
@@ -21,7 +22,6 @@ export interface RegistersSummary {
   latestAudit: { title: string; red: { question: string; area: string; action: string; actionOwner: string; actionDueOn: string }[] } | null;
 }
 
-const detailsOf = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : (value ?? {})) as Record<string, unknown>;
 
 export async function registersSummary(trx: Tx, organisationIds: readonly string[], today: string): Promise<RegistersSummary[]> {
   const entries = await trx.selectFrom("registerEntries").select(["orgId", "kind", "status", "reviewOn", "details", "title", "createdAt"]).where("orgId", "in", organisationIds).where("status", "!=", "retired").execute();

@@ -99,6 +99,9 @@ const CHOICES = {
 
 export function registersRoutes(app: FastifyInstance, services: Services): void {
   const organisationsOf = (ctx: Context) => ctx.actor.reachable;
+  /** The organisation a page is for: the one asked for if the actor reaches it, else their only one (a trust's people choose). */
+  const chosenOrganisation = (ctx: Context, organisationId: string | undefined) =>
+    ctx.actor.reachable.find((organisation) => organisation.id === organisationId) ?? (ctx.actor.reachable.length === 1 ? ctx.actor.reachable[0] : undefined);
   const organisationChoices = (ctx: Context, all: string) => (ctx.actor.reachable.length > 1 ? [{ value: "", text: all }, ...ctx.actor.reachable.map((organisation) => ({ value: organisation.id, text: organisation.name }))] : []);
 
   app.get("/registers", { config: { access: "registers:view" } }, async (request, reply) => {
@@ -203,7 +206,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
   const importPage = (request: FastifyRequest, reply: FastifyReply, organisationId: string | undefined, errors?: Record<string, string>) => {
     const ctx = contextOf(request, services);
     const reachable = organisationsOf(ctx);
-    const target = reachable.find((organisation) => organisation.id === organisationId) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    const target = chosenOrganisation(ctx, organisationId);
     if (!target) return reply.page("registers/views/choose-school.njk", { names: { one: "DPIA", many: "Import a DPIA" }, path: "dpias/import", organisations: reachable, asQuery: true });
     return reply.page("registers/views/dpia-import.njk", { organisation: target, errors }, errors ? 400 : 200);
   };
@@ -290,7 +293,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
   const disposalForm = async (request: FastifyRequest, reply: FastifyReply, organisationId: string | undefined, problem?: { errors: Record<string, string>; values: Record<string, unknown> }) => {
     const ctx = contextOf(request, services);
     const reachable = organisationsOf(ctx);
-    const target = reachable.find((organisation) => organisation.id === organisationId) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    const target = chosenOrganisation(ctx, organisationId);
     if (!target) {
       return reply.page("registers/views/choose-school.njk", { names: { one: "disposal", many: "Record a disposal" }, path: "disposals/new", organisations: reachable, asQuery: true });
     }
@@ -517,7 +520,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
   const readPage = (request: FastifyRequest, reply: FastifyReply, organisationId: string | undefined, problem?: { errors: Record<string, string>; values?: Record<string, unknown> }) => {
     const ctx = contextOf(request, services);
     const reachable = organisationsOf(ctx);
-    const target = reachable.find((organisation) => organisation.id === organisationId) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    const target = chosenOrganisation(ctx, organisationId);
     if (!target) {
       return reply.page("registers/views/choose-school.njk", { names: { one: "supplier", many: "Add a supplier from its privacy notice" }, path: "suppliers/read", organisations: reachable, asQuery: true });
     }
@@ -577,7 +580,7 @@ export function registersRoutes(app: FastifyInstance, services: Services): void 
     const { organisationId } = organisationQuery.parse(request.query ?? {});
     const chosen = organisationId ?? field(request.body, "organisationId") ?? "";
     const reachable = organisationsOf(ctx);
-    const target = reachable.find((organisation) => organisation.id === chosen) ?? (reachable.length === 1 ? reachable[0] : undefined);
+    const target = chosenOrganisation(ctx, chosen);
     if (!target) {
       return reply.page("registers/views/choose-school.njk", { names: { one: "starting point", many: STARTER_NAMES[kind]! }, path: `${KIND_NAMES[kind].path}/starters`, organisations: reachable, asQuery: true });
     }

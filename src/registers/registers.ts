@@ -11,10 +11,11 @@ import { changeScope, type Tx } from "../platform/database/tenant-scope.ts";
 import { notFound } from "../platform/errors.ts";
 import { openFor, sealFor, type Keyring } from "../platform/encryption/keyring.ts";
 import { readForm, type FieldErrors } from "../platform/forms.ts";
-import { DERIVED, ENTRY_SCHEMAS, KEEPS_OTHER_DETAILS, KIND_NAMES, nextReviewFrom, ONE_EACH, TEMPLATE_KINDS, PERSONAL_FIELDS, REGISTER_KINDS, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
+import { DERIVED, detailsOf, ENTRY_SCHEMAS, KEEPS_OTHER_DETAILS, KIND_NAMES, nextReviewFrom, ONE_EACH, TEMPLATE_KINDS, PERSONAL_FIELDS, REGISTER_KINDS, splitEntry, STATUSES, type EntryStatus, type RegisterKind } from "./register-kinds.ts";
 import { STARTER_ACTIVITIES } from "./starter-set.ts";
 import { STARTER_RETENTION } from "./starter-retention.ts";
 import { STARTER_DPIAS } from "./starter-dpias.ts";
+import { withoutSignOff } from "./dpia-rules.ts";
 
 /** The entries Steward offers to start a register from, by kind: each added as a draft, once. */
 export const STARTERS: Partial<Record<RegisterKind, readonly ({ key: string; title: string } & Record<string, unknown>)[]>> = {
@@ -68,7 +69,6 @@ export class EntryFormError extends Error {
 
 type EntryRow = Selectable<RegisterEntryTable>;
 
-const detailsOf = (value: unknown): Record<string, unknown> => (typeof value === "string" ? JSON.parse(value) : ((value ?? {}) as Record<string, unknown>));
 
 const personalPlace = (organisationId: string, id: string) => ({ organisationId, table: "registerEntries" as const, column: "personal", rowId: id });
 
@@ -382,9 +382,7 @@ function copiedDetails(kind: RegisterKind, details: Record<string, unknown>): Re
   if (kind === "processing") return { ...details, supplierIds: [] };
   if (kind === "retention") return { ...details, processingIds: [] };
   if (kind !== "dpia") return details;
-  const { signed: _signed, signedOn: _on, signedVersion: _version, draftAfter: _after, ...rest } = details;
-  const { signoff: _signoff, ...steps } = (rest["steps"] as Record<string, unknown> | undefined) ?? {};
-  return { ...rest, steps, processingIds: [] };
+  return { ...withoutSignOff(details), processingIds: [] };
 }
 
 /** The template entries of the school's trust (none for a trust or a stand-alone school). */

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/audit.ts";
 import { isIsoDate, londonDateOf } from "../calendar/dates.ts";
 import { notFound } from "../platform/errors.ts";
 import { readForm } from "../platform/forms.ts";
-import { KIND_NAMES, type RegisterKind, isUuid } from "./register-kinds.ts";
+import { detailsOf, KIND_NAMES, type RegisterKind, isUuid } from "./register-kinds.ts";
 import { auditOfRegister, EntryFormError, entryOf, type RegisterEntry } from "./registers.ts";
 import { ALL_QUESTIONS, AUDIT_AREAS, RAG, type AuditArea } from "./self-audit-questions.ts";
 
@@ -62,7 +62,7 @@ export async function auditView(ctx: Context, id: string): Promise<AuditView> {
     const audits = await trx.selectFrom("registerEntries").select(["id", "title", "details", "createdAt"]).where("orgId", "=", entry.organisationId).where("kind", "=", "audit").where("status", "!=", "retired").orderBy("createdAt").execute();
     return {
       evidence: new Map(entries.map((row) => [row.id, { title: row.title, path: `/registers/${KIND_NAMES[row.kind as RegisterKind]?.path ?? row.kind}/${row.id}` }])),
-      history: audits.map((row) => ({ id: row.id, title: row.title, createdOn: londonDateOf(new Date(row.createdAt)), counts: ragCounts(typeof row.details === "string" ? JSON.parse(row.details) : (row.details as Record<string, unknown>)), current: row.id === entry.id })),
+      history: audits.map((row) => ({ id: row.id, title: row.title, createdOn: londonDateOf(new Date(row.createdAt)), counts: ragCounts(detailsOf(row.details)), current: row.id === entry.id })),
     };
   });
   const answers = answersOf(entry.details);
@@ -123,7 +123,7 @@ export async function saveAuditArea(ctx: Context, id: string, areaId: string, fo
       const missing = area.questions.find((question) => data[`${question.id}-evidenceEntryId`] && !found.some((entry) => entry.id === data[`${question.id}-evidenceEntryId`]));
       if (missing) throw new EntryFormError({ [`${missing.id}-evidenceEntryId`]: "Select the evidence from the list" }, {});
     }
-    const details = typeof row.details === "string" ? JSON.parse(row.details) : (row.details as Record<string, unknown>);
+    const details = detailsOf(row.details);
     const answers = { ...answersOf(details) };
     for (const question of area.questions) {
       answers[question.id] = {
