@@ -134,13 +134,13 @@ export async function openCaseColumns<T extends Partial<Record<SealedColumn, str
 export const sealCase = (trx: Tx, ctx: Context, organisationId: string, caseId: string, column: SealedColumn, value: string) =>
   sealFor(trx, ctx.services.keyring, casePlace(organisationId, caseId, column), value);
 
-/** The names of the given people, by user id: only those in the actor's organisations, only those asked for. */
-export async function peopleNames(trx: Tx, ctx: Context, userIds: readonly (string | null)[]): Promise<Map<string, string>> {
+/** The names of the given people, by user id: only those in the actor's organisations (or those given, which the transaction's scope must cover), only those asked for. */
+export async function peopleNames(trx: Tx, ctx: Context, userIds: readonly (string | null)[], organisationIds: readonly string[] = ctx.actor.organisationIds): Promise<Map<string, string>> {
   const wanted = [...new Set(userIds.filter((id): id is string => id !== null))];
   if (wanted.length === 0) {
     return new Map();
   }
-  const rows = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", ctx.actor.organisationIds).where("id", "in", wanted).execute();
+  const rows = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("orgId", "in", organisationIds).where("id", "in", wanted).execute();
   const names = new Map<string, string>();
   for (const row of rows) {
     names.set(row.id, (await openPersonalFields(trx, ctx.services.keyring, row.orgId, row.id, { fullName: row.fullName })).fullName);

@@ -118,12 +118,9 @@ async function ownerNames(trx: Tx, ctx: Context, rows: readonly EntryRow[]): Pro
   const organisations = await trx.selectFrom("organisations").select(["id", "parentId"]).where("id", "in", [...new Set(rows.map((row) => row.orgId))]).execute();
   const parents = organisations.map((organisation) => organisation.parentId).filter((id): id is string => id !== null && !ctx.actor.organisationIds.includes(id));
   if (parents.length === 0) return peopleNames(trx, ctx, wanted);
-  await changeScope(trx, { organisationIds: [...ctx.actor.organisationIds, ...new Set(parents)] });
-  const users = await trx.selectFrom("users").select(["orgId", "id", "fullName"]).where("id", "in", wanted).where("orgId", "in", [...ctx.actor.organisationIds, ...parents]).execute();
-  const names = new Map<string, string>();
-  for (const user of users) {
-    names.set(user.id, (await openPersonalFields(trx, ctx.services.keyring, user.orgId, user.id, { fullName: user.fullName })).fullName);
-  }
+  const widened = [...ctx.actor.organisationIds, ...new Set(parents)];
+  await changeScope(trx, { organisationIds: widened });
+  const names = await peopleNames(trx, ctx, wanted, widened);
   await changeScope(trx, { organisationIds: ctx.actor.organisationIds });
   return names;
 }
