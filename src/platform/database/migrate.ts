@@ -27,6 +27,7 @@ import * as jobs from "./migrations/2026-12-02-154-jobs.ts";
 import * as disclosure from "./migrations/2026-12-03-155-disclosure.ts";
 import * as requesterSide from "./migrations/2026-12-03-156-requester-side.ts";
 import * as registers from "./migrations/2026-12-03-157-registers.ts";
+import * as licenceLife from "./migrations/2026-12-04-158-licence-life.ts";
 
 /** Every migration, in order. Listed by hand so what runs is visible in one place. */
 export const migrations: Record<string, Migration> = {
@@ -58,6 +59,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-03-155-disclosure": disclosure,
   "2026-12-03-156-requester-side": requesterSide,
   "2026-12-03-157-registers": registers,
+  "2026-12-04-158-licence-life": licenceLife,
 };
 
 /** Brings the schema up to date; throws (so start-up fails loudly) if any migration fails. */

@@ -45,6 +45,14 @@ export interface Database {
   disposalRecords: DisposalRecordTable;
   caseDestructionApprovals: CaseDestructionApprovalTable;
   dpiaVersions: DpiaVersionTable;
+  licences: LicenceTable;
+  ownershipRequests: OwnershipRequestTable;
+  operators: OperatorTable;
+  operatorSessions: OperatorSessionTable;
+  operatorEvents: OperatorEventTable;
+  backupRuns: BackupRunTable;
+  contactConsents: ContactConsentTable;
+  emailSuppressions: EmailSuppressionTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -662,4 +670,105 @@ export interface DpiaVersionTable {
   content: ColumnType<unknown, string, string>;
   signedBy: string;
   signedAt: Timestamp;
+}
+
+export type LicenceState = "active" | "dormant" | "deletion-pending" | "ending" | "ended";
+
+/** A licence: its term and where it is in its life. Outlives its organisation's rows. */
+export interface LicenceTable {
+  orgId: string;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+  state: Generated<LicenceState>;
+  termStartsOn: DateText;
+  termEndsOn: DateText;
+  warningsSent: Generated<number[]>;
+  dormantSince: Timestamp | null;
+  stateBeforeDeletion: LicenceState | null;
+  deletionAskedAt: Timestamp | null;
+  deletionAskedBy: string | null;
+  deletionApprovedAt: Timestamp | null;
+  deletionApprovedBy: string | null;
+  deletionDueAt: Timestamp | null;
+  reinstatedAt: Timestamp | null;
+  endedAt: Timestamp | null;
+  endedReason: "dormant-12-months" | "deleted-on-request" | null;
+  createdAt: Timestamp;
+  changedAt: Timestamp;
+}
+
+/** An admin's request to take over a licence whose owner has gone, for the operator to decide. */
+export interface OwnershipRequestTable {
+  orgId: string;
+  id: string;
+  askedBy: string;
+  askedAt: Timestamp;
+  /** Sealed. */
+  reason: string;
+  state: Generated<"waiting" | "approved" | "refused" | "withdrawn">;
+  decidedAt: Timestamp | null;
+}
+
+/** Someone who runs the service: no organisation, two-factor always. */
+export interface OperatorTable {
+  id: string;
+  email: string;
+  passwordHash: string;
+  /** Sealed under the master key. */
+  totpSecret: string | null;
+  totpConfirmedAt: Timestamp | null;
+  totpLastStep: number | null;
+  failedSignIns: Generated<number>;
+  lockedUntil: Timestamp | null;
+  createdAt: Timestamp;
+  deactivatedAt: Timestamp | null;
+}
+
+export interface OperatorSessionTable {
+  id: string;
+  tokenHash: string;
+  operatorId: string;
+  awaitingSecondFactor: Generated<boolean>;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+}
+
+/** The operator's own trail: what operators and the licence jobs did, kept after a licence ends. */
+export interface OperatorEventTable {
+  id: string;
+  occurredAt: Timestamp;
+  operatorId: string | null;
+  action: string;
+  licenceId: string | null;
+  detail: ColumnType<unknown, string | undefined, string>;
+}
+
+/** A backup Steward took into its rolling set. */
+export interface BackupRunTable {
+  id: string;
+  takenAt: Timestamp;
+  fileName: string;
+  bytes: ColumnType<string | number, number, number>;
+  prunedAt: Timestamp | null;
+}
+
+export type ContactKind = "product-updates" | "surveys";
+
+/** One answer to "may Steward email you about …": the newest per person and kind is the one that counts. */
+export interface ContactConsentTable {
+  orgId: string;
+  id: string;
+  userId: string;
+  kind: ContactKind;
+  given: boolean;
+  wording: string;
+  recordedAt: Timestamp;
+  how: "account-page" | "unsubscribe-link" | "registration";
+}
+
+/** An address that opted out of a kind of email, as a keyed hash: never emailed that kind again. */
+export interface EmailSuppressionTable {
+  addressIndex: string;
+  kind: ContactKind;
+  suppressedAt: Timestamp;
 }

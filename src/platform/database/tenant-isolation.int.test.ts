@@ -26,13 +26,14 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
     "disclosure_tasks", "disclosure_documents", "disclosure_people", "disclosure_redactions", "disclosure_approvals", "redaction_settings",
     "request_confirmations", "case_requesters", "requester_links", "requester_sessions", "case_messages", "letter_templates", "case_releases", "case_letters",
     "register_entries", "register_reminders", "supplier_notice_readings", "dpia_versions", "disposal_records", "case_destruction_approvals",
+    "licences", "ownership_requests", "contact_consents",
   ] as const;
   /**
    * Tables the application may delete from. The audit trail only grows (checked in its own tests);
    * data keys are destroyed in place; erasure requests are closed, never deleted.
    */
   const changeableTables = tenantTables.filter(
-    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals", "redaction_settings", "case_requesters", "requester_links", "case_messages", "case_releases", "case_letters", "register_entries", "register_reminders", "supplier_notice_readings", "dpia_versions", "disposal_records", "case_destruction_approvals"].includes(table),
+    (table) => !["audit_events", "organisation_keys", "erasure_requests", "case_counters", "cases", "case_stops", "case_events", "case_attachments", "case_reminders", "jobs", "disclosure_tasks", "disclosure_documents", "disclosure_approvals", "redaction_settings", "case_requesters", "requester_links", "case_messages", "case_releases", "case_letters", "register_entries", "register_reminders", "supplier_notice_readings", "dpia_versions", "disposal_records", "case_destruction_approvals", "licences", "ownership_requests", "contact_consents"].includes(table),
   );
 
   async function seed(tenant: { org: string; user: string }, label: string) {
@@ -125,6 +126,9 @@ describe(`tenant isolation in the database (${testEngine})`, () => {
       await trx.insertInto("dpiaVersions").values({ orgId: tenant.org, entryId, version: 1, title: "t", content: "{}", signedBy: tenant.user, signedAt: now }).execute();
       await trx.insertInto("disposalRecords").values({ orgId: tenant.org, id: randomUUID(), what: "w", disposedOn: "2026-11-24", method: "shredded", disposedBy: "x", authority: "y", retentionEntryId: entryId, evidence: null, recordedBy: tenant.user, recordedAt: now }).execute();
       await trx.insertInto("caseDestructionApprovals").values({ orgId: tenant.org, caseId, retentionEntryId: entryId, approvedBy: tenant.user, approvedAt: now }).execute();
+      await trx.insertInto("licences").values({ orgId: tenant.org, organisationName: `School ${label}`, organisationKind: "school", termStartsOn: "2026-09-01", termEndsOn: "2027-08-31", dormantSince: null, stateBeforeDeletion: null, deletionAskedAt: null, deletionAskedBy: null, deletionApprovedAt: null, deletionApprovedBy: null, deletionDueAt: null, reinstatedAt: null, endedAt: null, endedReason: null, createdAt: now, changedAt: now }).execute();
+      await trx.insertInto("ownershipRequests").values({ orgId: tenant.org, id: randomUUID(), askedBy: tenant.user, askedAt: now, reason: "sealed", decidedAt: null }).execute();
+      await trx.insertInto("contactConsents").values({ orgId: tenant.org, id: randomUUID(), userId: tenant.user, kind: "surveys", given: true, wording: "w", recordedAt: now, how: "account-page" }).execute();
     });
   }
 
