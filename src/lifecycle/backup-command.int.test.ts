@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,9 +34,10 @@ function run(dataDir: string, script: "src/main.ts" | "src/cli.ts", args: string
 }
 
 describe("steward backup and steward restore, with the server running on the embedded database", () => {
-  const folders = Array.from({ length: 3 }, () => mkdtempSync(path.join(tmpdir(), "steward-backup-cli-")));
-  const [serving, restoring, keyless] = folders as [string, string, string];
-  const file = path.join(restoring, "..", `${path.basename(restoring)}.backup`);
+  const folders = Array.from({ length: 5 }, () => mkdtempSync(path.join(tmpdir(), "steward-backup-cli-")));
+  const [serving, restoring, keyless, backups, restoringRolled] = folders as [string, string, string, string, string];
+  // Its own folder: the data keys file is written beside it.
+  const file = path.join(backups, "steward.backup");
   let server: ReturnType<typeof run>;
 
   beforeAll(async () => {
@@ -51,13 +52,14 @@ describe("steward backup and steward restore, with the server running on the emb
     server.child.kill("SIGKILL");
     await server.exited;
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-    rmSync(file, { force: true });
   });
 
   it("backs up through the running server, which keeps serving, and restores into an empty folder with the master key", async () => {
     const backup = run(serving, "src/cli.ts", ["backup", file]);
     expect(await backup.exited).toBe(0);
     expect(backup.output()).toMatch(/OK: backup written to .*\.backup: \d+ rows from \d+ tables/);
+    expect(backup.output()).toContain(`Data keys: 1 organisations' keys in ${path.join(backups, "steward-data-keys")}`);
+    expect(readdirSync(backups).sort()).toEqual(["steward-data-keys", "steward.backup"]);
     expect(server.output()).toContain("backup written");
     expect((await fetch(`${await server.listening}/healthz`)).status).toBe(200);
 
@@ -66,11 +68,33 @@ describe("steward backup and steward restore, with the server running on the emb
     const restore = run(restoring, "src/cli.ts", ["restore", file]);
     expect(await restore.exited).toBe(0);
     expect(restore.output()).toMatch(/OK: restored \d+ rows into \d+ tables/);
+    expect(restore.output()).toContain("Data keys: 1 organisations' keys restored from");
+    expect(restore.output()).toContain("0 organisation(s)' data could not be restored because their keys are gone");
     expect(restore.output()).toMatch(/Audit trail: [1-9]\d* events in 1 organisations checked, 0 broken chain\(s\)/);
 
     const again = run(restoring, "src/cli.ts", ["restore", file]);
     expect(await again.exited).toBe(1);
     expect(again.output()).toContain("The target database is not empty (it holds 1 organisation(s))");
+  }, 240_000);
+
+  it("takes a rolling backup through the running server, and restores it with --keys naming the data keys file", async () => {
+    const rolled = path.join(backups, "rolling");
+    const backup = run(serving, "src/cli.ts", ["backup", "--rolling", rolled]);
+    expect(await backup.exited).toBe(0);
+    expect(backup.output()).toMatch(/OK: backup written to .*steward-\d{8}T\d{6}Z\.backup/);
+    expect(backup.output()).toContain("Kept: no backup in");
+    const written = readdirSync(rolled).sort();
+    expect(written).toHaveLength(2);
+    expect(written[1]).toBe("steward-data-keys");
+
+    // Without the data keys file a restore refuses at once; --keys names it wherever it is kept.
+    copyFileSync(path.join(serving, "master.key"), path.join(restoringRolled, "master.key"));
+    const refused = run(restoringRolled, "src/cli.ts", ["restore", path.join(rolled, written[0]!), "--keys", path.join(backups, "nowhere")]);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain("There is no data keys file at");
+    const restore = run(restoringRolled, "src/cli.ts", ["restore", path.join(rolled, written[0]!), "--keys", path.join(rolled, "steward-data-keys")]);
+    expect(await restore.exited).toBe(0);
+    expect(restore.output()).toContain("Data keys: 1 organisations' keys restored from");
   }, 240_000);
 
   it("will not restore without the master key, and makes none", async () => {

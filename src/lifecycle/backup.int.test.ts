@@ -16,7 +16,8 @@ import { openTestDatabase, testEngine } from "../testing/test-database.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
 import { NotABackupError } from "./backup-format.ts";
 import { filesFolderOf, writeBackup } from "./backup.ts";
-import { restoreBackup, RestoreRefusedError } from "./restore.ts";
+import { DATA_KEYS_FILE, readDataKeys } from "./data-keys.ts";
+import { readBackupLines, restoreBackup, RestoreRefusedError } from "./restore.ts";
 import { quoteIdentifier, tablesInDependencyOrder } from "./tables.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every table, read as text
@@ -91,10 +92,26 @@ describe(`backup and restore (${testEngine})`, () => {
     for (const known of [owner, "Elm Academy", "Requester 1", caseReference, "organisations"]) {
       expect(bytes.includes(Buffer.from(known))).toBe(false);
     }
+    // Decrypted, it holds no data key: they are in the data keys file beside it.
+    const { rows: keys } = await sql<{ orgId: string; wrappedKey: string }>`select org_id, wrapped_key from organisation_keys`.execute(source.services.database.db);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(summary).toMatchObject({ dataKeysFile: path.join(folder, DATA_KEYS_FILE), dataKeys: keys.length });
+    let text = "";
+    await readBackupLines(source.services.keyring.masterKey, file, async (line) => {
+      text += JSON.stringify(line);
+    });
+    expect(text).toContain('"table":"organisation_keys"');
+    for (const key of keys) {
+      expect(text.includes(key.wrappedKey)).toBe(false);
+    }
+    expect(Object.fromEntries((await readDataKeys(source.services.keyring.masterKey, summary.dataKeysFile))!)).toEqual(
+      Object.fromEntries(keys.map((key) => [key.orgId, key.wrappedKey])),
+    );
 
     const restored = await target();
     const files = restoredFiles();
-    expect((await restoreBackup(restored, source.services.keyring.masterKey, file, { files })).files).toBe(1);
+    // The data keys file beside the backup gives every organisation its key back.
+    expect(await restoreBackup(restored, source.services.keyring.masterKey, file, { files })).toMatchObject({ files: 1, keysRestored: keys.length, keysGone: 0 });
     expect(await files.get(storedFile)).toEqual(sealedBytes);
     const before = await everyRow(source.services.database.db);
     expect(await everyRow(restored.db)).toEqual(before);

@@ -1,11 +1,12 @@
 import { once } from "node:events";
-import { open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { access, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { createGzip } from "node:zlib";
 import { sql, type Transaction } from "kysely";
 import type { StewardDatabase } from "../platform/database/database.ts";
 import type { Database } from "../platform/database/schema.ts";
 import { FORMAT_VERSION, startEncryption, type BackupLine } from "./backup-format.ts";
+import { DATA_KEYS_FILE, dataKeysFileBeside, syncFolder, writeDataKeys } from "./data-keys.ts";
 import { parentsFirst, quoteIdentifier, tablesInDependencyOrder } from "./tables.ts";
 
 export interface BackupSummary {
@@ -15,7 +16,17 @@ export interface BackupSummary {
   files: number;
   bytes: number;
   ms: number;
+  /** The data keys file written with it, and how many organisations' keys it holds. */
+  dataKeysFile: string;
+  dataKeys: number;
 }
+
+/** What a backup reads through: the database, or one of its connections held for the whole run (rolling.ts). */
+export type BackupSource = Pick<StewardDatabase, "db" | "engine">;
+
+/** The table of data keys: a backup keeps its rows (which organisations had a key, and when one was destroyed) but never a key. */
+const DATA_KEYS_TABLE = "organisation_keys";
+const withoutKey = (row: unknown) => ({ ...(row as Record<string, unknown>), wrapped_key: null });
 
 /** Where the attachments' files are kept: the file store folder in the data folder, as createSteward sets it up. */
 export const filesFolderOf = (config: { dataDir: string }) => path.join(config.dataDir, "files");
@@ -29,20 +40,31 @@ const PAGE_ROWS = 500;
  * moment's database while the server carries on writing (on PostgreSQL; on PGlite, one session,
  * requests wait while it reads). It runs as the schema owner, like migrations, so row-level
  * security does not hide any organisation's rows. The file appears only once complete and synced.
+ *
+ * The backup holds no data key: they go into the data keys file (by default `steward-data-keys`
+ * beside the backup), which is replaced, just before the backup appears, with the keys as they are
+ * then, never with one destroyed since the backup's moment. Refuses to overwrite a file.
  */
 export async function writeBackup(
-  database: StewardDatabase,
+  database: BackupSource,
   masterKey: Buffer,
   file: string,
-  { filesFolder }: { filesFolder?: string } = {},
+  { filesFolder, now = new Date(), dataKeysFile = dataKeysFileBeside(file) }: { filesFolder?: string; now?: Date; dataKeysFile?: string } = {},
 ): Promise<BackupSummary> {
   const started = performance.now();
+  if (path.resolve(file) === path.resolve(dataKeysFile)) {
+    throw new Error(`A backup cannot be called ${DATA_KEYS_FILE}: that is the data keys file's name`);
+  }
+  if (await access(file).then(() => true, () => false)) {
+    throw new Error(`${file} already exists: a backup never overwrites a file`);
+  }
   const partial = `${file}.partial`;
   const out = await open(partial, "wx", 0o600);
   let bytes = 0;
   let rows = 0;
   let tableCount = 0;
   let fileCount = 0;
+  let dataKeys = 0;
   try {
     const { header, cipher } = startEncryption(masterKey);
     await out.write(header);
@@ -72,7 +94,7 @@ export async function writeBackup(
         await emit({
           kind: "manifest",
           format: FORMAT_VERSION,
-          createdAt: new Date().toISOString(),
+          createdAt: now.toISOString(),
           engine: database.engine,
           migrations: migrations.map((migration) => migration.name),
           tables: tables.map((table) => table.name),
@@ -88,7 +110,8 @@ export async function writeBackup(
               table.selfReference,
             );
             for (let i = 0; i < ordered.length; i += PAGE_ROWS) {
-              await emit({ kind: "rows", table: table.name, rows: ordered.slice(i, i + PAGE_ROWS) });
+              const slice = ordered.slice(i, i + PAGE_ROWS);
+              await emit({ kind: "rows", table: table.name, rows: table.name === DATA_KEYS_TABLE ? slice.map(withoutKey) : slice });
             }
             rows += ordered.length;
             continue;
@@ -103,7 +126,8 @@ export async function writeBackup(
             if (page.length === 0) {
               break;
             }
-            await emit({ kind: "rows", table: table.name, rows: page.map((row) => JSON.parse(row.r) as unknown) });
+            const read = page.map((row) => JSON.parse(row.r) as unknown);
+            await emit({ kind: "rows", table: table.name, rows: table.name === DATA_KEYS_TABLE ? read.map(withoutKey) : read });
             rows += page.length;
             after = page.at(-1)!.at;
           }
@@ -130,13 +154,16 @@ export async function writeBackup(
     bytes += tail.length;
     await out.sync();
     await out.close();
+    // The keys as they are now, before the backup appears: a backup is never there without a data keys file that reads it.
+    ({ keys: dataKeys } = await writeDataKeys(database.db, masterKey, dataKeysFile, { now }));
     await rename(partial, file);
+    await syncFolder(path.dirname(file));
   } catch (error) {
     await out.close().catch(() => {});
     await rm(partial, { force: true });
     throw error;
   }
-  return { file, tables: tableCount, rows, files: fileCount, bytes, ms: Math.round(performance.now() - started) };
+  return { file, tables: tableCount, rows, files: fileCount, bytes, ms: Math.round(performance.now() - started), dataKeysFile, dataKeys };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -8,9 +8,14 @@ import { folderFileStore } from "../platform/files/file-store.ts";
 import { createLogger } from "../platform/logger.ts";
 import { askServerForBackup } from "./backup-socket.ts";
 import { filesFolderOf, writeBackup, type BackupSummary } from "./backup.ts";
+import { dataKeysFileBeside } from "./data-keys.ts";
 import { restoreBackup } from "./restore.ts";
+import { BackupUnderWayError, writeRollingBackup, type RollingSummary } from "./rolling.ts";
 
-/** Thin adapters for `steward backup FILE` and `steward restore FILE`: they report through `print` (errors to stderr) and return the exit code. */
+/**
+ * Thin adapters for `steward backup FILE`, `steward backup --rolling DIR` and `steward restore FILE
+ * [--keys FILE]`: they report through `print` (errors to stderr) and return the exit code.
+ */
 export type Print = (line: string) => void;
 
 const logger = () => createLogger("warn");
@@ -24,7 +29,7 @@ export async function backupCommand(config: Config, target: string, print: Print
   let summary: BackupSummary | undefined;
   if (!config.databaseUrl) {
     // A server running on the folder holds it: it writes the backup itself.
-    summary = await askServerForBackup(config.dataDir, file);
+    summary = await askServerForBackup(config.dataDir, { file });
     if (!summary && !existsSync(path.join(config.dataDir, "pgdata", "PG_VERSION"))) {
       console.error(`There is no Steward database in ${config.dataDir} to back up (set STEWARD_DATA_DIR or DATABASE_URL)`);
       return 1;
@@ -40,15 +45,68 @@ export async function backupCommand(config: Config, target: string, print: Print
       await database.close();
     }
   }
-  print(`OK: backup written to ${summary.file}: ${summary.rows} rows from ${summary.tables} tables and ${summary.files} attachment files, ${summary.bytes} bytes, in ${summary.ms} ms`);
-  print("It is encrypted under the master key: keep the master key safe, and never in the same place as the backups.");
+  printBackup(summary, print);
   return 0;
 }
 
-export async function restoreCommand(config: Config, source: string, print: Print): Promise<number> {
+function printBackup(summary: BackupSummary, print: Print): void {
+  print(`OK: backup written to ${summary.file}: ${summary.rows} rows from ${summary.tables} tables and ${summary.files} attachment files, ${summary.bytes} bytes, in ${summary.ms} ms`);
+  print(
+    `Data keys: ${summary.dataKeys} organisations' keys in ${summary.dataKeysFile}, replaced by this backup. The backup holds none: ` +
+      "it is read only with the newest data keys file (never keep old copies of it).",
+  );
+  print("Both are encrypted under the master key: keep the master key safe, and never in the same place as the backups.");
+}
+
+/** `steward backup --rolling DIR`: a backup into the rolling set in DIR, then the backups older than the keep period deleted. */
+export async function rollingBackupCommand(config: Config, target: string, print: Print): Promise<number> {
+  const folder = path.resolve(target);
+  let summary: RollingSummary | undefined;
+  try {
+    if (!config.databaseUrl) {
+      summary = await askServerForBackup(config.dataDir, { rolling: folder, keepDays: config.backupKeepDays });
+      if (!summary && !existsSync(path.join(config.dataDir, "pgdata", "PG_VERSION"))) {
+        console.error(`There is no Steward database in ${config.dataDir} to back up (set STEWARD_DATA_DIR or DATABASE_URL)`);
+        return 1;
+      }
+    }
+    if (!summary) {
+      const database = await openDatabase(databaseLocationOf(config), { purpose: "steward backup" });
+      try {
+        const masterKey = await masterKeyForDatabase(database.db, config.masterKey, config.dataDir, logger());
+        summary = await writeRollingBackup(database, masterKey, folder, { filesFolder: filesFolderOf(config), keepDays: config.backupKeepDays });
+      } finally {
+        await database.close();
+      }
+    }
+  } catch (error) {
+    if (error instanceof BackupUnderWayError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  printBackup(summary, print);
+  print(
+    summary.pruned.length === 0
+      ? `Kept: no backup in ${folder} is older than ${config.backupKeepDays} days`
+      : `Pruned: ${summary.pruned.length} backup(s) older than ${config.backupKeepDays} days deleted from ${folder}`,
+  );
+  return 0;
+}
+
+export async function restoreCommand(config: Config, source: string, print: Print, { keys }: { keys?: string } = {}): Promise<number> {
   const file = path.resolve(source);
   if (!existsSync(file)) {
     console.error(`${file} does not exist`);
+    return 1;
+  }
+  const dataKeysFile = keys ? path.resolve(keys) : dataKeysFileBeside(file);
+  if (!existsSync(dataKeysFile)) {
+    console.error(
+      `There is no data keys file at ${dataKeysFile}. A backup holds no data keys: a restore needs the steward-data-keys file written beside the backups ` +
+        "(copy it beside the backup, or name it with --keys FILE). Nothing has been restored.",
+    );
     return 1;
   }
   if (!config.databaseUrl) {
@@ -72,12 +130,17 @@ export async function restoreCommand(config: Config, source: string, print: Prin
   }
   const database: StewardDatabase = await openDatabase(databaseLocationOf(config), { purpose: "steward restore" });
   try {
-    const summary = await restoreBackup(database, masterKey, file, { files: folderFileStore(filesFolderOf(config)) });
+    const summary = await restoreBackup(database, masterKey, file, { files: folderFileStore(filesFolderOf(config)), dataKeysFile });
     // The same checks a start makes, and the audit trail's own: the restored database is whole.
     await masterKeyForDatabase(database.db, config.masterKey, config.dataDir, logger());
     const audit = await verifyAuditChains(database.db);
     print(
       `OK: restored ${summary.rows} rows into ${summary.tables} tables and ${summary.files} attachment files from the backup of ${summary.createdAt} (${summary.engine}), in ${summary.ms} ms`,
+    );
+    print(`Data keys: ${summary.keysRestored} organisations' keys restored from ${summary.dataKeysFile}`);
+    print(
+      `${summary.keysGone} organisation(s)' data could not be restored because their keys are gone (destroyed since the backup): ` +
+        "their rows are there, marked destroyed, and none of their personal data can be read.",
     );
     print(`Audit trail: ${audit.events} events in ${audit.organisations} organisations checked, ${audit.breaks.length} broken chain(s)`);
     return audit.breaks.length === 0 ? 0 : 1;

@@ -7,7 +7,10 @@ import { Migrator, sql, type Kysely, type Transaction } from "kysely";
 import type { StewardDatabase } from "../platform/database/database.ts";
 import type { FileStore } from "../platform/files/file-store.ts";
 import { migrations, migrateToLatest } from "../platform/database/migrate.ts";
-import { HEADER_BYTES, NotABackupError, startDecryption, TAG_BYTES, type BackupLine, type Manifest } from "./backup-format.ts";
+import { open as openSealed } from "../platform/encryption/envelope.ts";
+import { wrappingContext } from "../platform/encryption/keyring.ts";
+import { FORMAT_VERSION, HEADER_BYTES, NotABackupError, startDecryption, TAG_BYTES, type BackupLine, type Manifest } from "./backup-format.ts";
+import { DATA_KEYS_FILE, dataKeysFileBeside, readDataKeys } from "./data-keys.ts";
 import { quoteIdentifier, tablesInDependencyOrder, type TableShape } from "./tables.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- restore handles every table, whatever today's schema says
@@ -29,6 +32,15 @@ export interface RestoreSummary {
   rows: number;
   files: number;
   ms: number;
+  /** The data keys file read. */
+  dataKeysFile: string;
+  /** Organisations whose data key came back from the data keys file. */
+  keysRestored: number;
+  /**
+   * Organisations whose key the backup's moment had but the data keys file does not (destroyed
+   * since): restored with the key marked destroyed, so none of their sealed data can be read.
+   */
+  keysGone: number;
 }
 
 /**
@@ -37,16 +49,52 @@ export interface RestoreSummary {
  * in one transaction (committed only once the whole file has been read and its tag verified: an
  * altered or cut-short file, or the wrong master key, leaves the target as it was), the sequences
  * are set to the backup's values, and then any later migration runs as at start-up.
+ *
+ * The data keys come from the data keys file (by default the one beside the backup), never from
+ * the backup: an organisation whose key is in it gets it back; one whose key is not (destroyed
+ * since the backup) is restored with its key marked destroyed, its sealed data unreadable. With
+ * no data keys file, nothing is restored. A backup of format 1 (keys inside) is read the same way:
+ * the keys inside it are ignored.
  */
 export async function restoreBackup(
   database: StewardDatabase,
   masterKey: Buffer,
   file: string,
-  { files }: { files?: FileStore } = {},
+  { files, dataKeysFile = dataKeysFileBeside(file), now = new Date() }: { files?: FileStore; dataKeysFile?: string; now?: Date } = {},
 ): Promise<RestoreSummary> {
   const started = performance.now();
   const db = database.db as AnyDb;
   const manifest = await readManifest(masterKey, file);
+  if (typeof manifest.format !== "number" || manifest.format > FORMAT_VERSION) {
+    throw new RestoreRefusedError(`This backup was made by a newer Steward (backup format ${String(manifest.format)}): restore it with that version or later.`);
+  }
+  const dataKeys = await readDataKeys(masterKey, dataKeysFile);
+  if (!dataKeys) {
+    throw new RestoreRefusedError(
+      `There is no data keys file at ${dataKeysFile}. A backup holds no data keys: restore it with the ${DATA_KEYS_FILE} file written beside the backups ` +
+        `(or name it with --keys FILE). Nothing has been restored.`,
+    );
+  }
+  let keysRestored = 0;
+  let keysGone = 0;
+  const withKey = (row: unknown) => {
+    const keyRow = row as { org_id: string; wrapped_key: string | null; destroyed_at: string | null };
+    if (keyRow.destroyed_at !== null) {
+      return { ...keyRow, wrapped_key: null }; // destroyed before the backup
+    }
+    const wrappedKey = dataKeys.get(keyRow.org_id);
+    if (!wrappedKey) {
+      keysGone += 1;
+      return { ...keyRow, wrapped_key: null, destroyed_at: now.toISOString() };
+    }
+    try {
+      openSealed(masterKey, wrappedKey, wrappingContext(keyRow.org_id));
+    } catch {
+      throw new NotABackupError("The data keys file holds a key the master key does not open for its organisation: it was altered. Nothing has been restored.");
+    }
+    keysRestored += 1;
+    return { ...keyRow, wrapped_key: wrappedKey };
+  };
   const known = Object.keys(migrations).sort();
   const unknown = manifest.migrations.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
@@ -80,7 +128,7 @@ export async function restoreBackup(
         }
         tables += 1;
       } else if (line.kind === "rows") {
-        await insertRows(trx, shapes.get(line.table)!, line.rows);
+        await insertRows(trx, shapes.get(line.table)!, line.table === "organisation_keys" ? line.rows.map(withKey) : line.rows);
         rows += line.rows.length;
       } else if (line.kind === "sequences") {
         for (const sequence of line.values) {
@@ -109,7 +157,17 @@ export async function restoreBackup(
     }
   });
   await migrateToLatest(db);
-  return { createdAt: manifest.createdAt, engine: manifest.engine, tables, rows, files: stored, ms: Math.round(performance.now() - started) };
+  return {
+    createdAt: manifest.createdAt,
+    engine: manifest.engine,
+    tables,
+    rows,
+    files: stored,
+    ms: Math.round(performance.now() - started),
+    dataKeysFile,
+    keysRestored,
+    keysGone,
+  };
 }
 
 async function refuseUnlessEmpty(db: AnyDb, manifest: Manifest): Promise<void> {
@@ -157,6 +215,10 @@ async function readManifest(masterKey: Buffer, file: string): Promise<Manifest> 
 }
 
 /** Decrypts and reads the file line by line; rejects if the tag does not verify (after every line was read, so callers commit only on success). */
+export async function readBackupLines(masterKey: Buffer, file: string, onLine: (line: BackupLine) => Promise<void>): Promise<void> {
+  await readLines(masterKey, file, onLine);
+}
+
 async function readLines(
   masterKey: Buffer,
   file: string,

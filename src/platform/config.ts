@@ -29,6 +29,10 @@ const environment = z.object({
     .string()
     .default("20GB")
     .refine((value) => parseByteSize(value) !== undefined, "must be a size such as 20GB or 500MB"),
+  /** A folder for the rolling set of backups the server takes daily (with the data keys file); unset, the server takes none. */
+  STEWARD_BACKUP_DIR: z.string().optional(),
+  /** Days a backup in the rolling set is kept before it is deleted: the privacy notice promises 30 at most. */
+  STEWARD_BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** pino log level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -46,6 +50,10 @@ export interface Config {
   masterKey: string | undefined;
   /** Bytes all attachments together may take, across every organisation. */
   storageLimitBytes: number;
+  /** Where the server keeps its rolling set of daily backups (absolute); undefined: it takes none. */
+  backupDir: string | undefined;
+  /** Days a rolling backup is kept. */
+  backupKeepDays: number;
 }
 
 const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
@@ -81,5 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     masterKey: e.STEWARD_MASTER_KEY,
     storageLimitBytes: parseByteSize(e.STEWARD_STORAGE_LIMIT)!,
+    backupDir: e.STEWARD_BACKUP_DIR === undefined ? undefined : path.resolve(e.STEWARD_BACKUP_DIR),
+    backupKeepDays: e.STEWARD_BACKUP_KEEP_DAYS,
   });
 }
