@@ -37,6 +37,7 @@ import {
 
 const ACCOUNT_ACTIONS: AccountAction[] = ["deactivate", "change-role", "sign-out", "reset-two-factor"];
 import { endOtherSessions, listOwnSessions } from "../auth/sessions.ts";
+import { choicesInWords, readEmailChoices } from "../contact/consents.ts";
 
 const userIdParams = z.object({ id: z.uuid() });
 
@@ -205,12 +206,13 @@ export function accountsRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect("/settings?saved=1", 303);
   });
 
-  app.get("/account", { config: { access: "signed-in" } }, async (request, reply) => {
+  app.get("/account", { config: { access: "signed-in", duringDormancy: true } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const account = await readOwnAccount(ctx);
     const sessions = await listOwnSessions(ctx, request.sessionId ?? "");
+    const emailChoices = choicesInWords(await readEmailChoices(ctx));
     const done = (request.query as Record<string, unknown>)["done"];
-    return reply.page("accounts/views/account.njk", { account, sessions, notice: typeof done === "string" ? ACCOUNT_NOTICES[done] : undefined });
+    return reply.page("accounts/views/account.njk", { account, sessions, emailChoices, notice: typeof done === "string" ? ACCOUNT_NOTICES[done] : undefined });
   });
 
   app.post("/account/sessions/end-others", { config: { access: "signed-in" } }, async (request, reply) => {
