@@ -4,7 +4,7 @@
 // src/platform/ is the ground floor and knows no capability; each capability (src/<name>/) keeps
 // its routes to itself; the composition root (src/app.ts, src/steward.ts, src/main.ts, src/cli.ts)
 // sits on top and wires them together; src/testing/ is for tests only.
-const CAPABILITY = "^src/(about|accounts|audit|auth|calendar|cases|dashboard|lifecycle|notify|redaction|registers|reports)/";
+const CAPABILITY = "^src/(about|accounts|audit|auth|calendar|cases|contact|dashboard|licences|lifecycle|notify|operator|redaction|registers|reports|requests)/";
 const TEST_FILE = "\\.test\\.ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -13,21 +13,27 @@ import { newToken } from "./auth/tokens.ts";
 import { calendarRoutes } from "./calendar/calendar.routes.ts";
 import { DATE_FILTERS } from "./calendar/date-filters.ts";
 import { casesRoutes } from "./cases/cases.routes.ts";
+import { contactRoutes } from "./contact/contact.routes.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import { notifyRoutes } from "./notify/notify.routes.ts";
 import { reportsRoutes } from "./reports/reports.routes.ts";
 import { registersRoutes } from "./registers/registers.routes.ts";
+import { licencesRoutes } from "./licences/licences.routes.ts";
 import { disclosureRoutes } from "./redaction/disclosure/disclosure.routes.ts";
 import { requestsRoutes } from "./requests/requests.routes.ts";
+import { ensureOperatorVisitorCookie } from "./operator/operator-cookie.ts";
+import { carriesOperatorSession, guardOperatorRoute, isOperatorPage } from "./operator/operator-guard.ts";
+import { operatorRoutes } from "./operator/operator.routes.ts";
 import { forbidden } from "./platform/errors.ts";
 import { buildApp } from "./platform/http/app.ts";
 import type { Services } from "./platform/services.ts";
 
 /**
  * Who may use a route: anyone; someone who has given their password and owes the second factor;
- * anyone signed in; or those the permission table allows an action.
+ * anyone signed in; those the permission table allows an action; or an operator signed in to the
+ * operator's console (both factors; src/operator/), who has no way into any other route.
  */
-export type Access = "public" | "second-factor" | "signed-in" | Action;
+export type Access = "public" | "second-factor" | "signed-in" | "operator" | Action;
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -36,6 +42,10 @@ declare module "fastify" {
     duringTwoFactorSetup?: boolean;
     /** Sensitive: the person must have proved who they are in the last 15 minutes, or is asked to again. */
     recentConfirmation?: boolean;
+    /** A public page of the operator's console (sign-in, setup): its forms bind to the operator cookie. */
+    operatorPage?: boolean;
+    /** Open to the owner of a dormant licence (its term has ended): renewing, exporting, their account, signing out. */
+    duringDormancy?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | undefined;
@@ -47,6 +57,10 @@ declare module "fastify" {
     expiredSession: { organisationId: string; userId: string } | undefined;
     /** What the person had typed before being signed out, given back on this page once. */
     keptForm: Record<string, string> | undefined;
+    /** The signed-in owner's licence is dormant: only the licence page and their account are open to them. */
+    licenceDormant: boolean | undefined;
+    /** The operator signed in to the console, on routes with access "operator" (src/operator/operator-guard.ts). */
+    operator: { id: string; email: string } | undefined;
   }
 }
 
@@ -60,8 +74,12 @@ const NAVIGATION: { href: string; text: string; action: Action | Action[] | "sig
   { href: "/outbox", text: "Outbox", action: "outbox:view" },
   { href: "/audit", text: "Audit trail", action: "audit:view" },
   { href: "/settings", text: "Settings", action: "settings:manage" },
+  { href: "/licence", text: "Licence", action: "licence:view" },
   { href: "/account", text: "Account", action: "signed-in" },
 ];
+
+/** All a dormant licence's owner can reach. */
+const DORMANT_NAVIGATION = new Set(["/licence", "/account"]);
 
 /**
  * The composition root of the web app: the platform's ground floor (src/platform/http/app.ts),
@@ -69,8 +87,8 @@ const NAVIGATION: { href: string; text: string; action: Action | Action[] | "sig
  */
 export async function buildStewardApp(services: Services): Promise<FastifyInstance> {
   const app = await buildApp(services, {
-    requestFields: ["actor", "sessionId", "sessionIdleEndsAt", "expiredSession", "keptForm"],
-    isKnownAccess: (access) => access === "public" || access === "second-factor" || access === "signed-in" || access in PERMISSIONS,
+    requestFields: ["actor", "sessionId", "sessionIdleEndsAt", "expiredSession", "keptForm", "operator", "licenceDormant"],
+    isKnownAccess: (access) => access === "public" || access === "second-factor" || access === "signed-in" || access === "operator" || access in PERMISSIONS,
     guard: (request, reply) => guard(services, request, reply),
     // A form posted after its session ran out does nothing, but what was typed is kept for after sign-in.
     beforeCsrfCheck: async (request, reply) => {
@@ -86,15 +104,18 @@ export async function buildStewardApp(services: Services): Promise<FastifyInstan
       aboutRoutes(app, services);
       authRoutes(app, services);
       accountsRoutes(app, services);
+      contactRoutes(app, services);
       dashboardRoutes(app, services);
       casesRoutes(app, services);
       disclosureRoutes(app, services);
       requestsRoutes(app, services);
       reportsRoutes(app, services);
       registersRoutes(app, services);
+      licencesRoutes(app, services);
       calendarRoutes(app, services);
       notifyRoutes(app, services);
       auditRoutes(app, services);
+      operatorRoutes(app, services);
     },
   });
   return app;
@@ -104,14 +125,25 @@ export async function buildStewardApp(services: Services): Promise<FastifyInstan
 async function guard(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   request.sessionCookie = readSessionCookie(request);
   const access = request.routeOptions.config.access ?? "public";
+  // The operator's console: its own cookie and sessions (src/operator/operator-guard.ts).
+  if (access === "operator" || isOperatorPage(request)) {
+    return guardOperatorRoute(services, request, reply);
+  }
   if (access === "public") {
     return;
   }
   const lookup = request.sessionCookie ? await resolveSession(services, request.sessionCookie) : { kind: "none" as const };
+  // An operator has no way into a school's pages: refused outright, never offered a sign-in.
+  if (lookup.kind !== "active" && (await carriesOperatorSession(services, request))) {
+    throw forbidden();
+  }
   if (lookup.kind === "expired" && request.method === "POST" && access !== "second-factor" && isPlainFormPost(request)) {
     // Its body is read after this hook: beforeCsrfCheck keeps what was typed (or not).
     request.expiredSession = { organisationId: lookup.organisationId, userId: lookup.userId };
     return;
+  }
+  if (lookup.kind === "licence-closed") {
+    return reply.redirect("/login?licence=closed", 303);
   }
   if (lookup.kind !== "active") {
     // A page asked for (a link from an email, a bookmark) is where sign-in lands afterwards.
@@ -129,6 +161,11 @@ async function guard(services: Services, request: FastifyRequest, reply: Fastify
     return;
   }
   request.actor = lookup.actor;
+  // A dormant licence: its owner may renew it or take its data away, and nothing else.
+  request.licenceDormant = lookup.licenceDormant;
+  if (lookup.licenceDormant && !request.routeOptions.config.duringDormancy) {
+    return reply.redirect("/licence", 303);
+  }
   request.sessionId = lookup.sessionId;
   request.sessionIdleEndsAt = lookup.idleEndsAt;
   const { twoFactor } = lookup.actor;
@@ -161,7 +198,9 @@ function pageContext(services: Services, request: FastifyRequest, context: Recor
     sessionTimeoutSeconds: Math.floor((request.sessionIdleEndsAt ? request.sessionIdleEndsAt.getTime() - services.clock.now().getTime() : IDLE_TIMEOUT_MS) / 1000),
     // Someone who must set up two-factor first is offered nowhere else to go.
     navigation: actor && !(actor.twoFactor.required && !actor.twoFactor.enabled)
-      ? NAVIGATION.filter((item) => item.action === "signed-in" || [item.action].flat().some((action) => can(actor, action))).map((item) => ({
+      ? NAVIGATION.filter((item) => (request.licenceDormant ? DORMANT_NAVIGATION.has(item.href) : true))
+          .filter((item) => item.action === "signed-in" || [item.action].flat().some((action) => can(actor, action)))
+          .map((item) => ({
           href: item.href,
           text: item.text,
           active: request.url === item.href || request.url.startsWith(`${item.href}/`),
@@ -177,6 +216,9 @@ function isPlainFormPost(request: FastifyRequest): boolean {
 
 /** A visitor needs the cookie before they can post a form: give them one when a page first asks. */
 function ensureVisitorCookie(request: FastifyRequest, reply: FastifyReply): string {
+  if (isOperatorPage(request)) {
+    return ensureOperatorVisitorCookie(request, reply);
+  }
   if (!request.sessionCookie) {
     writeSessionCookie(request, reply, newToken());
   }

@@ -7,9 +7,11 @@
  *   evaluate-detection   detection's precision, recall and F2 on synthetic school documents or a gold set
  *   evaluate-notices   the privacy-notice reader's precision and recall per fact kind on labelled notices
  *   bank-holidays import FILE   loads GOV.UK's bank-holidays.json over the built-in years it covers
- *   backup FILE    writes one consistent, encrypted backup of the whole database
- *   restore FILE   restores a backup into an empty data folder or database
+ *   backup FILE    writes one consistent, encrypted backup of the whole database (and the data keys file beside it)
+ *   backup --rolling DIR   a backup into the rolling set in DIR; deletes those older than STEWARD_BACKUP_KEEP_DAYS
+ *   restore FILE [--keys FILE]   restores a backup (with its data keys file) into an empty data folder or database
  *   storage limit ORGANISATION SIZE   sets the storage limit of the organisation's licence
+ *   operator create --email ADDRESS   makes an operator account (password from STEWARD_OPERATOR_PASSWORD or standard input)
  * It opens the same database as `npm start` (DATABASE_URL, or PGlite in STEWARD_DATA_DIR). PGlite
  * allows one process at a time on a data folder, so a command is refused while Steward runs on it
  * (except backup, which the running server writes). Each command loads only the code it needs.
@@ -20,13 +22,15 @@ import { loadConfig } from "./platform/config.ts";
 const STORAGE_USAGE = "       npm run steward -- storage limit ORGANISATION-ID-OR-NAME SIZE (such as 2GB)";
 const USAGE = `usage: npm run steward -- audit verify
        npm run steward -- bank-holidays import FILE (GOV.UK's bank-holidays.json)
-       npm run steward -- backup FILE
-       npm run steward -- restore FILE (into an empty data folder or database)
+       npm run steward -- backup FILE | --rolling DIR
+       npm run steward -- restore FILE [--keys DATA-KEYS-FILE] (into an empty data folder or database)
        npm run steward -- deadline TYPE RECEIVED [--nation NATION] [--school-days FILE]
        npm run steward -- detect [--known-people "Name;Name"] [FILE] | --jsonl FILE
        npm run steward -- redact IN.pdf OUT.pdf [--known-people "Name;Name"]
        npm run steward -- evaluate-detection [--seed N] [--documents N] [--write FILE] | --gold FILE
        npm run steward -- evaluate-notices [--notices DIR]
+       npm run steward -- send-update --kind product-updates|surveys --subject "SUBJECT" --body-file FILE
+       npm run steward -- operator create --email ADDRESS (password from STEWARD_OPERATOR_PASSWORD, or asked for)
 ${STORAGE_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
@@ -60,16 +64,30 @@ async function main(args: string[]): Promise<number> {
   if (area === "bank-holidays" && command === "import" && args[2]) {
     return importBankHolidaysCommand(args[2]);
   }
-  if (area === "backup" && command && args.length === 2) {
+  if (area === "backup" && command === "--rolling" && args.length === 3) {
+    const { rollingBackupCommand } = await import("./lifecycle/commands.ts");
+    return rollingBackupCommand(loadConfig(), args[2]!, console.log);
+  }
+  if (area === "backup" && command && !command.startsWith("--") && args.length === 2) {
     const { backupCommand } = await import("./lifecycle/commands.ts");
     return backupCommand(loadConfig(), command, console.log);
   }
-  if (area === "restore" && command && args.length === 2) {
+  if (area === "restore" && command && !command.startsWith("--") && (args.length === 2 || (args.length === 4 && args[2] === "--keys"))) {
     const { restoreCommand } = await import("./lifecycle/commands.ts");
-    return restoreCommand(loadConfig(), command, console.log);
+    return restoreCommand(loadConfig(), command, console.log, { keys: args[3] });
   }
   if (area === "audit" && command === "verify") {
     return auditVerifyCommand();
+  }
+  if (area === "operator") {
+    const { OPERATOR_USAGE, operatorCommand, readOperatorPassword } = await import("./operator/operator-command.ts");
+    return withUsage(OPERATOR_USAGE, () =>
+      operatorCommand(args.slice(1), { openDatabase: openConfiguredDatabase, readPassword: readOperatorPassword, print: console.log, printError: console.error }),
+    );
+  }
+  if (area === "send-update") {
+    const { SEND_UPDATE_USAGE, sendUpdateCommand } = await import("./contact/send-command.ts");
+    return withUsage(SEND_UPDATE_USAGE, () => sendUpdateCommand(loadConfig(), args.slice(1), console.log));
   }
   if (area === "storage" && command === "limit" && args.length === 4) {
     return storageLimitCommand(args[2]!, args[3]!);

@@ -10,11 +10,14 @@ import { applyDeadlineRuleChanges } from "./calendar/calendar-settings.ts";
 import { deliverDueEmail } from "./notify/outbox.ts";
 import { sendDueReminders } from "./cases/reminders.ts";
 import { sendReviewReminders } from "./registers/review-reminders.ts";
+import { advanceLicences } from "./licences/licences.ts";
 import { sweepStoredFiles } from "./cases/attachments.ts";
 import { runDueJobs } from "./platform/jobs/jobs.ts";
 import { DISCLOSURE_JOBS } from "./redaction/disclosure/disclosure-jobs.ts";
 import { purgeClosedDisclosures } from "./redaction/disclosure/purge.ts";
+import { backUpDaily } from "./lifecycle/rolling.ts";
 import { buildStewardApp } from "./app.ts";
+import { issueOperatorSetupToken } from "./operator/setup-token.ts";
 import { createSmtpMailer, type Mailer } from "./platform/mailer.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import type { Config } from "./platform/config.ts";
@@ -95,6 +98,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
   if (rules.changes.length > 0) {
     logger.info({ refreshed: rules.refreshed }, "the deadline rules changed: every open case's due date was worked out again");
   }
+  // No operator yet: a one-time setup address, logged for whoever started Steward (src/operator/setup-token.ts).
+  await issueOperatorSetupToken(services);
   const app = await buildStewardApp(services);
 
   const worker = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -133,6 +138,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendDueReminders(services), "reminders failed"),
     // Register reviews: reminders at 30 days, 7 days and on the day, checked as often as the deadlines.
     repeat(options.reminderIntervalMs ?? 5 * 60_000, () => sendReviewReminders(services), "review reminders failed"),
+    // Licences: expiry warnings, expiry, reinstatement, deletion and destruction; checked as often as the deadlines.
+    repeat(options.reminderIntervalMs ?? 5 * 60_000, () => advanceLicences(services), "the licence job failed", { atStart: true }),
     // Stored files no attachment holds (an upload that never committed): hourly is plenty.
     repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => sweepStoredFiles(services), "file store sweep failed"),
     // Closed cases' disclosure working data, 30 days on: hourly is plenty.
@@ -140,6 +147,8 @@ export async function createSteward(options: StewardOptions): Promise<Steward> {
     repeat(options.housekeepingIntervalMs === 0 ? 0 : 60 * 60_000, () => purgeClosedDisclosures(services), "disclosure purge failed", { atStart: true }),
     // Documents to read and redact: looked for every two seconds, run one at a time (each is CPU-bound, and the machine small).
     repeat(options.jobIntervalMs ?? 2_000, runJobs, "the job queue failed"),
+    // The daily backup into STEWARD_BACKUP_DIR's rolling set (old ones pruned): looked at hourly, and at start.
+    repeat(config.backupDir && options.housekeepingIntervalMs !== 0 ? 60 * 60_000 : 0, () => backUpDaily(services), "scheduled backup failed", { atStart: true }),
   ];
 
   return {

@@ -66,6 +66,13 @@ export const PERMISSIONS = {
   "outbox:view": { roles: ["owner", "admin"], trustOnly: false, meaning: "Read the email outbox" },
   "audit:view": { roles: ["owner", "admin", "dpo", "auditor"], trustOnly: false, meaning: "Read and export the audit trail" },
   "ownership:transfer": { roles: ["owner"], trustOnly: false, meaning: "Hand the licence to another admin" },
+  "organisation:export": { roles: ["owner"], trustOnly: false, meaning: "Download everything the organisation holds, as one file" },
+  "licence:view": {
+    roles: ["owner", "admin"],
+    trustOnly: false,
+    meaning: "See the licence's term and state; approve or stop a deletion the owner asked for; ask to take over a licence whose owner has gone",
+  },
+  "licence:manage": { roles: ["owner"], trustOnly: false, meaning: "Renew the licence, and ask for the organisation and all its data to be deleted" },
 } as const satisfies Record<string, { roles: readonly Role[]; trustOnly: boolean; meaning: string }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -10,6 +10,7 @@ import { inScope } from "../platform/database/tenant-scope.ts";
 import type { RegisterLicence } from "./accounts.schema.ts";
 import { sealPersonalFields } from "./personal-fields.ts";
 import { referenceCodeFor } from "./reference-codes.ts";
+import { startLicence } from "../licences/licences.ts";
 
 export type RegistrationResult =
   | { ok: true; organisationId: string; userId: string; sessionToken: string }
@@ -74,6 +75,7 @@ export async function registerLicence(
           updatedAt: now,
         })
         .execute();
+      await startLicence(trx, { organisationId, name: input.organisationName, kind: input.organisationKind, at: now });
       const audit = { organisationId, actorUserId: userId, meta, at: now };
       await recordAudit(trx, { ...audit, action: "licence.register", recordType: "organisation", recordId: organisationId });
       await recordAudit(trx, { ...audit, action: "session.start", recordType: "user", recordId: userId });

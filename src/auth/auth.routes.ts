@@ -49,6 +49,9 @@ function signInNotice(query: unknown): string | undefined {
     return `You have been signed out because you had not used Steward for 20 minutes, or had been signed in for 12 hours. Sign in again to continue.${kept}`;
   }
   if (q["signedOut"] === "1") return "You have signed out.";
+  if (q["licence"] === "closed") {
+    return "Your organisation’s Steward licence has ended, so only its owner can sign in, to renew it or download its data. Ask them, or contact Steward’s support.";
+  }
   if (q["passwordSet"] === "1") return "Your password is set. You can now sign in.";
   return undefined;
 }
@@ -108,15 +111,15 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
   });
 
   // "Stay signed in" in the timeout warning: any signed-in request keeps the session alive; this one does nothing else.
-  app.get("/session/keep-alive", { config: { access: "signed-in", duringTwoFactorSetup: true } }, async (_request, reply) => {
+  app.get("/session/keep-alive", { config: { access: "signed-in", duringTwoFactorSetup: true, duringDormancy: true } }, async (_request, reply) => {
     return reply.code(204).header("cache-control", "no-store").send();
   });
 
-  app.get("/account/confirm", { config: { access: "signed-in" } }, async (request, reply) => {
+  app.get("/account/confirm", { config: { access: "signed-in", duringDormancy: true } }, async (request, reply) => {
     return reply.page("auth/views/confirm.njk", { next: safeReturnPath((request.query as Record<string, unknown>)["next"]) });
   });
 
-  app.post("/account/confirm", { config: { access: "signed-in", rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+  app.post("/account/confirm", { config: { access: "signed-in", rateLimit: SIGN_IN_LIMIT, duringDormancy: true } }, async (request, reply) => {
     const next = safeReturnPath((request.query as Record<string, unknown>)["next"]);
     const form = readForm(confirmItIsYouSchema, request.body);
     if (!form.ok) {
@@ -130,12 +133,12 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     return reply.redirect(next, 303);
   });
 
-  app.get("/account/two-factor", { config: { access: "signed-in", duringTwoFactorSetup: true } }, async (request, reply) => {
+  app.get("/account/two-factor", { config: { access: "signed-in", duringTwoFactorSetup: true, duringDormancy: true } }, async (request, reply) => {
     const setup = await twoFactorSetup(contextOf(request, services));
     return reply.page("auth/views/two-factor.njk", { setup, values: {} });
   });
 
-  app.post("/account/two-factor", { config: { access: "signed-in", duringTwoFactorSetup: true } }, async (request, reply) => {
+  app.post("/account/two-factor", { config: { access: "signed-in", duringTwoFactorSetup: true, duringDormancy: true } }, async (request, reply) => {
     const ctx = contextOf(request, services);
     const form = readForm(confirmTwoFactorSchema, request.body);
     const result = form.ok ? await confirmTwoFactor(ctx, form.data.code) : { ok: false as const, error: form.errors["code"] ?? "" };

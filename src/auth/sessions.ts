@@ -23,7 +23,10 @@ export const LAST_USE_PRECISION_MS = 15 * 1000;
 export const SECOND_FACTOR_TIMEOUT_MS = 5 * 60 * 1000;
 
 export type SessionLookup =
-  | { kind: "active"; actor: Actor; sessionId: string; awaitingSecondFactor: boolean; confirmedAt: Date; idleEndsAt: Date }
+  /** `licenceDormant`: the licence's term has ended; only its owner signs in, to renew it or take its data away. */
+  | { kind: "active"; actor: Actor; sessionId: string; awaitingSecondFactor: boolean; confirmedAt: Date; idleEndsAt: Date; licenceDormant: boolean }
+  /** The licence has lapsed (and this is not its owner) or its data is being destroyed: the session was ended. */
+  | { kind: "licence-closed" }
   /** Ran out (idle or in all): whose it was, so a form posted into it can be kept for them. */
   | { kind: "expired"; organisationId: string; userId: string }
   | { kind: "none" };
@@ -90,6 +93,12 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
       await deleteSession(trx, session.orgId, session.sessionId);
       return { kind: "none" };
     }
+    const licenceDormant = session.licenceState === "dormant";
+    if ((licenceDormant && session.role !== "owner") || session.licenceState === "ending" || session.licenceState === "ended") {
+      await scopeToOrganisation();
+      await deleteSession(trx, session.orgId, session.sessionId);
+      return { kind: "licence-closed" };
+    }
     const wrappedDataKeys = new Map<string, string>();
     for (const organisation of [{ id: session.orgId, wrappedKey: session.wrappedKey }, ...session.schools]) {
       if (organisation.wrappedKey) wrappedDataKeys.set(organisation.id, organisation.wrappedKey);
@@ -113,6 +122,7 @@ export async function resolveSession(services: Pick<Services, "database" | "cloc
       awaitingSecondFactor: session.awaitingSecondFactor,
       confirmedAt: new Date(session.confirmedAt),
       idleEndsAt: new Date(lastUse.getTime() + IDLE_TIMEOUT_MS),
+      licenceDormant,
     };
   });
 }
@@ -136,6 +146,8 @@ interface SessionRow {
   organisationKind: OrganisationKind;
   wrappedKey: string | null;
   schools: { id: string; name: string; wrappedKey: string | null }[];
+  /** As the licence works now: a deletion's cooling-off counts as the state before it. */
+  licenceState: "active" | "dormant" | "ending" | "ended";
 }
 
 /** Ends the session behind a cookie, if there is one. */

@@ -6,6 +6,7 @@ import { inScope } from "../platform/database/tenant-scope.ts";
 import type { Services } from "../platform/services.ts";
 import { caseRecipients, dueInWords } from "./recipients.ts";
 import { assessedDecision, WORKFLOWS } from "./workflows.ts";
+import { licenceIsActive } from "../licences/licences.ts";
 
 type ReminderServices = Pick<Services, "database" | "clock" | "keyring" | "mailer" | "config">;
 
@@ -49,6 +50,8 @@ export async function sendDueReminders(services: ReminderServices): Promise<numb
   let sent = 0;
   for (const { id: organisationId } of organisations.rows) {
     sent += await inScope(db, { organisationIds: [organisationId] }, async (trx) => {
+      // A dormant licence gets no reminders: nobody but its owner can sign in to act on them.
+      if (!(await licenceIsActive(trx, organisationId))) return 0;
       const school = await trx.selectFrom("organisations").select("name").where("id", "=", organisationId).executeTakeFirstOrThrow();
       const open = await trx
         .selectFrom("cases")

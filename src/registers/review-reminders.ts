@@ -6,6 +6,7 @@ import { inScope } from "../platform/database/tenant-scope.ts";
 import type { Services } from "../platform/services.ts";
 import { KIND_NAMES, type RegisterKind } from "./register-kinds.ts";
 import { REVIEW_WINDOW_DAYS } from "./registers.ts";
+import { licenceIsActive } from "../licences/licences.ts";
 
 type ReminderServices = Pick<Services, "database" | "clock" | "keyring" | "mailer" | "config">;
 
@@ -36,6 +37,8 @@ export async function sendReviewReminders(services: ReminderServices): Promise<n
   let reminded = 0;
   for (const { id: organisationId } of organisations.rows) {
     reminded += await inScope(db, { organisationIds: [organisationId] }, async (trx) => {
+      // A dormant licence gets no reminders: nobody but its owner can sign in to act on them.
+      if (!(await licenceIsActive(trx, organisationId))) return 0;
       const organisation = await trx.selectFrom("organisations").select("name").where("id", "=", organisationId).executeTakeFirstOrThrow();
       const entries = await trx
         .selectFrom("registerEntries")

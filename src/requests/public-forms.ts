@@ -42,6 +42,8 @@ export interface PublicOrganisation {
   /** A parent here has the right to their child's educational record (a maintained school in England; Scotland's schools). */
   offersEducationalRecord: boolean;
   nation: Nation;
+  /** The licence has lapsed: the page takes no requests, and says to contact the organisation directly. */
+  closed: boolean;
 }
 
 /** Who acts on a public page: a visitor, at one organisation. */
@@ -69,8 +71,11 @@ export async function findPublicOrganisation(services: Services, publicName: str
     .sort((a, b) => a.name.localeCompare(b.name));
   // A trust's central team is treated as an academy, as when its cases are logged.
   const offered = typesOfferedTo(own.nation, own.kind === "trust" ? "academy" : own.schoolType);
-  const forms = PUBLIC_FORMS.filter((form) => form.id !== "information" || offered.includes("foi") || offered.includes("foi-scotland"));
-  return { id: own.id, name: own.name, kind: own.kind, publicName, schools, forms, offersEducationalRecord: offered.includes("educational-record"), nation: own.nation };
+  // A lapsed licence takes no new requests through Steward: nobody there could answer them.
+  const { rows: licence } = await inScope(services.database.db, {}, (trx) => sql<{ active: boolean }>`select steward_licence_is_active(${own.id}) as active`.execute(trx));
+  const closed = licence[0]?.active === false;
+  const forms = closed ? [] : PUBLIC_FORMS.filter((form) => form.id !== "information" || offered.includes("foi") || offered.includes("foi-scotland"));
+  return { id: own.id, name: own.name, kind: own.kind, publicName, schools, forms, offersEducationalRecord: offered.includes("educational-record"), nation: own.nation, closed };
 }
 
 /** The forms on every public page, in the order they are offered. */

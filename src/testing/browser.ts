@@ -50,7 +50,12 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
  * Signs a person in through the sign-in pages, as they would: username, password, and the code
  * their authenticator shows if two-factor is asked for (`agent` holds that authenticator).
  */
-export async function signInThroughPages(page: Page, person: { username: string; agent: { authenticatorCode(login: string): string } }, password: string): Promise<void> {
+export async function signInThroughPages(
+  page: Page,
+  person: { username: string; agent: { authenticatorCode(login: string): string } },
+  password: string,
+  { landing = "**/dashboard" }: { landing?: string } = {},
+): Promise<void> {
   await page.goto("/login");
   await page.getByLabel("Username or email address").fill(person.username);
   await page.getByLabel("Password", { exact: true }).fill(password);
@@ -59,7 +64,7 @@ export async function signInThroughPages(page: Page, person: { username: string;
     await page.getByLabel("Enter your two-factor code").fill(person.agent.authenticatorCode(person.username));
     await page.getByRole("button", { name: "Continue" }).click();
   }
-  await page.waitForURL("**/dashboard");
+  await page.waitForURL(landing);
 }
 
 /** A page in a browser context of its own, with a 10-second default timeout; each Content Security Policy complaint its console shows is added to `cspViolations`, for the test to assert none. */

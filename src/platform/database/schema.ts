@@ -691,6 +691,7 @@ export interface LicenceTable {
   deletionApprovedBy: string | null;
   deletionDueAt: Timestamp | null;
   reinstatedAt: Timestamp | null;
+  noticesDue: Generated<string[]>;
   endedAt: Timestamp | null;
   endedReason: "dormant-12-months" | "deleted-on-request" | null;
   createdAt: Timestamp;
@@ -707,6 +708,7 @@ export interface OwnershipRequestTable {
   reason: string;
   state: Generated<"waiting" | "approved" | "refused" | "withdrawn">;
   decidedAt: Timestamp | null;
+  appliedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** Someone who runs the service: no organisation, two-factor always. */

@@ -15,6 +15,8 @@ export interface FileStore {
   get(key: StoredFileKey): Promise<Buffer | undefined>;
   /** Removes a file; a missing one is not an error. */
   remove(key: StoredFileKey): Promise<void>;
+  /** Removes every file of an organisation (its data has been destroyed); none is not an error. */
+  removeOrganisation(organisationId: string): Promise<void>;
   /**
    * Removes files last written before `olderThan` that `keep` does not keep, with any write left
    * half done; returns how many went. `keep` is asked once per organisation with its files' ids,
@@ -88,6 +90,12 @@ export function folderFileStore(root: string): FileStore {
           throw error;
         }
       }
+    },
+    async removeOrganisation(organisationId) {
+      if (!UUID.test(organisationId)) {
+        throw new Error("An organisation's folder is named by its UUID");
+      }
+      await rm(path.join(root, organisationId), { recursive: true, force: true });
     },
     async sweep(olderThan, keep) {
       let removed = 0;

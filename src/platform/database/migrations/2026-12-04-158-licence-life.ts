@@ -80,6 +80,8 @@ const statements = [
      -- The end of the cooling-off: the data is destroyed from then on.
      deletion_due_at timestamptz,
      reinstated_at timestamptz,
+     -- What the licence job still has to tell the owner about an operator's change (a new term, a cancelled deletion).
+     notices_due text[] not null default '{}',
      ended_at timestamptz,
      ended_reason text check (ended_reason in ('dormant-12-months', 'deleted-on-request')),
      created_at timestamptz not null,
@@ -105,6 +107,8 @@ const statements = [
      reason text not null,
      state text not null default 'waiting' check (state in ('waiting', 'approved', 'refused', 'withdrawn')),
      decided_at timestamptz,
+     -- When the licence job carried out the operator's decision (the roles changed, the people told).
+     applied_at timestamptz,
      primary key (org_id, id),
      foreign key (org_id, asked_by) references users (org_id, id)
    )`,
@@ -188,8 +192,10 @@ const statements = [
 
   // The session's licence state, so every request knows whether its licence is dormant.
   `drop function steward_session_of(text)`,
+  // In a deletion's cooling-off the licence works as it did before; once its data is being destroyed, nobody signs in.
   sessionOf(`,
-              coalesce((select l.state from licences l where l.org_id = coalesce(o.parent_id, o.id)), 'active')`),
+              coalesce((select case when l.state = 'deletion-pending' then coalesce(l.state_before_deletion, 'active') else l.state end
+                          from licences l where l.org_id = coalesce(o.parent_id, o.id)), 'active')`),
   `revoke all on function steward_session_of(text) from public`,
   `grant execute on function steward_session_of(text) to steward_app`,
 
@@ -229,6 +235,17 @@ const statements = [
   `revoke all on function steward_licence_contact(uuid) from public`,
   `grant execute on function steward_licence_contact(uuid) to steward_operator`,
 
+  // The operator decides an ownership request; the licence job carries the decision out (as the application, in the licence's scope).
+  `create function steward_decide_ownership_request(licence uuid, approve boolean, now_at timestamptz) returns integer
+     language sql volatile security definer set search_path = public as $$
+       with decided as (
+         update ownership_requests set state = case when approve then 'approved' else 'refused' end, decided_at = now_at
+          where org_id = licence and state = 'waiting' returning 1)
+       select count(*)::int from decided
+     $$`,
+  `revoke all on function steward_decide_ownership_request(uuid, boolean, timestamptz) from public`,
+  `grant execute on function steward_decide_ownership_request(uuid, boolean, timestamptz) to steward_operator`,
+
   // The operator raises a licence's storage limit: that one column of the top organisation, nothing else.
   `create function steward_set_storage_limit(licence uuid, limit_bytes bigint) returns void
      language sql volatile security definer set search_path = public as $$
@@ -250,13 +267,25 @@ const statements = [
   `revoke all on function steward_platform_health() from public`,
   `grant execute on function steward_platform_health() to steward_operator`,
 
+  // Whether an organisation's licence (a school in a trust: the trust's) is in its term: reminders stop once it is not.
+  `create function steward_licence_is_active(org uuid) returns boolean
+     language sql stable security definer set search_path = public as $$
+       select coalesce((select l.state = 'active' or (l.state = 'deletion-pending' and l.state_before_deletion = 'active')
+                          from organisations o join licences l on l.org_id = coalesce(o.parent_id, o.id) where o.id = org), true)
+     $$`,
+  `revoke all on function steward_licence_is_active(uuid) from public`,
+  `grant execute on function steward_licence_is_active(uuid) to steward_app`,
+
   // The licence jobs: which licences have something due (a warning, an expiry, a shred, a deletion), without a tenant scope.
   `create function steward_licences_due(today date, now_at timestamptz)
      returns table (org_id uuid)
      language sql stable security definer set search_path = public as $$
        select org_id from licences
         where (state = 'active' and term_ends_on <= today + 60)
-           or (state = 'dormant' and dormant_since <= now_at - interval '12 months')
+           -- From ten months dormant: the last warning, a month before the data goes, then the destruction.
+           or (state = 'dormant' and (dormant_since <= now_at - interval '10 months' or term_ends_on >= today))
+           or cardinality(notices_due) > 0
+           or exists (select 1 from ownership_requests r where r.org_id = licences.org_id and r.state in ('approved', 'refused') and r.applied_at is null)
            or (state = 'deletion-pending' and deletion_due_at <= now_at)
            or state = 'ending'
      $$`,
@@ -273,7 +302,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `drop function if exists steward_licences_due(date, timestamptz)`,
+    `drop function if exists steward_licence_is_active(uuid)`,
     `drop function if exists steward_platform_health()`,
+    `drop function if exists steward_decide_ownership_request(uuid, boolean, timestamptz)`,
     `drop function if exists steward_set_storage_limit(uuid, bigint)`,
     `drop function if exists steward_licence_contact(uuid)`,
     `drop function if exists steward_licence_overview()`,
