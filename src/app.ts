@@ -78,7 +78,7 @@ const NAVIGATION: { href: string; text: string; action: Action | Action[] | "sig
   { href: "/account", text: "Account", action: "signed-in" },
 ];
 
-/** All a dormant licence's owner can reach. */
+/** All a dormant licence's owner can reach (the licence is otherwise reached from Settings, to keep the bar on one line). */
 const DORMANT_NAVIGATION = new Set(["/licence", "/account"]);
 
 /**
@@ -198,7 +198,7 @@ function pageContext(services: Services, request: FastifyRequest, context: Recor
     sessionTimeoutSeconds: Math.floor((request.sessionIdleEndsAt ? request.sessionIdleEndsAt.getTime() - services.clock.now().getTime() : IDLE_TIMEOUT_MS) / 1000),
     // Someone who must set up two-factor first is offered nowhere else to go.
     navigation: actor && !(actor.twoFactor.required && !actor.twoFactor.enabled)
-      ? NAVIGATION.filter((item) => (request.licenceDormant ? DORMANT_NAVIGATION.has(item.href) : true))
+      ? NAVIGATION.filter((item) => (request.licenceDormant ? DORMANT_NAVIGATION.has(item.href) : item.href !== "/licence"))
           .filter((item) => item.action === "signed-in" || [item.action].flat().some((action) => can(actor, action)))
           .map((item) => ({
           href: item.href,

@@ -9,6 +9,7 @@ import type { Services } from "../platform/services.ts";
 import { newestAnswers } from "./consents.ts";
 import { addressIndexOf, unsubscribeToken } from "./unsubscribe-links.ts";
 import { CONTACT_KINDS, isContactKind, KIND_NAMES, KIND_WHAT, MINIMUM_DAYS_BETWEEN_SENDS } from "./wording.ts";
+import { licenceIsActive } from "../licences/licences.ts";
 
 /*
  * Email beyond the service's own (news about Steward, surveys), sent by the operator to every
@@ -129,6 +130,8 @@ export async function sendNonServiceEmail(services: SendingServices, email: NonS
   const counts: SendCounts = { sent: 0, skipped: 0 };
   for (const organisation of organisations) {
     await inScope(db, { organisationIds: [organisation.id] }, async (trx) => {
+      // A lapsed licence's people cannot sign in: Steward's news is not for them until it is renewed.
+      if (!(await licenceIsActive(trx, organisation.id))) return;
       const users = await trx.selectFrom("users").select(["id", "email"]).where("orgId", "=", organisation.id).where("deactivatedAt", "is", null).orderBy("id").execute();
       const answers = await newestAnswers(trx, organisation.id, users.map((user) => user.id));
       const consenting: { id: string; address: string; addressIndex: string }[] = [];

@@ -30,6 +30,13 @@ export function renewedTerm(licence: { termStartsOn: IsoDate; termEndsOn: IsoDat
   return termFrom(today);
 }
 
+/** A term can be renewed in its last 60 days (when the first warning comes), or once it has ended. */
+export const RENEWAL_WINDOW_DAYS = 60;
+
+export function isRenewable(licence: { termEndsOn: IsoDate }, today: IsoDate): boolean {
+  return daysBetween(today, licence.termEndsOn) <= RENEWAL_WINDOW_DAYS;
+}
+
 /** The day a dormant licence's data is destroyed: 12 months after it became dormant. */
 export function destroyedOn(dormantSince: Date): IsoDate {
   return addCalendarMonths(londonDateOf(dormantSince), DORMANT_MONTHS).date;
@@ -57,7 +64,7 @@ export function hasExpired(termEndsOn: IsoDate, today: IsoDate): boolean {
 export const STATE_WORDS: Record<LicenceState, string> = {
   active: "Active",
   dormant: "Dormant (expired)",
-  "deletion-pending": "Deletion asked for (cooling-off)",
+  "deletion-pending": "To be deleted (7 days to change your mind)",
   ending: "Data being destroyed",
   ended: "Ended: data destroyed",
 };

@@ -64,8 +64,19 @@ describe(`a licence's life (${testEngine})`, () => {
   };
 
   it("starts a new licence with a 12-month term", async () => {
-    const { licence } = await school();
+    const { licence, owner } = await school();
     expect(await licenceRow(licence.organisationId)).toMatchObject({ state: "active", termStartsOn: "2027-01-04", termEndsOn: "2028-01-03" });
+    // Not renewable yet (a click on day one cannot add a year to invoice); from 60 days before the end, once.
+    await owner.get("/licence");
+    const early = await owner.post("/licence/renew");
+    expect(early.statusCode).toBe(400);
+    expect(early.body).toContain("it can be renewed from 4 Nov 2027");
+    steward.clock.set("2027-11-10T09:00:00Z");
+    const { agent } = await signInAgain(licence.username);
+    await agent.get("/licence");
+    expect((await agent.post("/licence/renew")).statusCode).toBe(303);
+    expect((await agent.post("/licence/renew")).statusCode).toBe(400);
+    expect(await licenceRow(licence.organisationId)).toMatchObject({ termStartsOn: "2027-01-04", termEndsOn: "2029-01-03" });
   });
 
   it("warns the owner 60, 30 and 7 days before the term ends, once each, however often the job runs", async () => {
@@ -234,10 +245,14 @@ describe(`a licence's life (${testEngine})`, () => {
     expect((await subjects(admin.email)).some((subject) => subject.includes("a second admin must approve"))).toBe(true);
     // The owner cannot approve their own.
     expect((await owner.post("/licence/delete/approve")).statusCode).toBe(400);
+    // Nor through an admin account added after asking (it could be their own second account).
+    steward.clock.advance({ minutes: 1 });
+    const late = await addPerson(steward.app, steward.clock, owner, "admin", licence.organisationId);
+    expect((await late.agent.post("/licence/delete/approve")).statusCode).toBe(400);
     expect((await admin.agent.post("/licence/delete/approve")).statusCode).toBe(303);
     const pending = await licenceRow(licence.organisationId);
     expect(pending.state).toBe("deletion-pending");
-    expect(pending.deletionDueAt!.toISOString()).toBe("2027-01-11T10:00:00.000Z");
+    expect(pending.deletionDueAt!.toISOString()).toBe("2027-01-11T10:01:00.000Z");
     // Meanwhile everyone still works.
     expect((await admin.agent.get("/dashboard")).statusCode).toBe(200);
 
@@ -249,10 +264,11 @@ describe(`a licence's life (${testEngine})`, () => {
     // Asked again and approved, it is carried out once the 7 days are over, not before.
     await owner.post("/licence/delete", { confirmName: licence.name });
     await admin.agent.post("/licence/delete/approve");
-    steward.clock.set("2027-01-11T09:59:00Z");
+    const due = (await licenceRow(licence.organisationId)).deletionDueAt!;
+    steward.clock.set(new Date(due.getTime() - 60_000).toISOString());
     await advanceLicences(steward.services);
     expect((await licenceRow(licence.organisationId)).state).toBe("deletion-pending");
-    steward.clock.set("2027-01-11T10:01:00Z");
+    steward.clock.set(new Date(due.getTime() + 60_000).toISOString());
     await advanceLicences(steward.services);
     expect(await licenceRow(licence.organisationId)).toMatchObject({ state: "ended", endedReason: "deleted-on-request", deletionAskedBy: null });
     await expect(cancelDeletionByOperator(steward.services, operator(), licence.organisationId)).rejects.toThrow(/Too late/);

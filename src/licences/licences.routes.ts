@@ -21,6 +21,23 @@ const storageForm = z.object({ gigabytes: z.string().max(20).default("") });
 const decisionForm = z.object({ decision: z.enum(["approve", "refuse"], { error: "Choose whether to approve or refuse the request" }) });
 const licenceParams = z.object({ id: z.uuid() });
 
+/** The licence's history, in words, for the operator's page. */
+const EVENT_WORDS: Record<string, string> = {
+  "licence.term-set": "The term was set",
+  "licence.storage-set": "The storage limit was set",
+  "licence.renewed-by-owner": "The owner renewed the licence",
+  "licence.expired": "The term ended: dormant",
+  "licence.reinstated": "Reinstated",
+  "licence.ending": "Its data began to be destroyed",
+  "licence.ended": "Its data was destroyed",
+  "licence.deletion-cancelled": "An operator stopped the deletion",
+  "licence.deletion-asked": "The owner asked for its deletion (waiting for a second admin)",
+  "licence.deletion-approved": "Its deletion was asked for and approved: 7 days' cooling-off",
+  "licence.deletion-stopped": "The organisation stopped its deletion",
+  "ownership.approved": "An operator approved a request to take it over",
+  "ownership.refused": "An operator refused a request to take it over",
+};
+
 /** A query flag a redirect sets to say what just happened, in words. */
 const DONE: Record<string, string> = {
   renewed: "The licence is renewed.",
@@ -121,8 +138,10 @@ export function licencesRoutes(app: FastifyInstance, services: Services): void {
       licence,
       stateName: STATE_WORDS[licence.state],
       storage: licence.storageLimitBytes === null ? undefined : { used: sizeInWords(licence.storageUsedBytes), limit: sizeInWords(licence.storageLimitBytes), limitGigabytes: Number((licence.storageLimitBytes / 1024 ** 3).toFixed(2)) },
-      values: { startsOn: licence.termStartsOn, endsOn: licence.termEndsOn },
       ...extra,
+      // What was typed into one form is kept; the other form shows what is saved.
+      values: { startsOn: licence.termStartsOn, endsOn: licence.termEndsOn, ...(extra["values"] as Record<string, unknown> | undefined) },
+      events: licence.events.map((event) => ({ ...event, words: EVENT_WORDS[event.action] ?? event.action })),
     };
   };
   const licenceIdOf = (params: unknown) => {

@@ -4,7 +4,7 @@ import { inActorScope, type Context } from "../accounts/actor.ts";
 import { authorise } from "../accounts/permissions.ts";
 import { openPersonalFields } from "../accounts/personal-fields.ts";
 import { recordAudit, type AuditAction } from "../audit/audit.ts";
-import { daysBetween, formatDate, londonDateOf, type IsoDate } from "../calendar/dates.ts";
+import { addDays, daysBetween, formatDate, londonDateOf, type IsoDate } from "../calendar/dates.ts";
 import { queueEmail } from "../notify/outbox.ts";
 import type { Database, LicenceState, Role } from "../platform/database/schema.ts";
 import { changeScope, inScope, type Tx } from "../platform/database/tenant-scope.ts";
@@ -12,8 +12,8 @@ import { sealFor } from "../platform/encryption/keyring.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import type { FieldErrors } from "../platform/forms.ts";
 import type { Services } from "../platform/services.ts";
-import { COOLING_OFF_DAYS, destroyedOn, expiryWarningDue, expiryWarningText, hasExpired, isDormantLongEnough, renewedTerm, termFrom } from "./licence-life.ts";
-import { shredLicence } from "./shred.ts";
+import { COOLING_OFF_DAYS, destroyedOn, expiryWarningDue, expiryWarningText, hasExpired, isDormantLongEnough, isRenewable, RENEWAL_WINDOW_DAYS, renewedTerm, termFrom } from "./licence-life.ts";
+import { removeFilesOfEndedLicence, shredLicence } from "./shred.ts";
 import { recordOperatorEvent } from "../operator/operator-context.ts";
 
 /**
@@ -75,6 +75,10 @@ export interface LicenceView {
   /** When a dormant licence's data is destroyed. */
   destroyedOn: IsoDate | null;
   reinstatedAt: Date | null;
+  /** The term ends within the renewal window, or has ended: the owner can renew. */
+  renewable: boolean;
+  /** For a trust: there is another admin who could approve a deletion. */
+  hasSecondAdmin: boolean;
   deletion:
     | { askedAt: Date; askedByYou: boolean; approvedAt: Date | null; dueAt: Date | null; needsApproval: boolean }
     | undefined;
@@ -117,6 +121,8 @@ export async function licenceOf(ctx: Context): Promise<LicenceView> {
       dormantSince: licence.dormantSince,
       destroyedOn: licence.dormantSince ? destroyedOn(licence.dormantSince) : null,
       reinstatedAt: licence.reinstatedAt,
+      renewable: isRenewable(licence, londonDateOf(now)),
+      hasSecondAdmin: (await possibleApprovers(trx, licence.orgId, ctx.actor.userId, now)).length > 0,
       deletion: deletionAsked
         ? {
             askedAt: licence.deletionAskedAt!,
@@ -164,6 +170,10 @@ export async function renewLicence(ctx: Context): Promise<{ termEndsOn: IsoDate 
     if (licence.state !== "active" && licence.state !== "dormant") {
       throw badRequest("This licence cannot be renewed now: its deletion has been asked for. Stop the deletion first.");
     }
+    // A renewal is for a term about to end (or ended): a second click cannot add another year.
+    if (!isRenewable(licence, today)) {
+      throw badRequest(`This licence runs to ${formatDate(licence.termEndsOn)}: it can be renewed from ${formatDate(addDays(licence.termEndsOn, -RENEWAL_WINDOW_DAYS))}.`);
+    }
     const term = renewedTerm(licence, today);
     await trx
       .updateTable("licences")
@@ -196,6 +206,12 @@ export async function askForDeletion(ctx: Context, input: { confirmName: string 
       throw badRequest("The deletion of this organisation has already been asked for.");
     }
     const needsApproval = licence.organisationKind === "trust";
+    if (needsApproval && licence.state === "dormant") {
+      throw badRequest("A trust's deletion needs a second admin to approve it, and nobody but the owner can sign in while the licence is dormant. Renew it first, or ask Steward's support.");
+    }
+    if (needsApproval && (await possibleApprovers(trx, licence.orgId, ctx.actor.userId, now)).length === 0) {
+      throw new LicenceFormError({ confirmName: "A trust's deletion needs a second admin to approve it, and the trust has no other admin. Add one from Users first" });
+    }
     await trx
       .updateTable("licences")
       .set({
@@ -207,6 +223,7 @@ export async function askForDeletion(ctx: Context, input: { confirmName: string 
       .where("orgId", "=", licence.orgId)
       .execute();
     await recordAudit(trx, licenceAudit(ctx, licence.orgId, "licence.deletion-request"));
+    await recordOperatorEvent(trx, { operatorId: null, action: needsApproval ? "licence.deletion-asked" : "licence.deletion-approved", licenceId: licence.orgId, at: now });
     const people = await licencePeople(trx, ctx.services, licence.orgId, ["owner", "admin"]);
     const url = `${ctx.services.config.publicUrl}/licence`;
     for (const person of people) {
@@ -252,8 +269,14 @@ export async function approveDeletion(ctx: Context): Promise<void> {
     if (licence.deletionAskedBy === ctx.actor.userId) {
       throw badRequest("A second person must approve the deletion: someone other than the person who asked for it.");
     }
+    // An admin added after the deletion was asked for could be the asker's own second account.
+    const approvers = await possibleApprovers(trx, licence.orgId, licence.deletionAskedBy ?? "", licence.deletionAskedAt);
+    if (!approvers.includes(ctx.actor.userId)) {
+      throw badRequest("Only an admin who was already an admin when the deletion was asked for can approve it.");
+    }
     await trx.updateTable("licences").set({ ...startCoolingOff(licence.state, now, ctx.actor.userId), changedAt: now }).where("orgId", "=", licence.orgId).execute();
     await recordAudit(trx, licenceAudit(ctx, licence.orgId, "licence.deletion-approve"));
+    await recordOperatorEvent(trx, { operatorId: null, action: "licence.deletion-approved", licenceId: licence.orgId, at: now });
     for (const person of await licencePeople(trx, ctx.services, licence.orgId, ["owner", "admin"])) {
       await queueEmail(trx, ctx.services, licence.orgId, deletionPendingEmail(person.email, ctx.actor.organisation.name, now, `${ctx.services.config.publicUrl}/licence`));
     }
@@ -270,6 +293,7 @@ export async function cancelDeletion(ctx: Context): Promise<void> {
     }
     await trx.updateTable("licences").set({ ...deletionStopped(licence), changedAt: ctx.services.clock.now() }).where("orgId", "=", licence.orgId).execute();
     await recordAudit(trx, licenceAudit(ctx, licence.orgId, "licence.deletion-cancel"));
+    await recordOperatorEvent(trx, { operatorId: null, action: "licence.deletion-stopped", licenceId: licence.orgId, at: ctx.services.clock.now() });
     for (const person of await licencePeople(trx, ctx.services, licence.orgId, ["owner", "admin"])) {
       await queueEmail(trx, ctx.services, licence.orgId, {
         to: person.email,
@@ -337,6 +361,20 @@ export async function askForOwnership(ctx: Context, input: { reason: string }): 
   });
 }
 
+/** The admins (and owner) of the licence's own organisation, other than `asker`, whose accounts existed before `before`. */
+async function possibleApprovers(trx: Tx, licenceId: string, asker: string, before: Date): Promise<string[]> {
+  const rows = await trx
+    .selectFrom("users")
+    .select("id")
+    .where("orgId", "=", licenceId)
+    .where("role", "in", ["owner", "admin"])
+    .where("deactivatedAt", "is", null)
+    .where("id", "!=", asker)
+    .where("createdAt", "<=", before)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** The active people of the licence's own organisation with these roles, with their email addresses (opened). */
 async function licencePeople(trx: Tx, services: Pick<Services, "keyring">, licenceId: string, roles: Role[]): Promise<{ userId: string; email: string; role: Role }[]> {
   const rows = await trx
@@ -389,6 +427,9 @@ export async function advanceLicence(services: LicenceServices, licenceId: strin
   if (await readyToShred(services, licenceId)) {
     const shred = await shredLicence(services, licenceId);
     if (shred) done.push("ended");
+  } else if (await removeFilesOfEndedLicence(services, licenceId)) {
+    // A destruction whose files were not all removed (a crash after its rows went): finished now.
+    done.push("files-removed");
   }
   return done;
 }
@@ -446,7 +487,7 @@ async function nextStep(trx: Tx, services: LicenceServices, licenceId: string): 
   // What an operator changed, still to be told.
   if (licence.noticesDue.length > 0) {
     for (const notice of new Set(licence.noticesDue)) {
-      if (notice === "term-changed") {
+      if (notice === "term-changed" && !hasExpired(licence.termEndsOn, today)) {
         await tell(`Your Steward licence for ${name} now runs to ${formatDate(licence.termEndsOn)}`, `Steward's support has set the term of ${name}'s licence: from ${formatDate(licence.termStartsOn)} to ${formatDate(licence.termEndsOn)}.\n\nSee it at ${url}\n`);
         await audit("licence.term-change");
       } else if (notice === "deletion-cancelled") {
@@ -460,9 +501,8 @@ async function nextStep(trx: Tx, services: LicenceServices, licenceId: string): 
 
   if (licence.state === "active") {
     if (hasExpired(licence.termEndsOn, today)) {
+      // Nobody but the owner signs in now: everyone else's sessions end at their next request, which is told why (sessions.ts).
       await update({ state: "dormant", dormantSince: now });
-      // Nobody but the owner signs in now: everyone else's sessions end.
-      await trx.deleteFrom("sessions").where("orgId", "in", [licenceId, ...schools.map((school) => school.id)]).where("userId", "not in", trx.selectFrom("users").select("id").where("orgId", "=", licenceId).where("role", "=", "owner")).execute();
       await audit("licence.expired");
       await operatorEvent("licence.expired", { termEndsOn: licence.termEndsOn });
       await tell(
@@ -470,11 +510,14 @@ async function nextStep(trx: Tx, services: LicenceServices, licenceId: string): 
         [
           `The Steward licence for ${name} ended on ${formatDate(licence.termEndsOn)}.`,
           "",
-          "From today only you, the owner, can sign in: to renew the licence, or to download everything your organisation keeps in Steward. Nobody else can sign in, and Steward sends no reminders. Nothing has been deleted.",
+          "From today only the owner can sign in: to renew the licence, or to download everything your organisation keeps in Steward. Nobody else can sign in, and Steward sends no reminders. Nothing has been deleted.",
+          "Requests still open keep their legal deadlines: renew to carry on answering them in Steward, or answer them another way.",
           "",
           `Renew at ${url} and everything comes back as it was (except redacted copies of cases closed more than 30 days ago, which are always deleted then).`,
           `If it is not renewed by ${formatDate(destroyedOn(now))}, everything is destroyed for good, as our privacy notice says.`,
+          "If the owner has left, contact Steward's support.",
         ].join("\n"),
+        ["owner", "admin"],
       );
       return "expired";
     }
@@ -482,7 +525,8 @@ async function nextStep(trx: Tx, services: LicenceServices, licenceId: string): 
     if (warning) {
       await update({ warningsSent: [...new Set([...licence.warningsSent, ...warning.covers])] });
       const words = expiryWarningText({ organisationName: name, termEndsOn: licence.termEndsOn, days: warning.days, licenceUrl: url });
-      await tell(words.subject, words.text);
+      // The admins too: if the owner has gone, one of them can ask to take the licence over before it lapses.
+      await tell(words.subject, words.text, ["owner", "admin"]);
       await audit("licence.expiry-warning");
       return `warned-${warning.days}`;
     }
@@ -515,7 +559,8 @@ async function nextStep(trx: Tx, services: LicenceServices, licenceId: string): 
       await update({ warningsSent: [...licence.warningsSent, -LAST_WARNING_DAYS] });
       await tell(
         `${name}'s data in Steward will be destroyed on ${formatDate(destroyDay)}`,
-        `The Steward licence for ${name} expired on ${formatDate(licence.termEndsOn)} and has not been renewed. On ${formatDate(destroyDay)}, twelve months on, everything ${name} keeps in Steward will be destroyed for good, as our privacy notice says.\n\nTo keep it, renew at ${url}, or download everything from the same page first.\n`,
+        `The Steward licence for ${name} expired on ${formatDate(licence.termEndsOn)} and has not been renewed. On ${formatDate(destroyDay)}, twelve months on, everything ${name} keeps in Steward will be destroyed for good, as our privacy notice says.\n\nTo keep it, the owner can renew at ${url}, or download everything from the same page first. If the owner has left, contact Steward's support.\n`,
+        ["owner", "admin"],
       );
       await audit("licence.expiry-warning");
       return "warned-destruction";

@@ -1,30 +1,31 @@
-import { sql, type Transaction } from "kysely";
-import { quoteIdentifier, tablesInDependencyOrder } from "../lifecycle/tables.ts";
-import type { Database } from "../platform/database/schema.ts";
+import { deleteRowsOfOrganisations } from "../lifecycle/tables.ts";
+import { destroyWorkingKeysOf } from "../redaction/disclosure/working-keys.ts";
 import type { Services } from "../platform/services.ts";
 import { recordOperatorEvent } from "../operator/operator-context.ts";
 
+type ShredServices = Pick<Services, "database" | "clock" | "files" | "config" | "keyring">;
+
 /**
- * The end of a licence's data: its organisations' data keys are destroyed (crypto-shredding: any
- * copy of a sealed value, a backup's included, can no longer be opened, since backups carry no
- * keys), then every row of those organisations is deleted, children before parents, and their
- * stored files removed. It runs as the schema owner (as backups and migrations do): the
- * application's own role may not delete most of these rows, by design. One transaction: a crash
- * leaves everything as it was, and the licence job tries again.
+ * The end of a licence's data: its organisations' disclosure working keys (on this server's disk)
+ * and data keys are destroyed (crypto-shredding: any copy of a sealed value, a backup's included,
+ * can no longer be opened, since backups carry no keys), then every row of those organisations is
+ * deleted, children before parents, and their stored files removed. It runs as the schema owner
+ * (as backups and migrations do): the application's own role may not delete most of these rows,
+ * by design. The rows go in one transaction: a crash leaves them as they were, and the licence
+ * job tries again; the files go after, and the job retries until they have (filesRemovedAt).
  *
  * The licence row stays, as ended, for the operator's list; it names no person.
  */
-export async function shredLicence(services: Pick<Services, "database" | "clock" | "files">, licenceId: string): Promise<{ organisations: number; rows: number } | undefined> {
+export async function shredLicence(services: ShredServices, licenceId: string): Promise<{ organisations: number; rows: number } | undefined> {
   const now = services.clock.now();
-  const done = await services.database.db.transaction().execute(async (trx) => {
-    const licence = await trx
-      .selectFrom("licences")
-      .select(["orgId", "deletionApprovedAt"])
-      .where("orgId", "=", licenceId)
-      .where("state", "=", "ending")
-      .forUpdate()
-      .skipLocked()
-      .executeTakeFirst();
+  const db = services.database.db;
+  const planned = await db.selectFrom("organisations").select("id").where((eb) => eb.or([eb("id", "=", licenceId), eb("parentId", "=", licenceId)])).execute();
+  // The working keys first, outside the transaction: they are files, and their loss is what is wanted either way.
+  for (const { id } of planned) {
+    await destroyWorkingKeysOf(services, id);
+  }
+  const done = await db.transaction().execute(async (trx) => {
+    const licence = await trx.selectFrom("licences").select(["orgId", "deletionApprovedAt"]).where("orgId", "=", licenceId).where("state", "=", "ending").forUpdate().skipLocked().executeTakeFirst();
     if (!licence) {
       return undefined;
     }
@@ -34,11 +35,7 @@ export async function shredLicence(services: Pick<Services, "database" | "clock"
     if (ids.length > 0) {
       // The keys first: from this statement on, nothing of theirs opens anywhere.
       await trx.updateTable("organisationKeys").set({ wrappedKey: null, destroyedAt: now }).where("orgId", "in", ids).execute();
-      rows += await deleteOrganisationsRows(trx, ids);
-      // Schools before their trust.
-      const schools = organisations.filter((organisation) => organisation.parentId !== null).map((organisation) => organisation.id);
-      if (schools.length > 0) rows += Number((await trx.deleteFrom("organisations").where("id", "in", schools).executeTakeFirst()).numDeletedRows);
-      rows += Number((await trx.deleteFrom("organisations").where("id", "=", licenceId).executeTakeFirst()).numDeletedRows);
+      rows += await deleteRowsOfOrganisations(trx, ids, { except: ["licences"] });
     }
     const top = organisations.find((organisation) => organisation.id === licenceId);
     await trx
@@ -48,6 +45,7 @@ export async function shredLicence(services: Pick<Services, "database" | "clock"
         endedAt: now,
         endedReason: licence.deletionApprovedAt ? "deleted-on-request" : "dormant-12-months",
         ...(top ? { organisationName: top.name } : {}),
+        destroyedOrganisationIds: ids,
         // Who asked and approved were people of the organisation: nothing of them is kept.
         deletionAskedBy: null,
         deletionApprovedBy: null,
@@ -62,20 +60,25 @@ export async function shredLicence(services: Pick<Services, "database" | "clock"
   if (!done) {
     return undefined;
   }
-  // The files were sealed under the destroyed keys already; removing them is tidiness, so after the commit.
-  for (const id of done.ids) {
-    await services.files.removeOrganisation(id);
-  }
+  await removeFilesOfEndedLicence(services, licenceId);
   return { organisations: done.ids.length, rows: done.rows };
 }
 
-/** Deletes every row of the organisations from every table that has an org_id, children before parents. */
-async function deleteOrganisationsRows(trx: Transaction<Database>, ids: readonly string[]): Promise<number> {
-  const tables = (await tablesInDependencyOrder(trx)).filter((table) => table.columns.includes("org_id") && table.name !== "licences").reverse();
-  let rows = 0;
-  for (const table of tables) {
-    const result = await sql`delete from ${sql.raw(quoteIdentifier(table.name))} where org_id = any (${sql.val(ids)}::uuid[])`.execute(trx);
-    rows += Number(result.numAffectedRows ?? 0);
+/**
+ * The stored files (and any working key left) of an ended licence's organisations. Already
+ * unreadable (their keys are gone); removed for tidiness and the disk. Retried by the licence job
+ * until it has finished once, so a crash after the rows went leaves no file behind for good.
+ */
+export async function removeFilesOfEndedLicence(services: ShredServices, licenceId: string): Promise<boolean> {
+  const db = services.database.db;
+  const licence = await db.selectFrom("licences").select(["destroyedOrganisationIds"]).where("orgId", "=", licenceId).where("state", "=", "ended").where("filesRemovedAt", "is", null).executeTakeFirst();
+  if (!licence) {
+    return false;
   }
-  return rows;
+  for (const id of licence.destroyedOrganisationIds) {
+    await destroyWorkingKeysOf(services, id);
+    await services.files.removeOrganisation(id);
+  }
+  await db.updateTable("licences").set({ filesRemovedAt: services.clock.now() }).where("orgId", "=", licenceId).execute();
+  return true;
 }

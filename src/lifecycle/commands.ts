@@ -140,7 +140,7 @@ export async function restoreCommand(config: Config, source: string, print: Prin
     print(`Data keys: ${summary.keysRestored} organisations' keys restored from ${summary.dataKeysFile}`);
     print(
       `${summary.keysGone} organisation(s)' data could not be restored because their keys are gone (destroyed since the backup): ` +
-        "their rows are there, marked destroyed, and none of their personal data can be read.",
+        `none of their personal data could be read, so their rows (${summary.organisationsErased} organisation(s), schools included) were taken out again, as their destruction had.`,
     );
     print(`Audit trail: ${audit.events} events in ${audit.organisations} organisations checked, ${audit.breaks.length} broken chain(s)`);
     return audit.breaks.length === 0 ? 0 : 1;

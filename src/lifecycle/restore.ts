@@ -11,7 +11,7 @@ import { open as openSealed } from "../platform/encryption/envelope.ts";
 import { wrappingContext } from "../platform/encryption/keyring.ts";
 import { FORMAT_VERSION, HEADER_BYTES, NotABackupError, startDecryption, TAG_BYTES, type BackupLine, type Manifest } from "./backup-format.ts";
 import { DATA_KEYS_FILE, dataKeysFileBeside, readDataKeys } from "./data-keys.ts";
-import { quoteIdentifier, tablesInDependencyOrder, type TableShape } from "./tables.ts";
+import { deleteRowsOfOrganisations, quoteIdentifier, tablesInDependencyOrder, type TableShape } from "./tables.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- restore handles every table, whatever today's schema says
 type AnyDb = Kysely<any>;
@@ -41,6 +41,8 @@ export interface RestoreSummary {
    * since): restored with the key marked destroyed, so none of their sealed data can be read.
    */
   keysGone: number;
+  /** Organisations destroyed since the backup: their rows were taken out again after the restore. */
+  organisationsErased: number;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function restoreBackup(
   }
   let keysRestored = 0;
   let keysGone = 0;
+  const gone: string[] = [];
   const withKey = (row: unknown) => {
     const keyRow = row as { org_id: string; wrapped_key: string | null; destroyed_at: string | null };
     if (keyRow.destroyed_at !== null) {
@@ -85,6 +88,7 @@ export async function restoreBackup(
     const wrappedKey = dataKeys.get(keyRow.org_id);
     if (!wrappedKey) {
       keysGone += 1;
+      gone.push(keyRow.org_id);
       return { ...keyRow, wrapped_key: null, destroyed_at: now.toISOString() };
     }
     try {
@@ -157,6 +161,12 @@ export async function restoreBackup(
     }
   });
   await migrateToLatest(db);
+  // An organisation whose key is gone was destroyed after this backup: what of it was not sealed
+  // (its name, sign-in times, the audit trail's addresses) goes too, and its licence shows as ended.
+  const erased = await eraseDestroyedOrganisations(db, gone, now);
+  for (const id of erased) {
+    await files?.removeOrganisation(id);
+  }
   return {
     createdAt: manifest.createdAt,
     engine: manifest.engine,
@@ -167,7 +177,23 @@ export async function restoreBackup(
     dataKeysFile,
     keysRestored,
     keysGone,
+    organisationsErased: erased.length,
   };
+}
+
+/** Deletes the rows of organisations destroyed since the backup (and their schools), as their destruction did; returns their ids. */
+async function eraseDestroyedOrganisations(db: AnyDb, gone: readonly string[], now: Date): Promise<string[]> {
+  if (gone.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ id: string }>`
+      select id from organisations where id = any (${sql.val(gone)}::uuid[]) or parent_id = any (${sql.val(gone)}::uuid[])`.execute(trx);
+    const ids = rows.map((row) => row.id);
+    await deleteRowsOfOrganisations(trx, ids, { except: ["licences"] });
+    await sql`update licences set state = 'ended', ended_at = coalesce(ended_at, ${now}), destroyed_organisation_ids = ${sql.val(ids)}::uuid[],
+                files_removed_at = ${now}, deletion_asked_by = null, deletion_approved_by = null, changed_at = ${now}
+              where org_id = any (${sql.val(ids)}::uuid[])`.execute(trx);
+    return ids;
+  });
 }
 
 async function refuseUnlessEmpty(db: AnyDb, manifest: Manifest): Promise<void> {

@@ -8,7 +8,6 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StewardDatabase } from "../platform/database/database.ts";
 import { inScope } from "../platform/database/tenant-scope.ts";
-import { UnreadableError } from "../platform/encryption/envelope.ts";
 import { destroyDataKey, openFor, type SealedPlace } from "../platform/encryption/keyring.ts";
 import { masterKeyForDatabase } from "../platform/encryption/master-key.ts";
 import { createLogger } from "../platform/logger.ts";
@@ -127,12 +126,19 @@ describe(`rolling backups and the data keys file (${testEngine})`, () => {
     // The backup from before the shred, restored into a scratch database with the data keys file as it is now.
     const restored = await target();
     const summary = await restoreBackup(restored, masterKey(), first.file, { files: folderFileStore(path.join(folder, `files-${randomUUID()}`)) });
-    expect(summary).toMatchObject({ keysRestored: 1, keysGone: 1, dataKeysFile: keysFile() });
-    const keyRow = await restored.db.selectFrom("organisationKeys").selectAll().where("orgId", "=", a.organisationId).executeTakeFirstOrThrow();
-    expect(keyRow.wrappedKey).toBeNull();
-    expect(keyRow.destroyedAt).not.toBeNull();
-    // A's rows are there, sealed, and nothing opens them; B's open as before.
-    await expect(emailIn(restored, a)).rejects.toThrow(UnreadableError);
+    expect(summary).toMatchObject({ keysRestored: 1, keysGone: 1, organisationsErased: 1, dataKeysFile: keysFile() });
+    // A's key is not restored, and its rows, which nothing could open, are taken out again as its destruction had.
+    expect(await restored.db.selectFrom("organisationKeys").selectAll().where("orgId", "=", a.organisationId).executeTakeFirst()).toBeUndefined();
+    expect(await restored.db.selectFrom("users").select("id").where("orgId", "=", a.organisationId).execute()).toEqual([]);
+    expect(await restored.db.selectFrom("organisations").select("id").where("id", "=", a.organisationId).execute()).toEqual([]);
+    // A's sealed values, as the backup file holds them, open nowhere: there is no key for them.
+    const sealedA = (await linesOf(masterKey(), first.file))
+      .flatMap((line) => (line.kind === "rows" && line.table === "users" ? (line.rows as { org_id: string; id: string; email: string }[]) : []))
+      .find((row) => row.org_id === a.organisationId)!;
+    await expect(
+      inScope(restored.db, { organisationIds: [a.organisationId] }, (trx) => openFor(trx, steward.services.keyring, userPlace(a.organisationId, a.userId, "email"), sealedA.email)),
+    ).rejects.toThrow();
+    // B's open as before.
     expect(await emailIn(restored, b)).toBe(b.email);
     // The restored database passes the start-up check of its master key.
     await expect(masterKeyForDatabase(restored.db, steward.services.config.masterKey, folder, createLogger("silent"))).resolves.toEqual(masterKey());
@@ -176,8 +182,8 @@ describe(`rolling backups and the data keys file (${testEngine})`, () => {
     const restored = await target();
     await expect(restoreBackup(restored, masterKey(), oldFile)).rejects.toThrow(/no data keys file/);
     const summary = await restoreBackup(restored, masterKey(), oldFile, { dataKeysFile: keysFile() });
-    expect(summary).toMatchObject({ keysRestored: 1, keysGone: 1 });
-    await expect(emailIn(restored, a)).rejects.toThrow(UnreadableError);
+    expect(summary).toMatchObject({ keysRestored: 1, keysGone: 1, organisationsErased: 1 });
+    expect(await restored.db.selectFrom("users").select("id").where("orgId", "=", a.organisationId).execute()).toEqual([]);
     expect(await emailIn(restored, b)).toBe(b.email);
   });
 

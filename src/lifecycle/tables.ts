@@ -97,3 +97,22 @@ export function parentsFirst(rows: Record<string, unknown>[], reference: { from:
 }
 
 export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Deletes every row of the organisations from every table that has an org_id, children before
+ * parents, then the organisations themselves (schools before their trust). As the schema owner,
+ * in the caller's transaction: for a licence's destruction, and for a restore of organisations
+ * whose keys are gone. Returns how many rows went.
+ */
+export async function deleteRowsOfOrganisations(trx: AnyDb, ids: readonly string[], { except = [] }: { except?: string[] } = {}): Promise<number> {
+  if (ids.length === 0) return 0;
+  const tables = (await tablesInDependencyOrder(trx)).filter((table) => table.columns.includes("org_id") && !except.includes(table.name)).reverse();
+  let rows = 0;
+  for (const table of tables) {
+    const result = await sql`delete from ${sql.raw(quoteIdentifier(table.name))} where org_id = any (${sql.val(ids)}::uuid[])`.execute(trx);
+    rows += Number(result.numAffectedRows ?? 0);
+  }
+  const schools = await sql`delete from organisations where id = any (${sql.val(ids)}::uuid[]) and parent_id is not null`.execute(trx);
+  const tops = await sql`delete from organisations where id = any (${sql.val(ids)}::uuid[])`.execute(trx);
+  return rows + Number(schools.numAffectedRows ?? 0) + Number(tops.numAffectedRows ?? 0);
+}

@@ -32,7 +32,7 @@ const environment = z.object({
   /** A folder for the rolling set of backups the server takes daily (with the data keys file); unset, the server takes none. */
   STEWARD_BACKUP_DIR: z.string().optional(),
   /** Days a backup in the rolling set is kept before it is deleted: the privacy notice promises 30 at most. */
-  STEWARD_BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  STEWARD_BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(30, { error: "at most 30: the privacy notice promises a deleted account is gone from backups within 30 days" }).default(30),
   /** pino log level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -352,6 +352,10 @@ export class WrongCode extends Error {}
 export async function confirmPublicRequest(ctx: PublicContext, confirmationId: string, code: string): Promise<{ caseId: string; reference: string; sessionToken: string }> {
   const organisation = ctx.organisation;
   const now = ctx.services.clock.now();
+  if (organisation.closed) {
+    // Begun before the licence lapsed: nobody there could answer it through Steward now.
+    throw new WrongCode(`${organisation.name} does not take requests through this page at the moment. Nothing was sent: contact ${organisation.name} directly.`);
+  }
   const outcome = await inPublicScope(ctx, async (trx) => {
     const row = await confirmationRow(ctx, confirmationId, trx);
     await sql`select 1 from request_confirmations where org_id = ${organisation.id} and id = ${row.id} for update`.execute(trx);

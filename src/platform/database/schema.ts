@@ -694,6 +694,8 @@ export interface LicenceTable {
   noticesDue: Generated<string[]>;
   endedAt: Timestamp | null;
   endedReason: "dormant-12-months" | "deleted-on-request" | null;
+  destroyedOrganisationIds: Generated<string[]>;
+  filesRemovedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   createdAt: Timestamp;
   changedAt: Timestamp;
 }

@@ -98,6 +98,14 @@ export async function destroyWorkingKey(services: KeyServices, organisationId: s
   await rm(keyFileOf(services, organisationId, caseId), { force: true });
 }
 
+/** Destroys every working key of an organisation whose data is being destroyed. */
+export async function destroyWorkingKeysOf(services: KeyServices, organisationId: string): Promise<void> {
+  if (!UUID.test(organisationId)) {
+    throw new Error("An organisation's working keys are named by its UUID");
+  }
+  await rm(path.join(workingKeysFolderOf(services.config), organisationId.toLowerCase()), { recursive: true, force: true });
+}
+
 /** Every working key on this server, by organisation and case. */
 export async function workingKeysOnDisk(services: KeyServices): Promise<{ organisationId: string; caseId: string }[]> {
   const root = workingKeysFolderOf(services.config);

@@ -84,6 +84,9 @@ const statements = [
      notices_due text[] not null default '{}',
      ended_at timestamptz,
      ended_reason text check (ended_reason in ('dormant-12-months', 'deleted-on-request')),
+     -- The organisations whose data was destroyed (the licence's and its schools'), and when their files on disk went too.
+     destroyed_organisation_ids uuid[] not null default '{}',
+     files_removed_at timestamptz,
      created_at timestamptz not null,
      changed_at timestamptz not null
    )`,
@@ -288,6 +291,7 @@ const statements = [
            or exists (select 1 from ownership_requests r where r.org_id = licences.org_id and r.state in ('approved', 'refused') and r.applied_at is null)
            or (state = 'deletion-pending' and deletion_due_at <= now_at)
            or state = 'ending'
+           or (state = 'ended' and files_removed_at is null)
      $$`,
   `revoke all on function steward_licences_due(date, timestamptz) from public`,
   `grant execute on function steward_licences_due(date, timestamptz) to steward_app`,
