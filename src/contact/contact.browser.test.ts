@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium, pageWatchingCsp, signInThroughPages } from "../testing/browser.ts";
+import { violationsWithSameCookies, launchChromium, pageWatchingCsp, signInThroughPages } from "../testing/browser.ts";
 import { buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
 import { emailsTo, startSmtpServer } from "../testing/mail.ts";
 import { TestAgent } from "../testing/test-agent.ts";
@@ -28,11 +28,7 @@ describe(`email choices and unsubscribing, in Chromium (${testEngine})`, () => {
 
   const scan = async (page: Page) => {
     scanned.add(new URL(page.url()).pathname.replace(/\/unsubscribe\/.+/, "/unsubscribe/:token"));
-    await scanner.context().clearCookies();
-    await scanner.context().addCookies(await page.context().cookies());
-    // A page reached by a form post is scanned as its address shows it (the same page, on a fresh GET).
-    await scanner.goto(page.url());
-    violations.push(...(await accessibilityViolations(scanner)));
+    violations.push(...(await violationsWithSameCookies(page, scanner)));
   };
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium, pageWatchingCsp, signInThroughPages } from "../testing/browser.ts";
+import { accessibilityViolations, violationsWithSameCookies, launchChromium, pageWatchingCsp, signInThroughPages } from "../testing/browser.ts";
 import { buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
 import { TestAgent } from "../testing/test-agent.ts";
 import { testEngine } from "../testing/test-database.ts";
@@ -26,10 +26,7 @@ describe(`a lapsed licence's owner, in Chromium (${testEngine})`, () => {
 
   const scan = async () => {
     scanned.add(new URL(page.url()).pathname);
-    await scanner.context().clearCookies();
-    await scanner.context().addCookies(await page.context().cookies());
-    await scanner.goto(page.url());
-    violations.push(...(await accessibilityViolations(scanner)));
+    violations.push(...(await violationsWithSameCookies(page, scanner)));
   };
 
   beforeAll(async () => {

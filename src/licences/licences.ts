@@ -47,12 +47,7 @@ export async function startLicence(trx: Tx, input: { organisationId: string; nam
       termStartsOn: term.startsOn,
       termEndsOn: term.endsOn,
       dormantSince: null,
-      stateBeforeDeletion: null,
-      deletionAskedAt: null,
-      deletionAskedBy: null,
-      deletionApprovedAt: null,
-      deletionApprovedBy: null,
-      deletionDueAt: null,
+      ...NO_DELETION,
       reinstatedAt: null,
       endedAt: null,
       endedReason: null,
@@ -304,17 +299,12 @@ export async function cancelDeletion(ctx: Context): Promise<void> {
   });
 }
 
+/** A licence with no deletion asked for. */
+const NO_DELETION = { stateBeforeDeletion: null, deletionAskedAt: null, deletionAskedBy: null, deletionApprovedAt: null, deletionApprovedBy: null, deletionDueAt: null } as const;
+
 /** The licence as it was before its deletion was asked for. */
 export function deletionStopped(licence: { state: LicenceState; stateBeforeDeletion: LicenceState | null }) {
-  return {
-    state: licence.state === "deletion-pending" ? (licence.stateBeforeDeletion ?? "active") : licence.state,
-    stateBeforeDeletion: null,
-    deletionAskedAt: null,
-    deletionAskedBy: null,
-    deletionApprovedAt: null,
-    deletionApprovedBy: null,
-    deletionDueAt: null,
-  };
+  return { state: licence.state === "deletion-pending" ? (licence.stateBeforeDeletion ?? "active") : licence.state, ...NO_DELETION };
 }
 
 /**

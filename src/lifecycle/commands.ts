@@ -6,7 +6,7 @@ import { databaseLocationOf, openDatabase, type StewardDatabase } from "../platf
 import { loadMasterKey, masterKeyForDatabase, MasterKeyRefusedError, MASTER_KEY_FILE } from "../platform/encryption/master-key.ts";
 import { folderFileStore } from "../platform/files/file-store.ts";
 import { createLogger } from "../platform/logger.ts";
-import { askServerForBackup } from "./backup-socket.ts";
+import { askServerForBackup, type BackupRequest } from "./backup-socket.ts";
 import { filesFolderOf, writeBackup, type BackupSummary } from "./backup.ts";
 import { dataKeysFileBeside } from "./data-keys.ts";
 import { restoreBackup } from "./restore.ts";
@@ -26,27 +26,41 @@ export async function backupCommand(config: Config, target: string, print: Print
     console.error(`${file} already exists: choose a new file name (a backup never overwrites one)`);
     return 1;
   }
-  let summary: BackupSummary | undefined;
-  if (!config.databaseUrl) {
-    // A server running on the folder holds it: it writes the backup itself.
-    summary = await askServerForBackup(config.dataDir, { file });
-    if (!summary && !existsSync(path.join(config.dataDir, "pgdata", "PG_VERSION"))) {
-      console.error(`There is no Steward database in ${config.dataDir} to back up (set STEWARD_DATA_DIR or DATABASE_URL)`);
-      return 1;
-    }
-  }
+  const summary = await backUpThroughServerOrDatabase(config, { file }, (database, masterKey) => writeBackup(database, masterKey, file, { filesFolder: filesFolderOf(config) }));
   if (!summary) {
-    const database = await openDatabase(databaseLocationOf(config), { purpose: "steward backup" });
-    try {
-      summary = await writeBackup(database, await masterKeyForDatabase(database.db, config.masterKey, config.dataDir, logger()), file, {
-        filesFolder: filesFolderOf(config),
-      });
-    } finally {
-      await database.close();
-    }
+    return 1;
   }
   printBackup(summary, print);
   return 0;
+}
+
+/**
+ * A backup the one way it can be taken now: by the server running on the embedded database's
+ * folder (which holds it), or by opening the database. Undefined (having said why) when there is
+ * no database to back up.
+ */
+async function backUpThroughServerOrDatabase<Summary extends BackupSummary>(
+  config: Config,
+  request: BackupRequest,
+  write: (database: StewardDatabase, masterKey: Buffer) => Promise<Summary>,
+): Promise<Summary | undefined> {
+  if (!config.databaseUrl) {
+    // Either request: the overloads only narrow the answer's type, which the caller already knows.
+    const summary = (await askServerForBackup(config.dataDir, request as { file: string })) as Summary | undefined;
+    if (summary) {
+      return summary;
+    }
+    if (!existsSync(path.join(config.dataDir, "pgdata", "PG_VERSION"))) {
+      console.error(`There is no Steward database in ${config.dataDir} to back up (set STEWARD_DATA_DIR or DATABASE_URL)`);
+      return undefined;
+    }
+  }
+  const database = await openDatabase(databaseLocationOf(config), { purpose: "steward backup" });
+  try {
+    return await write(database, await masterKeyForDatabase(database.db, config.masterKey, config.dataDir, logger()));
+  } finally {
+    await database.close();
+  }
 }
 
 function printBackup(summary: BackupSummary, print: Print): void {
@@ -63,21 +77,11 @@ export async function rollingBackupCommand(config: Config, target: string, print
   const folder = path.resolve(target);
   let summary: RollingSummary | undefined;
   try {
-    if (!config.databaseUrl) {
-      summary = await askServerForBackup(config.dataDir, { rolling: folder, keepDays: config.backupKeepDays });
-      if (!summary && !existsSync(path.join(config.dataDir, "pgdata", "PG_VERSION"))) {
-        console.error(`There is no Steward database in ${config.dataDir} to back up (set STEWARD_DATA_DIR or DATABASE_URL)`);
-        return 1;
-      }
-    }
+    summary = await backUpThroughServerOrDatabase(config, { rolling: folder, keepDays: config.backupKeepDays }, (database, masterKey) =>
+      writeRollingBackup(database, masterKey, folder, { filesFolder: filesFolderOf(config), keepDays: config.backupKeepDays }),
+    );
     if (!summary) {
-      const database = await openDatabase(databaseLocationOf(config), { purpose: "steward backup" });
-      try {
-        const masterKey = await masterKeyForDatabase(database.db, config.masterKey, config.dataDir, logger());
-        summary = await writeRollingBackup(database, masterKey, folder, { filesFolder: filesFolderOf(config), keepDays: config.backupKeepDays });
-      } finally {
-        await database.close();
-      }
+      return 1;
     }
   } catch (error) {
     if (error instanceof BackupUnderWayError) {

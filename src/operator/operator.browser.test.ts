@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestAuthenticator } from "../testing/authenticator.ts";
-import { accessibilityViolations, launchChromium, pageWatchingCsp } from "../testing/browser.ts";
+import { violationsWithSameCookies, launchChromium, pageWatchingCsp } from "../testing/browser.ts";
 import { buildLicence, TEST_PASSWORD, unique } from "../testing/factories.ts";
 import { testEngine } from "../testing/test-database.ts";
 import { startTestSteward, type TestSteward } from "../testing/test-steward.ts";
@@ -27,10 +27,7 @@ describe(`the operator's console, in Chromium (${testEngine})`, () => {
 
   const scan = async (page: Page) => {
     scanned.push(new URL(page.url()).pathname);
-    await scanner.context().clearCookies();
-    await scanner.context().addCookies(await page.context().cookies());
-    await scanner.goto(page.url());
-    violations.push(...(await accessibilityViolations(scanner)));
+    violations.push(...(await violationsWithSameCookies(page, scanner)));
   };
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchChromium, pageWatchingCsp, signInThroughPages } from "../testing/browser.ts";
+import { accessibilityViolations, launchChromium, violationsWithSameCookies, pageWatchingCsp, signInThroughPages } from "../testing/browser.ts";
 import { addPerson, buildLicence, TEST_PASSWORD } from "../testing/factories.ts";
 import { TestAgent } from "../testing/test-agent.ts";
 import { testEngine } from "../testing/test-database.ts";
@@ -37,11 +37,7 @@ describe(`the registers, in Chromium (${testEngine})`, () => {
       violations.push(...(await accessibilityViolations(page)));
       return;
     }
-    await scanner.context().clearCookies();
-    await scanner.context().addCookies(await manager.context().cookies());
-    // A page reached by a form post is scanned as its address shows it (the same page, on a fresh GET).
-    await scanner.goto(page.url());
-    violations.push(...(await accessibilityViolations(scanner)));
+    violations.push(...(await violationsWithSameCookies(manager, scanner)));
   };
 
   beforeAll(async () => {

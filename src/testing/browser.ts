@@ -67,6 +67,18 @@ export async function signInThroughPages(
   await page.waitForURL(landing);
 }
 
+/**
+ * axe on the page `page` shows (one seen without JavaScript, say), run in `scanner`, a page that
+ * runs it, with the same cookies. A page reached by a form post is scanned as its address shows
+ * it (the same page, on a fresh GET).
+ */
+export async function violationsWithSameCookies(page: Page, scanner: Page): Promise<string[]> {
+  await scanner.context().clearCookies();
+  await scanner.context().addCookies(await page.context().cookies());
+  await scanner.goto(page.url());
+  return accessibilityViolations(scanner);
+}
+
 /** A page in a browser context of its own, with a 10-second default timeout; each Content Security Policy complaint its console shows is added to `cspViolations`, for the test to assert none. */
 export async function pageWatchingCsp(browser: Browser, options: BrowserContextOptions, cspViolations: string[]): Promise<Page> {
   const context = await browser.newContext(options);
