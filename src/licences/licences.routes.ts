@@ -1,11 +1,11 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { can } from "../accounts/permissions.ts";
 import { contextOf } from "../accounts/request-context.ts";
 import { operatorContextOf, type OperatorContext } from "../operator/operator-context.ts";
 import { operatorPage } from "../operator/operator-pages.ts";
 import { sizeInWords } from "../cases/storage.ts";
-import { readForm } from "../platform/forms.ts";
+import { readForm, type FieldErrors, type FormResult } from "../platform/forms.ts";
 import { badRequest, notFound } from "../platform/errors.ts";
 import { sendDownload } from "../platform/http/files.ts";
 import { exportEverything, ExportTooLargeError } from "../lifecycle/organisation-export.ts";
@@ -51,6 +51,27 @@ const DONE: Record<string, string> = {
 };
 const doneOf = (query: unknown) => DONE[String((query as Record<string, unknown> | undefined)?.["done"] ?? "")];
 
+/**
+ * Carries out a submitted form: its own errors, and a LicenceFormError from the domain, are shown
+ * on its page (400) with what was typed; the answer is undefined when the action was done.
+ */
+async function withFormErrors<T>(
+  form: FormResult<T>,
+  act: (data: T) => Promise<unknown>,
+  showErrors: (errors: FieldErrors, values: Record<string, unknown>) => Promise<FastifyReply>,
+): Promise<FastifyReply | undefined> {
+  if (!form.ok) {
+    return showErrors(form.errors, form.values);
+  }
+  try {
+    await act(form.data);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof LicenceFormError)) throw error;
+    return showErrors(error.errors, form.data as Record<string, unknown>);
+  }
+}
+
 export function licencesRoutes(app: FastifyInstance, services: Services): void {
   // ----- The organisation's side: the owner and admins -----
 
@@ -90,15 +111,10 @@ export function licencesRoutes(app: FastifyInstance, services: Services): void {
 
   app.post("/licence/delete", { config: { access: "licence:manage", duringDormancy: true, recentConfirmation: true } }, async (request, reply) => {
     const ctx = contextOf(request, services);
-    const form = readForm(deletionForm, request.body);
-    try {
-      if (!form.ok) throw new LicenceFormError(form.errors);
-      await askForDeletion(ctx, form.data);
-    } catch (error) {
-      if (!(error instanceof LicenceFormError)) throw error;
-      return reply.page("licences/views/delete.njk", { licence: await licenceOf(ctx), errors: error.errors, values: form.ok ? form.data : form.values }, 400);
-    }
-    return reply.redirect("/licence?done=deletion-asked", 303);
+    const refused = await withFormErrors(readForm(deletionForm, request.body), (data) => askForDeletion(ctx, data), async (errors, values) =>
+      reply.page("licences/views/delete.njk", { licence: await licenceOf(ctx), errors, values }, 400),
+    );
+    return refused ?? reply.redirect("/licence?done=deletion-asked", 303);
   });
 
   app.post("/licence/delete/approve", { config: { access: "licence:view", recentConfirmation: true } }, async (request, reply) => {
@@ -119,15 +135,10 @@ export function licencesRoutes(app: FastifyInstance, services: Services): void {
 
   app.post("/licence/ownership", { config: { access: "licence:view" } }, async (request, reply) => {
     const ctx = contextOf(request, services);
-    const form = readForm(ownershipForm, request.body);
-    try {
-      if (!form.ok) throw new LicenceFormError(form.errors);
-      await askForOwnership(ctx, form.data);
-    } catch (error) {
-      if (!(error instanceof LicenceFormError)) throw error;
-      return reply.page("licences/views/ownership.njk", { licence: await licenceOf(ctx), errors: error.errors, values: form.ok ? form.data : form.values }, 400);
-    }
-    return reply.redirect("/licence?done=ownership-asked", 303);
+    const refused = await withFormErrors(readForm(ownershipForm, request.body), (data) => askForOwnership(ctx, data), async (errors, values) =>
+      reply.page("licences/views/ownership.njk", { licence: await licenceOf(ctx), errors, values }, 400),
+    );
+    return refused ?? reply.redirect("/licence?done=ownership-asked", 303);
   });
 
   // ----- The operator's side: one licence, and what the operator may change -----
@@ -158,15 +169,10 @@ export function licencesRoutes(app: FastifyInstance, services: Services): void {
   const operatorForm = <T extends z.ZodObject>(path: string, schema: T, act: (operator: OperatorContext, licenceId: string, data: z.output<T>) => Promise<void>, done: string) => {
     app.post(`/operator/licences/:id/${path}`, { config: { access: "operator" } }, async (request, reply) => {
       const licenceId = licenceIdOf(request.params);
-      const form = readForm(schema, request.body);
-      try {
-        if (!form.ok) throw new LicenceFormError(form.errors);
-        await act(operatorContextOf(request), licenceId, form.data);
-      } catch (error) {
-        if (!(error instanceof LicenceFormError)) throw error;
-        return operatorPage(request, reply, "licences/views/operator-licence.njk", await operatorLicencePage(licenceId, { errors: error.errors, values: form.ok ? form.data : form.values }), 400);
-      }
-      return reply.redirect(`/operator/licences/${licenceId}?done=${done}`, 303);
+      const refused = await withFormErrors(readForm(schema, request.body), (data) => act(operatorContextOf(request), licenceId, data), async (errors, values) =>
+        operatorPage(request, reply, "licences/views/operator-licence.njk", await operatorLicencePage(licenceId, { errors, values }), 400),
+      );
+      return refused ?? reply.redirect(`/operator/licences/${licenceId}?done=${done}`, 303);
     });
   };
   operatorForm("term", termForm, (operator, licenceId, data) => setTermByOperator(services, operator, licenceId, data), "term-set");

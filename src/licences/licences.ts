@@ -81,12 +81,13 @@ export interface LicenceView {
 }
 
 /** The licence of the actor's own organisation: only the licence holder's people (a school in a trust: the trust holds it). */
-async function ownLicenceRow(trx: Tx, ctx: Context) {
+async function ownLicenceRow(trx: Tx, ctx: Context, { lock = false }: { lock?: boolean } = {}) {
   const organisation = await trx.selectFrom("organisations").select(["parentId"]).where("id", "=", ctx.actor.organisation.id).executeTakeFirst();
   if (!organisation || organisation.parentId !== null) {
     throw notFound();
   }
-  const licence = await trx.selectFrom("licences").selectAll().where("orgId", "=", ctx.actor.organisation.id).executeTakeFirst();
+  const read = trx.selectFrom("licences").selectAll().where("orgId", "=", ctx.actor.organisation.id);
+  const licence = await (lock ? read.forUpdate() : read).executeTakeFirst();
   if (!licence) {
     throw notFound();
   }
@@ -137,10 +138,7 @@ export async function licenceOf(ctx: Context): Promise<LicenceView> {
 }
 
 /** Locks the actor's licence row for a change by its people. */
-async function lockOwnLicence(trx: Tx, ctx: Context) {
-  await ownLicenceRow(trx, ctx);
-  return trx.selectFrom("licences").selectAll().where("orgId", "=", ctx.actor.organisation.id).forUpdate().executeTakeFirstOrThrow();
-}
+const lockOwnLicence = (trx: Tx, ctx: Context) => ownLicenceRow(trx, ctx, { lock: true });
 
 const licenceAudit = (ctx: Context, licenceId: string, action: AuditAction) => ({
   organisationId: licenceId,

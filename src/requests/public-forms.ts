@@ -19,6 +19,7 @@ import { hashToken } from "../auth/tokens.ts";
 import { nounOf } from "./requester-page.ts";
 import { inPublicScope } from "./public-scope.ts";
 import { confirmRequesterAddress, maskAddress, requesterAddressIndex, startRequesterSession } from "./requester-access.ts";
+import { licenceIsActive } from "../licences/licences.ts";
 
 /*
  * The public request page of a school or trust (/r/<public name>): forms a parent, pupil,
@@ -58,10 +59,12 @@ export async function findPublicOrganisation(services: Services, publicName: str
   if (!/^[a-z0-9-]{3,40}$/.test(publicName)) {
     throw notFound();
   }
-  const { rows } = await inScope(services.database.db, {}, (trx) =>
-    sql<{ id: string; name: string; kind: "trust" | "school"; parentId: string | null; publicName: string | null; nation: Nation; schoolType: "maintained" | "academy" | "independent" }>`select * from steward_public_organisation(${publicName})`.execute(trx),
-  );
-  const own = rows.find((row) => row.publicName === publicName);
+  // The organisation and whether its licence is in its term, in one transaction: a lapsed licence takes no new requests through Steward, since nobody there could answer them.
+  const { rows, own, closed } = await inScope(services.database.db, {}, async (trx) => {
+    const { rows } = await sql<{ id: string; name: string; kind: "trust" | "school"; parentId: string | null; publicName: string | null; nation: Nation; schoolType: "maintained" | "academy" | "independent" }>`select * from steward_public_organisation(${publicName})`.execute(trx);
+    const own = rows.find((row) => row.publicName === publicName);
+    return { rows, own, closed: own ? !(await licenceIsActive(trx, own.id)) : false };
+  });
   if (!own) {
     throw notFound();
   }
@@ -71,9 +74,6 @@ export async function findPublicOrganisation(services: Services, publicName: str
     .sort((a, b) => a.name.localeCompare(b.name));
   // A trust's central team is treated as an academy, as when its cases are logged.
   const offered = typesOfferedTo(own.nation, own.kind === "trust" ? "academy" : own.schoolType);
-  // A lapsed licence takes no new requests through Steward: nobody there could answer them.
-  const { rows: licence } = await inScope(services.database.db, {}, (trx) => sql<{ active: boolean }>`select steward_licence_is_active(${own.id}) as active`.execute(trx));
-  const closed = licence[0]?.active === false;
   const forms = closed ? [] : PUBLIC_FORMS.filter((form) => form.id !== "information" || offered.includes("foi") || offered.includes("foi-scotland"));
   return { id: own.id, name: own.name, kind: own.kind, publicName, schools, forms, offersEducationalRecord: offered.includes("educational-record"), nation: own.nation, closed };
 }
